@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/**
+ * How a weight or bias tensor is drawn before training. All random initializers are seeded by the run
+ * seed (plus the layer index), so the same seed gives the same weights.
+ * Fans follow the papers: dense fan_in = inputs, fan_out = units; conv fans multiply by the receptive
+ * field (kernel height × width). Glorot & Bengio 2010: Var = 2/(fan_in+fan_out); He et al. 2015:
+ * Var = 2/fan_in; LeCun 1998: Var = 1/fan_in.
+ */
+export const InitializerSpec = z.discriminatedUnion('name', [
+  z.object({ name: z.literal('glorotNormal') }),
+  z.object({ name: z.literal('glorotUniform') }),
+  z.object({ name: z.literal('heNormal') }),
+  z.object({ name: z.literal('heUniform') }),
+  z.object({ name: z.literal('lecunNormal') }),
+  z.object({ name: z.literal('lecunUniform') }),
+  z.object({ name: z.literal('normal'), mean: z.number().default(0), std: z.number().nonnegative().default(0.02) }),
+  z.object({ name: z.literal('uniform'), min: z.number().default(-0.05), max: z.number().default(0.05) }),
+  z.object({ name: z.literal('truncatedNormal'), mean: z.number().default(0), std: z.number().nonnegative().default(0.05) }),
+  z.object({ name: z.literal('orthogonal'), gain: z.number().positive().default(1) }),
+  z.object({ name: z.literal('zeros') }),
+  z.object({ name: z.literal('ones') }),
+  z.object({ name: z.literal('constant'), value: z.number() }),
+  z.object({
+    name: z.literal('varianceScaling'),
+    scale: z.number().positive().default(1),
+    mode: z.enum(['fanIn', 'fanOut', 'fanAvg']).default('fanIn'),
+    distribution: z.enum(['normal', 'uniform', 'truncatedNormal']).default('normal'),
+  }),
+]);
+export type InitializerSpec = z.infer<typeof InitializerSpec>;
+export type InitializerName = InitializerSpec['name'];
+
+/** Every initializer name, in display order. */
+export const INITIALIZER_NAMES = InitializerSpec.options.map((o) => o.shape.name.value) as InitializerName[];

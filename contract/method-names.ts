@@ -1,0 +1,17 @@
+/**
+ * Every method of the host API, namespaced by domain. This plain list (no zod) is what the sandboxed
+ * preload imports; `methods.ts` must define a schema pair for each name (checked by the compiler).
+ */
+export const METHOD_NAMES = [
+  'app/info',
+  'datasets/list',
+  'runs/start',
+  'runs/cancel',
+  'runs/list',
+  'runs/get',
+  'runs/metrics',
+] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+/** The one channel on which the host pushes {@link RunEvent}s to clients. */
+export const EVENT_CHANNEL = 'events';

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { ExperimentSpec } from './experiment.js';
+
+/** Lifecycle of a run. `interrupted`: the host stopped while it ran. */
+export const RunStatus = z.enum(['queued', 'running', 'completed', 'cancelled', 'failed', 'diverged', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** Final (or latest) metrics of a run; losses in the loss's own units, accuracies in [0, 1]. */
+export const FinalMetrics = z.object({
+  trainLoss: z.number().nullable(),
+  trainAcc: z.number().nullable(),
+  valLoss: z.number().nullable(),
+  valAcc: z.number().nullable(),
+});
+export type FinalMetrics = z.infer<typeof FinalMetrics>;
+
+/** One point of a training curve, recorded at the end of an epoch (`step` counts batches from 1). */
+export const MetricPoint = z.object({
+  epoch: z.number().int().min(0),
+  step: z.number().int().min(0),
+  trainLoss: z.number().nullable(),
+  trainAcc: z.number().nullable(),
+  valLoss: z.number().nullable(),
+  valAcc: z.number().nullable(),
+  /** Milliseconds since the run started. */
+  elapsedMs: z.number().min(0),
+});
+export type MetricPoint = z.infer<typeof MetricPoint>;
+
+/** A stored run as listed in the UI and the CLI. Times are ISO-8601 strings. */
+export const RunSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: RunStatus,
+  experiment: ExperimentSpec,
+  backend: z.string().nullable(),
+  tfjsVersion: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  epochsDone: z.number().int().min(0),
+  metrics: FinalMetrics,
+  error: z.string().nullable(),
+  /** For diverged runs: the step and layer where NaN/Inf first appeared. */
+  divergedAtStep: z.number().int().nullable(),
+  divergedLayer: z.string().nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+const runId = z.string().min(1);
+
+/** Events a run emits while it trains; streamed from the engine worker through the host to every client. */
+export const RunEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('started'),
+    runId,
+    backend: z.string(),
+    tfjsVersion: z.string(),
+    totalEpochs: z.number().int(),
+    stepsPerEpoch: z.number().int(),
+    trainSamples: z.number().int(),
+    valSamples: z.number().int(),
+  }),
+  z.object({
+    type: z.literal('progress'),
+    runId,
+    point: MetricPoint,
+    totalEpochs: z.number().int(),
+    /** Estimated seconds left, from the mean epoch time so far. */
+    etaSeconds: z.number().min(0).nullable(),
+  }),
+  z.object({ type: z.literal('finished'), runId, metrics: FinalMetrics, epochs: z.number().int(), durationMs: z.number() }),
+  z.object({ type: z.literal('failed'), runId, error: z.string() }),
+  z.object({
+    type: z.literal('diverged'),
+    runId,
+    step: z.number().int(),
+    epoch: z.number().int(),
+    layer: z.string().nullable(),
+    metrics: FinalMetrics,
+  }),
+  z.object({ type: z.literal('cancelled'), runId, epoch: z.number().int(), step: z.number().int(), metrics: FinalMetrics }),
+]);
+export type RunEvent = z.infer<typeof RunEvent>;
+export type RunEventType = RunEvent['type'];
+
+/** Event types that end a run. */
+export const TERMINAL_EVENT_TYPES: ReadonlySet<RunEventType> = new Set(['finished', 'failed', 'diverged', 'cancelled']);
