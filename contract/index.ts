@@ -10,3 +10,4 @@ export * from './validation.js';
 export * from './method-names.js';
 export * from './methods.js';
 export * from './client.js';
+export * from './wire.js';

@@ -5,18 +5,15 @@ import {
   parseOrThrow,
   toWireError,
   type Handlers,
-  type WireError,
+  type WireResult,
 } from '../../contract/index.js';
-
-/** The result of one dispatched call, as every transport sends it. */
-export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: WireError };
 
 /**
  * Runs one contract method for any transport: checks the method name, parses the raw payload with the
  * method's request schema (so a bad field is named in the error), calls the handler and converts any
  * thrown error into its wire form. Never throws.
  */
-export async function dispatch(handlers: Handlers, method: string, rawPayload: unknown): Promise<DispatchResult> {
+export async function dispatch(handlers: Handlers, method: string, rawPayload: unknown): Promise<WireResult> {
   try {
     if (!isMethodName(method)) throw new InitScopeError('unknown_method', `Unknown method: ${method}`);
     const request = parseOrThrow(METHODS[method].request, rawPayload ?? {}, `${method} request`);

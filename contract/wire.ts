@@ -1,0 +1,30 @@
+import type { ErrorCode, WireError } from './errors.js';
+import type { MethodName } from './method-names.js';
+
+/** The result of one call as every transport carries it (HTTP body, IPC reply). */
+export type WireResult = { ok: true; value: unknown } | { ok: false; error: WireError };
+
+/** Browser mode: `POST ${API_PREFIX}runs/start` with the JSON request as body. */
+export const API_PREFIX = '/api/';
+/** Browser mode: WebSocket path on which the host pushes one JSON {@link RunEvent} per text frame. */
+export const EVENTS_PATH = '/api/events';
+/** Browser mode: cookie that carries the access token after the first visit with `?token=`. */
+export const TOKEN_COOKIE = 'initscope_token';
+
+/** HTTP status for each error code. */
+export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  unauthorized: 401,
+  not_found: 404,
+  unknown_method: 404,
+  conflict: 409,
+  internal: 500,
+};
+
+/** Electron: the API the preload exposes on `window[BRIDGE_KEY]`; one function per contract method. */
+export interface BridgeApi {
+  readonly invoke: { readonly [M in MethodName]: (payload: unknown) => Promise<WireResult> };
+  /** Listens to raw run events pushed by the host; returns an unsubscribe function. */
+  onEvent(listener: (raw: unknown) => void): () => void;
+}
+export const BRIDGE_KEY = 'initscope';
