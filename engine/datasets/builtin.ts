@@ -1,0 +1,110 @@
+import { BUILTIN_DATASET_NAMES, type BuiltinDatasetName, type DatasetInfo, type DatasetRef } from '../../contract/index.js';
+import { Random } from '../random.js';
+
+/**
+ * Seeded 2-D toy datasets (pure JavaScript, no tfjs). Every generator returns exactly ⌈n/2⌉ samples
+ * of class 0 and ⌊n/2⌋ of class 1, in a seeded random order, with coordinates roughly in [−1, 1]
+ * before noise. `noise` is the standard deviation of isotropic Gaussian noise added to each point,
+ * in input units.
+ */
+
+/** A generated dataset: `x` is row-major [n, ...inputShape], `y` holds class indices. */
+export interface GeneratedDataset {
+  /** Features, row-major, shape [n, ...inputShape]. */
+  x: Float32Array;
+  /** Class index per sample, shape [n]. */
+  y: Int32Array;
+  /** Shape of one sample (excludes the batch dimension). */
+  inputShape: number[];
+  numClasses: number;
+}
+
+type PointGenerator = (rng: Random, cls: 0 | 1, i: number, perClass: number) => [number, number];
+
+/** Two interleaved arms: r = 0.05 + 0.95·t, θ = 1.5 turns · t + cls·π, t = i/perClass. */
+const spiral: PointGenerator = (_rng, cls, i, perClass) => {
+  const t = perClass <= 1 ? 0 : i / (perClass - 1);
+  const r = 0.05 + 0.95 * t;
+  const theta = 1.5 * 2 * Math.PI * t + cls * Math.PI;
+  return [r * Math.sin(theta), r * Math.cos(theta)];
+};
+
+/** Class 0: uniform radius in [0, 0.5] (inner disk); class 1: radius in [0.7, 1] (outer ring). */
+const circle: PointGenerator = (rng, cls) => {
+  const r = cls === 0 ? rng.uniform(0, 0.5) : rng.uniform(0.7, 1);
+  const angle = rng.uniform(0, 2 * Math.PI);
+  return [r * Math.sin(angle), r * Math.cos(angle)];
+};
+
+/** |x|, |y| uniform in [0.1, 1]; class 0 where x·y > 0 (quadrants I and III), class 1 otherwise. */
+const xor: PointGenerator = (rng, cls) => {
+  const ax = rng.uniform(0.1, 1);
+  const ay = rng.uniform(0.1, 1);
+  const sx = rng.next() < 0.5 ? -1 : 1;
+  const sy = cls === 0 ? sx : -sx;
+  return [sx * ax, sy * ay];
+};
+
+/** Two isotropic Gaussian clusters (std 0.25) centred at (−0.5, −0.5) for class 0 and (0.5, 0.5). */
+const gaussian: PointGenerator = (rng, cls) => {
+  const c = cls === 0 ? -0.5 : 0.5;
+  return [rng.normal(c, 0.25), rng.normal(c, 0.25)];
+};
+
+const GENERATORS: Record<BuiltinDatasetName, { generate: PointGenerator; description: string }> = {
+  spiral: { generate: spiral, description: 'Two interleaved spirals (1.5 turns); not linearly separable.' },
+  circle: { generate: circle, description: 'Inner disk (class 0) versus an outer ring (class 1).' },
+  xor: { generate: xor, description: 'XOR quadrants: class 0 where x·y > 0, class 1 otherwise.' },
+  gaussian: { generate: gaussian, description: 'Two Gaussian clusters; nearly linearly separable.' },
+};
+
+/** Default number of samples of every built-in dataset. */
+export const BUILTIN_DEFAULT_SAMPLES = 1000;
+
+/**
+ * Generates a built-in dataset. Deterministic for a given `ref` (name, samples, noise, seed).
+ * @returns x: Float32Array [samples, 2] row-major; y: Int32Array [samples] in {0, 1}.
+ */
+export function generateBuiltinDataset(ref: DatasetRef): GeneratedDataset {
+  const entry = GENERATORS[ref.builtin];
+  if (!entry) throw new Error(`Unknown built-in dataset '${String(ref.builtin)}'`);
+  const n = ref.samples;
+  const rng = new Random(ref.seed);
+  const noiseRng = new Random(ref.seed ^ 0x5f3759df);
+  const counts = [Math.ceil(n / 2), Math.floor(n / 2)] as const;
+  const rows = new Float32Array(n * 2);
+  const labels = new Int32Array(n);
+  let k = 0;
+  for (const cls of [0, 1] as const) {
+    const perClass = counts[cls];
+    for (let i = 0; i < perClass; i++, k++) {
+      const [px, py] = entry.generate(rng, cls, i, perClass);
+      rows[2 * k] = px + (ref.noise > 0 ? noiseRng.normal(0, ref.noise) : 0);
+      rows[2 * k + 1] = py + (ref.noise > 0 ? noiseRng.normal(0, ref.noise) : 0);
+      labels[k] = cls;
+    }
+  }
+  // Seeded order, so that consumers that slice (rather than shuffle) still see both classes.
+  const order = new Random(ref.seed ^ 0x2545f491).permutation(n);
+  const x = new Float32Array(n * 2);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const src = order[i] as number;
+    x[2 * i] = rows[2 * src] as number;
+    x[2 * i + 1] = rows[2 * src + 1] as number;
+    y[i] = labels[src] as number;
+  }
+  return { x, y, inputShape: [2], numClasses: 2 };
+}
+
+/** Describes every built-in dataset, in contract order (BUILTIN_DATASET_NAMES). */
+export function listBuiltinDatasets(): DatasetInfo[] {
+  return BUILTIN_DATASET_NAMES.map((name) => ({
+    name,
+    builtin: true,
+    inputShape: [2],
+    numClasses: 2,
+    description: GENERATORS[name].description,
+    defaultSamples: BUILTIN_DEFAULT_SAMPLES,
+  }));
+}

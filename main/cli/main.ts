@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+import { InitScopeError } from '../../contract/index.js';
+import { EXIT } from './exit-codes.js';
+import { runsListCommand } from './runs-command.js';
+import { serveCommand } from './serve-command.js';
+import { trainCommand } from './train-command.js';
+
+const USAGE = `Usage: initscope <command> [options]
+
+Commands:
+  train <experiment.json> [--db PATH] [--json]   Train one run (exit 0 completed, 1 failed, 2 invalid input, 3 diverged)
+  runs list [--db PATH] [--json]                 List stored runs
+  serve [--port N] [--db PATH]                   Serve the workbench in browser mode on 127.0.0.1
+  help                                           Show this help
+
+--db PATH   SQLite database file (default: the app's data folder; INITSCOPE_DATA_DIR overrides)
+--json      Machine-readable output: one JSON event per line (train) or a JSON array (runs list)`;
+
+/** Parses argv (without `node script`) and runs the command; resolves to the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command || values.help ? 0 : EXIT.invalidInput;
+  }
+  switch (command) {
+    case 'train': {
+      const file = rest[0];
+      if (!file) throw new InitScopeError('invalid_input', 'train needs an experiment file: initscope train <experiment.json>');
+      return trainCommand({ file, db: values.db, json: values.json });
+    }
+    case 'runs':
+      if (rest[0] !== 'list') throw new InitScopeError('invalid_input', `Unknown runs subcommand: ${rest[0] ?? '(none)'} (try: runs list)`);
+      return runsListCommand({ db: values.db, json: values.json });
+    case 'serve': {
+      const port = values.port === undefined ? undefined : Number(values.port);
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
+        throw new InitScopeError('invalid_input', `--port must be an integer from 0 to 65535, got ${values.port}`);
+      }
+      return serveCommand({ db: values.db, port });
+    }
+    default:
+      throw new InitScopeError('invalid_input', `Unknown command: ${command}\n\n${USAGE}`);
+  }
+}
+
+/** Entry point: runs the CLI and exits with its code; invalid input exits 2 with the message on stderr. */
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  try {
+    process.exitCode = await runCli(argv);
+  } catch (error) {
+    const invalid =
+      (error instanceof InitScopeError && error.code === 'invalid_input') ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`initscope: ${(error as Error).message}\n`);
+    process.exitCode = invalid ? EXIT.invalidInput : EXIT.failure;
+  }
+}

@@ -1,0 +1,2 @@
+export { startHttpServer, type HttpServerHandle, type HttpServerOptions } from './server.js';
+export { generateToken } from './token.js';

@@ -1,0 +1,179 @@
+import type { ExperimentSpec, FinalMetrics, RunEvent } from '../../contract/index.js';
+import { RunEvent as RunEventSchema, TERMINAL_EVENT_TYPES } from '../../contract/index.js';
+import type { WorkerHandle, WorkerLauncher } from './worker-launcher.js';
+
+/** A run waiting for, or holding, a worker. */
+interface Job {
+  runId: string;
+  experiment: ExperimentSpec;
+  cancelRequested: boolean;
+}
+
+interface Slot {
+  handle: WorkerHandle;
+  ready: boolean;
+  job: Job | null;
+  killTimer: NodeJS.Timeout | null;
+}
+
+const NO_METRICS: FinalMetrics = { trainLoss: null, trainAcc: null, valLoss: null, valAcc: null };
+
+export interface EnginePoolOptions {
+  launcher: WorkerLauncher;
+  /** Number of worker processes (each trains one run at a time). */
+  size: number;
+  /** After a cancel, how long (ms) a worker may take to stop before it is killed. */
+  cancelGraceMs?: number;
+}
+
+/**
+ * Runs experiments in worker processes, one run per worker, queueing the rest. A worker that dies
+ * fails its run with the exit reason and is replaced on demand; the host keeps serving.
+ * Every event (worker events and the pool's own `failed`/`cancelled`) goes to the listeners.
+ */
+export class EnginePool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private readonly listeners = new Set<(event: RunEvent) => void>();
+  private closed = false;
+  /** Workers in a row that died before reporting ready; past a limit, queued runs fail instead of looping. */
+  private failedStarts = 0;
+
+  constructor(private readonly options: EnginePoolOptions) {}
+
+  /** Subscribes to run events; returns the unsubscribe function. */
+  onEvent(listener: (event: RunEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Queues a run; it starts as soon as a worker is free. */
+  submit(runId: string, experiment: ExperimentSpec): void {
+    if (this.closed) throw new Error('The engine pool is closed');
+    this.queue.push({ runId, experiment, cancelRequested: false });
+    this.pump();
+  }
+
+  /** Number of runs queued or running. */
+  get activeCount(): number {
+    return this.queue.length + this.slots.filter((s) => s.job).length;
+  }
+
+  /**
+   * Cancels a queued run at once, or asks a running one to stop (it ends within one training step;
+   * a worker that does not answer within the grace period is killed). Returns false if unknown.
+   */
+  cancel(runId: string): boolean {
+    const queuedIndex = this.queue.findIndex((j) => j.runId === runId);
+    if (queuedIndex >= 0) {
+      this.queue.splice(queuedIndex, 1);
+      this.emit({ type: 'cancelled', runId, epoch: 0, step: 0, metrics: NO_METRICS });
+      return true;
+    }
+    const slot = this.slots.find((s) => s.job?.runId === runId);
+    if (!slot || !slot.job) return false;
+    slot.job.cancelRequested = true;
+    slot.handle.send({ type: 'cancel', runId });
+    slot.killTimer ??= setTimeout(() => slot.handle.kill(), this.options.cancelGraceMs ?? 10_000);
+    return true;
+  }
+
+  /** Cancels everything, asks workers to exit and kills those that do not within `graceMs`. */
+  async close(graceMs = 2000): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) {
+      this.emit({ type: 'cancelled', runId: job.runId, epoch: 0, step: 0, metrics: NO_METRICS });
+    }
+    const exits = this.slots.map(
+      (slot) =>
+        new Promise<void>((resolve) => {
+          slot.handle.onExit(() => resolve());
+          if (slot.job) this.cancel(slot.job.runId);
+          slot.handle.send({ type: 'shutdown' });
+          setTimeout(() => {
+            slot.handle.kill();
+            resolve();
+          }, graceMs).unref();
+        }),
+    );
+    await Promise.all(exits);
+  }
+
+  private emit(event: RunEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Hands queued runs to idle ready workers, and starts workers (up to the pool size) for the rest. */
+  private pump(): void {
+    for (;;) {
+      const idle = this.slots.find((s) => s.ready && !s.job);
+      const job = idle ? this.queue.shift() : undefined;
+      if (!idle || !job) break;
+      idle.job = job;
+      idle.handle.send({ type: 'start', runId: job.runId, experiment: job.experiment });
+    }
+    const starting = this.slots.filter((s) => !s.ready).length;
+    for (let needed = this.queue.length - starting; needed > 0 && this.slots.length < this.options.size; needed--) {
+      if (this.closed) return;
+      this.spawn();
+    }
+  }
+
+  /** Starts a worker; it takes work once it reports `ready`. */
+  private spawn(): void {
+    const slot: Slot = { handle: this.options.launcher(), ready: false, job: null, killTimer: null };
+    this.slots.push(slot);
+    slot.handle.onMessage((message) => this.onWorkerMessage(slot, message));
+    slot.handle.onExit((code, signal) => this.onWorkerExit(slot, code, signal));
+  }
+
+  private onWorkerMessage(slot: Slot, message: unknown): void {
+    const m = message as { type?: string; event?: unknown };
+    if (m.type === 'ready') {
+      slot.ready = true;
+      this.failedStarts = 0;
+      this.pump();
+      return;
+    }
+    if (m.type !== 'event') return;
+    const parsed = RunEventSchema.safeParse(m.event);
+    if (!parsed.success || !slot.job || parsed.data.runId !== slot.job.runId) return;
+    const event = parsed.data;
+    if (TERMINAL_EVENT_TYPES.has(event.type)) {
+      this.releaseSlot(slot);
+      this.emit(event);
+      this.pump();
+    } else {
+      this.emit(event);
+    }
+  }
+
+  private onWorkerExit(slot: Slot, code: number | null, signal: string | null): void {
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots.splice(index, 1);
+    const job = slot.job;
+    this.releaseSlot(slot);
+    if (job) {
+      if (job.cancelRequested) {
+        this.emit({ type: 'cancelled', runId: job.runId, epoch: 0, step: 0, metrics: NO_METRICS });
+      } else {
+        const reason = code === null ? `signal ${signal}` : `exit code ${code}`;
+        this.emit({ type: 'failed', runId: job.runId, error: `The engine worker stopped unexpectedly (${reason})` });
+      }
+    }
+    if (!slot.ready && ++this.failedStarts >= 3) {
+      for (const queued of this.queue.splice(0)) {
+        const reason = code === null ? `signal ${signal}` : `exit code ${code}`;
+        this.emit({ type: 'failed', runId: queued.runId, error: `The engine worker could not start (${reason})` });
+      }
+      this.failedStarts = 0;
+    }
+    if (!this.closed) this.pump();
+  }
+
+  private releaseSlot(slot: Slot): void {
+    if (slot.killTimer) clearTimeout(slot.killTimer);
+    slot.killTimer = null;
+    slot.job = null;
+  }
+}

@@ -1,0 +1,55 @@
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { HostToWorker, WorkerToHost } from '../../engine/protocol.js';
+
+/** One engine worker process, behind the smallest interface the pool needs (fork or Electron utilityProcess). */
+export interface WorkerHandle {
+  send(message: HostToWorker): void;
+  onMessage(listener: (message: WorkerToHost) => void): void;
+  /** Called once when the process ends; `code` null means it was killed by `signal`. */
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  kill(): void;
+  readonly pid: number | undefined;
+}
+
+/** Starts a fresh worker process. */
+export type WorkerLauncher = () => WorkerHandle;
+
+/**
+ * Where the engine worker entry lives: the compiled `dist/engine/worker.js` next to the compiled host,
+ * or, when the host itself runs from TypeScript sources (tests), `engine/worker.ts` loaded through tsx.
+ */
+export function resolveWorkerEntry(): { path: string; execArgv: string[] } {
+  const compiled = fileURLToPath(new URL('../../engine/worker.js', import.meta.url));
+  if (existsSync(compiled)) return { path: compiled, execArgv: [] };
+  const source = fileURLToPath(new URL('../../engine/worker.ts', import.meta.url));
+  return { path: source, execArgv: ['--import', 'tsx'] };
+}
+
+/**
+ * Launches workers with `child_process.fork` (Node shells: browser mode and CLI).
+ * `extraEnv` is merged into the worker's environment (e.g. INITSCOPE_BACKEND).
+ */
+export function forkWorkerLauncher(extraEnv: Record<string, string> = {}): WorkerLauncher {
+  const entry = resolveWorkerEntry();
+  return () => {
+    const child = fork(entry.path, [], {
+      execArgv: entry.execArgv,
+      env: { ...process.env, ...extraEnv },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    return {
+      pid: child.pid,
+      send: (message) => {
+        if (child.connected) child.send(message);
+      },
+      onMessage: (listener) => child.on('message', (m) => listener(m as WorkerToHost)),
+      onExit: (listener) => child.once('exit', (code, signal) => listener(code, signal)),
+      kill: () => {
+        child.kill('SIGKILL');
+      },
+    };
+  };
+}

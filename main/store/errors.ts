@@ -1,0 +1,43 @@
+import { InitScopeError } from '../../contract/index.js';
+
+/**
+ * The database file was written by a newer InitScope (its `user_version` is above the highest migration
+ * this build knows). It is refused and left untouched. Code `conflict`.
+ */
+export class FutureDatabaseError extends InitScopeError {
+  constructor(
+    readonly path: string,
+    readonly version: number,
+    readonly supportedVersion: number,
+  ) {
+    super(
+      'conflict',
+      `Database ${path} has schema version ${version}, but this InitScope supports schema versions up to ` +
+        `${supportedVersion}. It was written by a newer InitScope; open it with that version or use another ` +
+        'data folder. The file was not modified.',
+      { path, version, supportedVersion },
+    );
+    this.name = 'FutureDatabaseError';
+  }
+}
+
+/**
+ * A migration file could not be applied. The whole upgrade was rolled back, so the database is still at
+ * `fromVersion`. Code `internal`; the original SQLite error is the `cause`.
+ */
+export class MigrationError extends InitScopeError {
+  constructor(
+    readonly file: string,
+    readonly fromVersion: number,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      'internal',
+      `Migration ${file} failed: ${reason}. Nothing was changed; the database is still at schema version ${fromVersion}.`,
+      { file, fromVersion },
+    );
+    this.name = 'MigrationError';
+    this.cause = cause;
+  }
+}

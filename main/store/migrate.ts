@@ -1,0 +1,96 @@
+import type Database from 'better-sqlite3';
+import { InitScopeError } from '../../contract/index.js';
+import { backupDatabase } from './backup.js';
+import { FutureDatabaseError, MigrationError } from './errors.js';
+import { listMigrationFiles, readMigrationSql, type MigrationFile } from './migration-files.js';
+import { defaultMigrationsDir } from './package-root.js';
+
+/** Where to find migrations; defaults to `<package root>/migrations`. */
+export interface MigrateOptions {
+  migrationsDir?: string;
+}
+
+/** What {@link migrate} did. */
+export interface MigrationResult {
+  /** `PRAGMA user_version` before (0 for a new database). */
+  fromVersion: number;
+  /** `PRAGMA user_version` after: the highest known migration. */
+  toVersion: number;
+  /** File names applied, in order; empty when the database was already current. */
+  applied: string[];
+  /** The copy made before upgrading a database that already held a schema, or null if none was needed. */
+  backupPath: string | null;
+}
+
+/** The database's schema version (`PRAGMA user_version`; 0 for a new database). */
+export function readSchemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the database up to the newest migration in `migrationsDir`.
+ *
+ * - A database whose version is above the newest migration throws {@link FutureDatabaseError} before
+ *   anything is written.
+ * - Before upgrading a file database that already has a schema, it is copied to `<db>.backup-v<old>`.
+ * - All pending migrations run in ONE immediate transaction that also sets `PRAGMA user_version`; foreign
+ *   keys are switched off meanwhile (so migrations may rebuild tables) and checked with
+ *   `PRAGMA foreign_key_check` before commit. Any failure rolls everything back and throws
+ *   {@link MigrationError} naming the file; the database stays at its old version.
+ *
+ * Migration files must not contain their own BEGIN/COMMIT.
+ */
+export function migrate(db: Database.Database, options: MigrateOptions = {}): MigrationResult {
+  const migrations = listMigrationFiles(options.migrationsDir ?? defaultMigrationsDir());
+  const latest = migrations.length; // versions run 1..N without gaps (checked by listMigrationFiles)
+  const fromVersion = readSchemaVersion(db);
+  if (fromVersion > latest) throw new FutureDatabaseError(db.name, fromVersion, latest);
+  const pending = migrations.filter((migration) => migration.version > fromVersion);
+  if (pending.length === 0) return { fromVersion, toVersion: fromVersion, applied: [], backupPath: null };
+
+  // Read every file first: an unreadable one fails before anything is touched.
+  const scripts = pending.map((migration) => ({ migration, sql: readMigrationSql(migration) }));
+  const backupPath = hasSchema(db, fromVersion) && !db.memory ? backupDatabase(db, `${db.name}.backup-v${fromVersion}`) : null;
+
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (foreignKeys) db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => applyAll(db, scripts, fromVersion, latest)).immediate();
+  } finally {
+    if (foreignKeys) db.pragma('foreign_keys = ON');
+  }
+  return { fromVersion, toVersion: latest, applied: pending.map((m) => m.file), backupPath };
+}
+
+function applyAll(
+  db: Database.Database,
+  scripts: ReadonlyArray<{ migration: MigrationFile; sql: string }>,
+  fromVersion: number,
+  latest: number,
+): void {
+  const current = readSchemaVersion(db);
+  if (current !== fromVersion) {
+    throw new InitScopeError('conflict', `Database ${db.name} moved from schema version ${fromVersion} to ${current} while being migrated; open it again`);
+  }
+  for (const { migration, sql } of scripts) {
+    try {
+      db.exec(sql);
+    } catch (error) {
+      throw new MigrationError(migration.path, fromVersion, error);
+    }
+    if (!db.inTransaction) {
+      throw new MigrationError(migration.path, fromVersion, new Error('the file ends the migration transaction itself (remove its BEGIN/COMMIT)'));
+    }
+    const violations = db.pragma('foreign_key_check') as unknown[];
+    if (violations.length > 0) {
+      throw new MigrationError(migration.path, fromVersion, new Error(`it leaves ${violations.length} foreign-key violation(s)`));
+    }
+  }
+  db.pragma(`user_version = ${latest}`);
+}
+
+/** True if the database already holds something worth backing up. */
+function hasSchema(db: Database.Database, version: number): boolean {
+  if (version > 0) return true;
+  return (db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() as number) > 0;
+}

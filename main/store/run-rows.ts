@@ -1,0 +1,92 @@
+import { ExperimentSpec, InitScopeError, RunStatus, type MetricPoint, type RunSummary } from '../../contract/index.js';
+
+/** A `runs` row as SELECTed by {@link RUN_COLUMNS}. */
+export interface RunRow {
+  id: string;
+  name: string;
+  status: string;
+  experiment_json: string;
+  backend: string | null;
+  tfjs_version: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  epochs_done: number;
+  train_loss: number | null;
+  train_acc: number | null;
+  val_loss: number | null;
+  val_acc: number | null;
+  error: string | null;
+  diverged_at_step: number | null;
+  diverged_layer: string | null;
+}
+
+/** A `metrics` row as SELECTed by {@link METRIC_COLUMNS}. */
+export interface MetricRow {
+  epoch: number;
+  step: number;
+  train_loss: number | null;
+  train_acc: number | null;
+  val_loss: number | null;
+  val_acc: number | null;
+  elapsed_ms: number;
+}
+
+/** The `runs` columns a {@link RunSummary} needs. */
+export const RUN_COLUMNS =
+  'id, name, status, experiment_json, backend, tfjs_version, created_at, started_at, finished_at, epochs_done, ' +
+  'train_loss, train_acc, val_loss, val_acc, error, diverged_at_step, diverged_layer';
+
+/** The `metrics` columns a {@link MetricPoint} needs. */
+export const METRIC_COLUMNS = 'epoch, step, train_loss, train_acc, val_loss, val_acc, elapsed_ms';
+
+/**
+ * Maps a `runs` row to the contract's {@link RunSummary}; the frozen spec is parsed with
+ * {@link ExperimentSpec} (so defaults added by later versions are filled in). Throws an `internal`
+ * error if the stored spec no longer parses.
+ */
+export function runFromRow(row: RunRow): RunSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    status: RunStatus.parse(row.status),
+    experiment: parseStoredExperiment(row.id, row.experiment_json),
+    backend: row.backend,
+    tfjsVersion: row.tfjs_version,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    epochsDone: row.epochs_done,
+    metrics: { trainLoss: row.train_loss, trainAcc: row.train_acc, valLoss: row.val_loss, valAcc: row.val_acc },
+    error: row.error,
+    divergedAtStep: row.diverged_at_step,
+    divergedLayer: row.diverged_layer,
+  };
+}
+
+/** Maps a `metrics` row to the contract's {@link MetricPoint}. */
+export function metricFromRow(row: MetricRow): MetricPoint {
+  return {
+    epoch: row.epoch,
+    step: row.step,
+    trainLoss: row.train_loss,
+    trainAcc: row.train_acc,
+    valLoss: row.val_loss,
+    valAcc: row.val_acc,
+    elapsedMs: row.elapsed_ms,
+  };
+}
+
+function parseStoredExperiment(runId: string, json: string): ExperimentSpec {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new InitScopeError('internal', `Run ${runId} has an unreadable experiment spec: ${(error as Error).message}`);
+  }
+  const result = ExperimentSpec.safeParse(value);
+  if (!result.success) {
+    throw new InitScopeError('internal', `Run ${runId} has an experiment spec this version cannot read: ${result.error.message}`);
+  }
+  return result.data;
+}

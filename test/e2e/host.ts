@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A browser-mode host started from the built CLI, as a user would (`initscope serve`). */
+export interface TestHost {
+  url: string;
+  /** Sends SIGINT (like Ctrl-C) and waits for the process to exit; resolves to its exit code. */
+  stop(): Promise<number | null>;
+  output(): string;
+}
+
+/** A fresh data folder for one test file. */
+export function tempDataDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'initscope-e2e-'));
+}
+
+/** Starts `node bin/initscope.js serve --port 0 --db <dir>/initscope.db` and waits for its URL. */
+export async function startHost(dataDir: string): Promise<TestHost> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['bin/initscope.js', 'serve', '--port', '0', '--db', path.join(dataDir, 'initscope.db')],
+    { cwd: path.resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`host exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGINT');
+      }),
+  };
+}
