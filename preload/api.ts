@@ -1,0 +1,37 @@
+import { METHOD_NAMES, type MethodName } from '../contract/method-names.js';
+import type { BridgeApi, WireResult } from '../contract/wire.js';
+import { EVENTS_IPC_CHANNEL, ipcChannelOf } from './channels.js';
+
+/** A listener as `ipcRenderer.on` calls it: the IPC event first, then the arguments. */
+export type IpcRendererListener = (event: unknown, ...args: unknown[]) => void;
+
+/** The part of Electron's `ipcRenderer` the bridge uses. */
+export interface IpcRendererLike {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: IpcRendererListener): unknown;
+  removeListener(channel: string, listener: IpcRendererListener): unknown;
+}
+
+/**
+ * Builds the API the preload exposes to the page: one function per contract method (from METHOD_NAMES,
+ * each invoking only its own `initscope:<method>` channel with one payload argument) and `onEvent`.
+ * Neither `ipcRenderer` nor a way to name a channel is exposed, and event listeners receive only the
+ * event data, never Electron's IPC event object.
+ */
+export function createBridgeApi(ipcRenderer: IpcRendererLike): BridgeApi {
+  const invoke = {} as Record<MethodName, (payload: unknown) => Promise<WireResult>>;
+  for (const method of METHOD_NAMES) {
+    const channel = ipcChannelOf(method);
+    invoke[method] = (payload) => ipcRenderer.invoke(channel, payload) as Promise<WireResult>;
+  }
+  return Object.freeze({
+    invoke: Object.freeze(invoke),
+    onEvent(listener: (raw: unknown) => void): () => void {
+      const forward: IpcRendererListener = (_event, raw) => listener(raw);
+      ipcRenderer.on(EVENTS_IPC_CHANNEL, forward);
+      return () => {
+        ipcRenderer.removeListener(EVENTS_IPC_CHANNEL, forward);
+      };
+    },
+  });
+}

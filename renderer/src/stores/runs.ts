@@ -1,0 +1,261 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { ExperimentSpec, FinalMetrics, MetricPoint, RunEvent, RunStatus, RunSummary } from '../../../contract/index.js';
+import { useHost } from '../host.js';
+import { useAppStore } from './app.js';
+
+/** Most points read back per curve; the host downsamples longer runs. */
+export const MAX_CURVE_POINTS = 2000;
+
+/** What the latest live events said about a running run. */
+export interface LiveProgress {
+  totalEpochs: number;
+  epoch: number;
+  etaSeconds: number | null;
+  /** `Date.now()` when the latest event arrived (to age the ETA). */
+  at: number;
+}
+
+/** Statuses after which a run never changes again. */
+export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['completed', 'cancelled', 'failed', 'diverged', 'interrupted']);
+
+export function isActive(status: RunStatus): boolean {
+  return status === 'running' || status === 'queued';
+}
+
+/** True if point `a` comes after point `b` in training order (step, then epoch). */
+function isAfter(a: MetricPoint, b: MetricPoint): boolean {
+  return a.step > b.step || (a.step === b.step && a.epoch > b.epoch);
+}
+
+/**
+ * Joins a curve read from the host with points that arrived live meanwhile: keeps `base` and appends
+ * the live points that come after its last one.
+ */
+export function mergePoints(base: readonly MetricPoint[], live: readonly MetricPoint[]): MetricPoint[] {
+  const merged = [...base];
+  for (const point of live) {
+    const last = merged[merged.length - 1];
+    if (!last || isAfter(point, last)) merged.push(point);
+  }
+  return merged;
+}
+
+function metricsOf(point: MetricPoint): FinalMetrics {
+  return { trainLoss: point.trainLoss, trainAcc: point.trainAcc, valLoss: point.valLoss, valAcc: point.valAcc };
+}
+
+/** Runs, their curves (appended live from `progress` events) and the run shown in the centre. */
+export const useRunsStore = defineStore('runs', () => {
+  const runs = ref<RunSummary[]>([]);
+  const selectedId = ref<string | null>(null);
+  /** Curve points per run id, in training order. */
+  const points = ref<Record<string, MetricPoint[]>>({});
+  const live = ref<Record<string, LiveProgress>>({});
+  const loading = ref(false);
+  const loaded = ref(false);
+  const starting = ref(false);
+  const cancelling = ref<Record<string, boolean>>({});
+
+  /** Runs whose full curve has been read from the host since the last (re)connect. */
+  const curveLoaded = new Set<string>();
+  const pendingGets = new Set<string>();
+  let unsubscribers: Array<() => void> = [];
+
+  const sorted = computed(() => [...runs.value].sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
+  const selected = computed(() => runs.value.find((r) => r.id === selectedId.value) ?? null);
+  const selectedPoints = computed<MetricPoint[]>(() => (selectedId.value ? (points.value[selectedId.value] ?? []) : []));
+  const selectedLive = computed(() => (selectedId.value ? (live.value[selectedId.value] ?? null) : null));
+
+  function find(id: string): RunSummary | undefined {
+    return runs.value.find((r) => r.id === id);
+  }
+
+  /** Adds a run or replaces the stored copy. */
+  function upsert(summary: RunSummary): void {
+    const index = runs.value.findIndex((r) => r.id === summary.id);
+    if (index >= 0) runs.value[index] = summary;
+    else runs.value.push(summary);
+    if (FINAL_STATUSES.has(summary.status)) delete live.value[summary.id];
+  }
+
+  /** Re-reads the run list (on load and after every reconnect) and the selected run's curve. */
+  async function refresh(): Promise<void> {
+    loading.value = true;
+    try {
+      runs.value = await useHost().client.call('runs/list', {});
+      loaded.value = true;
+      curveLoaded.clear();
+      for (const run of runs.value) if (FINAL_STATUSES.has(run.status)) delete live.value[run.id];
+      if (!selectedId.value || !find(selectedId.value)) selectedId.value = sorted.value[0]?.id ?? null;
+      if (selectedId.value) await loadMetrics(selectedId.value);
+    } catch (error) {
+      useAppStore().report(error);
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  /** Reads a run's curve from the host, keeping any live points that arrived after it. */
+  async function loadMetrics(id: string): Promise<void> {
+    try {
+      const fetched = await useHost().client.call('runs/metrics', { runId: id, maxPoints: MAX_CURVE_POINTS });
+      points.value[id] = mergePoints(fetched, points.value[id] ?? []);
+      curveLoaded.add(id);
+    } catch (error) {
+      useAppStore().report(error);
+    }
+  }
+
+  /** Shows a run in the centre, reading its curve if not read yet. */
+  async function select(id: string | null): Promise<void> {
+    selectedId.value = id;
+    if (id && !curveLoaded.has(id)) await loadMetrics(id);
+  }
+
+  /** Starts a run of `experiment` and selects it. Returns the new run, or null if the host refused. */
+  async function start(experiment: ExperimentSpec): Promise<RunSummary | null> {
+    starting.value = true;
+    try {
+      const summary = await useHost().client.call('runs/start', { experiment });
+      upsert(summary);
+      points.value[summary.id] ??= [];
+      curveLoaded.add(summary.id); // a new run's curve is complete from its first live point
+      selectedId.value = summary.id;
+      return summary;
+    } catch (error) {
+      useAppStore().report(error);
+      return null;
+    } finally {
+      starting.value = false;
+    }
+  }
+
+  async function cancel(id: string): Promise<void> {
+    cancelling.value[id] = true;
+    try {
+      upsert(await useHost().client.call('runs/cancel', { runId: id }));
+    } catch (error) {
+      useAppStore().report(error);
+    } finally {
+      delete cancelling.value[id];
+    }
+  }
+
+  /** Reads one run again (an event named a run this window has not seen, or it just ended). */
+  function syncRun(id: string): void {
+    if (pendingGets.has(id)) return;
+    pendingGets.add(id);
+    useHost()
+      .client.call('runs/get', { runId: id })
+      .then((summary) => upsert(summary))
+      .catch(() => {
+        /* the live state already applied stays; the next refresh repairs it */
+      })
+      .finally(() => pendingGets.delete(id));
+  }
+
+  function appendPoint(id: string, point: MetricPoint): void {
+    const list = (points.value[id] ??= []);
+    const last = list[list.length - 1];
+    if (!last || isAfter(point, last)) list.push(point);
+    else if (last.step === point.step && last.epoch === point.epoch) list[list.length - 1] = point;
+  }
+
+  /** Applies one run event to the stored runs and curves. */
+  function applyEvent(event: RunEvent): void {
+    const run = find(event.runId);
+    if (!run) syncRun(event.runId);
+    const now = Date.now();
+    switch (event.type) {
+      case 'started':
+        live.value[event.runId] = { totalEpochs: event.totalEpochs, epoch: 0, etaSeconds: null, at: now };
+        if (run) {
+          run.status = 'running';
+          run.backend = event.backend;
+          run.tfjsVersion = event.tfjsVersion;
+          run.startedAt ??= new Date(now).toISOString();
+        }
+        break;
+      case 'progress':
+        appendPoint(event.runId, event.point);
+        live.value[event.runId] = {
+          totalEpochs: event.totalEpochs,
+          epoch: event.point.epoch,
+          etaSeconds: event.etaSeconds,
+          at: now,
+        };
+        if (run) {
+          if (run.status === 'queued') run.status = 'running';
+          run.epochsDone = Math.max(run.epochsDone, event.point.epoch);
+          run.metrics = metricsOf(event.point);
+        }
+        break;
+      case 'finished':
+      case 'failed':
+      case 'diverged':
+      case 'cancelled':
+        delete live.value[event.runId];
+        if (run) {
+          run.finishedAt ??= new Date(now).toISOString();
+          if (event.type === 'finished') {
+            run.status = 'completed';
+            run.metrics = event.metrics;
+            run.epochsDone = event.epochs;
+          } else if (event.type === 'failed') {
+            run.status = 'failed';
+            run.error = event.error;
+          } else if (event.type === 'diverged') {
+            run.status = 'diverged';
+            run.metrics = event.metrics;
+            run.divergedAtStep = event.step;
+            run.divergedLayer = event.layer;
+            run.epochsDone = Math.max(run.epochsDone, event.epoch);
+          } else {
+            run.status = 'cancelled';
+            run.metrics = event.metrics;
+            run.epochsDone = Math.max(run.epochsDone, event.epoch);
+          }
+          syncRun(event.runId); // pick up the host's own timings and final numbers
+        }
+        break;
+    }
+  }
+
+  /** Listens to run events and re-reads everything each time the event channel (re)opens. */
+  function connect(): void {
+    if (unsubscribers.length) return;
+    const { client, transport } = useHost();
+    unsubscribers = [client.onEvent(applyEvent), transport.onConnected(() => void refresh())];
+  }
+
+  function disconnect(): void {
+    for (const off of unsubscribers) off();
+    unsubscribers = [];
+  }
+
+  return {
+    runs,
+    selectedId,
+    points,
+    live,
+    loading,
+    loaded,
+    starting,
+    cancelling,
+    sorted,
+    selected,
+    selectedPoints,
+    selectedLive,
+    find,
+    upsert,
+    refresh,
+    loadMetrics,
+    select,
+    start,
+    cancel,
+    applyEvent,
+    connect,
+    disconnect,
+  };
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { forwardEvents, type WebContentsLike } from '../../../main/electron/events.js';
+import { createFakeServices, failedEvent } from '../http/fake-services.js';
+
+class FakeContents implements WebContentsLike {
+  readonly sent: { channel: string; args: unknown[] }[] = [];
+  destroyed = false;
+  private readonly onDestroyed: (() => void)[] = [];
+
+  send(channel: string, ...args: unknown[]): void {
+    if (this.destroyed) throw new Error('Object has been destroyed');
+    this.sent.push({ channel, args });
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  once(_event: 'destroyed', listener: () => void): this {
+    this.onDestroyed.push(listener);
+    return this;
+  }
+  destroy(): void {
+    this.destroyed = true;
+    for (const l of this.onDestroyed.splice(0)) l();
+  }
+}
+
+describe('forwardEvents', () => {
+  it('sends each run event on initscope:events', () => {
+    const services = createFakeServices();
+    const contents = new FakeContents();
+    forwardEvents(services, contents);
+    services.emit(failedEvent('r1'));
+    expect(contents.sent).toEqual([{ channel: 'initscope:events', args: [failedEvent('r1')] }]);
+  });
+
+  it('unsubscribes when the window contents are destroyed', () => {
+    const services = createFakeServices();
+    const contents = new FakeContents();
+    forwardEvents(services, contents);
+    expect(services.listenerCount()).toBe(1);
+    contents.destroy();
+    expect(services.listenerCount()).toBe(0);
+    expect(() => services.emit(failedEvent())).not.toThrow();
+  });
+
+  it('can stop early, and stopping twice is harmless', () => {
+    const services = createFakeServices();
+    const contents = new FakeContents();
+    const stop = forwardEvents(services, contents);
+    const other = forwardEvents(services, new FakeContents());
+    stop();
+    stop();
+    contents.destroy();
+    expect(services.listenerCount()).toBe(1);
+    other();
+    expect(services.listenerCount()).toBe(0);
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createAppUrlMatcher } from '../../../main/electron/app-url.js';
+import {
+  isExternalHttpsUrl,
+  secureWebContents,
+  secureWebPreferences,
+  type NavigationEventLike,
+  type SecurableWebContents,
+} from '../../../main/electron/window-options.js';
+
+const APP = 'file:///opt/initscope/dist/renderer/index.html';
+
+describe('secureWebPreferences', () => {
+  it('turns every isolation switch on and sets the preload', () => {
+    const prefs = secureWebPreferences('/opt/initscope/dist/preload/preload.cjs');
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      preload: '/opt/initscope/dist/preload/preload.cjs',
+    });
+  });
+});
+
+describe('createAppUrlMatcher', () => {
+  it('matches the app page with any query or fragment, and nothing else', () => {
+    const isApp = createAppUrlMatcher(APP);
+    expect(isApp(APP)).toBe(true);
+    expect(isApp(`${APP}#/runs/r1`)).toBe(true);
+    expect(isApp('file:///opt/initscope/dist/renderer/other.html')).toBe(false);
+    expect(isApp('file:///etc/passwd')).toBe(false);
+    expect(isApp('https://evil.example/opt/initscope/dist/renderer/index.html')).toBe(false);
+    expect(isApp('not a url')).toBe(false);
+  });
+});
+
+function fakeContents() {
+  const listeners = new Map<string, (event: NavigationEventLike) => void>();
+  let openHandler: ((details: { url: string }) => { action: 'deny' }) | undefined;
+  let requestHandler: ((c: unknown, p: string, cb: (granted: boolean) => void) => void) | undefined;
+  let checkHandler: (() => boolean) | undefined;
+  const contents: SecurableWebContents = {
+    on(event: string, listener: (event: NavigationEventLike) => void) {
+      listeners.set(event, listener);
+      return contents;
+    },
+    setWindowOpenHandler: (h) => {
+      openHandler = h;
+    },
+    session: {
+      setPermissionRequestHandler: (h) => {
+        requestHandler = h;
+      },
+      setPermissionCheckHandler: (h) => {
+        checkHandler = h;
+      },
+    },
+  };
+  const navigate = (event: string, url: string): boolean => {
+    let prevented = false;
+    listeners.get(event)?.({ url, preventDefault: () => (prevented = true) });
+    return prevented;
+  };
+  return { contents, navigate, open: (url: string) => openHandler?.({ url }), requestHandler: () => requestHandler, checkHandler: () => checkHandler };
+}
+
+describe('secureWebContents', () => {
+  it('cancels navigation and redirects away from the app, allows the app itself', () => {
+    const f = fakeContents();
+    secureWebContents(f.contents, { isAppUrl: createAppUrlMatcher(APP), openExternal: vi.fn() });
+    expect(f.navigate('will-navigate', 'https://evil.example/')).toBe(true);
+    expect(f.navigate('will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(f.navigate('will-redirect', 'https://evil.example/')).toBe(true);
+    expect(f.navigate('will-navigate', `${APP}#/compare`)).toBe(false);
+    expect(f.navigate('will-attach-webview', 'about:blank')).toBe(true);
+  });
+
+  it('denies every new window and opens only https links externally', () => {
+    const f = fakeContents();
+    const openExternal = vi.fn();
+    secureWebContents(f.contents, { isAppUrl: createAppUrlMatcher(APP), openExternal });
+    expect(f.open('https://arxiv.org/abs/1502.01852')).toEqual({ action: 'deny' });
+    expect(f.open('http://example.com/')).toEqual({ action: 'deny' });
+    expect(f.open('file:///etc/passwd')).toEqual({ action: 'deny' });
+    expect(f.open(APP)).toEqual({ action: 'deny' });
+    expect(openExternal.mock.calls).toEqual([['https://arxiv.org/abs/1502.01852']]);
+    expect(isExternalHttpsUrl('javascript:alert(1)')).toBe(false);
+  });
+
+  it('refuses every permission request and check', () => {
+    const f = fakeContents();
+    secureWebContents(f.contents, { isAppUrl: () => true, openExternal: vi.fn() });
+    const callback = vi.fn();
+    f.requestHandler()?.(null, 'media', callback);
+    expect(callback).toHaveBeenCalledWith(false);
+    expect(f.checkHandler()?.()).toBe(false);
+  });
+});

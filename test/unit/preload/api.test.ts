@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { METHOD_NAMES, type WireResult } from '../../../contract/index.js';
+import * as hostChannels from '../../../main/electron/channels.js';
+import { createBridgeApi, type IpcRendererListener, type IpcRendererLike } from '../../../preload/api.js';
+import * as preloadChannels from '../../../preload/channels.js';
+
+class FakeIpcRenderer implements IpcRendererLike {
+  readonly invoked: { channel: string; args: unknown[] }[] = [];
+  readonly listeners = new Map<string, Set<IpcRendererListener>>();
+
+  async invoke(channel: string, ...args: unknown[]): Promise<unknown> {
+    this.invoked.push({ channel, args });
+    return { ok: true, value: channel } satisfies WireResult;
+  }
+  on(channel: string, listener: IpcRendererListener): this {
+    const set = this.listeners.get(channel) ?? new Set();
+    set.add(listener);
+    this.listeners.set(channel, set);
+    return this;
+  }
+  removeListener(channel: string, listener: IpcRendererListener): this {
+    this.listeners.get(channel)?.delete(listener);
+    return this;
+  }
+  emit(channel: string, ...args: unknown[]): void {
+    for (const l of this.listeners.get(channel) ?? []) l({ sender: 'ipc-event-object' }, ...args);
+  }
+  count(channel: string): number {
+    return this.listeners.get(channel)?.size ?? 0;
+  }
+}
+
+describe('createBridgeApi', () => {
+  it('exposes exactly the contract methods plus onEvent, and no ipcRenderer', () => {
+    const api = createBridgeApi(new FakeIpcRenderer());
+    expect(Object.keys(api).sort()).toEqual(['invoke', 'onEvent']);
+    expect(Object.keys(api.invoke).sort()).toEqual([...METHOD_NAMES].sort());
+    for (const value of Object.values(api.invoke)) expect(typeof value).toBe('function');
+    expect(Object.isFrozen(api.invoke)).toBe(true);
+  });
+
+  it('invokes each method on its own channel with the payload only', async () => {
+    const ipc = new FakeIpcRenderer();
+    const api = createBridgeApi(ipc);
+    for (const method of METHOD_NAMES) {
+      const result = await api.invoke[method]({ probe: method });
+      expect(result).toEqual({ ok: true, value: `initscope:${method}` });
+    }
+    expect(ipc.invoked).toEqual(METHOD_NAMES.map((m) => ({ channel: `initscope:${m}`, args: [{ probe: m }] })));
+  });
+
+  it('delivers event data (not the IPC event) and unsubscribes', () => {
+    const ipc = new FakeIpcRenderer();
+    const api = createBridgeApi(ipc);
+    const seen: unknown[] = [];
+    const off = api.onEvent((raw) => seen.push(raw));
+    const off2 = api.onEvent(() => undefined);
+    expect(ipc.count('initscope:events')).toBe(2);
+    ipc.emit('initscope:events', { type: 'failed', runId: 'r1', error: 'x' });
+    expect(seen).toEqual([{ type: 'failed', runId: 'r1', error: 'x' }]);
+    off();
+    off2();
+    expect(ipc.count('initscope:events')).toBe(0);
+    ipc.emit('initscope:events', { type: 'failed', runId: 'r1', error: 'y' });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('uses the same channel names as the host', () => {
+    expect(preloadChannels.IPC_PREFIX).toBe(hostChannels.IPC_PREFIX);
+    expect(preloadChannels.EVENTS_IPC_CHANNEL).toBe(hostChannels.EVENTS_IPC_CHANNEL);
+    for (const m of METHOD_NAMES) expect(preloadChannels.ipcChannelOf(m)).toBe(hostChannels.ipcChannelOf(m));
+  });
+});

@@ -1,0 +1,152 @@
+// @vitest-environment happy-dom
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { shallowRef } from 'vue';
+import { createClient, type MethodName, type RunSummary } from '../../../contract/index.js';
+import { setHost } from '../../../renderer/src/host.js';
+import { useAppStore } from '../../../renderer/src/stores/app.js';
+import { mergePoints, useRunsStore } from '../../../renderer/src/stores/runs.js';
+import type { ConnectionState, HostTransport } from '../../../renderer/src/transport/index.js';
+import { experiment, point, summary } from './fixtures.js';
+
+/** A transport that answers from a table and lets the test push events and (re)connects. */
+function fakeTransport(answers: Partial<Record<MethodName, (payload: unknown) => unknown>>) {
+  const eventListeners = new Set<(raw: unknown) => void>();
+  const connectedListeners = new Set<() => void>();
+  const calls: Array<{ method: MethodName; payload: unknown }> = [];
+  const transport: HostTransport = {
+    kind: 'browser',
+    connection: shallowRef<ConnectionState>('online'),
+    async invoke(method, payload) {
+      calls.push({ method, payload });
+      const answer = answers[method];
+      if (!answer) throw new Error(`unexpected call ${method}`);
+      return answer(payload);
+    },
+    subscribe(listener) {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
+    },
+    onConnected(listener) {
+      connectedListeners.add(listener);
+      return () => connectedListeners.delete(listener);
+    },
+    close() {},
+  };
+  return {
+    transport,
+    calls,
+    emit: (raw: unknown) => eventListeners.forEach((l) => l(raw)),
+    reconnect: () => connectedListeners.forEach((l) => l()),
+  };
+}
+
+describe('runs store', () => {
+  let stored: RunSummary[];
+  let fake: ReturnType<typeof fakeTransport>;
+
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    stored = [summary('r1', { status: 'running', createdAt: '2025-01-01T10:00:00.000Z' })];
+    fake = fakeTransport({
+      'runs/list': () => stored,
+      'runs/get': (p) => stored.find((r) => r.id === (p as { runId: string }).runId),
+      'runs/metrics': () => [point(1), point(2)],
+      'runs/start': () => summary('r2', { createdAt: '2025-01-02T10:00:00.000Z' }),
+      'runs/cancel': () => summary('r1', { status: 'cancelled' }),
+    });
+    setHost({ transport: fake.transport, client: createClient(fake.transport) });
+  });
+
+  afterEach(() => setHost(null));
+
+  it('appends progress points and applies a terminal status', async () => {
+    const runs = useRunsStore();
+    await runs.refresh();
+    expect(runs.selectedId).toBe('r1');
+    expect(runs.selectedPoints.map((p) => p.epoch)).toEqual([1, 2]);
+
+    runs.applyEvent({ type: 'progress', runId: 'r1', point: point(3), totalEpochs: 200, etaSeconds: 42 });
+    runs.applyEvent({ type: 'progress', runId: 'r1', point: point(4), totalEpochs: 200, etaSeconds: 40 });
+    runs.applyEvent({ type: 'progress', runId: 'r1', point: point(4), totalEpochs: 200, etaSeconds: 40 }); // duplicate
+    expect(runs.points.r1!.map((p) => p.epoch)).toEqual([1, 2, 3, 4]);
+    expect(runs.selectedLive).toMatchObject({ epoch: 4, totalEpochs: 200, etaSeconds: 40 });
+    expect(runs.selected?.epochsDone).toBe(4);
+
+    const metrics = { trainLoss: 0.1, trainAcc: 0.97, valLoss: 0.12, valAcc: 0.95 };
+    stored = [summary('r1', { status: 'completed', metrics, epochsDone: 200 })];
+    runs.applyEvent({ type: 'finished', runId: 'r1', metrics, epochs: 200, durationMs: 1234 });
+    expect(runs.selected?.status).toBe('completed');
+    expect(runs.selected?.metrics.valAcc).toBe(0.95);
+    expect(runs.selected?.finishedAt).not.toBeNull();
+    expect(runs.selectedLive).toBeNull();
+  });
+
+  it('applies failed, diverged and cancelled events', async () => {
+    stored = [summary('a'), summary('b'), summary('c')];
+    const runs = useRunsStore();
+    await runs.refresh();
+    const m = { trainLoss: null, trainAcc: null, valLoss: null, valAcc: null };
+    runs.applyEvent({ type: 'failed', runId: 'a', error: 'out of memory' });
+    runs.applyEvent({ type: 'diverged', runId: 'b', step: 17, epoch: 1, layer: 'dense_2', metrics: m });
+    runs.applyEvent({ type: 'cancelled', runId: 'c', epoch: 3, step: 75, metrics: m });
+    expect(runs.find('a')).toMatchObject({ status: 'failed', error: 'out of memory' });
+    expect(runs.find('b')).toMatchObject({ status: 'diverged', divergedAtStep: 17, divergedLayer: 'dense_2' });
+    expect(runs.find('c')).toMatchObject({ status: 'cancelled', epochsDone: 3 });
+  });
+
+  it('keeps live points that arrive while the curve is being read', () => {
+    expect(mergePoints([point(1), point(2)], [point(2), point(3)]).map((p) => p.epoch)).toEqual([1, 2, 3]);
+    expect(mergePoints([], [point(5)]).map((p) => p.epoch)).toEqual([5]);
+  });
+
+  it('starts a run, selects it and plots its live points from the first', async () => {
+    const runs = useRunsStore();
+    await runs.refresh();
+    const started = await runs.start(experiment());
+    expect(started?.id).toBe('r2');
+    expect(runs.selectedId).toBe('r2');
+    expect(runs.sorted.map((r) => r.id)).toEqual(['r2', 'r1']);
+    runs.applyEvent({
+      type: 'started',
+      runId: 'r2',
+      backend: 'cpu',
+      tfjsVersion: '4.22.0',
+      totalEpochs: 200,
+      stepsPerEpoch: 25,
+      trainSamples: 800,
+      valSamples: 200,
+    });
+    expect(runs.selected).toMatchObject({ status: 'running', backend: 'cpu' });
+    runs.applyEvent({ type: 'progress', runId: 'r2', point: point(1), totalEpochs: 200, etaSeconds: null });
+    expect(runs.selectedPoints).toHaveLength(1);
+    const startCall = fake.calls.find((c) => c.method === 'runs/start');
+    expect(startCall?.payload).toMatchObject({ experiment: { dataset: { builtin: 'spiral' } } });
+  });
+
+  it('listens to events and re-reads the list on every (re)connect', async () => {
+    const runs = useRunsStore();
+    runs.connect();
+    fake.reconnect();
+    await vi.waitFor(() => expect(runs.loaded).toBe(true));
+    fake.emit({ type: 'progress', runId: 'r1', point: point(3), totalEpochs: 200, etaSeconds: 1 });
+    fake.emit({ type: 'progress', runId: 'r1', point: { bad: true } }); // invalid: dropped by the client
+    await vi.waitFor(() => expect(runs.points.r1?.map((p) => p.epoch)).toEqual([1, 2, 3]));
+
+    stored = [summary('r1', { status: 'completed' })];
+    fake.reconnect();
+    await vi.waitFor(() => expect(runs.find('r1')?.status).toBe('completed'));
+    runs.disconnect();
+    fake.emit({ type: 'failed', runId: 'r1', error: 'x' });
+    expect(runs.find('r1')?.status).toBe('completed');
+  });
+
+  it('reports a refused call in the app banner', async () => {
+    const failing = fakeTransport({});
+    setHost({ transport: failing.transport, client: createClient(failing.transport) });
+    const runs = useRunsStore();
+    await runs.refresh();
+    expect(useAppStore().problem).not.toBeNull();
+    expect(runs.loading).toBe(false);
+  });
+});
