@@ -8,8 +8,9 @@ import type { Tensor, TF } from './tf.js';
  * - sigmoid: 1/(1+e^−x);  tanh;  relu: max(x, 0);  relu6: min(max(x, 0), 6)
  * - leakyRelu: x for x > 0, alpha·x otherwise (alpha from the spec; literature default 0.01)
  * - elu: x for x > 0, alpha·(e^x − 1) otherwise (alpha from the spec; tfjs's elu has no alpha).
- *   Computed as where(x > 0, x, alpha·expm1(min(x, 0))) so the unused branch never overflows
- *   (an overflowing unused branch would turn its zero gradient into 0·∞ = NaN).
+ *   Computed as relu(x) + alpha·expm1(min(x, 0)): equal to the piecewise form, with no overflowing
+ *   branch (where(x > 0, x, alpha·(e^x − 1)) would give 0·∞ = NaN gradients for large x, and
+ *   tfjs cannot differentiate through the comparison in the condition).
  * - selu (Klambauer et al. 2017): λ·elu(x, α) with λ ≈ 1.0507, α ≈ 1.67326
  * - gelu: exact form x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (not the tanh approximation)
  * - swish / SiLU: x·sigmoid(x);  softplus: ln(1 + e^x);  softsign: x/(1 + |x|)
@@ -33,7 +34,7 @@ export function applyActivation(tf: TF, x: Tensor, spec: ActivationSpec): Tensor
     case 'leakyRelu':
       return tf.leakyRelu(x, spec.alpha);
     case 'elu':
-      return tf.tidy(() => tf.where(tf.greater(x, 0), x, tf.mul(tf.expm1(tf.minimum(x, 0)), spec.alpha)));
+      return tf.tidy(() => tf.add(tf.relu(x), tf.mul(tf.expm1(tf.minimum(x, 0)), spec.alpha)));
     case 'selu':
       return tf.selu(x);
     case 'gelu':

@@ -56,6 +56,13 @@ export async function runCli(argv: string[]): Promise<number> {
 
 /** Entry point: runs the CLI and exits with its code; invalid input exits 2 with the message on stderr. */
 export async function main(argv = process.argv.slice(2)): Promise<void> {
+  // A closed pipe (`initscope train x.json --json | head`) stops the command like Ctrl-C would.
+  let pipeClosed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' || pipeClosed) return;
+    pipeClosed = true;
+    process.kill(process.pid, 'SIGINT');
+  });
   try {
     process.exitCode = await runCli(argv);
   } catch (error) {

@@ -1,0 +1,108 @@
+import type { TF } from './tf.js';
+
+/** Which TensorFlow.js backend to use; 'auto' picks the fastest one that loads. */
+export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** Every accepted backend preference. */
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+/** Environment variable that forces a backend preference (overrides the argument of initBackend). */
+export const BACKEND_ENV_VAR = 'INITSCOPE_BACKEND';
+
+/** An initialised TensorFlow.js. */
+export interface BackendInfo {
+  /** The namespace to compute with (tfjs, or tfjs-node which re-exports it). */
+  tf: TF;
+  /** The active backend as tfjs reports it: 'tensorflow', 'wasm' or 'cpu'. */
+  backend: string;
+  /** The tfjs version, e.g. '4.22.0'. */
+  tfjsVersion: string;
+}
+
+/** Optional native packages, tried in this order; both are optional peer dependencies. */
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+
+/** Imports a CommonJS package and returns its exports object. */
+async function importCjs<T>(specifier: string): Promise<T> {
+  const mod = (await import(specifier)) as { default?: T } & T;
+  return (mod.default ?? mod) as T;
+}
+
+/** The tfjs version string of a namespace (tfjs exports an object, tfjs-node may export a plain string). */
+export function readTfjsVersion(tf: TF): string {
+  const v = (tf as unknown as { version?: unknown; version_core?: unknown }).version;
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const key of ['tfjs', 'tfjs-core']) if (typeof o[key] === 'string') return o[key] as string;
+  }
+  const core = (tf as unknown as { version_core?: unknown }).version_core;
+  return typeof core === 'string' ? core : 'unknown';
+}
+
+/** Tries the native TensorFlow bindings; resolves null (silently) when neither loads. */
+async function tryTensorflow(): Promise<TF | null> {
+  for (const name of NATIVE_PACKAGES) {
+    try {
+      const tf = await importCjs<TF>(name);
+      if (tf.getBackend() !== 'tensorflow' && !(await tf.setBackend('tensorflow'))) continue;
+      await tf.ready();
+      return tf;
+    } catch {
+      // Not installed, or its native library failed to load: try the next option.
+    }
+  }
+  return null;
+}
+
+/** Loads @tensorflow/tfjs and switches to the wasm backend; resolves false if wasm fails. */
+async function tryWasm(tf: TF): Promise<boolean> {
+  try {
+    // In Node the wasm binaries load from the package's dist/ folder next to its Node bundle.
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend('wasm'))) return false;
+    await tf.ready();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The preference forced by INITSCOPE_BACKEND, if set. @throws Error on an unknown value */
+function forcedPreference(): BackendPreference | undefined {
+  const raw = process.env[BACKEND_ENV_VAR]?.trim();
+  if (!raw) return undefined;
+  if (!(BACKEND_PREFERENCES as readonly string[]).includes(raw)) {
+    throw new Error(`${BACKEND_ENV_VAR}='${raw}' is not one of ${BACKEND_PREFERENCES.join(', ')}`);
+  }
+  return raw as BackendPreference;
+}
+
+/**
+ * Loads TensorFlow.js and selects a backend. 'auto': tensorflow (tfjs-node-gpu, then tfjs-node) if
+ * installed and loadable, else wasm (SIMD when available), else cpu. The env var INITSCOPE_BACKEND
+ * (auto | tensorflow | wasm | cpu), when set, overrides `preference`. An explicitly requested
+ * backend that cannot load is an error (no silent fallback).
+ * @returns the namespace, the real backend name (tf.getBackend()) and tf's version
+ */
+export async function initBackend(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
+  const choice = forcedPreference() ?? preference;
+  if (!BACKEND_PREFERENCES.includes(choice)) throw new Error(`Unknown backend preference '${String(choice)}'`);
+
+  if (choice === 'auto' || choice === 'tensorflow') {
+    const native = await tryTensorflow();
+    if (native) return { tf: native, backend: native.getBackend(), tfjsVersion: readTfjsVersion(native) };
+    if (choice === 'tensorflow') {
+      throw new Error(`Backend 'tensorflow' requested but neither ${NATIVE_PACKAGES.join(' nor ')} could be loaded`);
+    }
+  }
+
+  const tf = await importCjs<TF>('@tensorflow/tfjs');
+  if (choice === 'auto' || choice === 'wasm') {
+    if (await tryWasm(tf)) return { tf, backend: tf.getBackend(), tfjsVersion: readTfjsVersion(tf) };
+    if (choice === 'wasm') throw new Error("Backend 'wasm' requested but @tensorflow/tfjs-backend-wasm failed to initialise");
+  }
+  if (!(await tf.setBackend('cpu'))) throw new Error("Backend 'cpu' failed to initialise");
+  await tf.ready();
+  return { tf, backend: tf.getBackend(), tfjsVersion: readTfjsVersion(tf) };
+}

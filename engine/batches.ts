@@ -1,0 +1,39 @@
+import { Random } from './random.js';
+
+/** Sample indices of the training and validation splits. */
+export interface Split {
+  train: Int32Array;
+  val: Int32Array;
+}
+
+/**
+ * Seeded train/validation split of n samples: a seeded permutation, whose first
+ * round(n·validationSplit) indices (at most n − 1) form the validation split.
+ * @param validationSplit fraction in [0, 1)
+ */
+export function splitIndices(n: number, validationSplit: number, seed: number): Split {
+  const perm = new Random(seed).permutation(n);
+  const nVal = Math.min(Math.max(0, Math.round(n * validationSplit)), n - 1);
+  return { val: perm.slice(0, nVal), train: perm.slice(nVal) };
+}
+
+/**
+ * Copies rows `indices[start..end)` of a row-major matrix into a new array.
+ * @param x row-major [n, rowSize]
+ * @returns row-major [end − start, rowSize]
+ */
+export function gatherRows(x: Float32Array, rowSize: number, indices: Int32Array, start: number, end: number): Float32Array {
+  const out = new Float32Array((end - start) * rowSize);
+  for (let i = start; i < end; i++) {
+    const src = (indices[i] as number) * rowSize;
+    out.set(x.subarray(src, src + rowSize), (i - start) * rowSize);
+  }
+  return out;
+}
+
+/** Copies labels `indices[start..end)` into a new Int32Array [end − start]. */
+export function gatherLabels(y: Int32Array, indices: Int32Array, start: number, end: number): Int32Array {
+  const out = new Int32Array(end - start);
+  for (let i = start; i < end; i++) out[i - start] = y[indices[i] as number] as number;
+  return out;
+}

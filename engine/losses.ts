@@ -1,0 +1,91 @@
+import type { ActivationSpec, LossName } from '../contract/index.js';
+import type { ForwardResult } from './model.js';
+import type { Scalar, Tensor, Tensor1D, TF } from './tf.js';
+
+/**
+ * Losses and accuracy for class-index labels. All losses are means over the batch, in nats for the
+ * cross-entropies and squared output units for MSE.
+ *
+ * - sparseCategoricalCrossentropy: −mean log p(y|x). If the last activation is softmax, log p is the
+ *   log-softmax of the last layer's pre-activation (stable: never takes log of a rounded-to-zero
+ *   probability); for any other last activation its output is treated as logits.
+ * - binaryCrossentropy (1 output unit, labels in {0, 1}): with logits z (the pre-activation when the
+ *   last activation is sigmoid, else the output), mean(max(z, 0) − z·y + log(1 + e^−|z|)), the stable
+ *   form of −[y·log σ(z) + (1−y)·log(1−σ(z))].
+ * - meanSquaredError: mean over batch and units of (output − target)², target one-hot [batch, K]
+ *   (or the label itself with a single output unit).
+ *
+ * Accuracy: argmax of the outputs equals the label; with a single output unit, the prediction is
+ * class 1 when the logit is > 0 (cross-entropy) or the output is > 0.5 (MSE).
+ */
+export interface LossFunction {
+  /** Mean loss over the batch (a scalar); `labels` is int32 [batch]. Differentiable. */
+  loss(result: ForwardResult, labels: Tensor1D): Scalar;
+  /** Number of correctly classified samples in the batch, as a float32 scalar. */
+  correct(result: ForwardResult, labels: Tensor1D): Scalar;
+}
+
+/** What a loss needs to know about the network's output. */
+export interface LossTarget {
+  /** Activation of the last layer. */
+  outputActivation: ActivationSpec;
+  /** Number of output units (last dimension of the output). */
+  outputUnits: number;
+  numClasses: number;
+}
+
+/**
+ * Creates the loss function for `name`.
+ * @param tf the TensorFlow.js namespace
+ */
+export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunction {
+  const act = target.outputActivation.name;
+  const argmaxCorrect = (scores: Tensor, labels: Tensor1D): Scalar =>
+    tf.sum(tf.cast(tf.equal(tf.argMax(scores, -1), labels), 'float32'));
+  const labelColumn = (labels: Tensor1D): Tensor => tf.reshape(tf.cast(labels, 'float32'), [-1, 1]);
+
+  switch (name) {
+    case 'sparseCategoricalCrossentropy': {
+      const logits = (r: ForwardResult) => (act === 'softmax' ? r.logits : r.output);
+      return {
+        loss: (r, labels) =>
+          tf.tidy(() => {
+            const logp = tf.logSoftmax(logits(r));
+            const picked = tf.sum(tf.mul(logp, tf.cast(tf.oneHot(labels, target.numClasses), 'float32')), -1);
+            return tf.neg(tf.mean(picked));
+          }),
+        correct: (r, labels) => tf.tidy(() => argmaxCorrect(logits(r), labels)),
+      };
+    }
+    case 'binaryCrossentropy': {
+      const logits = (r: ForwardResult) => (act === 'sigmoid' ? r.logits : r.output);
+      return {
+        loss: (r, labels) =>
+          tf.tidy(() => {
+            const z = logits(r);
+            const y = labelColumn(labels);
+            const perSample = tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
+            return tf.mean(perSample);
+          }),
+        correct: (r, labels) =>
+          tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.cast(tf.greater(logits(r), 0), 'float32'), labelColumn(labels)), 'float32'))),
+      };
+    }
+    case 'meanSquaredError': {
+      const single = target.outputUnits === 1;
+      const targets = (labels: Tensor1D): Tensor =>
+        single ? labelColumn(labels) : tf.cast(tf.oneHot(labels, target.numClasses), 'float32');
+      return {
+        loss: (r, labels) => tf.tidy(() => tf.mean(tf.squaredDifference(r.output, targets(labels)))),
+        correct: (r, labels) =>
+          tf.tidy(() =>
+            single
+              ? tf.sum(tf.cast(tf.equal(tf.cast(tf.greater(r.output, 0.5), 'float32'), labelColumn(labels)), 'float32'))
+              : argmaxCorrect(r.output, labels),
+          ),
+      };
+    }
+    default:
+      throw new Error(`Unknown loss '${String(name)}'`);
+  }
+}

@@ -1,0 +1,168 @@
+import type { ActivationSpec, LossName, NetworkSpec } from '../contract/index.js';
+import { buildLayer } from './layers/build.js';
+import { inferNetworkShapes, layerError } from './layers/shapes.js';
+import type { Layer } from './layers/types.js';
+import type { Tensor, TF, Variable } from './tf.js';
+
+/** Options of a forward pass. */
+export interface ForwardOptions {
+  /** True while training (dropout active). */
+  training: boolean;
+  /** Seed of this pass's dropout masks; default 0. Use a new one per step. */
+  dropoutSeed?: number;
+  /** Also return every layer's output (post-activation), for per-layer diagnostics. */
+  collectActivations?: boolean;
+}
+
+/** The result of a forward pass; every tensor has a leading batch dimension. */
+export interface ForwardResult {
+  /** Network output [batch, ...outputShape] (after the last activation). */
+  output: Tensor;
+  /** Pre-activation of the last layer (equal to `output` when the last layer has no activation). */
+  logits: Tensor;
+  /** Per layer, in order, its output [batch, ...layer.outputShape]; only with collectActivations. */
+  activations?: Tensor[];
+}
+
+/** A functional feed-forward model built from a NetworkSpec. */
+export interface Model {
+  readonly spec: NetworkSpec;
+  readonly layers: readonly Layer[];
+  /** Input shape without the batch dimension. */
+  readonly inputShape: readonly number[];
+  /** Output shape without the batch dimension. */
+  readonly outputShape: readonly number[];
+  /** Activation of the last layer ('linear' if it has none). */
+  readonly outputActivation: ActivationSpec;
+  /** Total number of scalar parameters. */
+  readonly paramCount: number;
+  /** All trainable variables, in layer order (kernel before bias). */
+  readonly variables: readonly Variable[];
+  /** The layer name ('dense_2') owning the variable called `variableName`, if any. */
+  layerOfVariable(variableName: string): string | undefined;
+  /**
+   * Runs the network on x [batch, ...inputShape]. Call inside tf.tidy (or variableGrads): the returned
+   * tensors are new and owned by the caller's scope.
+   */
+  forward(x: Tensor, options: ForwardOptions): ForwardResult;
+  /** Frees every variable. The model cannot be used afterwards. */
+  dispose(): void;
+}
+
+/** What the network must produce, checked by buildModel. */
+export interface ModelTarget {
+  loss: LossName;
+  /** Number of classes of the dataset (labels are class indices in [0, numClasses)). */
+  numClasses: number;
+  /** Dataset sample shape; must equal network.inputShape. */
+  inputShape?: readonly number[];
+}
+
+export interface BuildModelOptions {
+  /** Run seed. Layer i is seeded with (seed + 1009·i) mod 2^32; its kernel and bias derive from that. */
+  seed: number;
+  /** If given, the network's input and output are checked against the dataset and loss. */
+  target?: ModelTarget;
+}
+
+/** Per-process counter making variable names unique (tfjs registers variables by name globally). */
+let modelCounter = 0;
+
+/** The seed of layer `index` of a run seeded with `seed` (unsigned 32-bit). */
+export function layerSeed(seed: number, index: number): number {
+  return (seed + 1009 * index) >>> 0;
+}
+
+/**
+ * Checks that the network's input and last layer fit the dataset and loss:
+ * sparse categorical CE needs a last dense layer with numClasses units; binary CE needs 1 unit and
+ * 2 classes; MSE needs numClasses units (one-hot targets) or 1 unit with 2 classes.
+ * @throws Error naming the offending layer
+ */
+export function checkNetworkTarget(network: NetworkSpec, target: ModelTarget): void {
+  const fmt = (s: readonly number[]) => `[${s.join(', ')}]`;
+  if (target.inputShape && fmt(target.inputShape) !== fmt(network.inputShape)) {
+    throw new Error(`network input shape ${fmt(network.inputShape)} does not match the dataset's sample shape ${fmt(target.inputShape)}`);
+  }
+  const index = network.layers.length - 1;
+  const last = network.layers[index];
+  if (!last || last.type !== 'dense') {
+    throw layerError(index, last?.type ?? 'none', `the last layer must be dense (it produces the ${target.loss} outputs)`);
+  }
+  const k = target.numClasses;
+  const units = last.units;
+  switch (target.loss) {
+    case 'sparseCategoricalCrossentropy':
+      if (units !== k) throw layerError(index, 'dense', `has ${units} units but sparseCategoricalCrossentropy needs one per class (${k})`);
+      break;
+    case 'binaryCrossentropy':
+      if (k !== 2) throw new Error(`binaryCrossentropy needs a 2-class dataset, this one has ${k} classes`);
+      if (units !== 1) throw layerError(index, 'dense', `has ${units} units but binaryCrossentropy needs exactly 1`);
+      break;
+    case 'meanSquaredError':
+      if (units !== k && !(units === 1 && k === 2)) {
+        throw layerError(index, 'dense', `has ${units} units but meanSquaredError needs ${k} (one-hot targets)${k === 2 ? ' or 1' : ''}`);
+      }
+      break;
+  }
+}
+
+/**
+ * Builds a model: shapes are checked first (Error 'layer i (type): …'), then each layer's variables
+ * are created and initialised with the seeded initializers.
+ * @param tf the TensorFlow.js namespace
+ * @returns a Model owning tf.Variables; call model.dispose() when done
+ */
+export function buildModel(tf: TF, network: NetworkSpec, options: BuildModelOptions): Model {
+  const shapes = inferNetworkShapes(network);
+  if (options.target) checkNetworkTarget(network, options.target);
+  const prefix = `m${++modelCounter}/`;
+  const layers: Layer[] = [];
+  try {
+    network.layers.forEach((spec, i) => {
+      layers.push(buildLayer(tf, spec, shapes[i]!, layerSeed(options.seed, i), prefix));
+    });
+  } catch (error) {
+    for (const layer of layers) layer.dispose();
+    throw error;
+  }
+  const owner = new Map<string, string>();
+  const variables: Variable[] = [];
+  for (const layer of layers) {
+    for (const p of layer.params) {
+      owner.set(p.variable.name, layer.name);
+      variables.push(p.variable);
+    }
+  }
+  const last = layers[layers.length - 1]!;
+  let disposed = false;
+  return {
+    spec: network,
+    layers,
+    inputShape: [...network.inputShape],
+    outputShape: last.outputShape,
+    outputActivation: last.activation ?? { name: 'linear' },
+    paramCount: layers.reduce((n, l) => n + l.paramCount, 0),
+    variables,
+    layerOfVariable: (name) => owner.get(name),
+    forward(x, opts) {
+      if (disposed) throw new Error('model has been disposed');
+      const ctx = { training: opts.training, dropoutSeed: opts.dropoutSeed ?? 0 };
+      const activations: Tensor[] = [];
+      let h = x;
+      let pre = x;
+      for (const layer of layers) {
+        const out = layer.apply(h, ctx);
+        pre = out.preActivation;
+        h = out.output;
+        if (opts.collectActivations) activations.push(h);
+      }
+      return { output: h, logits: pre, ...(opts.collectActivations ? { activations } : {}) };
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const layer of layers) layer.dispose();
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import type { ExperimentSpec, FinalMetrics, MetricPoint, RunEvent } from '../contract/index.js';
+import { readTfjsVersion } from './backend.js';
+import { gatherLabels, gatherRows, splitIndices } from './batches.js';
+import { loadDataset } from './datasets/index.js';
+import { evaluate } from './evaluate.js';
+import { createLoss } from './losses.js';
+import { buildModel, type Model } from './model.js';
+import { createOptimizer, disposeOptimizer } from './optimizers.js';
+import { deriveSeed, Random } from './random.js';
+import { trainStep } from './step.js';
+import type { Optimizer, TF } from './tf.js';
+
+/** Receives every event of a run, in order. */
+export type EmitRunEvent = (event: RunEvent) => void;
+
+const NO_METRICS: FinalMetrics = { trainLoss: null, trainAcc: null, valLoss: null, valAcc: null };
+
+/** A number for the wire: NaN and ±Infinity become null (JSON and the schemas reject them). */
+function finiteOrNull(value: number | null | undefined): number | null {
+  return value !== null && value !== undefined && Number.isFinite(value) ? value : null;
+}
+
+/** Lets the event loop run (IPC messages such as 'cancel' are handled here). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The terminal outcome of a run, before it is emitted. */
+type Terminal = Extract<RunEvent, { type: 'finished' | 'failed' | 'diverged' | 'cancelled' }>;
+
+/**
+ * Trains one experiment with a custom loop and streams its events.
+ *
+ * Sequence: 'started' (backend, tfjs version, totals) once data and model are ready; one 'progress'
+ * per epoch (train loss/accuracy averaged over the epoch's batches, weighted by batch size;
+ * validation loss/accuracy on the held-out split, null when it is empty; `epoch` counts completed
+ * epochs from 1; `step` counts batches from 1); then exactly one terminal event:
+ * - 'finished': the last epoch's metrics;
+ * - 'cancelled': `isCancelled()` is polled before every batch; epoch/step are those completed;
+ * - 'diverged': the loss or a gradient of some batch was NaN/±Inf (that update is not applied);
+ *   `step` is that batch's global step, `epoch` the epoch it belongs to (from 1), `layer` the first
+ *   layer in network order with a non-finite gradient (e.g. 'dense_2' = layers[2]) or null;
+ * - 'failed': any exception (bad spec, shapes, backend error), with its message. If it happens
+ *   before training could begin, no 'started' is emitted.
+ * Metrics in cancelled/diverged events are those of the last completed epoch.
+ *
+ * Seeds (all from train.seed): weights per layer (see buildModel), split deriveSeed(seed,'split'),
+ * shuffling deriveSeed(seed,'shuffle'), dropout deriveSeed(seed,'dropout',step). The same experiment
+ * on the same backend gives the same numbers. Every tensor is freed before the terminal event.
+ *
+ * @param tf the initialised TensorFlow.js namespace (see initBackend)
+ * @param experiment a parsed ExperimentSpec (defaults applied)
+ * @param emit receives events synchronously; an exception thrown by it fails the run
+ * @param isCancelled polled between batches; the loop yields to the event loop every batch
+ */
+export async function trainRun(
+  tf: TF,
+  runId: string,
+  experiment: ExperimentSpec,
+  emit: EmitRunEvent,
+  isCancelled: () => boolean,
+): Promise<void> {
+  const t0 = performance.now();
+  const elapsed = () => performance.now() - t0;
+  let model: Model | null = null;
+  let optimizer: Optimizer | null = null;
+  let metrics: FinalMetrics = NO_METRICS;
+  let terminal: Terminal;
+  try {
+    const cfg = experiment.train;
+    const data = loadDataset(experiment.dataset);
+    const n = data.y.length;
+    const rowSize = data.inputShape.reduce((a, b) => a * b, 1);
+    const split = splitIndices(n, cfg.validationSplit, deriveSeed(cfg.seed, 'split'));
+    model = buildModel(tf, experiment.network, {
+      seed: cfg.seed,
+      target: { loss: cfg.loss, numClasses: data.numClasses, inputShape: data.inputShape },
+    });
+    const lossFn = createLoss(tf, cfg.loss, {
+      outputActivation: model.outputActivation,
+      outputUnits: model.outputShape[model.outputShape.length - 1] as number,
+      numClasses: data.numClasses,
+    });
+    optimizer = createOptimizer(tf, cfg.optimizer);
+
+    const nTrain = split.train.length;
+    const batchSize = Math.min(cfg.batchSize, nTrain);
+    const stepsPerEpoch = Math.ceil(nTrain / batchSize);
+    emit({
+      type: 'started',
+      runId,
+      backend: tf.getBackend(),
+      tfjsVersion: readTfjsVersion(tf),
+      totalEpochs: cfg.epochs,
+      stepsPerEpoch,
+      trainSamples: nTrain,
+      valSamples: split.val.length,
+    });
+
+    const shuffleRng = new Random(deriveSeed(cfg.seed, 'shuffle'));
+    const order = split.train.slice();
+    const loopStart = performance.now();
+    let step = 0;
+    let epochsDone = 0;
+    runLoop: {
+      for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
+        shuffleRng.shuffle(order);
+        let lossSum = 0;
+        let correctSum = 0;
+        let seen = 0;
+        for (let start = 0; start < nTrain; start += batchSize) {
+          await yieldToEventLoop();
+          if (isCancelled()) {
+            terminal = { type: 'cancelled', runId, epoch: epochsDone, step, metrics };
+            break runLoop;
+          }
+          const end = Math.min(nTrain, start + batchSize);
+          const xb = tf.tensor(gatherRows(data.x, rowSize, order, start, end), [end - start, ...data.inputShape], 'float32');
+          const yb = tf.tensor1d(gatherLabels(data.y, order, start, end), 'int32');
+          step++;
+          let result;
+          try {
+            result = await trainStep(tf, model, lossFn, optimizer, xb, yb, deriveSeed(cfg.seed, 'dropout', step));
+          } finally {
+            xb.dispose();
+            yb.dispose();
+          }
+          if (!result.finite) {
+            terminal = { type: 'diverged', runId, step, epoch, layer: result.badLayer, metrics };
+            break runLoop;
+          }
+          lossSum += result.loss * (end - start);
+          correctSum += result.correct;
+          seen += end - start;
+        }
+        const val = await evaluate(tf, model, lossFn, data.x, data.y, split.val);
+        epochsDone = epoch;
+        metrics = {
+          trainLoss: finiteOrNull(lossSum / seen),
+          trainAcc: finiteOrNull(correctSum / seen),
+          valLoss: finiteOrNull(val?.loss),
+          valAcc: finiteOrNull(val?.accuracy),
+        };
+        const point: MetricPoint = { epoch, step, ...metrics, elapsedMs: elapsed() };
+        const perEpochMs = (performance.now() - loopStart) / epoch;
+        emit({ type: 'progress', runId, point, totalEpochs: cfg.epochs, etaSeconds: ((cfg.epochs - epoch) * perEpochMs) / 1000 });
+      }
+      terminal = { type: 'finished', runId, metrics, epochs: epochsDone, durationMs: elapsed() };
+    }
+  } catch (error) {
+    terminal = { type: 'failed', runId, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    if (optimizer) disposeOptimizer(optimizer);
+    model?.dispose();
+  }
+  emit(terminal);
+}

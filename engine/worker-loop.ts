@@ -1,0 +1,136 @@
+import { ExperimentSpec, parseOrThrow, type RunEvent } from '../contract/index.js';
+import type { BackendInfo } from './backend.js';
+import type { HostToWorker, WorkerToHost } from './protocol.js';
+import { trainRun } from './train.js';
+
+/** The IPC side of a worker process, abstracted so the loop runs under fork, utilityProcess or a test. */
+export interface WorkerChannel {
+  /** Sends a message to the host; resolves once it has been handed to the IPC channel (never rejects). */
+  send(message: WorkerToHost): Promise<void>;
+  /** Registers the listener for raw messages from the host. */
+  onMessage(listener: (raw: unknown) => void): void;
+}
+
+export interface WorkerLoopOptions {
+  /** Initialises TensorFlow.js (called once, immediately). */
+  init: () => Promise<BackendInfo>;
+  /** Ends the process (or the fake worker in tests). */
+  exit: (code: number) => void;
+  /** Diagnostics (stderr in a real worker). */
+  log: (message: string) => void;
+}
+
+/** The worker loop's handle, for the process entry's last-resort error handlers. */
+export interface WorkerLoop {
+  /** Reports `error` as 'failed' for the current run (if it has not ended yet); resolves when sent. */
+  failCurrentRun(error: unknown): Promise<void>;
+}
+
+type Parsed = { ok: true; message: HostToWorker } | { ok: false; error: string; runId?: string };
+
+/** Minimal structural validation of a host message; the experiment itself is parsed later. */
+function parseHostMessage(raw: unknown): Parsed {
+  if (!raw || typeof raw !== 'object') return { ok: false, error: 'message is not an object' };
+  const m = raw as Record<string, unknown>;
+  const runId = typeof m.runId === 'string' && m.runId.length > 0 ? m.runId : undefined;
+  switch (m.type) {
+    case 'start':
+      if (!runId) return { ok: false, error: "'start' without a runId" };
+      return { ok: true, message: { type: 'start', runId, experiment: m.experiment as ExperimentSpec } };
+    case 'cancel':
+      if (!runId) return { ok: false, error: "'cancel' without a runId" };
+      return { ok: true, message: { type: 'cancel', runId } };
+    case 'shutdown':
+      return { ok: true, message: { type: 'shutdown' } };
+    default:
+      return { ok: false, error: `unknown message type ${JSON.stringify(m.type)}`, ...(runId ? { runId } : {}) };
+  }
+}
+
+const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+interface CurrentRun {
+  runId: string;
+  cancelled: boolean;
+  ended: boolean;
+}
+
+/**
+ * Serves one engine worker: initialises the backend and sends 'ready'; on 'start' trains the run
+ * (one at a time; a 'start' while busy is answered with 'failed' for that run), forwarding every
+ * RunEvent as {type:'event'}; 'cancel' for the current run sets its cancel flag; 'shutdown' exits 0.
+ * If the backend cannot be initialised the worker logs why and exits 1 without sending 'ready'.
+ */
+export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions): WorkerLoop {
+  const backend = options.init();
+  backend.then(
+    (info) => channel.send({ type: 'ready', backend: info.backend, tfjsVersion: info.tfjsVersion }),
+    (error: unknown) => {
+      options.log(`engine worker: could not initialise TensorFlow.js: ${errorMessage(error)}`);
+      options.exit(1);
+    },
+  );
+
+  let current: CurrentRun | null = null;
+
+  const sendEvent = (event: RunEvent) => channel.send({ type: 'event', event });
+  const fail = (run: CurrentRun, error: unknown): Promise<void> => {
+    if (run.ended) return Promise.resolve();
+    run.ended = true;
+    return sendEvent({ type: 'failed', runId: run.runId, error: errorMessage(error) });
+  };
+
+  async function start(runId: string, rawExperiment: unknown): Promise<void> {
+    if (current) {
+      await sendEvent({ type: 'failed', runId, error: `engine worker is busy with run ${current.runId}` });
+      return;
+    }
+    const run: CurrentRun = { runId, cancelled: false, ended: false };
+    current = run;
+    try {
+      const experiment = parseOrThrow(ExperimentSpec, rawExperiment, 'experiment');
+      const { tf } = await backend;
+      await trainRun(
+        tf,
+        runId,
+        experiment,
+        (event) => {
+          if (run.ended) return;
+          if (event.type === 'finished' || event.type === 'failed' || event.type === 'diverged' || event.type === 'cancelled') {
+            run.ended = true;
+          }
+          void sendEvent(event);
+        },
+        () => run.cancelled,
+      );
+    } catch (error) {
+      await fail(run, error);
+    } finally {
+      if (current === run) current = null;
+    }
+  }
+
+  channel.onMessage((raw) => {
+    const parsed = parseHostMessage(raw);
+    if (!parsed.ok) {
+      options.log(`engine worker: ignoring message: ${parsed.error}`);
+      return;
+    }
+    const message = parsed.message;
+    switch (message.type) {
+      case 'start':
+        void start(message.runId, message.experiment);
+        break;
+      case 'cancel':
+        if (current && current.runId === message.runId) current.cancelled = true;
+        break;
+      case 'shutdown':
+        options.exit(0);
+        break;
+    }
+  });
+
+  return {
+    failCurrentRun: (error) => (current ? fail(current, error) : Promise.resolve()),
+  };
+}

@@ -1,0 +1,127 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunEvent } from '../../../contract/index.js';
+import type { HostToWorker, WorkerToHost } from '../../../engine/protocol.js';
+import { experiment } from './helpers.js';
+
+const WORKER = fileURLToPath(new URL('../../../engine/worker.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** A forked worker with a queue of received messages. */
+class WorkerHandle {
+  readonly child: ChildProcess;
+  private readonly inbox: WorkerToHost[] = [];
+  private waiters: (() => void)[] = [];
+  readonly exited: Promise<number | null>;
+  stderr = '';
+
+  constructor() {
+    this.child = fork(WORKER, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], env: { ...process.env, INITSCOPE_BACKEND: 'wasm' }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.child.on('message', (m) => {
+      this.inbox.push(m as WorkerToHost);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+  }
+
+  send(message: HostToWorker): void {
+    this.child.send(message);
+  }
+
+  /** Resolves with the next message (waits up to `timeoutMs`). */
+  async next(timeoutMs = 20_000): Promise<WorkerToHost> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inbox.length === 0) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for a worker message');
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+    return this.inbox.shift()!;
+  }
+
+  /** Collects run events until a terminal one. */
+  async eventsUntilTerminal(): Promise<RunEvent[]> {
+    const events: RunEvent[] = [];
+    for (;;) {
+      const m = await this.next();
+      expect(m.type).toBe('event');
+      if (m.type !== 'event') continue;
+      const event = RunEvent.parse(m.event);
+      events.push(event);
+      if (['finished', 'failed', 'diverged', 'cancelled'].includes(event.type)) return events;
+    }
+  }
+}
+
+describe('engine worker process', () => {
+  let worker: WorkerHandle;
+  beforeAll(() => {
+    worker = new WorkerHandle();
+  });
+  afterAll(() => {
+    if (worker.child.exitCode === null) worker.child.kill();
+  });
+
+  it('says ready with its backend', async () => {
+    const ready = await worker.next(30_000);
+    expect(ready).toEqual({ type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' });
+  });
+
+  it('streams a short run: started, progress per epoch, finished', async () => {
+    worker.send({ type: 'start', runId: 'w1', experiment: experiment({ dataset: { builtin: 'gaussian', samples: 200 }, train: { epochs: 3 } }) });
+    const events = await worker.eventsUntilTerminal();
+    expect(events.map((e) => e.type)).toEqual(['started', 'progress', 'progress', 'progress', 'finished']);
+    expect(events.every((e) => e.runId === 'w1')).toBe(true);
+  });
+
+  it('cancels mid-run, and refuses a second start while busy', async () => {
+    worker.send({ type: 'start', runId: 'w2', experiment: experiment({ train: { epochs: 10_000 } }) });
+    const first = await worker.next();
+    expect(first).toMatchObject({ type: 'event', event: { type: 'started', runId: 'w2' } });
+    worker.send({ type: 'start', runId: 'w3', experiment: experiment() });
+    worker.send({ type: 'cancel', runId: 'other-run' });
+    const seen: RunEvent[] = [];
+    let busyAnswer: RunEvent | undefined;
+    for (;;) {
+      const m = await worker.next();
+      if (m.type !== 'event') throw new Error(`unexpected ${m.type}`);
+      if (m.event.runId === 'w3') {
+        busyAnswer = m.event;
+        continue;
+      }
+      seen.push(m.event);
+      if (m.event.type === 'progress' && m.event.point.epoch === 1) worker.send({ type: 'cancel', runId: 'w2' });
+      if (m.event.type === 'cancelled') break;
+      expect(m.event.type).toBe('progress');
+    }
+    expect(busyAnswer).toMatchObject({ type: 'failed', runId: 'w3', error: expect.stringMatching(/busy/) });
+    const cancelled = seen[seen.length - 1]!;
+    expect(cancelled.type).toBe('cancelled');
+    if (cancelled.type === 'cancelled') expect(cancelled.epoch).toBeGreaterThanOrEqual(1);
+  });
+
+  it('fails a run whose experiment is invalid', async () => {
+    worker.send({ type: 'start', runId: 'w4', experiment: { dataset: { builtin: 'nope' } } as never });
+    const events = await worker.eventsUntilTerminal();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'failed', runId: 'w4', error: expect.stringMatching(/^Invalid experiment: /) });
+  });
+
+  it('exits 0 on shutdown', async () => {
+    worker.send({ type: 'shutdown' });
+    expect(await worker.exited).toBe(0);
+  });
+
+  it('exits 1 with a message when not started with an IPC channel', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/no IPC channel/);
+  });
+});
