@@ -15,3 +15,14 @@ export type MethodName = (typeof METHOD_NAMES)[number];
 
 /** The one channel on which the host pushes {@link RunEvent}s to clients. */
 export const EVENT_CHANNEL = 'events';
+
+/** Electron: prefix of every InitScope IPC channel. */
+export const IPC_PREFIX = 'initscope:';
+
+/** Electron: the IPC channel of one contract method, e.g. `initscope:runs/start`. */
+export function ipcChannelOf(method: MethodName): string {
+  return `${IPC_PREFIX}${method}`;
+}
+
+/** Electron: the IPC channel on which the host pushes run events to the window: `initscope:events`. */
+export const EVENTS_IPC_CHANNEL = `${IPC_PREFIX}${EVENT_CHANNEL}`;

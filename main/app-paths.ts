@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { findPackageRoot } from './package-root.js';
 
 /** Application name as used for the per-user data folder (matches Electron's `app.getPath('userData')`). */
 export const APP_NAME = 'InitScope';
@@ -24,26 +24,8 @@ export function databasePath(dataDir: string): string {
   return path.join(dataDir, 'initscope.db');
 }
 
-/**
- * The package root (the folder holding InitScope's package.json), found by walking up from this file;
- * works from the sources (`main/…`) and from the build (`dist/main/…`).
- */
-export function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, 'package.json');
-    if (existsSync(candidate)) {
-      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string };
-      if (pkg.name === 'initscope') return dir;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('Cannot find the InitScope package root');
-    dir = parent;
-  }
-}
-
 /** The app version from package.json. */
 export function appVersion(): string {
-  const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(path.join(findPackageRoot(), 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { packageRoot } from './app-paths.js';
+import { findPackageRoot } from './package-root.js';
 import { generateToken, startHttpServer } from './http/index.js';
 import { createHostServices } from './services/create-host.js';
 
@@ -25,7 +25,7 @@ export interface BrowserMode {
 export async function startBrowserMode(options: BrowserModeOptions): Promise<BrowserMode> {
   const services = await createHostServices({ dataDir: options.dataDir, dbPath: options.dbPath, shell: 'browser' });
   const token = generateToken();
-  const staticDir = path.join(packageRoot(), 'dist', 'renderer');
+  const staticDir = path.join(findPackageRoot(), 'dist', 'renderer');
   const listen = (port: number) => startHttpServer({ services, token, port, staticDir });
   let server: Awaited<ReturnType<typeof startHttpServer>>;
   try {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { packageRoot } from './app-paths.js';
+import { findPackageRoot } from './package-root.js';
 import { startBrowserMode } from './browser-mode.js';
 import { resolveStorage } from './cli/train-command.js';
 import { findElectronBinary, tryDownloadElectron } from './electron-binary.js';
@@ -10,7 +10,7 @@ import { findElectronBinary, tryDownloadElectron } from './electron-binary.js';
  * `INITSCOPE_BROWSER=1` skips Electron; `INITSCOPE_PORT` picks the port.
  */
 export async function start(): Promise<void> {
-  const root = packageRoot();
+  const root = findPackageRoot();
   if (process.env.INITSCOPE_BROWSER !== '1') {
     let electron = findElectronBinary(root);
     if (!electron.found && process.env.INITSCOPE_NO_DOWNLOAD !== '1') electron = tryDownloadElectron(root);

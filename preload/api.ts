@@ -1,6 +1,6 @@
 import { METHOD_NAMES, type MethodName } from '../contract/method-names.js';
 import type { BridgeApi, WireResult } from '../contract/wire.js';
-import { EVENTS_IPC_CHANNEL, ipcChannelOf } from './channels.js';
+import { EVENTS_IPC_CHANNEL, ipcChannelOf } from '../contract/method-names.js';
 
 /** A listener as `ipcRenderer.on` calls it: the IPC event first, then the arguments. */
 export type IpcRendererListener = (event: unknown, ...args: unknown[]) => void;

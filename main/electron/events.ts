@@ -1,5 +1,5 @@
 import type { HostServices } from '../services/host-services.js';
-import { EVENTS_IPC_CHANNEL } from './channels.js';
+import { EVENTS_IPC_CHANNEL } from '../../contract/index.js';
 
 /** The part of Electron's `WebContents` that event forwarding needs. */
 export interface WebContentsLike {

@@ -1,7 +1,7 @@
 import { METHOD_NAMES, type WireResult } from '../../contract/index.js';
 import { dispatch } from '../services/dispatch.js';
 import type { HostServices } from '../services/host-services.js';
-import { ipcChannelOf } from './channels.js';
+import { ipcChannelOf } from '../../contract/index.js';
 
 /** What an IPC invoke handler learns about its caller: the frame that sent the message. */
 export interface IpcInvokeEventLike {

@@ -2,7 +2,8 @@
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { APP_NAME, defaultDataDir, packageRoot } from '../app-paths.js';
+import { APP_NAME, defaultDataDir } from '../app-paths.js';
+import { findPackageRoot } from '../package-root.js';
 import { contentSecurityPolicy } from '../http/csp.js';
 import { createHostServices } from '../services/create-host.js';
 import type { HostServices } from '../services/host-services.js';
@@ -13,7 +14,7 @@ import { registerIpcHandlers } from './ipc.js';
 import { closeOnQuit } from './quit.js';
 import { secureWebContents, secureWebPreferences } from './window-options.js';
 
-const root = packageRoot();
+const root = findPackageRoot();
 const appUrl = pathToFileURL(path.join(root, 'dist', 'renderer', 'index.html')).href;
 const preloadPath = path.join(root, 'dist', 'preload', 'preload.cjs');
 const isAppUrl = createAppUrlMatcher(appUrl);

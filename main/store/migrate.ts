@@ -1,9 +1,15 @@
+import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { InitScopeError } from '../../contract/index.js';
 import { backupDatabase } from './backup.js';
 import { FutureDatabaseError, MigrationError } from './errors.js';
 import { listMigrationFiles, readMigrationSql, type MigrationFile } from './migration-files.js';
-import { defaultMigrationsDir } from './package-root.js';
+import { findPackageRoot } from '../package-root.js';
+
+/** The default migrations folder: `<package root>/migrations`. */
+export function defaultMigrationsDir(): string {
+  return join(findPackageRoot(), 'migrations');
+}
 
 /** Where to find migrations; defaults to `<package root>/migrations`. */
 export interface MigrateOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { METHOD_NAMES, type WireResult } from '../../../contract/index.js';
-import { ipcChannelOf } from '../../../main/electron/channels.js';
+import { ipcChannelOf } from '../../../contract/index.js';
 import { registerIpcHandlers } from '../../../main/electron/ipc.js';
 import { createFakeServices, EXPERIMENT } from '../http/fake-services.js';
 import { FakeIpcMain } from './fake-ipc.js';

@@ -6,8 +6,8 @@ const PACKAGE_NAME = 'initscope';
 
 /**
  * Finds the InitScope package root: the nearest folder at or above `fromUrl`'s folder holding a
- * `package.json` whose `name` is `initscope`. Works from `main/store/*.ts` (tests) and from
- * `dist/main/store/*.js` (built code) alike. Throws if there is none.
+ * `package.json` whose `name` is `initscope`. Works from `main/*.ts` (tests) and from `dist/main/*.js`
+ * (built code) alike. Throws if there is none.
  */
 export function findPackageRoot(fromUrl: string = import.meta.url): string {
   let dir = dirname(fileURLToPath(fromUrl));
@@ -20,10 +20,6 @@ export function findPackageRoot(fromUrl: string = import.meta.url): string {
   }
 }
 
-/** The default migrations folder: `<package root>/migrations`. */
-export function defaultMigrationsDir(): string {
-  return join(findPackageRoot(), 'migrations');
-}
 
 function readPackageName(manifest: string): string | undefined {
   try {
