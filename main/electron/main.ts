@@ -1,17 +1,19 @@
 // Electron entry point: wires the small, tested modules of this folder to Electron. Keep it thin.
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell, utilityProcess } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_NAME, defaultDataDir } from '../app-paths.js';
 import { findPackageRoot } from '../package-root.js';
 import { contentSecurityPolicy } from '../http/csp.js';
 import { createHostServices } from '../services/create-host.js';
+import { resolveWorkerEntry } from '../services/worker-launcher.js';
 import type { HostServices } from '../services/host-services.js';
 import { createAppUrlMatcher } from './app-url.js';
 import { withContentSecurityPolicy } from './csp-headers.js';
 import { forwardEvents } from './events.js';
 import { registerIpcHandlers } from './ipc.js';
 import { closeOnQuit } from './quit.js';
+import { utilityProcessLauncher } from './utility-launcher.js';
 import { secureWebContents, secureWebPreferences } from './window-options.js';
 
 const root = findPackageRoot();
@@ -43,7 +45,9 @@ function openWindow(services: HostServices): void {
 async function start(): Promise<void> {
   await app.whenReady();
   const dataDir = process.env.INITSCOPE_DATA_DIR ? defaultDataDir() : app.getPath('userData');
-  const services = await createHostServices({ dataDir, shell: 'electron' });
+  // Engine workers run as utility processes, never on this (main) thread.
+  const launcher = utilityProcessLauncher((modulePath, args, options) => utilityProcess.fork(modulePath, args, options), resolveWorkerEntry().path);
+  const services = await createHostServices({ dataDir, shell: 'electron', launcher });
   closeOnQuit(app, () => services.close());
   registerIpcHandlers(ipcMain, services, isAppUrl);
   const csp = contentSecurityPolicy();
