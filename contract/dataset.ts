@@ -1,29 +1,173 @@
 import { z } from 'zod';
 
-/** Seeded 2-D toy datasets that ship with the app. */
-export const BUILTIN_DATASET_NAMES = ['spiral', 'circle', 'xor', 'gaussian'] as const;
+/**
+ * Datasets that ship with the app: seeded 2-D two-class sets (spiral, circle, xor, gaussian), a
+ * K-class spiral (multiSpiral), 2-D regression sets (plane, multiGaussian: numClasses 0) and real
+ * handwritten digits from the `mnist` package (mnist: [784] in [0, 1], 10 classes).
+ */
+export const BUILTIN_DATASET_NAMES = ['spiral', 'circle', 'xor', 'gaussian', 'multiSpiral', 'plane', 'multiGaussian', 'mnist'] as const;
+/** The seeded 2-D two-class built-ins (input [2], classes {0, 1}). */
+export const TWO_CLASS_2D_DATASET_NAMES = ['spiral', 'circle', 'xor', 'gaussian'] as const;
+/** The built-in regression sets: the label is a real-valued target, numClasses is 0. */
+export const REGRESSION_DATASET_NAMES = ['plane', 'multiGaussian'] as const;
 export const BuiltinDatasetName = z.enum(BUILTIN_DATASET_NAMES);
 export type BuiltinDatasetName = z.infer<typeof BuiltinDatasetName>;
 
-/** A dataset reference inside an experiment: a built-in generator with its parameters. */
-export const DatasetRef = z.object({
+/**
+ * Browser mode: `POST ${'/api/upload'}?name=<relative file name>[&folder=<id>]` with the raw file as body
+ * stores it under the data folder's `uploads/` and answers `{ ok: true, value: { path, folder } }`; the
+ * client then passes `path` (or, for an image folder, `folder`) to `datasets/preview` and `datasets/import`.
+ */
+export const UPLOAD_PATH = '/api/upload';
+
+/** A built-in generator with its parameters. */
+export const BuiltinDatasetRef = z.object({
   builtin: BuiltinDatasetName,
-  /** Number of samples to generate. */
+  /** Number of samples to generate (mnist: digits taken, at most the ~10,000 the package ships). */
   samples: z.number().int().min(10).max(1_000_000).default(1000),
-  /** Noise amplitude in input units (standard deviation of added Gaussian noise). */
+  /** Noise amplitude in input units (standard deviation of added Gaussian noise; ignored by mnist). */
   noise: z.number().min(0).max(10).default(0.1),
   /** Generator seed; independent from the training seed. */
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(7),
+  /** multiSpiral only: number of classes (arms); default 3. */
+  classes: z.number().int().min(2).max(10).optional(),
 });
-export type DatasetRef = z.infer<typeof DatasetRef>;
+export type BuiltinDatasetRef = z.infer<typeof BuiltinDatasetRef>;
+
+/** Id of an imported (stored) dataset: `ds_` + 16 hex digits of its content hash. */
+export const DatasetId = z.string().regex(/^ds_[0-9a-f]{16}$/, 'must be a dataset id like ds_0123456789abcdef');
+
+/** An imported dataset, by id (see `datasets/list`). */
+export const StoredDatasetRef = z.object({ id: DatasetId }).strict();
+export type StoredDatasetRef = z.infer<typeof StoredDatasetRef>;
+
+/** A dataset reference inside an experiment: a built-in generator, or an imported dataset by id. */
+export type DatasetRef = BuiltinDatasetRef | StoredDatasetRef;
+
+/** True for a reference to an imported dataset (`{ id }`). */
+export function isStoredDatasetRef(ref: DatasetRef): ref is StoredDatasetRef {
+  return 'id' in ref && typeof ref.id === 'string';
+}
+
+/**
+ * Parses a {@link DatasetRef}: an object with an `id` key is a stored reference, anything else a
+ * built-in one. (A plain z.union would report "Invalid input" at `dataset` instead of naming the bad
+ * field, e.g. `dataset.builtin`.)
+ */
+export const DatasetRef = z.unknown().transform((value, ctx) => {
+  const stored = typeof value === 'object' && value !== null && 'id' in value;
+  const result = (stored ? StoredDatasetRef : BuiltinDatasetRef).safeParse(value);
+  if (result.success) return result.data as DatasetRef;
+  for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as (typeof ctx.issues)[number]);
+  return z.NEVER;
+}) as unknown as z.ZodType<DatasetRef, z.input<typeof BuiltinDatasetRef> | z.input<typeof StoredDatasetRef>>;
+
+/** Samples per split of a stored dataset (train/validation/test are disjoint). */
+export const DatasetCounts = z.object({
+  train: z.number().int().min(0),
+  validation: z.number().int().min(0),
+  test: z.number().int().min(0),
+});
+export type DatasetCounts = z.infer<typeof DatasetCounts>;
+
+/** How imported features are scaled when a run loads them. */
+export const NORMALIZATION_KINDS = ['none', 'unit', 'standardize'] as const;
+/**
+ * none: as stored; unit: to [0, 1] (uint8 ÷ 255, other types by the training split's min and max);
+ * standardize: (x − mean) / std per feature, with mean and std from the training split only.
+ */
+export const NormalizationKind = z.enum(NORMALIZATION_KINDS);
+export type NormalizationKind = z.infer<typeof NormalizationKind>;
+
+/** File formats the importer reads. */
+export const DATASET_FORMATS = ['idx', 'csv', 'images', 'npy'] as const;
+export const DatasetFormat = z.enum(DATASET_FORMATS);
+export type DatasetFormat = z.infer<typeof DatasetFormat>;
+
+/** The recorded seeded split of a stored dataset: fractions of all samples. */
+export const SplitSpec = z.object({
+  validation: z.number().min(0).max(0.9).default(0.2),
+  test: z.number().min(0).max(0.9).default(0),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+});
+export type SplitSpec = z.infer<typeof SplitSpec>;
 
 /** What the UI needs to know about a dataset. `inputShape` excludes the batch dimension. */
 export const DatasetInfo = z.object({
   name: z.string(),
   builtin: z.boolean(),
   inputShape: z.array(z.number().int().positive()),
+  /** Classes of a classification set; 0 for regression. */
   numClasses: z.number().int().min(0),
   description: z.string(),
   defaultSamples: z.number().int().positive(),
+  /** Stored (imported) datasets only: the id experiments reference. */
+  id: DatasetId.optional(),
+  /** Stored datasets: the format it was imported from. */
+  format: DatasetFormat.optional(),
+  /** Stored datasets: samples per split. */
+  counts: DatasetCounts.optional(),
+  /** Stored datasets: samples per class, index = class. */
+  classCounts: z.array(z.number().int().min(0)).optional(),
+  /** Class names (categorical CSV labels, image sub-folders), index = class. */
+  classNames: z.array(z.string()).optional(),
+  /** Height and width of image datasets (the input is flattened to [h·w]). */
+  imageShape: z.array(z.number().int().positive()).optional(),
+  /** Stored datasets: `uint8` or `float32` features on disk. */
+  featureDtype: z.enum(['uint8', 'float32']).optional(),
+  normalization: NormalizationKind.optional(),
+  split: SplitSpec.optional(),
+  /** Stored datasets: SHA-256 (hex) of the stored file. */
+  contentHash: z.string().optional(),
+  /** Stored datasets: base name of the imported file or folder. */
+  source: z.string().optional(),
+  createdAt: z.string().optional(),
 });
 export type DatasetInfo = z.infer<typeof DatasetInfo>;
+
+/** What the importer needs besides the path. Omitted fields are inferred or take their defaults. */
+export const DatasetImportOptions = z
+  .object({
+    /** File or folder on the host's disk (the CLI's path, the desktop dialog's choice, or an upload). */
+    path: z.string().min(1).max(4096),
+    format: DatasetFormat.optional(),
+    name: z.string().min(1).max(200).optional(),
+    /** IDX / NPY: the labels file (default: inferred from the images file's name, e.g. …-labels-idx1-ubyte). */
+    labelsPath: z.string().min(1).max(4096).optional(),
+    /** CSV: the label column (header name or 0-based index; default `label`/`class`/`target`/`y`, else the last). NPZ: the labels array. */
+    label: z.string().min(1).max(200).optional(),
+    /** CSV: feature columns (header names); default every other column. */
+    features: z.array(z.string().min(1).max(200)).max(100_000).optional(),
+    /** Number of classes (labels must lie in [0, classes)); default: largest label + 1. */
+    classes: z.number().int().min(1).max(100_000).optional(),
+    /** Image folders: [height, width] every image is resized to (default: the first image's size). */
+    imageShape: z.tuple([z.number().int().min(1).max(1024), z.number().int().min(1).max(1024)]).optional(),
+    normalization: NormalizationKind.default('unit'),
+    split: SplitSpec.default({ validation: 0.2, test: 0, seed: 1 }),
+  })
+  .strict();
+export type DatasetImportOptions = z.infer<typeof DatasetImportOptions>;
+
+/** The outcome of `datasets/import`: the dataset, and whether an identical one was already stored. */
+export const DatasetImportResult = z.object({ dataset: DatasetInfo, existing: z.boolean() });
+export type DatasetImportResult = z.infer<typeof DatasetImportResult>;
+
+/** What a user sees before importing: shape, class counts and a few samples. */
+export const DatasetPreview = z.object({
+  format: DatasetFormat,
+  samples: z.number().int().min(0),
+  inputShape: z.array(z.number().int().positive()),
+  numClasses: z.number().int().min(0),
+  classCounts: z.array(z.number().int().min(0)),
+  classNames: z.array(z.string()).optional(),
+  imageShape: z.array(z.number().int().positive()).optional(),
+  featureDtype: z.enum(['uint8', 'float32']),
+  /** Images: up to 16 samples, each h·w greyscale values in [0, 255] (row-major). */
+  images: z.array(z.array(z.number())).optional(),
+  /** Tables: the header and up to 10 rows of features, as imported. */
+  columns: z.array(z.string()).optional(),
+  rows: z.array(z.array(z.number())).optional(),
+  /** Label of each previewed image or row. */
+  labels: z.array(z.number().int()),
+});
+export type DatasetPreview = z.infer<typeof DatasetPreview>;

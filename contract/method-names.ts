@@ -5,13 +5,28 @@
 export const METHOD_NAMES = [
   'app/info',
   'datasets/list',
+  'datasets/preview',
+  'datasets/import',
+  'datasets/delete',
   'runs/start',
   'runs/cancel',
   'runs/list',
   'runs/get',
   'runs/metrics',
+  'runs/layerStats',
+  'runs/export',
+  'engine/preview',
+  'sweeps/plan',
+  'sweeps/start',
+  'sweeps/list',
+  'sweeps/get',
+  'sweeps/cancel',
+  'sweeps/resume',
+  'sweeps/summary',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
+/** The sweep methods (`sweeps/…`). */
+export type SweepMethodName = Extract<MethodName, `sweeps/${string}`>;
 
 /** The one channel on which the host pushes {@link RunEvent}s to clients. */
 export const EVENT_CHANNEL = 'events';

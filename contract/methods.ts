@@ -1,11 +1,16 @@
 import { z } from 'zod';
-import { DatasetInfo } from './dataset.js';
+import { DatasetId, DatasetImportOptions, DatasetImportResult, DatasetInfo, DatasetPreview } from './dataset.js';
+import { LayerStatsRecord, PreviewResult } from './diagnostics.js';
 import { ExperimentSpec } from './experiment.js';
+import { ExportFormat, RunExportResult } from './export.js';
+import { InitializerSpec } from './initializer.js';
 import type { MethodName } from './method-names.js';
 import { MetricPoint, RunSummary } from './run.js';
+import { SweepDetail, SweepInfo, SweepPlan, SweepSpec, SweepSummary, SweepSummaryRequest } from './sweep.js';
 
 const Empty = z.object({}).strict();
 const RunRef = z.object({ runId: z.string().min(1).max(100) }).strict();
+const SweepRef = z.object({ sweepId: z.string().min(1).max(100) }).strict();
 
 /** Facts about the host, shown in the About dialog and used by clients to adapt. */
 export const AppInfo = z.object({
@@ -26,6 +31,12 @@ export type AppInfo = z.infer<typeof AppInfo>;
 export const METHODS = {
   'app/info': { request: Empty, response: AppInfo },
   'datasets/list': { request: Empty, response: z.array(DatasetInfo) },
+  /** Reads a file (or image folder) and describes it without storing anything. */
+  'datasets/preview': { request: DatasetImportOptions, response: DatasetPreview },
+  /** Imports a file into the data folder; an identical earlier import is returned instead (`existing`). */
+  'datasets/import': { request: DatasetImportOptions, response: DatasetImportResult },
+  /** Removes an imported dataset and its stored file. */
+  'datasets/delete': { request: z.object({ id: DatasetId }).strict(), response: z.object({ deleted: z.boolean() }) },
   'runs/start': { request: z.object({ experiment: ExperimentSpec }).strict(), response: RunSummary },
   'runs/cancel': { request: RunRef, response: RunSummary },
   'runs/list': { request: Empty, response: z.array(RunSummary) },
@@ -36,6 +47,44 @@ export const METHODS = {
       .strict(),
     response: z.array(MetricPoint),
   },
+  /** Stored per-layer statistics of a run, by step; at most `maxPoints` evenly spaced steps (first and last kept). */
+  /**
+   * Writes a completed run (or a cancelled one with stored weights) as a TensorFlow.js or ONNX model,
+   * or any ended run as an HTML report + CSV, into a new folder under the data folder's `exports/`.
+   * Every file's sha256 is recorded in the store.
+   */
+  'runs/export': { request: z.object({ runId: z.string().min(1).max(100), format: ExportFormat }).strict(), response: RunExportResult },
+  'runs/layerStats': {
+    request: z
+      .object({ runId: z.string().min(1).max(100), maxPoints: z.number().int().min(2).max(100000).optional() })
+      .strict(),
+    response: z.array(LayerStatsRecord),
+  },
+  /**
+   * Init preview: one forward and backward pass of a probe batch through the untrained network, per
+   * layer activation and gradient statistics next to theory. With `initializers`, one result per
+   * initializer, each applied to the kernel of every dense/conv2d layer; without, the network's own.
+   */
+  'engine/preview': {
+    request: z
+      .object({
+        experiment: ExperimentSpec,
+        initializers: z.array(InitializerSpec).max(32).optional(),
+        probeSize: z.number().int().min(2).max(4096).optional(),
+      })
+      .strict(),
+    response: z.array(PreviewResult),
+  },
+  /** Expands a sweep without starting it: axis sizes and run count (refuses sweeps over MAX_SWEEP_RUNS). */
+  'sweeps/plan': { request: z.object({ sweep: SweepSpec }).strict(), response: SweepPlan },
+  'sweeps/start': { request: z.object({ sweep: SweepSpec }).strict(), response: SweepInfo },
+  'sweeps/list': { request: Empty, response: z.array(SweepInfo) },
+  'sweeps/get': { request: SweepRef, response: SweepDetail },
+  /** Drops the sweep's queued runs and stops its running ones (within one step). */
+  'sweeps/cancel': { request: SweepRef, response: SweepInfo },
+  /** Requeues the runs of an interrupted or cancelled sweep that did not end (completed/diverged/failed stay). */
+  'sweeps/resume': { request: SweepRef, response: SweepInfo },
+  'sweeps/summary': { request: SweepSummaryRequest, response: SweepSummary },
 } as const satisfies Record<MethodName, { request: z.ZodType; response: z.ZodType }>;
 
 export type Methods = typeof METHODS;

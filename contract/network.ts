@@ -20,8 +20,75 @@ export const DropoutLayerSpec = z.object({
 });
 export type DropoutLayerSpec = z.infer<typeof DropoutLayerSpec>;
 
-/** One layer of a network, discriminated on `type`. Later issues add conv2d, pooling, flatten, batchNorm. */
-export const LayerSpec = z.discriminatedUnion('type', [DenseLayerSpec, DropoutLayerSpec]);
+/** A spatial size or stride: one integer for both axes, or [height, width]. */
+export const Size2D = z.union([z.number().int().min(1).max(4096), z.tuple([z.number().int().min(1).max(4096), z.number().int().min(1).max(4096)])]);
+export type Size2D = z.infer<typeof Size2D>;
+
+/**
+ * A 2-D convolution over NHWC input [height, width, channels]: kernel [kh, kw, inC, filters].
+ * Fans use the receptive field: fan_in = kh·kw·inC, fan_out = kh·kw·filters.
+ * `valid` padding: out = floor((in − k)/s) + 1; `same`: out = ceil(in/s).
+ */
+export const Conv2DLayerSpec = z.object({
+  type: z.literal('conv2d'),
+  filters: z.number().int().min(1).max(4096),
+  kernelSize: Size2D.default(3),
+  strides: Size2D.default(1),
+  padding: z.enum(['valid', 'same']).default('valid'),
+  activation: ActivationSpec.default({ name: 'linear' }),
+  kernelInitializer: InitializerSpec.default({ name: 'glorotUniform' }),
+  biasInitializer: InitializerSpec.default({ name: 'zeros' }),
+  useBias: z.boolean().default(true),
+});
+export type Conv2DLayerSpec = z.infer<typeof Conv2DLayerSpec>;
+
+/** 2-D max or average pooling over [height, width, channels]; `strides` defaults to `poolSize`. */
+const pool2d = <T extends 'maxPool2d' | 'avgPool2d'>(type: T) =>
+  z.object({
+    type: z.literal(type),
+    poolSize: Size2D.default(2),
+    strides: Size2D.optional(),
+    padding: z.enum(['valid', 'same']).default('valid'),
+  });
+export const MaxPool2DLayerSpec = pool2d('maxPool2d');
+export type MaxPool2DLayerSpec = z.infer<typeof MaxPool2DLayerSpec>;
+export const AvgPool2DLayerSpec = pool2d('avgPool2d');
+export type AvgPool2DLayerSpec = z.infer<typeof AvgPool2DLayerSpec>;
+
+/** Reshapes [d1, d2, …] to [d1·d2·…] (per sample). */
+export const FlattenLayerSpec = z.object({ type: z.literal('flatten') });
+export type FlattenLayerSpec = z.infer<typeof FlattenLayerSpec>;
+
+/**
+ * Batch normalisation over the last axis (Ioffe & Szegedy 2015): while training
+ * y = γ·(x − μ_B)/√(σ²_B + ε) + β with batch statistics, and moving averages
+ * m ← momentum·m + (1 − momentum)·μ_B (likewise for the variance) used at inference.
+ */
+export const BatchNormLayerSpec = z.object({
+  type: z.literal('batchNorm'),
+  momentum: z.number().min(0).lt(1).default(0.99),
+  epsilon: z.number().positive().max(1).default(1e-3),
+});
+export type BatchNormLayerSpec = z.infer<typeof BatchNormLayerSpec>;
+
+/** A standalone activation (e.g. after batchNorm): y = activation(x), element-wise. */
+export const ActivationLayerSpec = z.object({
+  type: z.literal('activation'),
+  activation: ActivationSpec,
+});
+export type ActivationLayerSpec = z.infer<typeof ActivationLayerSpec>;
+
+/** One layer of a network, discriminated on `type`. */
+export const LayerSpec = z.discriminatedUnion('type', [
+  DenseLayerSpec,
+  DropoutLayerSpec,
+  Conv2DLayerSpec,
+  MaxPool2DLayerSpec,
+  AvgPool2DLayerSpec,
+  FlattenLayerSpec,
+  BatchNormLayerSpec,
+  ActivationLayerSpec,
+]);
 export type LayerSpec = z.infer<typeof LayerSpec>;
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LayerStats } from './diagnostics.js';
 import { ExperimentSpec } from './experiment.js';
 
 /** Lifecycle of a run. `interrupted`: the host stopped while it ran. */
@@ -69,7 +70,23 @@ export const RunEvent = z.discriminatedUnion('type', [
     /** Estimated seconds left, from the mean epoch time so far. */
     etaSeconds: z.number().min(0).nullable(),
   }),
-  z.object({ type: z.literal('finished'), runId, metrics: FinalMetrics, epochs: z.number().int(), durationMs: z.number() }),
+  /** Per-layer statistics at one recorded step (every `train.statsEvery` steps; see contract/diagnostics.ts). */
+  z.object({
+    type: z.literal('layerStats'),
+    runId,
+    step: z.number().int().min(0),
+    epoch: z.number().int().min(0),
+    layers: z.array(LayerStats),
+  }),
+  z.object({
+    type: z.literal('finished'),
+    runId,
+    metrics: FinalMetrics,
+    epochs: z.number().int(),
+    durationMs: z.number(),
+    /** True when `train.earlyStop` ended the run before its last epoch. */
+    stoppedEarly: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('failed'), runId, error: z.string() }),
   z.object({
     type: z.literal('diverged'),

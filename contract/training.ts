@@ -9,7 +9,13 @@ export const OptimizerSpec = z.discriminatedUnion('name', [
     momentum: z.number().min(0).lt(1).default(0.9),
     nesterov: z.boolean().default(false),
   }),
-  z.object({ name: z.literal('adagrad'), learningRate: z.number().positive().max(100).default(0.05) }),
+  z.object({
+    name: z.literal('adagrad'),
+    learningRate: z.number().positive().max(100).default(0.05),
+    /** Starting value of the squared-gradient accumulator (Keras and tfjs use 0.1). */
+    initialAccumulator: z.number().min(0).default(0.1),
+    epsilon: z.number().positive().default(1e-7),
+  }),
   z.object({
     name: z.literal('rmsprop'),
     learningRate: z.number().positive().max(100).default(0.001),
@@ -23,12 +29,52 @@ export const OptimizerSpec = z.discriminatedUnion('name', [
     beta2: z.number().min(0).lt(1).default(0.999),
     epsilon: z.number().positive().default(1e-7),
   }),
+  /** Adam with decoupled weight decay (Loshchilov & Hutter 2019): w ← w − lr·(m̂/(√v̂ + ε) + weightDecay·w). */
+  z.object({
+    name: z.literal('adamw'),
+    learningRate: z.number().positive().max(100).default(0.001),
+    beta1: z.number().min(0).lt(1).default(0.9),
+    beta2: z.number().min(0).lt(1).default(0.999),
+    epsilon: z.number().positive().default(1e-7),
+    weightDecay: z.number().min(0).max(10).default(0.01),
+  }),
 ]);
 export type OptimizerSpec = z.infer<typeof OptimizerSpec>;
 
-/** Loss minimised by the run. Cross-entropies expect class-index labels. */
-export const LossName = z.enum(['sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError']);
+/**
+ * Loss minimised by the run. Labels are class indices; `categoricalCrossentropy` one-hot encodes them
+ * (−Σ t·log p), `sparseCategoricalCrossentropy` picks −log p[label] directly (same value).
+ */
+export const LossName = z.enum(['sparseCategoricalCrossentropy', 'categoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError']);
 export type LossName = z.infer<typeof LossName>;
+
+/**
+ * Learning rate over the run (lr₀ = optimizer.learningRate; epochs and steps count from 1):
+ * - constant: lr₀
+ * - step: lr₀ · gamma^⌊(epoch − 1)/everyEpochs⌋
+ * - cosine (Loshchilov & Hutter 2017, no restarts): minLearningRate + ½(lr₀ − minLearningRate)(1 + cos(π·(step − 1)/totalSteps))
+ */
+export const LrSchedule = z.discriminatedUnion('name', [
+  z.object({ name: z.literal('constant') }),
+  z.object({
+    name: z.literal('step'),
+    everyEpochs: z.number().int().min(1).max(100000).default(10),
+    gamma: z.number().positive().max(1).default(0.1),
+  }),
+  z.object({ name: z.literal('cosine'), minLearningRate: z.number().min(0).default(0) }),
+]);
+export type LrSchedule = z.infer<typeof LrSchedule>;
+
+/** Metrics an early stop can watch; losses must fall to the target, accuracies rise to it. */
+export const EarlyStopMetric = z.enum(['valLoss', 'valAcc', 'trainLoss', 'trainAcc']);
+export type EarlyStopMetric = z.infer<typeof EarlyStopMetric>;
+
+/** Stop at the end of the first epoch whose `metric` reaches `target` (≤ for losses, ≥ for accuracies). */
+export const EarlyStop = z.object({ metric: EarlyStopMetric, target: z.number() });
+export type EarlyStop = z.infer<typeof EarlyStop>;
+
+/** Default of {@link TrainConfig.statsEvery}: per-layer statistics every this many steps. */
+export const DEFAULT_STATS_EVERY = 50;
 
 /** How a run trains: epochs over the training split in batches of `batchSize` samples. */
 export const TrainConfig = z.object({
@@ -40,7 +86,15 @@ export const TrainConfig = z.object({
   validationSplit: z.number().min(0).max(0.9).default(0.2),
   /** Seeds initial weights, the split, shuffling and dropout. */
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-  /** Record per-layer statistics every this many steps (0 = never). */
-  statsEvery: z.number().int().min(0).max(1000000).default(0),
+  /**
+   * Record per-layer statistics (contract/diagnostics.ts) at step 1 and every this many steps
+   * (0 = never). Each record costs one probe-batch forward pass and one device read.
+   */
+  statsEvery: z.number().int().min(0).max(1000000).default(DEFAULT_STATS_EVERY),
+  /** Samples in the fixed probe batch the statistics are measured on (the first ones of the training split). */
+  probeSize: z.number().int().min(1).max(4096).default(128),
+  lrSchedule: LrSchedule.default({ name: 'constant' }),
+  /** Optional early stop on a target metric (null: always run `epochs` epochs). */
+  earlyStop: EarlyStop.nullable().default(null),
 });
 export type TrainConfig = z.infer<typeof TrainConfig>;

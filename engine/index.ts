@@ -9,9 +9,9 @@ export { gatherLabels, gatherRows, splitIndices, type Split } from './batches.js
 export { generateBuiltinDataset, listBuiltinDatasets, BUILTIN_DEFAULT_SAMPLES, type GeneratedDataset } from './datasets/builtin.js';
 export { loadDataset } from './datasets/index.js';
 export { evaluate, type Evaluation } from './evaluate.js';
-export { computeFans, initialValues, theoreticalStd, TRUNCATED_NORMAL_STD_RATIO, type Fans } from './initializers.js';
+export { computeFans, initialValues, initializerMoments, theoreticalStd, TRUNCATED_NORMAL_STD_RATIO, type Fans } from './initializers.js';
 export { inferLayerShape, inferNetworkShapes, layerName, type LayerShapeInfo } from './layers/shapes.js';
-export type { ForwardContext, Layer, LayerOutput, LayerParam } from './layers/types.js';
+export type { ForwardContext, Layer, LayerOutput, LayerParam, StateUpdate } from './layers/types.js';
 export { createLoss, type LossFunction, type LossTarget } from './losses.js';
 export {
   buildModel,
@@ -23,11 +23,20 @@ export {
   type Model,
   type ModelTarget,
 } from './model.js';
-export { createOptimizer, disposeOptimizer } from './optimizers.js';
+export { createOptimizer, disposeOptimizer, type Optimizer } from './optimizers.js';
+export { learningRateAt, type SchedulePosition } from './lr-schedule.js';
+export { reachedTarget } from './early-stop.js';
+export { computeLayerStats, HISTOGRAM_SAMPLE } from './diagnostics/layer-stats.js';
+export { createStatsRecorder, type StatsRecorder } from './diagnostics/recorder.js';
+export { locateDivergence } from './diagnostics/divergence.js';
+export { meanFieldStds } from './diagnostics/mean-field.js';
+export { gaussianMoments, type Moments } from './diagnostics/gaussian-moments.js';
+export { erf, scalarActivation } from './diagnostics/scalar-activations.js';
+export { previewInit, withKernelInitializer, DEFAULT_PREVIEW_PROBE_SIZE } from './diagnostics/preview.js';
 export { orthogonalMatrix } from './orthogonal.js';
 export type { HostToWorker, WorkerToHost } from './protocol.js';
 export { createRandom, deriveSeed, Random } from './random.js';
-export { trainStep, type StepResult } from './step.js';
+export { trainStep, type StepOptions, type StepResult, type StepView } from './step.js';
 export type { TF } from './tf.js';
 export { trainRun, type EmitRunEvent } from './train.js';
 export { serveWorker, type WorkerChannel, type WorkerLoop, type WorkerLoopOptions } from './worker-loop.js';

@@ -101,6 +101,38 @@ export function theoreticalStd(spec: InitializerSpec, fans: Fans): number | null
   }
 }
 
+/**
+ * Mean and variance of one value drawn by `spec` for a tensor of `shape` (what the empirical moments
+ * of a large tensor converge to). Orthogonal [rows, cols] (rows = ∏ all but the last dimension):
+ * every value has mean 0 and variance gain²/max(rows, cols) (columns or rows have norm gain).
+ * @param shape e.g. [fanIn, units] or [kh, kw, inC, outC]
+ */
+export function initializerMoments(spec: InitializerSpec, shape: readonly number[]): { mean: number; variance: number } {
+  switch (spec.name) {
+    case 'normal':
+      return { mean: spec.mean, variance: spec.std ** 2 };
+    case 'uniform':
+      return { mean: (spec.min + spec.max) / 2, variance: (spec.max - spec.min) ** 2 / 12 };
+    case 'truncatedNormal':
+      return { mean: spec.mean, variance: (spec.std * TRUNCATED_NORMAL_STD_RATIO) ** 2 };
+    case 'orthogonal': {
+      const cols = shape.length ? (shape[shape.length - 1] as number) : 1;
+      const rows = shape.reduce((a, b) => a * b, 1) / cols;
+      return { mean: 0, variance: spec.gain ** 2 / Math.max(rows, cols) };
+    }
+    case 'zeros':
+      return { mean: 0, variance: 0 };
+    case 'ones':
+      return { mean: 1, variance: 0 };
+    case 'constant':
+      return { mean: spec.value, variance: 0 };
+    default: {
+      const std = theoreticalStd(spec, computeFans(shape)) as number;
+      return { mean: 0, variance: std * std };
+    }
+  }
+}
+
 /** Standard normal truncated to [−2, 2] by re-drawing. */
 function truncatedStandardNormal(rng: Random): number {
   for (;;) {

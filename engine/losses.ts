@@ -9,6 +9,8 @@ import type { Scalar, Tensor, Tensor1D, TF } from './tf.js';
  * - sparseCategoricalCrossentropy: −mean log p(y|x). If the last activation is softmax, log p is the
  *   log-softmax of the last layer's pre-activation (stable: never takes log of a rounded-to-zero
  *   probability); for any other last activation its output is treated as logits.
+ * - categoricalCrossentropy: the labels one-hot encoded as targets t, −mean Σ_k t_k·log p_k (equal to
+ *   the sparse form for one-hot targets; log p as above).
  * - binaryCrossentropy (1 output unit, labels in {0, 1}): with logits z (the pre-activation when the
  *   last activation is sigmoid, else the output), mean(max(z, 0) − z·y + log(1 + e^−|z|)), the stable
  *   form of −[y·log σ(z) + (1−y)·log(1−σ(z))].
@@ -53,6 +55,18 @@ export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunc
             const logp = tf.logSoftmax(logits(r));
             const picked = tf.sum(tf.mul(logp, tf.cast(tf.oneHot(labels, target.numClasses), 'float32')), -1);
             return tf.neg(tf.mean(picked));
+          }),
+        correct: (r, labels) => tf.tidy(() => argmaxCorrect(logits(r), labels)),
+      };
+    }
+    case 'categoricalCrossentropy': {
+      // One-hot targets t: −mean over the batch of Σ_k t_k·log p_k, log p = log-softmax of the logits.
+      const logits = (r: ForwardResult) => (act === 'softmax' ? r.logits : r.output);
+      return {
+        loss: (r, labels) =>
+          tf.tidy(() => {
+            const targets = tf.oneHot(labels, target.numClasses).toFloat();
+            return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(logits(r))), -1)));
           }),
         correct: (r, labels) => tf.tidy(() => argmaxCorrect(logits(r), labels)),
       };

@@ -1,7 +1,7 @@
 import type { ActivationSpec, LossName, NetworkSpec } from '../contract/index.js';
 import { buildLayer } from './layers/build.js';
 import { inferNetworkShapes, layerError } from './layers/shapes.js';
-import type { Layer } from './layers/types.js';
+import type { Layer, StateUpdate } from './layers/types.js';
 import type { Tensor, TF, Variable } from './tf.js';
 
 /** Options of a forward pass. */
@@ -12,6 +12,14 @@ export interface ForwardOptions {
   dropoutSeed?: number;
   /** Also return every layer's output (post-activation), for per-layer diagnostics. */
   collectActivations?: boolean;
+  /**
+   * One tensor per layer, added to that layer's output (shape [batch, ...outputShape]): pass zeros
+   * and differentiate with respect to them to get ∂loss/∂(layer output) (init preview). The last
+   * layer's tap is added to its logits too, so for a loss computed on logits it yields ∂loss/∂logits.
+   */
+  taps?: readonly Tensor[];
+  /** While training, batchNorm layers push their moving-statistics updates here (see StateUpdate). */
+  stateUpdates?: StateUpdate[];
 }
 
 /** The result of a forward pass; every tensor has a leading batch dimension. */
@@ -86,22 +94,26 @@ export function checkNetworkTarget(network: NetworkSpec, target: ModelTarget): v
   }
   const index = network.layers.length - 1;
   const last = network.layers[index];
-  if (!last || last.type !== 'dense') {
-    throw layerError(index, last?.type ?? 'none', `the last layer must be dense (it produces the ${target.loss} outputs)`);
+  const afterDense = last?.type === 'activation' && network.layers[index - 1]?.type === 'dense';
+  if (!last || (last.type !== 'dense' && !afterDense)) {
+    throw layerError(index, last?.type ?? 'none', `the last layer must be dense, or an activation layer after one (it produces the ${target.loss} outputs)`);
   }
   const k = target.numClasses;
-  const units = last.units;
+  const outputShape = inferNetworkShapes(network)[index]!.outputShape;
+  const units = outputShape[outputShape.length - 1] as number;
+  const type = last.type;
   switch (target.loss) {
     case 'sparseCategoricalCrossentropy':
-      if (units !== k) throw layerError(index, 'dense', `has ${units} units but sparseCategoricalCrossentropy needs one per class (${k})`);
+    case 'categoricalCrossentropy':
+      if (units !== k) throw layerError(index, type, `has ${units} units but ${target.loss} needs one per class (${k})`);
       break;
     case 'binaryCrossentropy':
       if (k !== 2) throw new Error(`binaryCrossentropy needs a 2-class dataset, this one has ${k} classes`);
-      if (units !== 1) throw layerError(index, 'dense', `has ${units} units but binaryCrossentropy needs exactly 1`);
+      if (units !== 1) throw layerError(index, type, `has ${units} units but binaryCrossentropy needs exactly 1`);
       break;
     case 'meanSquaredError':
       if (units !== k && !(units === 1 && k === 2)) {
-        throw layerError(index, 'dense', `has ${units} units but meanSquaredError needs ${k} (one-hot targets)${k === 2 ? ' or 1' : ''}`);
+        throw layerError(index, type, `has ${units} units but meanSquaredError needs ${k} (one-hot targets)${k === 2 ? ' or 1' : ''}`);
       }
       break;
   }
@@ -147,16 +159,23 @@ export function buildModel(tf: TF, network: NetworkSpec, options: BuildModelOpti
     layerOfVariable: (name) => owner.get(name),
     forward(x, opts) {
       if (disposed) throw new Error('model has been disposed');
-      const ctx = { training: opts.training, dropoutSeed: opts.dropoutSeed ?? 0 };
+      const ctx = { training: opts.training, dropoutSeed: opts.dropoutSeed ?? 0, ...(opts.stateUpdates ? { stateUpdates: opts.stateUpdates } : {}) };
       const activations: Tensor[] = [];
       let h = x;
       let pre = x;
-      for (const layer of layers) {
+      layers.forEach((layer, i) => {
         const out = layer.apply(h, ctx);
         pre = out.preActivation;
         h = out.output;
+        const tap = opts.taps?.[i];
+        if (tap) {
+          // The last layer's tap also shifts its logits, which is what a cross-entropy loss reads.
+          if (pre !== out.output && i === layers.length - 1) pre = tf.add(pre, tap);
+          h = tf.add(h, tap);
+          if (pre === out.output) pre = h;
+        }
         if (opts.collectActivations) activations.push(h);
-      }
+      });
       return { output: h, logits: pre, ...(opts.collectActivations ? { activations } : {}) };
     },
     dispose() {

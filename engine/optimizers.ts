@@ -1,39 +1,136 @@
 import type { OptimizerSpec } from '../contract/index.js';
-import type { Optimizer, TF } from './tf.js';
+import type { Tensor, TF, Variable } from './tf.js';
 
 /**
- * Creates the tf.train optimizer for a contract OptimizerSpec (learning rate per batch step):
- * - sgd: w −= lr·g
- * - momentum: v = m·v + g; w −= lr·v (Nesterov: w −= lr·(g + m·v))
- * - adagrad: tfjs's default initial accumulator 0.1
- * - rmsprop: decay ρ, epsilon; no momentum, not centred
- * - adam: beta1, beta2, epsilon
- * The caller owns the optimizer and must free it with {@link disposeOptimizer} after the run (it
- * holds accumulator variables).
+ * The engine's optimizers, written out so that every formula is the paper's and the learning rate
+ * can change every step (schedules). For a variable w with gradient g, learning rate η and step
+ * count t (from 1, counted per applyGradients call):
+ * - sgd: w ← w − η·g
+ * - momentum (Polyak; Sutskever et al. 2013 form): v ← μ·v + g; w ← w − η·v.
+ *   Nesterov: w ← w − η·(g + μ·v) with the new v (as Keras, PyTorch and tfjs).
+ * - adagrad (Duchi et al. 2011): G ← G + g²; w ← w − η·g/(√G + ε); G starts at `initialAccumulator`.
+ * - rmsprop (Hinton 2012): s ← ρ·s + (1 − ρ)·g²; w ← w − η·g/(√s + ε); s starts at 0.
+ * - adam (Kingma & Ba 2015): m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; m̂ = m/(1 − β₁ᵗ);
+ *   v̂ = v/(1 − β₂ᵗ); w ← w − η·m̂/(√v̂ + ε).
+ * - adamw (Loshchilov & Hutter 2019, decoupled decay as PyTorch): w ← w − η·(m̂/(√v̂ + ε) + λ·w),
+ *   applied to every variable (biases included).
+ * tfjs's built-ins differ in places (its rmsprop and adagrad put ε inside the square root).
  */
-export function createOptimizer(tf: TF, spec: OptimizerSpec): Optimizer {
+export interface Optimizer {
+  readonly spec: OptimizerSpec;
+  /** Updates applied so far. */
+  readonly iterations: number;
+  /**
+   * Applies one update to every variable named in `grads` (tf.variableGrads's map, keyed by variable
+   * name); `learningRate` defaults to spec.learningRate. Frees every temporary tensor.
+   */
+  applyGradients(grads: Record<string, Tensor>, learningRate?: number): void;
+  /** Frees the optimizer's state (accumulators, moments). */
+  dispose(): void;
+}
+
+/** Per-variable optimizer state: one slot per accumulator, created on first use. */
+type Slots = Variable[];
+
+/** Names of the accumulators each optimizer keeps per variable, and their initial value. */
+function slotInits(spec: OptimizerSpec): number[] {
   switch (spec.name) {
     case 'sgd':
-      return tf.train.sgd(spec.learningRate);
+      return [];
     case 'momentum':
-      return tf.train.momentum(spec.learningRate, spec.momentum, spec.nesterov);
+      return [0];
     case 'adagrad':
-      return tf.train.adagrad(spec.learningRate);
+      return [spec.initialAccumulator];
     case 'rmsprop':
-      return tf.train.rmsprop(spec.learningRate, spec.decay, 0, spec.epsilon, false);
+      return [0];
     case 'adam':
-      return tf.train.adam(spec.learningRate, spec.beta1, spec.beta2, spec.epsilon);
+    case 'adamw':
+      return [0, 0];
     default:
       throw new Error(`Unknown optimizer '${(spec as { name: string }).name}'`);
   }
 }
 
 /**
- * Frees an optimizer's state. tfjs 4.22's MomentumOptimizer.dispose() forgets the learning-rate
- * scalar `c` it inherits from SGDOptimizer (one leaked tensor per run); it is freed here too.
+ * Creates an optimizer for a contract OptimizerSpec (learning rate per batch step). The caller owns
+ * it and frees it with {@link disposeOptimizer} (or `dispose()`) after the run.
+ * @param tf the TensorFlow.js namespace
  */
+export function createOptimizer(tf: TF, spec: OptimizerSpec): Optimizer {
+  const inits = slotInits(spec);
+  const state = new Map<string, Slots>();
+  let iterations = 0;
+  const slotsOf = (w: Variable): Slots => {
+    let slots = state.get(w.name);
+    if (!slots) {
+      slots = inits.map((value) => tf.tidy(() => tf.variable(tf.fill(w.shape, value), false)));
+      state.set(w.name, slots);
+    }
+    return slots;
+  };
+
+  /** The new value of w (inside tf.tidy); assigns the slots. */
+  const update = (w: Variable, g: Tensor, lr: number, t: number): Tensor => {
+    const slots = slotsOf(w);
+    switch (spec.name) {
+      case 'sgd':
+        return tf.sub(w, tf.mul(g, lr));
+      case 'momentum': {
+        const v = tf.add(tf.mul(slots[0]!, spec.momentum), g);
+        slots[0]!.assign(v);
+        const direction = spec.nesterov ? tf.add(g, tf.mul(v, spec.momentum)) : v;
+        return tf.sub(w, tf.mul(direction, lr));
+      }
+      case 'adagrad': {
+        const acc = tf.add(slots[0]!, tf.square(g));
+        slots[0]!.assign(acc);
+        return tf.sub(w, tf.mul(tf.div(g, tf.add(tf.sqrt(acc), spec.epsilon)), lr));
+      }
+      case 'rmsprop': {
+        const s = tf.add(tf.mul(slots[0]!, spec.decay), tf.mul(tf.square(g), 1 - spec.decay));
+        slots[0]!.assign(s);
+        return tf.sub(w, tf.mul(tf.div(g, tf.add(tf.sqrt(s), spec.epsilon)), lr));
+      }
+      case 'adam':
+      case 'adamw': {
+        const m = tf.add(tf.mul(slots[0]!, spec.beta1), tf.mul(g, 1 - spec.beta1));
+        const v = tf.add(tf.mul(slots[1]!, spec.beta2), tf.mul(tf.square(g), 1 - spec.beta2));
+        slots[0]!.assign(m);
+        slots[1]!.assign(v);
+        const mHat = tf.div(m, 1 - spec.beta1 ** t);
+        const vHat = tf.div(v, 1 - spec.beta2 ** t);
+        let direction: Tensor = tf.div(mHat, tf.add(tf.sqrt(vHat), spec.epsilon));
+        if (spec.name === 'adamw' && spec.weightDecay > 0) direction = tf.add(direction, tf.mul(w, spec.weightDecay));
+        return tf.sub(w, tf.mul(direction, lr));
+      }
+    }
+  };
+
+  return {
+    spec,
+    get iterations() {
+      return iterations;
+    },
+    applyGradients(grads, learningRate = spec.learningRate) {
+      iterations++;
+      const t = iterations;
+      const registered = tf.engine().registeredVariables;
+      for (const [name, g] of Object.entries(grads)) {
+        const w = registered[name];
+        if (!w) throw new Error(`optimizer: no variable named '${name}'`);
+        tf.tidy(() => {
+          w.assign(update(w, g, learningRate, t));
+        });
+      }
+    },
+    dispose() {
+      for (const slots of state.values()) for (const s of slots) s.dispose();
+      state.clear();
+    },
+  };
+}
+
+/** Frees an optimizer's state (kept for callers of the earlier tfjs-based API). */
 export function disposeOptimizer(optimizer: Optimizer): void {
   optimizer.dispose();
-  const c = (optimizer as unknown as { c?: { isDisposed?: boolean; dispose?: () => void } }).c;
-  if (c && typeof c.dispose === 'function' && c.isDisposed === false) c.dispose();
 }

@@ -1,27 +1,50 @@
+import { locateDivergence } from './diagnostics/divergence.js';
+import type { StateUpdate } from './layers/types.js';
 import type { LossFunction } from './losses.js';
 import type { Model } from './model.js';
-import type { Optimizer, Scalar, Tensor, Tensor1D, TF } from './tf.js';
+import type { Optimizer } from './optimizers.js';
+import type { Scalar, Tensor, Tensor1D, TF } from './tf.js';
 
 /** What one training step observed. */
-export interface StepResult {
+export interface StepResult<T = undefined> {
   /** Mean loss over the batch (before the update), in the loss's units. */
   loss: number;
   /** Correctly classified samples in the batch. */
   correct: number;
   /** True if the loss and every gradient were finite; only then was the update applied. */
   finite: boolean;
-  /** Name of the first layer (network order) with a non-finite gradient, or null. */
+  /** For a non-finite step, the layer where it first appeared (see locateDivergence), else null. */
   badLayer: string | null;
+  /** What `options.inspect` returned (finite steps with an inspector only). */
+  inspected?: T;
+}
+
+/** What an inspector sees after a finite update, before the step frees its tensors. */
+export interface StepView {
+  /** Gradient of every variable, keyed by variable name. */
+  grads: Record<string, Tensor>;
+  /** Value before the update of each variable named in `options.snapshot`, keyed by variable name. */
+  before: ReadonlyMap<string, Tensor>;
+}
+
+export interface StepOptions<T> {
+  /** Learning rate of this update (a schedule's value); default the optimizer's own. */
+  learningRate?: number;
+  /** Names of variables whose pre-update value the inspector needs (copied only when inspecting). */
+  snapshot?: readonly string[];
+  /** Called after a finite update with the gradients (e.g. per-layer statistics). */
+  inspect?: (view: StepView) => Promise<T>;
 }
 
 /**
  * One optimisation step on a batch: forward (training mode), loss, gradients of every model variable
  * (tf.variableGrads), a finiteness check of loss and gradients, and — only if all are finite —
- * optimizer.applyGradients. One device read per step. Frees every tensor it creates.
+ * the optimizer update and the batchNorm moving-statistics updates. One device read per step (plus
+ * one for a diverged step, to name its layer, and what an inspector reads). Frees every tensor it creates.
  * @param xb inputs [batch, ...inputShape]
  * @param yb int32 class indices [batch]
  */
-export async function trainStep(
+export async function trainStep<T = undefined>(
   tf: TF,
   model: Model,
   lossFn: LossFunction,
@@ -29,18 +52,22 @@ export async function trainStep(
   xb: Tensor,
   yb: Tensor1D,
   dropoutSeed: number,
-): Promise<StepResult> {
+  options: StepOptions<T> = {},
+): Promise<StepResult<T>> {
   const variables = [...model.variables];
   const kept: { correct?: Scalar } = {};
+  const stateUpdates: StateUpdate[] = [];
+  const before = new Map<string, Tensor>();
   let computed: ReturnType<TF['variableGrads']>;
   try {
     computed = tf.variableGrads(() => {
-      const result = model.forward(xb, { training: true, dropoutSeed });
+      const result = model.forward(xb, { training: true, dropoutSeed, stateUpdates });
       kept.correct = tf.keep(lossFn.correct(result, yb));
       return lossFn.loss(result, yb);
     }, variables);
   } catch (error) {
     kept.correct?.dispose();
+    for (const u of stateUpdates) u.value.dispose();
     throw error;
   }
   const { value, grads } = computed;
@@ -64,19 +91,27 @@ export async function trainStep(
       summary.dispose();
     }
     const loss = values[0] as number;
-    let badLayer: string | null = null;
-    for (let i = 0; i < variables.length; i++) {
-      if (values[i + 2] !== 1) {
-        badLayer = model.layerOfVariable(variables[i]!.name) ?? null;
-        break;
+    const gradientFinite = variables.map((_, i) => values[i + 2] === 1);
+    const finite = Number.isFinite(loss) && gradientFinite.every(Boolean);
+    if (!finite) {
+      const badLayer = await locateDivergence(tf, model, xb, dropoutSeed, gradientFinite);
+      return { loss, correct: values[1] as number, finite, badLayer };
+    }
+    if (options.inspect) {
+      for (const name of options.snapshot ?? []) {
+        const v = variables.find((x) => x.name === name);
+        if (v) before.set(name, tf.clone(v));
       }
     }
-    const finite = Number.isFinite(loss) && badLayer === null;
-    if (finite) optimizer.applyGradients(grads);
-    return { loss, correct: values[1] as number, finite, badLayer };
+    optimizer.applyGradients(grads, options.learningRate);
+    for (const u of stateUpdates) u.variable.assign(u.value);
+    const inspected = options.inspect ? await options.inspect({ grads, before }) : undefined;
+    return { loss, correct: values[1] as number, finite, badLayer: null, ...(options.inspect ? { inspected } : {}) };
   } finally {
     value.dispose();
     correct.dispose();
     for (const g of gradList) g.dispose();
+    for (const u of stateUpdates) u.value.dispose();
+    for (const t of before.values()) t.dispose();
   }
 }

@@ -1,14 +1,17 @@
 import type { ExperimentSpec, FinalMetrics, MetricPoint, RunEvent } from '../contract/index.js';
 import { readTfjsVersion } from './backend.js';
 import { gatherLabels, gatherRows, splitIndices } from './batches.js';
-import { loadDataset } from './datasets/index.js';
+import { loadDataset, type DatasetSource } from './datasets/index.js';
 import { evaluate } from './evaluate.js';
 import { createLoss } from './losses.js';
 import { buildModel, type Model } from './model.js';
-import { createOptimizer, disposeOptimizer } from './optimizers.js';
+import { createStatsRecorder, type StatsRecorder } from './diagnostics/recorder.js';
+import { reachedTarget } from './early-stop.js';
+import { learningRateAt } from './lr-schedule.js';
+import { createOptimizer, disposeOptimizer, type Optimizer } from './optimizers.js';
 import { deriveSeed, Random } from './random.js';
 import { trainStep } from './step.js';
-import type { Optimizer, TF } from './tf.js';
+import type { TF } from './tf.js';
 
 /** Receives every event of a run, in order. */
 export type EmitRunEvent = (event: RunEvent) => void;
@@ -34,24 +37,30 @@ type Terminal = Extract<RunEvent, { type: 'finished' | 'failed' | 'diverged' | '
  * Sequence: 'started' (backend, tfjs version, totals) once data and model are ready; one 'progress'
  * per epoch (train loss/accuracy averaged over the epoch's batches, weighted by batch size;
  * validation loss/accuracy on the held-out split, null when it is empty; `epoch` counts completed
- * epochs from 1; `step` counts batches from 1); then exactly one terminal event:
- * - 'finished': the last epoch's metrics;
+ * epochs from 1; `step` counts batches from 1); with train.statsEvery = K > 0, a 'layerStats' event
+ * after step 1 and every K-th step (per-layer statistics on a fixed probe batch, see
+ * diagnostics/layer-stats.ts; its `epoch` counts completed epochs); then exactly one terminal event:
+ * - 'finished': the last epoch's metrics (`stoppedEarly` when train.earlyStop's target was reached);
  * - 'cancelled': `isCancelled()` is polled before every batch; epoch/step are those completed;
  * - 'diverged': the loss or a gradient of some batch was NaN/±Inf (that update is not applied);
  *   `step` is that batch's global step, `epoch` the epoch it belongs to (from 1), `layer` the first
- *   layer in network order with a non-finite gradient (e.g. 'dense_2' = layers[2]) or null;
+ *   layer whose output was non-finite, else the deepest with a non-finite gradient (e.g. 'dense_2' =
+ *   layers[2]; see diagnostics/divergence.ts), or null;
  * - 'failed': any exception (bad spec, shapes, backend error), with its message. If it happens
  *   before training could begin, no 'started' is emitted.
  * Metrics in cancelled/diverged events are those of the last completed epoch.
  *
  * Seeds (all from train.seed): weights per layer (see buildModel), split deriveSeed(seed,'split'),
  * shuffling deriveSeed(seed,'shuffle'), dropout deriveSeed(seed,'dropout',step). The same experiment
- * on the same backend gives the same numbers. Every tensor is freed before the terminal event.
+ * on the same backend gives the same numbers. The learning rate of each step follows
+ * train.lrSchedule (lr-schedule.ts). Every tensor is freed before the terminal event.
  *
  * @param tf the initialised TensorFlow.js namespace (see initBackend)
  * @param experiment a parsed ExperimentSpec (defaults applied)
  * @param emit receives events synchronously; an exception thrown by it fails the run
  * @param isCancelled polled between batches; the loop yields to the event loop every batch
+ * @param datasetSource where an imported dataset's stored file is (required for `{ id }` dataset references)
+ * @param onTrained called with the trained model of a 'finished' or 'cancelled' run, before its terminal event
  */
 export async function trainRun(
   tf: TF,
@@ -59,19 +68,24 @@ export async function trainRun(
   experiment: ExperimentSpec,
   emit: EmitRunEvent,
   isCancelled: () => boolean,
+  datasetSource?: DatasetSource,
+  onTrained?: (model: Model) => void,
 ): Promise<void> {
   const t0 = performance.now();
   const elapsed = () => performance.now() - t0;
   let model: Model | null = null;
   let optimizer: Optimizer | null = null;
+  let recorder: StatsRecorder | null = null;
   let metrics: FinalMetrics = NO_METRICS;
   let terminal: Terminal;
   try {
     const cfg = experiment.train;
-    const data = loadDataset(experiment.dataset);
+    const data = loadDataset(experiment.dataset, datasetSource);
+    if (data.targets) throw new Error('This dataset is a regression set (real-valued targets); the training loop supports class labels only so far');
     const n = data.y.length;
     const rowSize = data.inputShape.reduce((a, b) => a * b, 1);
-    const split = splitIndices(n, cfg.validationSplit, deriveSeed(cfg.seed, 'split'));
+    // Imported datasets carry the split recorded at import; generated ones are split by the run's seed.
+    const split = data.split ?? splitIndices(n, cfg.validationSplit, deriveSeed(cfg.seed, 'split'));
     model = buildModel(tf, experiment.network, {
       seed: cfg.seed,
       target: { loss: cfg.loss, numClasses: data.numClasses, inputShape: data.inputShape },
@@ -97,6 +111,8 @@ export async function trainRun(
       valSamples: split.val.length,
     });
 
+    recorder = createStatsRecorder(tf, model, data.x, split.train, cfg.probeSize, cfg.statsEvery);
+    const totalSteps = cfg.epochs * stepsPerEpoch;
     const shuffleRng = new Random(deriveSeed(cfg.seed, 'shuffle'));
     const order = split.train.slice();
     const loopStart = performance.now();
@@ -118,9 +134,11 @@ export async function trainRun(
           const xb = tf.tensor(gatherRows(data.x, rowSize, order, start, end), [end - start, ...data.inputShape], 'float32');
           const yb = tf.tensor1d(gatherLabels(data.y, order, start, end), 'int32');
           step++;
+          const learningRate = learningRateAt(cfg.optimizer.learningRate, cfg.lrSchedule, { step, epoch, totalSteps });
+          const record = recorder.shouldRecord(step);
           let result;
           try {
-            result = await trainStep(tf, model, lossFn, optimizer, xb, yb, deriveSeed(cfg.seed, 'dropout', step));
+            result = await trainStep(tf, model, lossFn, optimizer, xb, yb, deriveSeed(cfg.seed, 'dropout', step), record ? recorder.stepOptions(learningRate) : { learningRate });
           } finally {
             xb.dispose();
             yb.dispose();
@@ -129,6 +147,7 @@ export async function trainRun(
             terminal = { type: 'diverged', runId, step, epoch, layer: result.badLayer, metrics };
             break runLoop;
           }
+          if (result.inspected) emit({ type: 'layerStats', runId, step, epoch: epoch - 1, layers: result.inspected });
           lossSum += result.loss * (end - start);
           correctSum += result.correct;
           seen += end - start;
@@ -144,12 +163,19 @@ export async function trainRun(
         const point: MetricPoint = { epoch, step, ...metrics, elapsedMs: elapsed() };
         const perEpochMs = (performance.now() - loopStart) / epoch;
         emit({ type: 'progress', runId, point, totalEpochs: cfg.epochs, etaSeconds: ((cfg.epochs - epoch) * perEpochMs) / 1000 });
+        if (epoch < cfg.epochs && reachedTarget(metrics, cfg.earlyStop)) {
+          terminal = { type: 'finished', runId, metrics, epochs: epochsDone, durationMs: elapsed(), stoppedEarly: true };
+          break runLoop;
+        }
       }
       terminal = { type: 'finished', runId, metrics, epochs: epochsDone, durationMs: elapsed() };
     }
+    // Hands the trained model over (e.g. to send its weights) before it is freed and the run ends.
+    if (onTrained && (terminal.type === 'finished' || terminal.type === 'cancelled')) onTrained(model);
   } catch (error) {
     terminal = { type: 'failed', runId, error: error instanceof Error ? error.message : String(error) };
   } finally {
+    recorder?.dispose();
     if (optimizer) disposeOptimizer(optimizer);
     model?.dispose();
   }

@@ -1,5 +1,9 @@
-import { ExperimentSpec, parseOrThrow, type RunEvent } from '../contract/index.js';
+import { z } from 'zod';
+import { ExperimentSpec, InitializerSpec, parseOrThrow, type RunEvent } from '../contract/index.js';
 import type { BackendInfo } from './backend.js';
+import { previewInit } from './diagnostics/preview.js';
+import type { DatasetSource } from './datasets/index.js';
+import { readModelWeights, type NamedWeight } from './export/weights.js';
 import type { HostToWorker, WorkerToHost } from './protocol.js';
 import { trainRun } from './train.js';
 
@@ -36,15 +40,43 @@ function parseHostMessage(raw: unknown): Parsed {
   switch (m.type) {
     case 'start':
       if (!runId) return { ok: false, error: "'start' without a runId" };
-      return { ok: true, message: { type: 'start', runId, experiment: m.experiment as ExperimentSpec } };
+      return {
+        ok: true,
+        message: {
+          type: 'start',
+          runId,
+          experiment: m.experiment as ExperimentSpec,
+          ...(isDatasetSource(m.dataset) ? { dataset: m.dataset } : {}),
+        },
+      };
     case 'cancel':
       if (!runId) return { ok: false, error: "'cancel' without a runId" };
       return { ok: true, message: { type: 'cancel', runId } };
+    case 'preview': {
+      const requestId = typeof m.requestId === 'string' && m.requestId.length > 0 ? m.requestId : undefined;
+      if (!requestId) return { ok: false, error: "'preview' without a requestId" };
+      return {
+        ok: true,
+        message: {
+          type: 'preview',
+          requestId,
+          experiment: m.experiment as ExperimentSpec,
+          ...(Array.isArray(m.initializers) ? { initializers: m.initializers as InitializerSpec[] } : {}),
+          ...(typeof m.probeSize === 'number' ? { probeSize: m.probeSize } : {}),
+          ...(isDatasetSource(m.dataset) ? { dataset: m.dataset } : {}),
+        },
+      };
+    }
     case 'shutdown':
       return { ok: true, message: { type: 'shutdown' } };
     default:
       return { ok: false, error: `unknown message type ${JSON.stringify(m.type)}`, ...(runId ? { runId } : {}) };
   }
+}
+
+/** A `{ path }` object naming a stored dataset file. */
+function isDatasetSource(value: unknown): value is DatasetSource {
+  return !!value && typeof value === 'object' && typeof (value as { path?: unknown }).path === 'string';
 }
 
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -58,7 +90,8 @@ interface CurrentRun {
 /**
  * Serves one engine worker: initialises the backend and sends 'ready'; on 'start' trains the run
  * (one at a time; a 'start' while busy is answered with 'failed' for that run), forwarding every
- * RunEvent as {type:'event'}; 'cancel' for the current run sets its cancel flag; 'shutdown' exits 0.
+ * RunEvent as {type:'event'}; 'cancel' for the current run sets its cancel flag; 'preview' computes
+ * an init preview (also while a run trains) and answers 'previewResult'; 'shutdown' exits 0.
  * If the backend cannot be initialised the worker logs why and exits 1 without sending 'ready'.
  */
 export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions): WorkerLoop {
@@ -74,13 +107,22 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
   let current: CurrentRun | null = null;
 
   const sendEvent = (event: RunEvent) => channel.send({ type: 'event', event });
+  /** Sends a run's trained weights (before its terminal event); a failure to read them is logged, not fatal. */
+  const sendWeights = (run: CurrentRun, read: () => NamedWeight[]): void => {
+    if (run.ended) return;
+    try {
+      void channel.send({ type: 'weights', runId: run.runId, tensors: read() });
+    } catch (error) {
+      options.log(`engine worker: could not read the trained weights of ${run.runId}: ${errorMessage(error)}`);
+    }
+  };
   const fail = (run: CurrentRun, error: unknown): Promise<void> => {
     if (run.ended) return Promise.resolve();
     run.ended = true;
     return sendEvent({ type: 'failed', runId: run.runId, error: errorMessage(error) });
   };
 
-  async function start(runId: string, rawExperiment: unknown): Promise<void> {
+  async function start(runId: string, rawExperiment: unknown, dataset?: DatasetSource): Promise<void> {
     if (current) {
       await sendEvent({ type: 'failed', runId, error: `engine worker is busy with run ${current.runId}` });
       return;
@@ -102,11 +144,26 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
           void sendEvent(event);
         },
         () => run.cancelled,
+        dataset,
+        (model) => sendWeights(run, () => readModelWeights(tf, model)),
       );
     } catch (error) {
       await fail(run, error);
     } finally {
       if (current === run) current = null;
+    }
+  }
+
+  /** Answers a 'preview' request (parsing the experiment and initializers with their schemas). */
+  async function preview(message: Extract<HostToWorker, { type: 'preview' }>): Promise<void> {
+    try {
+      const experiment = parseOrThrow(ExperimentSpec, message.experiment, 'experiment');
+      const initializers = parseOrThrow(z.array(InitializerSpec), message.initializers ?? [], 'initializers');
+      const { tf } = await backend;
+      const result = await previewInit(tf, experiment, initializers, message.probeSize, message.dataset);
+      await channel.send({ type: 'previewResult', requestId: message.requestId, result });
+    } catch (error) {
+      await channel.send({ type: 'previewResult', requestId: message.requestId, error: errorMessage(error) });
     }
   }
 
@@ -119,10 +176,13 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
     const message = parsed.message;
     switch (message.type) {
       case 'start':
-        void start(message.runId, message.experiment);
+        void start(message.runId, message.experiment, message.dataset);
         break;
       case 'cancel':
         if (current && current.runId === message.runId) current.cancelled = true;
+        break;
+      case 'preview':
+        void preview(message);
         break;
       case 'shutdown':
         options.exit(0);

@@ -1,7 +1,12 @@
 import type { LayerSpec } from '../../contract/index.js';
 import type { TF } from '../tf.js';
+import { buildActivationLayer } from './activation-layer.js';
+import { buildBatchNorm } from './batch-norm.js';
+import { buildConv2D } from './conv2d.js';
 import { buildDense } from './dense.js';
 import { buildDropout } from './dropout.js';
+import { buildFlatten } from './flatten.js';
+import { buildPool2D } from './pool.js';
 import { layerError, type LayerShapeInfo } from './shapes.js';
 import type { Layer } from './types.js';
 
@@ -16,6 +21,17 @@ export function buildLayer(tf: TF, spec: LayerSpec, info: LayerShapeInfo, layerS
         return buildDense(tf, spec, info, layerSeed, prefix);
       case 'dropout':
         return buildDropout(tf, spec, info);
+      case 'conv2d':
+        return buildConv2D(tf, spec, info, layerSeed, prefix);
+      case 'maxPool2d':
+      case 'avgPool2d':
+        return buildPool2D(tf, spec, info);
+      case 'flatten':
+        return buildFlatten(tf, info);
+      case 'batchNorm':
+        return buildBatchNorm(tf, spec, info, prefix);
+      case 'activation':
+        return buildActivationLayer(tf, spec, info);
       default: {
         const never: never = spec;
         throw new Error(`Unknown layer type '${(never as { type: string }).type}'`);

@@ -1,8 +1,12 @@
 import { parseArgs } from 'node:util';
 import { InitScopeError } from '../../contract/index.js';
+import { datasetsCommand, DATASETS_USAGE } from './datasets-command.js';
 import { EXIT } from './exit-codes.js';
+import { exportCommand, EXPORT_USAGE } from './export-command.js';
+import { inspectCommand } from './inspect-command.js';
 import { runsListCommand } from './runs-command.js';
 import { serveCommand } from './serve-command.js';
+import { sweepCommand } from './sweep-command.js';
 import { trainCommand } from './train-command.js';
 
 const USAGE = `Usage: initscope <command> [options]
@@ -10,7 +14,14 @@ const USAGE = `Usage: initscope <command> [options]
 Commands:
   train <experiment.json> [--db PATH] [--json]   Train one run (exit 0 completed, 1 failed, 2 invalid input, 3 diverged)
   runs list [--db PATH] [--json]                 List stored runs
+  inspect <experiment.json> [--init NAME|JSON] [--json]
+                                                 Init preview: per-layer activation and gradient std of the
+                                                 untrained network next to theory (--init: one initializer everywhere)
+  sweep <sweep.json> [--workers N] [--json]      Run a sweep (exit 0 all completed or diverged, 1 a run failed, 130 cancelled)
+  sweep resume <sweepId> [--workers N] [--json]  Continue an interrupted or cancelled sweep
   serve [--port N] [--db PATH]                   Serve the workbench in browser mode on 127.0.0.1
+${DATASETS_USAGE}
+${EXPORT_USAGE}
   help                                           Show this help
 
 --db PATH   SQLite database file (default: the app's data folder; INITSCOPE_DATA_DIR overrides)
@@ -18,6 +29,9 @@ Commands:
 
 /** Parses argv (without `node script`) and runs the command; resolves to the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
+  // `datasets` has options of its own (parsed by the subcommand).
+  if (argv[0] === 'datasets') return datasetsCommand(argv.slice(1));
+  if (argv[0] === 'export') return exportCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -25,6 +39,8 @@ export async function runCli(argv: string[]): Promise<number> {
       db: { type: 'string' },
       json: { type: 'boolean', default: false },
       port: { type: 'string' },
+      init: { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -39,9 +55,26 @@ export async function runCli(argv: string[]): Promise<number> {
       if (!file) throw new InitScopeError('invalid_input', 'train needs an experiment file: initscope train <experiment.json>');
       return trainCommand({ file, db: values.db, json: values.json });
     }
+    case 'inspect': {
+      const file = rest[0];
+      if (!file) throw new InitScopeError('invalid_input', 'inspect needs an experiment file: initscope inspect <experiment.json>');
+      return inspectCommand({ file, db: values.db, json: values.json, ...(values.init !== undefined ? { init: values.init } : {}) });
+    }
     case 'runs':
       if (rest[0] !== 'list') throw new InitScopeError('invalid_input', `Unknown runs subcommand: ${rest[0] ?? '(none)'} (try: runs list)`);
       return runsListCommand({ db: values.db, json: values.json });
+    case 'sweep': {
+      const workers = values.workers === undefined ? undefined : Number(values.workers);
+      if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
+        throw new InitScopeError('invalid_input', `--workers must be an integer from 1 to 256, got ${values.workers}`);
+      }
+      if (rest[0] === 'resume') {
+        if (!rest[1]) throw new InitScopeError('invalid_input', 'sweep resume needs a sweep id: initscope sweep resume <sweepId>');
+        return sweepCommand({ resumeId: rest[1], db: values.db, workers, json: values.json });
+      }
+      if (!rest[0]) throw new InitScopeError('invalid_input', 'sweep needs a sweep file: initscope sweep <sweep.json>');
+      return sweepCommand({ file: rest[0], db: values.db, workers, json: values.json });
+    }
     case 'serve': {
       const port = values.port === undefined ? undefined : Number(values.port);
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {

@@ -1,11 +1,14 @@
 import os from 'node:os';
-import { listBuiltinDatasets } from '../../engine/datasets/builtin.js';
+import { DatasetService } from '../datasets/dataset-service.js';
 import { appVersion, APP_NAME, databasePath } from '../app-paths.js';
-import { openDatabase, RunStore } from '../store/index.js';
+import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
+import { createRunExporter } from '../export/run-exporter.js';
+import { saveRunWeights } from '../export/run-weights.js';
 import { EnginePool } from './engine-pool.js';
 import { createHandlers } from './handlers.js';
 import type { HostServices, ShellKind } from './host-services.js';
 import { RunService } from './run-service.js';
+import { SweepService } from './sweep-service.js';
 import { forkWorkerLauncher, type WorkerLauncher } from './worker-launcher.js';
 
 export interface HostOptions {
@@ -23,27 +26,54 @@ export interface HostOptions {
    * only read (e.g. `runs list`) pass false so they never touch the runs of an app that is running.
    */
   recoverInterrupted?: boolean;
+  /**
+   * Continue sweeps a crash interrupted, at start (default: true for the app shells, false for the CLI,
+   * where `initscope sweep resume <id>` does it, so a `train` command never picks up a sweep's runs).
+   */
+  resumeSweeps?: boolean;
 }
 
 /**
  * Opens the store (migrating it, or refusing a database from a newer version), marks runs that a
- * previous crash left unfinished as `interrupted`, starts the engine pool and returns the services
- * every shell exposes.
+ * previous crash left unfinished as `interrupted` (and their sweeps too), starts the engine pool,
+ * resumes interrupted sweeps (app shells; see `resumeSweeps`) and returns the services every shell exposes.
  */
 export async function createHostServices(options: HostOptions): Promise<HostServices> {
   const dbPath = options.dbPath ?? databasePath(options.dataDir);
   const db = openDatabase(dbPath);
   const store = new RunStore(db);
-  if (options.recoverInterrupted ?? true) store.markUnfinishedInterrupted(new Date().toISOString());
+  const sweepStore = new SweepStore(db);
+  const sweepsAvailable = sweepStore.isAvailable();
+  if (options.recoverInterrupted ?? true) {
+    store.markUnfinishedInterrupted(new Date().toISOString());
+    if (sweepsAvailable) sweepStore.markRunningInterrupted();
+  }
   const pool = new EnginePool({
     launcher: options.launcher ?? forkWorkerLauncher(),
     size: Math.max(1, options.workers ?? os.availableParallelism()),
   });
   const version = appVersion();
   const runs = new RunService(store, pool, version);
+  runs.storeLayerStatsIn(new LayerStatsStore(db));
+  const datasets = new DatasetService(new DatasetStore(db), options.dataDir);
+  runs.resolveDatasetsWith((ref) => datasets.resolve(ref));
+  const sweeps = new SweepService(sweepStore, runs, version);
+  const artifacts = new ArtifactStore(db);
+  runs.storeWeightsWith((runId, tensors) => saveRunWeights(options.dataDir, artifacts, runId, tensors, new Date()));
+  let datasetHashes: DatasetStore | null = null;
+  const exportRun = createRunExporter({
+    dataDir: options.dataDir,
+    appVersion: version,
+    runs: store,
+    artifacts,
+    runAppVersion: runAppVersionReader(db),
+    storedDatasetHash: (id) => (datasetHashes ??= new DatasetStore(db)).get(id)?.contentHash ?? null,
+  });
   const handlers = createHandlers({
     runs,
-    datasets: listBuiltinDatasets,
+    sweeps,
+    datasets,
+    exportRun,
     info: {
       name: APP_NAME,
       version,
@@ -53,13 +83,17 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
       preferredBackend: process.env.INITSCOPE_BACKEND ?? 'auto',
     },
   });
+  if (sweepsAvailable && (options.recoverInterrupted ?? true) && (options.resumeSweeps ?? options.shell !== 'cli')) sweeps.resumeInterrupted();
   let closed = false;
   return {
     handlers,
     onEvent: (listener) => runs.onEvent(listener),
+    onSweepEvent: (listener) => sweeps.onEvent(listener),
+    exportRun,
     async close() {
       if (closed) return;
       closed = true;
+      sweeps.close();
       await pool.close();
       runs.close();
       db.close();

@@ -7,6 +7,7 @@ import {
   type Handlers,
   type WireResult,
 } from '../../contract/index.js';
+import { assertSafePayload } from './payload-guard.js';
 
 /**
  * Runs one contract method for any transport: checks the method name, parses the raw payload with the
@@ -16,6 +17,7 @@ import {
 export async function dispatch(handlers: Handlers, method: string, rawPayload: unknown): Promise<WireResult> {
   try {
     if (!isMethodName(method)) throw new InitScopeError('unknown_method', `Unknown method: ${method}`);
+    assertSafePayload(rawPayload, `${method} request`);
     const request = parseOrThrow(METHODS[method].request, rawPayload ?? {}, `${method} request`);
     const handler = handlers[method] as (r: unknown) => Promise<unknown>;
     const value = await handler(request);

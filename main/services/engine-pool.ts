@@ -1,11 +1,15 @@
-import type { ExperimentSpec, FinalMetrics, RunEvent } from '../../contract/index.js';
+import type { ExperimentSpec, FinalMetrics, PreviewResult, RunEvent } from '../../contract/index.js';
 import { RunEvent as RunEventSchema, TERMINAL_EVENT_TYPES } from '../../contract/index.js';
+import type { DatasetSource } from '../../engine/datasets/index.js';
+import { PreviewRequests, type PreviewRequest } from './preview-requests.js';
 import type { WorkerHandle, WorkerLauncher } from './worker-launcher.js';
 
 /** A run waiting for, or holding, a worker. */
 interface Job {
   runId: string;
   experiment: ExperimentSpec;
+  /** An imported dataset's stored file, resolved by the host. */
+  dataset?: DatasetSource;
   cancelRequested: boolean;
 }
 
@@ -38,8 +42,22 @@ export class EnginePool {
   private closed = false;
   /** Workers in a row that died before reporting ready; past a limit, queued runs fail instead of looping. */
   private failedStarts = 0;
+  /** Init previews in flight (they run beside training, in any ready worker). */
+  private readonly previews = new PreviewRequests();
 
   constructor(private readonly options: EnginePoolOptions) {}
+
+  /**
+   * Computes an init preview in a worker: an idle ready one if any, else a busy one (the preview
+   * interleaves with its run), else the first to become ready (one is started if none exists).
+   * Rejects if that worker stops, the pool closes, or after 60 s.
+   */
+  preview(request: PreviewRequest): Promise<PreviewResult[]> {
+    if (this.closed) return Promise.reject(new Error('The engine pool is closed'));
+    const result = this.previews.add(request);
+    this.pump();
+    return result;
+  }
 
   /** Subscribes to run events; returns the unsubscribe function. */
   onEvent(listener: (event: RunEvent) => void): () => void {
@@ -47,10 +65,21 @@ export class EnginePool {
     return () => this.listeners.delete(listener);
   }
 
+  private readonly weightListeners = new Set<(runId: string, tensors: unknown) => void>();
+
+  /**
+   * Subscribes to the trained weights a worker sends for its current run (before the terminal event).
+   * `tensors` is unchecked (it crossed a process boundary); see main/export/weights-file.ts.
+   */
+  onWeights(listener: (runId: string, tensors: unknown) => void): () => void {
+    this.weightListeners.add(listener);
+    return () => this.weightListeners.delete(listener);
+  }
+
   /** Queues a run; it starts as soon as a worker is free. */
-  submit(runId: string, experiment: ExperimentSpec): void {
+  submit(runId: string, experiment: ExperimentSpec, dataset?: DatasetSource): void {
     if (this.closed) throw new Error('The engine pool is closed');
-    this.queue.push({ runId, experiment, cancelRequested: false });
+    this.queue.push({ runId, experiment, cancelRequested: false, ...(dataset ? { dataset } : {}) });
     this.pump();
   }
 
@@ -81,6 +110,7 @@ export class EnginePool {
   /** Cancels everything, asks workers to exit and kills those that do not within `graceMs`. */
   async close(graceMs = 2000): Promise<void> {
     this.closed = true;
+    this.previews.failAll('The engine pool is closed');
     for (const job of this.queue.splice(0)) {
       this.emit({ type: 'cancelled', runId: job.runId, epoch: 0, step: 0, metrics: NO_METRICS });
     }
@@ -110,8 +140,10 @@ export class EnginePool {
       const job = idle ? this.queue.shift() : undefined;
       if (!idle || !job) break;
       idle.job = job;
-      idle.handle.send({ type: 'start', runId: job.runId, experiment: job.experiment });
+      idle.handle.send({ type: 'start', runId: job.runId, experiment: job.experiment, ...(job.dataset ? { dataset: job.dataset } : {}) });
     }
+    this.previews.dispatch(() => (this.slots.find((s) => s.ready && !s.job) ?? this.slots.find((s) => s.ready))?.handle ?? null);
+    if (this.previews.waiting > 0 && this.slots.length === 0 && !this.closed) this.spawn();
     const starting = this.slots.filter((s) => !s.ready).length;
     for (let needed = this.queue.length - starting; needed > 0 && this.slots.length < this.options.size; needed--) {
       if (this.closed) return;
@@ -128,11 +160,18 @@ export class EnginePool {
   }
 
   private onWorkerMessage(slot: Slot, message: unknown): void {
+    if (this.previews.settle(message)) return;
     const m = message as { type?: string; event?: unknown };
     if (m.type === 'ready') {
       slot.ready = true;
       this.failedStarts = 0;
       this.pump();
+      return;
+    }
+    if (m.type === 'weights') {
+      // Trained weights, sent just before the run's terminal event; only the slot's own run counts.
+      const w = message as { runId?: unknown; tensors?: unknown };
+      if (slot.job && w.runId === slot.job.runId) for (const listener of this.weightListeners) listener(slot.job.runId, w.tensors);
       return;
     }
     if (m.type !== 'event') return;
@@ -153,12 +192,15 @@ export class EnginePool {
     if (index >= 0) this.slots.splice(index, 1);
     const job = slot.job;
     this.releaseSlot(slot);
+    this.previews.failWorker(slot.handle, `The engine worker stopped during the init preview (${code === null ? `signal ${signal}` : `exit code ${code}`})`);
     if (job) {
       if (job.cancelRequested) {
         this.emit({ type: 'cancelled', runId: job.runId, epoch: 0, step: 0, metrics: NO_METRICS });
       } else {
         const reason = code === null ? `signal ${signal}` : `exit code ${code}`;
-        this.emit({ type: 'failed', runId: job.runId, error: `The engine worker stopped unexpectedly (${reason})` });
+        // V8 aborts (SIGABRT, exit code 134) when the JavaScript heap is exhausted.
+        const hint = signal === 'SIGABRT' || code === 134 ? '; it probably ran out of memory' : '';
+        this.emit({ type: 'failed', runId: job.runId, error: `The engine worker stopped unexpectedly (${reason})${hint}` });
       }
     }
     if (!slot.ready && ++this.failedStarts >= 3) {
@@ -167,6 +209,7 @@ export class EnginePool {
         this.emit({ type: 'failed', runId: queued.runId, error: `The engine worker could not start (${reason})` });
       }
       this.failedStarts = 0;
+      this.previews.failAll('The engine worker could not start');
     }
     if (!this.closed) this.pump();
   }

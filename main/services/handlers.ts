@@ -1,22 +1,38 @@
-import type { AppInfo, DatasetInfo, Handlers } from '../../contract/index.js';
+import type { AppInfo, Handlers } from '../../contract/index.js';
+import type { DatasetService } from '../datasets/dataset-service.js';
+import type { RunExporter } from '../export/run-exporter.js';
 import type { RunService } from './run-service.js';
+import { sweepHandlers } from './sweep-handlers.js';
+import type { SweepService } from './sweep-service.js';
 
 /** What the handlers need besides the run service. */
 export interface HandlerContext {
   runs: RunService;
+  sweeps: SweepService;
   info: AppInfo;
-  datasets: () => DatasetInfo[];
+  datasets: Pick<DatasetService, 'list' | 'preview' | 'import' | 'delete'>;
+  /** Writes exports into the data folder (see main/export/run-export.ts). */
+  exportRun: RunExporter;
 }
 
 /** Implements every contract method once; the shells (HTTP, Electron IPC, CLI) only carry them. */
-export function createHandlers({ runs, info, datasets }: HandlerContext): Handlers {
+export function createHandlers({ runs, sweeps, info, datasets, exportRun }: HandlerContext): Handlers {
   return {
     'app/info': async () => info,
-    'datasets/list': async () => datasets(),
+    'datasets/list': async () => datasets.list(),
+    'datasets/preview': async (options) => datasets.preview(options),
+    'datasets/import': async (options) => datasets.import(options),
+    'datasets/delete': async ({ id }) => ({ deleted: datasets.delete(id) }),
     'runs/start': async ({ experiment }) => runs.start(experiment),
     'runs/cancel': async ({ runId }) => runs.cancel(runId),
     'runs/list': async () => runs.list(),
     'runs/get': async ({ runId }) => runs.get(runId),
     'runs/metrics': async ({ runId, maxPoints }) => runs.curve(runId, maxPoints),
+    'runs/layerStats': async ({ runId, maxPoints }) => runs.layerStats(runId, maxPoints),
+    // No output folder from clients: exports always go to a new folder under <dataDir>/exports/.
+    'runs/export': async ({ runId, format }) => exportRun(runId, format),
+    'engine/preview': async ({ experiment, initializers, probeSize }) =>
+      runs.preview({ experiment, ...(initializers ? { initializers } : {}), ...(probeSize !== undefined ? { probeSize } : {}) }),
+    ...sweepHandlers(sweeps),
   };
 }

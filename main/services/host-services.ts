@@ -1,4 +1,4 @@
-import type { Handlers, RunEvent } from '../../contract/index.js';
+import type { ExportFormat, Handlers, RunEvent, RunExportResult, SweepEvent } from '../../contract/index.js';
 
 /** Which shell hosts the services; recorded in `app/info`. */
 export type ShellKind = 'electron' | 'browser' | 'cli';
@@ -8,6 +8,13 @@ export interface HostServices {
   readonly handlers: Handlers;
   /** Subscribes to every run event; returns an unsubscribe function. */
   onEvent(listener: (event: RunEvent) => void): () => void;
+  /** Subscribes to sweep events (sweepStarted, sweepProgress, sweepFinished); returns an unsubscribe function. */
+  onSweepEvent?(listener: (event: SweepEvent) => void): () => void;
+  /**
+   * Exports a run into `outDir` (default: a new folder under `<dataDir>/exports/`), recording each file's
+   * sha256. Only trusted shells (the CLI) pass `outDir`; clients use the `runs/export` method.
+   */
+  exportRun?(runId: string, format: ExportFormat, outDir?: string): Promise<RunExportResult>;
   /** Cancels running work, stops worker processes and closes the database. */
   close(): Promise<void>;
 }

@@ -1,20 +1,20 @@
 import type { MetricPoint } from '../../contract/index.js';
 
 /**
- * Collects metric points per run and writes them in batches (one transaction per flush) every
+ * Collects metric points (or other per-run records, e.g. layer statistics) per run and writes them in batches (one transaction per flush) every
  * `intervalMs` milliseconds, so a fast run does not cost one SQLite transaction per point.
  */
-export class MetricBuffer {
-  private readonly pending = new Map<string, MetricPoint[]>();
+export class MetricBuffer<T = MetricPoint> {
+  private readonly pending = new Map<string, T[]>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly write: (runId: string, points: MetricPoint[]) => void,
+    private readonly write: (runId: string, points: T[]) => void,
     private readonly intervalMs = 250,
   ) {}
 
   /** Queues one point of a run's curve. */
-  add(runId: string, point: MetricPoint): void {
+  add(runId: string, point: T): void {
     const list = this.pending.get(runId);
     if (list) list.push(point);
     else this.pending.set(runId, [point]);

@@ -1,12 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import {
   InitScopeError,
+  TERMINAL_EVENT_TYPES,
+  type LayerStatsRecord,
+  type PreviewResult,
+  type DatasetInfo,
+  type DatasetRef,
   type ExperimentSpec,
   type MetricPoint,
   type RunEvent,
   type RunSummary,
 } from '../../contract/index.js';
-import type { RunStore } from '../store/index.js';
+import type { LayerStatsStore, RunStore } from '../store/index.js';
+import type { PreviewRequest } from './preview-requests.js';
+import type { DatasetSource } from '../../engine/datasets/index.js';
 import type { EnginePool } from './engine-pool.js';
 import { MetricBuffer } from './metric-buffer.js';
 
@@ -35,6 +42,31 @@ export class RunService {
     this.unsubscribePool = pool.onEvent((event) => this.onEngineEvent(event));
   }
 
+  private datasetResolver: ((ref: DatasetRef) => { info: DatasetInfo; source?: DatasetSource }) | null = null;
+
+  /**
+   * Sets how experiments' datasets are resolved before a run is queued: an imported dataset's id to its
+   * stored file (an unknown id throws `not_found`), and the dataset's input shape, which the network's must equal.
+   */
+  resolveDatasetsWith(resolver: (ref: DatasetRef) => { info: DatasetInfo; source?: DatasetSource }): void {
+    this.datasetResolver = resolver;
+  }
+
+  /** The stored file of the experiment's dataset (undefined for built-ins); throws for an unknown id or a shape mismatch. */
+  private resolveDataset(experiment: ExperimentSpec): DatasetSource | undefined {
+    if (!this.datasetResolver) return undefined;
+    const { info, source } = this.datasetResolver(experiment.dataset);
+    const want = info.inputShape.join(',');
+    if (source && experiment.network.inputShape.join(',') !== want) {
+      throw new InitScopeError(
+        'invalid_input',
+        `network.inputShape [${experiment.network.inputShape.join(', ')}] does not match the dataset ${info.name}'s input shape [${info.inputShape.join(', ')}]`,
+        { issues: [{ path: 'network.inputShape', message: `must be [${want}]` }] },
+      );
+    }
+    return source;
+  }
+
   /** Subscribes to stored run events; returns the unsubscribe function. */
   onEvent(listener: (event: RunEvent) => void): () => void {
     this.listeners.add(listener);
@@ -43,6 +75,7 @@ export class RunService {
 
   /** Stores a new run (status `queued`) and hands it to the engine pool. */
   start(experiment: ExperimentSpec): RunSummary {
+    const dataset = this.resolveDataset(experiment);
     const id = newRunId();
     const summary = this.store.createRun({
       id,
@@ -51,8 +84,23 @@ export class RunService {
       createdAt: this.now().toISOString(),
       appVersion: this.appVersion,
     });
-    this.pool.submit(id, experiment);
+    this.pool.submit(id, experiment, dataset);
     return summary;
+  }
+
+  /**
+   * Hands a run that is already stored with status `queued` (e.g. by the sweep store) to the engine
+   * pool; its events are persisted like those of any run.
+   */
+  enqueue(runId: string, experiment: ExperimentSpec): void {
+    let dataset: DatasetSource | undefined;
+    try {
+      dataset = this.resolveDataset(experiment);
+    } catch (error) {
+      this.onEngineEvent({ type: 'failed', runId, error: (error as Error).message });
+      return;
+    }
+    this.pool.submit(runId, experiment, dataset);
   }
 
   /** Asks a queued or running run to stop; it ends as `cancelled` with its data kept. */
@@ -81,14 +129,57 @@ export class RunService {
     return this.store.getMetrics(runId, maxPoints);
   }
 
+  private layerStatsStore: LayerStatsStore | null = null;
+  private layerStatsBuffer: MetricBuffer<LayerStatsRecord> | null = null;
+
+  private unsubscribeWeights: (() => void) | null = null;
+
+  /**
+   * Stores the trained weights workers send just before a run ends (`save` writes the files and records
+   * them; see main/export/run-weights.ts). A failure is logged: the run itself still ends normally.
+   */
+  storeWeightsWith(save: (runId: string, tensors: unknown) => void): void {
+    this.unsubscribeWeights?.();
+    this.unsubscribeWeights = this.pool.onWeights((runId, tensors) => {
+      try {
+        save(runId, tensors);
+      } catch (error) {
+        console.error(`InitScope: could not store the trained weights of ${runId}:`, error);
+      }
+    });
+  }
+
+  /** Persists `layerStats` events in `store` (batched like metrics: one transaction per flush). */
+  storeLayerStatsIn(store: LayerStatsStore): void {
+    this.layerStatsStore = store;
+    this.layerStatsBuffer = new MetricBuffer<LayerStatsRecord>((runId, records) => store.append(runId, records));
+  }
+
+  /** A run's stored per-layer statistics, at most `maxPoints` evenly spaced steps (pending ones flushed first). */
+  layerStats(runId: string, maxPoints?: number): LayerStatsRecord[] {
+    this.get(runId);
+    this.layerStatsBuffer?.flush(runId);
+    return this.layerStatsStore ? this.layerStatsStore.get(runId, maxPoints) : [];
+  }
+
+  /** Init preview of an experiment in an engine worker (its dataset resolved like a run's). */
+  preview(request: Omit<PreviewRequest, 'dataset'>): Promise<PreviewResult[]> {
+    const dataset = this.resolveDataset(request.experiment);
+    return this.pool.preview({ ...request, ...(dataset ? { dataset } : {}) });
+  }
+
   /** Writes pending metrics and stops listening to the pool. */
   close(): void {
+    this.layerStatsBuffer?.flushAll();
     this.metrics.flushAll();
     this.unsubscribePool();
+    this.unsubscribeWeights?.();
   }
 
   private onEngineEvent(event: RunEvent): void {
     try {
+      if (event.type === 'layerStats') this.layerStatsBuffer?.add(event.runId, { step: event.step, epoch: event.epoch, layers: event.layers });
+      if (TERMINAL_EVENT_TYPES.has(event.type)) this.layerStatsBuffer?.flush(event.runId);
       this.persist(event);
     } catch (error) {
       console.error(`InitScope: could not store ${event.type} event of ${event.runId}:`, error);

@@ -5,3 +5,8 @@ export { findPackageRoot } from '../package-root.js';
 export { FutureDatabaseError, MigrationError } from './errors.js';
 export { RunStore, type CreateRunInput, type StartRunInput, type FinishRunInput, type FinishedStatus } from './run-store.js';
 export { downsampleEvenly, evenlySpacedIndices } from './downsample.js';
+export { SweepStore, type CreateSweepInput, type NewSweepRun, type RequeuedRun, type StoredSweep, type StoredSweepRun } from './sweep-store.js';
+export { DatasetStore, type StoredDataset } from './dataset-store.js';
+export { ArtifactStore, type ArtifactInput, type ArtifactKind, type ArtifactRecord } from './artifact-store.js';
+export { LayerStatsStore } from './layer-stats-store.js';
+export { runAppVersionReader } from './run-provenance.js';

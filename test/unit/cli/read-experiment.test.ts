@@ -23,7 +23,7 @@ function errorOf(fn: () => unknown): InitScopeError {
 describe('readExperimentFile', () => {
   it('reads the shipped example with defaults filled in', () => {
     const spec = readExperimentFile(path.resolve(import.meta.dirname, '../../../examples/spiral-tanh-glorot.json'));
-    expect(spec.dataset.builtin).toBe('spiral');
+    expect(spec.dataset).toMatchObject({ builtin: 'spiral' });
     expect(spec.network.layers).toHaveLength(3);
     expect(spec.train.optimizer).toMatchObject({ name: 'adam', learningRate: 0.01, beta1: 0.9 });
   });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import type { OptimizerSpec, RunEvent } from '../../../contract/index.js';
 import { trainRun } from '../../../engine/train.js';
 import type { TF } from '../../../engine/tf.js';
@@ -98,7 +99,7 @@ describe('trainRun', () => {
     await trainRun(
       tf,
       'run-2',
-      experiment({ train: { epochs: 5 } }),
+      experiment({ train: { epochs: 5, statsEvery: 0 } }),
       (e) => {
         events.push(e);
         if (e.type === 'progress') throw new Error('sink broke');
@@ -111,11 +112,12 @@ describe('trainRun', () => {
   });
 
   it('trains with every optimizer and loss, and without a validation split', async () => {
-    const optimizers: OptimizerSpec[] = [
+    const optimizers: z.input<typeof OptimizerSpec>[] = [
       { name: 'sgd', learningRate: 0.5 },
       { name: 'momentum', learningRate: 0.1, momentum: 0.9, nesterov: true },
       { name: 'adagrad', learningRate: 0.1 },
       { name: 'rmsprop', learningRate: 0.01, decay: 0.9, epsilon: 1e-7 },
+      { name: 'adamw', learningRate: 0.01, weightDecay: 0.05 },
     ];
     for (const optimizer of optimizers) {
       const { terminal } = await run(experiment({ dataset: { builtin: 'gaussian', samples: 200 }, train: { epochs: 3, optimizer } }));

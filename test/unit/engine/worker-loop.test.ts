@@ -40,9 +40,9 @@ describe('serveWorker (in process)', () => {
     deliver({ type: 'start' });
     deliver({ type: 'dance', runId: 'x' });
     expect(logs.length).toBe(3);
-    deliver({ type: 'start', runId: 'r1', experiment: experiment({ dataset: { builtin: 'xor', samples: 100 }, train: { epochs: 2 } }) });
+    deliver({ type: 'start', runId: 'r1', experiment: experiment({ dataset: { builtin: 'xor', samples: 100 }, train: { epochs: 2, statsEvery: 0 } }) });
     await until(() => sent.some((m) => m.type === 'event' && m.event.type === 'finished'));
-    expect(sent.slice(1).map((m) => (m.type === 'event' ? m.event.type : m.type))).toEqual(['started', 'progress', 'progress', 'finished']);
+    expect(sent.slice(1).map((m) => (m.type === 'event' ? m.event.type : m.type))).toEqual(['started', 'progress', 'progress', 'weights', 'finished']); // trained weights just before the end
     deliver({ type: 'shutdown' });
     expect(exits).toEqual([0]);
   });
@@ -68,7 +68,7 @@ describe('serveWorker (in process)', () => {
     deliver({ type: 'cancel', runId: 'r2' });
     await tick(100);
     const events = sent.flatMap((m) => (m.type === 'event' ? [m.event] : []));
-    const terminal = events.filter((e) => e.type !== 'started' && e.type !== 'progress');
+    const terminal = events.filter((e) => e.type !== 'started' && e.type !== 'progress' && e.type !== 'layerStats');
     expect(terminal).toEqual([{ type: 'failed', runId: 'r2', error: 'boom' }]);
   });
 });

@@ -43,11 +43,18 @@ class WorkerHandle {
     return this.inbox.shift()!;
   }
 
-  /** Collects run events until a terminal one. */
+  /** The last trained-weights message (sent before a finished/cancelled run's terminal event). */
+  lastWeights: Extract<WorkerToHost, { type: 'weights' }> | null = null;
+
+  /** Collects run events until a terminal one (weights messages are kept in lastWeights). */
   async eventsUntilTerminal(): Promise<RunEvent[]> {
     const events: RunEvent[] = [];
     for (;;) {
       const m = await this.next();
+      if (m.type === 'weights') {
+        this.lastWeights = m;
+        continue;
+      }
       expect(m.type).toBe('event');
       if (m.type !== 'event') continue;
       const event = RunEvent.parse(m.event);
@@ -72,14 +79,16 @@ describe('engine worker process', () => {
   });
 
   it('streams a short run: started, progress per epoch, finished', async () => {
-    worker.send({ type: 'start', runId: 'w1', experiment: experiment({ dataset: { builtin: 'gaussian', samples: 200 }, train: { epochs: 3 } }) });
+    worker.send({ type: 'start', runId: 'w1', experiment: experiment({ dataset: { builtin: 'gaussian', samples: 200 }, train: { epochs: 3, statsEvery: 0 } }) });
     const events = await worker.eventsUntilTerminal();
     expect(events.map((e) => e.type)).toEqual(['started', 'progress', 'progress', 'progress', 'finished']);
     expect(events.every((e) => e.runId === 'w1')).toBe(true);
+    expect(worker.lastWeights?.runId).toBe('w1');
+    expect(worker.lastWeights?.tensors.every((t) => t.values instanceof Float32Array)).toBe(true);
   });
 
   it('cancels mid-run, and refuses a second start while busy', async () => {
-    worker.send({ type: 'start', runId: 'w2', experiment: experiment({ train: { epochs: 10_000 } }) });
+    worker.send({ type: 'start', runId: 'w2', experiment: experiment({ train: { epochs: 10_000, statsEvery: 0 } }) });
     const first = await worker.next();
     expect(first).toMatchObject({ type: 'event', event: { type: 'started', runId: 'w2' } });
     worker.send({ type: 'start', runId: 'w3', experiment: experiment() });
@@ -88,6 +97,7 @@ describe('engine worker process', () => {
     let busyAnswer: RunEvent | undefined;
     for (;;) {
       const m = await worker.next();
+      if (m.type === 'weights' && m.runId === 'w2') continue; // a cancelled run's weights come before 'cancelled'
       if (m.type !== 'event') throw new Error(`unexpected ${m.type}`);
       if (m.event.runId === 'w3') {
         busyAnswer = m.event;
@@ -109,6 +119,22 @@ describe('engine worker process', () => {
     const events = await worker.eventsUntilTerminal();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'failed', runId: 'w4', error: expect.stringMatching(/^Invalid experiment: /) });
+  });
+
+  it('answers an init preview, and reports a bad one as an error', async () => {
+    const exp = experiment({ dataset: { builtin: 'gaussian', samples: 200 } });
+    worker.send({ type: 'preview', requestId: 'p1', experiment: exp, initializers: [{ name: 'heNormal' }, { name: 'zeros' }] });
+    let m = await worker.next();
+    while (m.type !== 'previewResult') m = await worker.next();
+    expect(m.requestId).toBe('p1');
+    expect(m.result?.map((r) => r.initializer?.name)).toEqual(['heNormal', 'zeros']);
+    expect(m.result?.[0]?.layers.map((l) => l.layer)).toEqual(['dense_0', 'dense_1', 'dense_2']);
+    // Zero kernels: every dense output is its (zero) bias, so the activations have no spread at all.
+    expect(m.result?.[1]?.layers[0]?.activationStd).toBe(0);
+    worker.send({ type: 'preview', requestId: 'p2', experiment: { dataset: { builtin: 'nope' } } as never });
+    m = await worker.next();
+    while (m.type !== 'previewResult') m = await worker.next();
+    expect(m).toMatchObject({ requestId: 'p2', error: expect.stringMatching(/^Invalid experiment: /) });
   });
 
   it('exits 0 on shutdown', async () => {

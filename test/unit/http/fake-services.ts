@@ -1,6 +1,7 @@
 import {
   ExperimentSpec,
   InitScopeError,
+  METHOD_NAMES,
   type Handlers,
   type RunEvent,
   type RunSummary,
@@ -51,37 +52,30 @@ export function createFakeServices(): FakeServices {
   const record = (method: string, request: unknown): void => {
     calls.push({ method, request });
   };
-  const handlers: Handlers = {
-    'app/info': async (request) => {
-      record('app/info', request);
-      return { name: 'InitScope', version: '0.0.0', shell: 'browser', dataDir: '/tmp/x', dbPath: '/tmp/x/db', preferredBackend: 'cpu' };
-    },
-    'datasets/list': async (request) => {
-      record('datasets/list', request);
-      return [];
-    },
-    'runs/start': async (request) => {
-      record('runs/start', request);
-      return runSummary('r1');
-    },
-    'runs/cancel': async (request) => {
-      record('runs/cancel', request);
-      return runSummary(request.runId, 'cancelled');
-    },
-    'runs/list': async (request) => {
-      record('runs/list', request);
-      return [runSummary('r1')];
-    },
+  /** Canned answers for the methods transport tests use; every other method answers `not_found`. */
+  const canned: Partial<Handlers> = {
+    'app/info': async () => ({ name: 'InitScope', version: '0.0.0', shell: 'browser', dataDir: '/tmp/x', dbPath: '/tmp/x/db', preferredBackend: 'cpu' }),
+    'datasets/list': async () => [],
+    'runs/start': async () => runSummary('r1'),
+    'runs/cancel': async (request) => runSummary(request.runId, 'cancelled'),
+    'runs/list': async () => [runSummary('r1')],
     'runs/get': async (request) => {
-      record('runs/get', request);
       if (request.runId !== 'r1') throw new InitScopeError('not_found', `No run ${request.runId}`);
       return runSummary('r1');
     },
-    'runs/metrics': async (request) => {
-      record('runs/metrics', request);
-      return [];
-    },
+    'runs/metrics': async () => [],
   };
+  const handlers = Object.fromEntries(
+    METHOD_NAMES.map((method) => [
+      method,
+      async (request: unknown) => {
+        record(method, request);
+        const answer = canned[method] as ((r: unknown) => Promise<unknown>) | undefined;
+        if (!answer) throw new InitScopeError('not_found', `The fake services do not implement ${method}`);
+        return answer(request);
+      },
+    ]),
+  ) as unknown as Handlers;
   const services: FakeServices = {
     handlers,
     calls,

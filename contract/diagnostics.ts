@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { InitializerSpec } from './initializer.js';
+
+/**
+ * Fixed histogram edges of layer outputs: 21 edges from −4 to 4 (bins 0.4 wide). Fixed so that
+ * histograms of different steps, layers and runs line up. `counts` has edges.length + 1 entries:
+ * counts[0] is (−∞, −4), counts[i] is [edges[i−1], edges[i]) for 1 ≤ i ≤ 20, counts[21] is [4, ∞).
+ */
+export const HISTOGRAM_EDGES: readonly number[] = Array.from({ length: 21 }, (_, i) => Math.round((-4 + 0.4 * i) * 10) / 10);
+
+/** Saturation threshold: tanh counts as saturated where |y| > 0.97, sigmoid outside [0.03, 0.97]. */
+export const SATURATION_THRESHOLD = 0.97;
+
+/**
+ * Statistics of one layer at one recorded step. Activation statistics are measured on the layer's
+ * output (after its activation) over a fixed probe batch (the same samples at every step, in
+ * inference mode); gradient statistics come from the training batch of that step.
+ */
+export const LayerStats = z.object({
+  /** Layer name, e.g. 'dense_2' (NetworkSpec.layers[2]). */
+  layer: z.string(),
+  index: z.number().int().min(0),
+  /** Mean and (population) standard deviation over every element of the output, in output units. */
+  activationMean: z.number().nullable(),
+  activationStd: z.number().nullable(),
+  /** Fraction of output elements exactly 0, in [0, 1]. */
+  zeroFraction: z.number().nullable(),
+  /** Fraction of units (last axis: neurons or channels) that are 0 for every probe sample and position. */
+  deadFraction: z.number().nullable(),
+  /**
+   * Fraction of output elements saturated: tanh |y| > 0.97; sigmoid y < 0.03 or y > 0.97;
+   * hardSigmoid y ≤ 0 or y ≥ 1. Null for other activations (no saturation defined).
+   */
+  saturatedFraction: z.number().nullable(),
+  /** Fraction of output elements per bin of {@link HISTOGRAM_EDGES} (length 22, sums to 1; at most 16384 evenly strided elements are binned). */
+  histogram: z.array(z.number()),
+  /** Std of the layer's main weight (kernel; γ for batchNorm) after the step; null without weights. */
+  weightStd: z.number().nullable(),
+  /** L2 norm of the loss gradient over all the layer's parameters at this step; null without parameters. */
+  gradientNorm: z.number().nullable(),
+  /** ‖W_after − W_before‖₂ / ‖W_before‖₂ of the main weight for this step's update; null without weights. */
+  updateRatio: z.number().nullable(),
+});
+export type LayerStats = z.infer<typeof LayerStats>;
+
+/** Per-layer statistics of one recorded step, as stored and returned by `runs/layerStats`. */
+export const LayerStatsRecord = z.object({
+  step: z.number().int().min(0),
+  epoch: z.number().int().min(0),
+  layers: z.array(LayerStats),
+});
+export type LayerStatsRecord = z.infer<typeof LayerStatsRecord>;
+
+/**
+ * One layer of an init preview: a forward and backward pass of a probe batch through the untrained
+ * network (batch statistics for batchNorm, no dropout).
+ */
+export const PreviewLayer = z.object({
+  layer: z.string(),
+  index: z.number().int().min(0),
+  type: z.string(),
+  /** Activation applied by the layer (null for layers without one). */
+  activation: z.string().nullable(),
+  /** Mean and std over every element of the layer output on the probe batch. */
+  activationMean: z.number().nullable(),
+  activationStd: z.number().nullable(),
+  /**
+   * Output std predicted by mean-field theory (Poole et al. 2016): pre-activation variance
+   * q = fan_in·Var(W)·E[x²] + Var(b), output moments by integrating the activation against N(mean(b), q).
+   * Null where no closed form exists (pooling, softmax, non-zero-mean weights).
+   */
+  theoryStd: z.number().nullable(),
+  /** Std of ∂loss/∂(layer output) over the probe batch (the back-propagated signal). */
+  gradientStd: z.number().nullable(),
+  /** L2 norm of ∂loss/∂(layer parameters); null without parameters. */
+  gradientNorm: z.number().nullable(),
+  /** Empirical std of the main weight and the initializer's theoretical std (null where undefined). */
+  weightStd: z.number().nullable(),
+  theoryWeightStd: z.number().nullable(),
+});
+export type PreviewLayer = z.infer<typeof PreviewLayer>;
+
+/** The preview of one initializer choice. `initializer` null: the network's own initializers. */
+export const PreviewResult = z.object({
+  initializer: InitializerSpec.nullable(),
+  /** Loss of the probe batch, in the loss's units. */
+  loss: z.number().nullable(),
+  layers: z.array(PreviewLayer),
+});
+export type PreviewResult = z.infer<typeof PreviewResult>;

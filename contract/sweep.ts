@@ -1,0 +1,218 @@
+import { z } from 'zod';
+import { ActivationSpec } from './activation.js';
+import { ExperimentSpec } from './experiment.js';
+import { InitializerSpec } from './initializer.js';
+import { FinalMetrics, RunStatus } from './run.js';
+import { OptimizerSpec } from './training.js';
+
+/** The most runs one sweep may hold; a larger product of axes is refused with the breakdown. */
+export const MAX_SWEEP_RUNS = 2000;
+
+/** Axes a sweep can vary, in the order they are listed (and expanded, outermost first after seeds). */
+export const SWEEP_AXIS_NAMES = ['initializer', 'activation', 'optimizer', 'learningRate', 'batchSize', 'depth'] as const;
+export const SweepAxisName = z.enum(SWEEP_AXIS_NAMES);
+export type SweepAxisName = z.infer<typeof SweepAxisName>;
+
+/**
+ * The values each axis takes; an omitted axis keeps the base experiment's value.
+ * - `initializer`: kernel initializer of every dense layer (hidden and output); biases keep theirs.
+ * - `activation`: activation of every hidden dense layer (the last dense layer keeps its own, e.g. softmax).
+ * - `optimizer`: replaces `train.optimizer`; `learningRate` (per batch step) then overrides its rate.
+ * - `batchSize`: samples per step. `depth`: number of hidden dense layers (see the sweep service).
+ * - `seeds`: how many seeds per cell: base seed, base seed + 1, …
+ */
+export const SweepAxes = z
+  .object({
+    initializer: z.array(InitializerSpec).min(1).max(64).optional(),
+    activation: z.array(ActivationSpec).min(1).max(64).optional(),
+    optimizer: z.array(OptimizerSpec).min(1).max(64).optional(),
+    learningRate: z.array(z.number().positive().max(100)).min(1).max(64).optional(),
+    batchSize: z.array(z.number().int().min(1).max(65536)).min(1).max(64).optional(),
+    depth: z.array(z.number().int().min(1).max(64)).min(1).max(64).optional(),
+    seeds: z.number().int().min(1).max(100).default(1),
+  })
+  .strict();
+export type SweepAxes = z.infer<typeof SweepAxes>;
+
+/** A sweep: a base experiment and the axes whose product is the set of runs. */
+export const SweepSpec = z
+  .object({
+    name: z.string().min(1).max(200).default('sweep'),
+    base: ExperimentSpec,
+    axes: SweepAxes,
+    /** Accuracy in [0, 1] used for "epochs to target" in the summary (validation accuracy, else training). */
+    targetAccuracy: z.number().gt(0).max(1).default(0.9),
+  })
+  .strict();
+export type SweepSpec = z.infer<typeof SweepSpec>;
+export type SweepInput = z.input<typeof SweepSpec>;
+
+/** One axis as expanded: its name and a display label per value (index = coordinate). */
+export const SweepAxisInfo = z.object({ name: SweepAxisName, labels: z.array(z.string()) });
+export type SweepAxisInfo = z.infer<typeof SweepAxisInfo>;
+
+/** What a sweep would run, shown before it starts. */
+export const SweepPlan = z.object({
+  name: z.string(),
+  axes: z.array(SweepAxisInfo),
+  seeds: z.number().int(),
+  /** Number of runs: product of the axis sizes × seeds. */
+  total: z.number().int(),
+  /** e.g. `5 activation × 3 initializer × 3 seeds = 45 runs`. */
+  description: z.string(),
+  maxRuns: z.number().int(),
+});
+export type SweepPlan = z.infer<typeof SweepPlan>;
+
+/** Lifecycle of a sweep. `interrupted`: the host stopped while it ran (resume continues it). */
+export const SweepStatus = z.enum(['running', 'completed', 'cancelled', 'interrupted']);
+export type SweepStatus = z.infer<typeof SweepStatus>;
+
+/** How many runs of a sweep are in each status. */
+export const SweepCounts = z.object(Object.fromEntries(RunStatus.options.map((s) => [s, z.number().int().min(0)])) as {
+  [S in RunStatus]: z.ZodNumber;
+});
+export type SweepCounts = z.infer<typeof SweepCounts>;
+
+/** Progress of a whole sweep. `done` counts runs that ended (completed, diverged, failed, cancelled). */
+export const SweepProgress = z.object({
+  sweepId: z.string(),
+  status: SweepStatus,
+  total: z.number().int(),
+  done: z.number().int(),
+  /** Runs that failed (worker crash, bad spec…); diverged runs are results, not failures. */
+  failures: z.number().int(),
+  counts: SweepCounts,
+  /** Seconds left at the throughput seen since this host (re)started the sweep; null until a run ended. */
+  etaSeconds: z.number().min(0).nullable(),
+});
+export type SweepProgress = z.infer<typeof SweepProgress>;
+
+/** A stored sweep as listed. Times are ISO-8601. */
+export const SweepInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: SweepStatus,
+  spec: SweepSpec,
+  axes: z.array(SweepAxisInfo),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  progress: SweepProgress,
+});
+export type SweepInfo = z.infer<typeof SweepInfo>;
+
+/** Coordinates of a run in the grid: axis name → index into that axis's values. */
+export const SweepCoords = z.partialRecord(SweepAxisName, z.number().int().min(0));
+export type SweepCoords = z.infer<typeof SweepCoords>;
+
+/** One run of a sweep with its place in the grid. */
+export const SweepRunInfo = z.object({
+  runId: z.string(),
+  /** Order of the run in the sweep (0-based; seeds outermost). */
+  position: z.number().int(),
+  seedIndex: z.number().int(),
+  seed: z.number().int(),
+  coords: SweepCoords,
+  status: RunStatus,
+  epochsDone: z.number().int(),
+  metrics: FinalMetrics,
+  divergedAtStep: z.number().int().nullable(),
+  error: z.string().nullable(),
+});
+export type SweepRunInfo = z.infer<typeof SweepRunInfo>;
+
+/** A sweep with every run. */
+export const SweepDetail = SweepInfo.extend({ runs: z.array(SweepRunInfo) });
+export type SweepDetail = z.infer<typeof SweepDetail>;
+
+/** The final metric a summary compares. Accuracies rank high-first, losses low-first. */
+export const SweepMetric = z.enum(['valAcc', 'valLoss', 'trainAcc', 'trainLoss']);
+export type SweepMetric = z.infer<typeof SweepMetric>;
+
+/** Welch's unequal-variance t-test of the best cell against another (two-sided). */
+export const WelchResult = z.object({ t: z.number(), df: z.number(), pValue: z.number().min(0).max(1) });
+export type WelchResult = z.infer<typeof WelchResult>;
+
+/**
+ * One cell of the grid (a combination of axis values) over its seeds. `mean`/`std` (sample std,
+ * n−1) are over the runs that completed; diverged runs are counted, not averaged.
+ */
+export const SweepCell = z.object({
+  coords: SweepCoords,
+  labels: z.partialRecord(SweepAxisName, z.string()),
+  runIds: z.array(z.string()),
+  /** Completed runs whose metric is known (the n of mean/std). */
+  n: z.number().int(),
+  mean: z.number().nullable(),
+  std: z.number().nullable(),
+  min: z.number().nullable(),
+  max: z.number().nullable(),
+  diverged: z.number().int(),
+  failed: z.number().int(),
+  /** Runs not ended yet (queued, running, interrupted) or cancelled. */
+  pending: z.number().int(),
+  /** Runs that reached the target accuracy, and the mean first epoch (from 1) at which they did. */
+  reachedTarget: z.number().int(),
+  meanEpochsToTarget: z.number().nullable(),
+  /** 1 = best; null when the cell has no value. */
+  rank: z.number().int().nullable(),
+  /** Best cell vs this one; null for the best cell itself or with fewer than 2 values on a side. */
+  welchVsBest: WelchResult.nullable(),
+});
+export type SweepCell = z.infer<typeof SweepCell>;
+
+/**
+ * A heatmap over two axes: `mean[r][c]` etc. pool every run whose row/column coordinates match (over
+ * seeds, and over the other axes unless they are fixed with `fixed`). Rows and columns follow the axis order.
+ */
+export const SweepHeatmap = z.object({
+  rowAxis: SweepAxisName,
+  colAxis: SweepAxisName.nullable(),
+  rowLabels: z.array(z.string()),
+  colLabels: z.array(z.string()),
+  mean: z.array(z.array(z.number().nullable())),
+  std: z.array(z.array(z.number().nullable())),
+  n: z.array(z.array(z.number().int())),
+  diverged: z.array(z.array(z.number().int())),
+});
+export type SweepHeatmap = z.infer<typeof SweepHeatmap>;
+
+/** Everything the Sweeps view and `initscope sweep --json` show when a sweep ends. */
+export const SweepSummary = z.object({
+  sweepId: z.string(),
+  name: z.string(),
+  status: SweepStatus,
+  metric: SweepMetric,
+  targetAccuracy: z.number(),
+  axes: z.array(SweepAxisInfo),
+  seeds: z.number().int(),
+  progress: SweepProgress,
+  /** Every cell, best first (cells without a value last). */
+  ranked: z.array(SweepCell),
+  /** Null when the sweep has no axis (seeds only). */
+  heatmap: SweepHeatmap.nullable(),
+});
+export type SweepSummary = z.infer<typeof SweepSummary>;
+
+/** Request of `sweeps/summary`: which metric, which two axes, and fixed values for other axes. */
+export const SweepSummaryRequest = z
+  .object({
+    sweepId: z.string().min(1).max(100),
+    metric: SweepMetric.default('valAcc'),
+    rowAxis: SweepAxisName.optional(),
+    colAxis: SweepAxisName.optional(),
+    /** Keep only runs with these coordinates on other axes (e.g. `{ "optimizer": 0 }`). */
+    fixed: z.partialRecord(SweepAxisName, z.number().int().min(0)).optional(),
+    /** Overrides the sweep's own target accuracy. */
+    targetAccuracy: z.number().gt(0).max(1).optional(),
+  })
+  .strict();
+export type SweepSummaryRequest = z.infer<typeof SweepSummaryRequest>;
+
+/** Sweep-level events, pushed next to run events (the CLI prints them with `--json`). */
+export const SweepEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('sweepStarted'), sweepId: z.string(), plan: SweepPlan, resumed: z.boolean() }),
+  z.object({ type: z.literal('sweepProgress'), sweepId: z.string(), progress: SweepProgress }),
+  z.object({ type: z.literal('sweepFinished'), sweepId: z.string(), status: SweepStatus, summary: SweepSummary }),
+]);
+export type SweepEvent = z.infer<typeof SweepEvent>;

@@ -1,0 +1,15 @@
+import type { Handlers, SweepMethodName } from '../../contract/index.js';
+import type { SweepService } from './sweep-service.js';
+
+/** The `sweeps/*` methods of the contract, over the sweep service. */
+export function sweepHandlers(sweeps: SweepService): Pick<Handlers, SweepMethodName> {
+  return {
+    'sweeps/plan': async ({ sweep }) => sweeps.plan(sweep),
+    'sweeps/start': async ({ sweep }) => sweeps.start(sweep),
+    'sweeps/list': async () => sweeps.list(),
+    'sweeps/get': async ({ sweepId }) => sweeps.get(sweepId),
+    'sweeps/cancel': async ({ sweepId }) => sweeps.cancel(sweepId),
+    'sweeps/resume': async ({ sweepId }) => sweeps.resume(sweepId),
+    'sweeps/summary': async (request) => sweeps.summary(request),
+  };
+}
