@@ -1,3 +1,4 @@
+import { registerWasmKernels, unregisterWasmKernels, wasmPatchesWanted } from './kernels/index.js';
 import type { TF } from './tf.js';
 
 /** Which TensorFlow.js backend to use; 'auto' picks the fastest one that loads. */
@@ -62,6 +63,9 @@ async function tryWasm(tf: TF): Promise<boolean> {
     await import('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend('wasm'))) return false;
     await tf.ready();
+    // InitScope's faster/missing wasm kernels (engine/kernels); INITSCOPE_WASM_PATCHES=0 keeps stock wasm.
+    if (wasmPatchesWanted()) registerWasmKernels(tf);
+    else unregisterWasmKernels(tf);
     return true;
   } catch {
     return false;

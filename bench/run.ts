@@ -1,0 +1,138 @@
+/**
+ * `npm run bench`: training throughput (samples/s) of the 784-256-128-10 MLP and a small conv net
+ * (batch 128, Adam) on stock wasm, patched wasm, cpu and PyTorch (1 thread, when `import torch`
+ * works), plus the engine's own ratios (diagnostics on/off, custom loop vs model.fit, wasm vs cpu).
+ * Configurations are interleaved and repeated (BENCH_REPS, default 3); medians are reported, so a
+ * busy machine slows every configuration alike. Results: docs/benchmarks.md.
+ */
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { DEFAULT_STATS_EVERY } from '../contract/index.js';
+import { initBackend } from '../engine/backend.js';
+import { registerWasmKernels, unregisterWasmKernels } from '../engine/kernels/index.js';
+import type { TF } from '../engine/tf.js';
+import { measureTrainRun } from './diagnostics.js';
+import { startTorch, type TorchRunner } from './pytorch.js';
+import { measureCustomLoop, measureModelFit, type Measurement, type Workload } from './workloads.js';
+
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5);
+
+type Config = 'wasm stock' | 'wasm patched' | 'cpu' | 'PyTorch' | 'model.fit (wasm patched)';
+const samples = new Map<string, number[]>();
+const failures = new Map<string, string>();
+const record = (key: string, m: Measurement) => samples.set(key, [...(samples.get(key) ?? []), m.samplesPerSec]);
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const med = (key: string) => (samples.has(key) ? median(samples.get(key) as number[]) : null);
+
+/** Switches tfjs to `config`'s backend and kernel set. */
+async function use(tf: TF, config: Config): Promise<void> {
+  if (config === 'cpu') {
+    await tf.setBackend('cpu');
+    return;
+  }
+  await tf.setBackend('wasm');
+  if (config === 'wasm stock') unregisterWasmKernels(tf);
+  else registerWasmKernels(tf);
+}
+
+/** One measurement of `workload` on `config`; a failure is recorded once (with the tensors it left). */
+async function measure(tf: TF, torch: TorchRunner | null, workload: Workload, config: Config): Promise<void> {
+  const key = `${workload}|${config}`;
+  if (failures.has(key)) return;
+  // cpu trains the conv net at 7–30 samples/s (4–18 s a step): it is measured in the first repetition only.
+  if (config === 'cpu' && workload === 'conv' && samples.has(key)) return;
+  if (config === 'PyTorch') {
+    if (torch) record(key, await torch.measure(workload, SECONDS));
+    return;
+  }
+  await use(tf, config);
+  const before = tf.memory().numTensors;
+  try {
+    // One timed pair of steps is enough for the cpu conv net.
+    const seconds = config === 'cpu' && workload === 'conv' ? 0 : SECONDS;
+    record(key, config.startsWith('model.fit') ? await measureModelFit(tf, workload, workload === 'mlp' ? 60 : 12) : await measureCustomLoop(tf, workload, seconds));
+  } catch (error) {
+    const leaked = tf.memory().numTensors - before;
+    failures.set(key, `${(error instanceof Error ? error.message : String(error)).split('\n')[0]} (tensors left behind: ${leaked})`);
+  }
+}
+
+/** Aggregate samples/s of two concurrent processes each training the MLP on patched wasm. */
+async function twoProcesses(): Promise<number> {
+  const one = () =>
+    new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child-mlp'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`child exited ${code}`))));
+    });
+  const results = await Promise.all([one(), one()]);
+  return results.reduce((a, b) => a + b, 0);
+}
+
+const fmt = (x: number | null, digits = 0) => (x === null ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const ratio = (a: number | null, b: number | null) => (a === null || b === null ? '—' : `${(a / b).toFixed(2)}×`);
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--child-mlp')) {
+    const { tf } = await initBackend('wasm');
+    process.stdout.write(`${(await measureCustomLoop(tf, 'mlp', SECONDS * 2)).samplesPerSec}\n`);
+    return;
+  }
+  const started = performance.now();
+  const { tf, tfjsVersion } = await initBackend('wasm');
+  const torchOrWhy = await startTorch();
+  const torch = 'measure' in torchOrWhy ? torchOrWhy : null;
+  console.log(`InitScope bench — tfjs ${tfjsVersion}, node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}`);
+  console.log(torch ? `PyTorch: ${torch.description}` : `PyTorch: skipped — ${(torchOrWhy as { missing: string }).missing}`);
+  console.log(`${REPS} interleaved repetitions, ~${SECONDS} s per measurement, medians reported\n`);
+
+  const configs: Config[] = ['wasm stock', 'wasm patched', 'cpu', 'PyTorch', 'model.fit (wasm patched)'];
+  const startTensors = tf.memory().numTensors;
+  for (let rep = 1; rep <= REPS; rep++) {
+    for (const workload of ['mlp', 'conv'] as const) for (const config of configs) await measure(tf, torch, workload, config);
+    await use(tf, 'wasm patched');
+    record('diag|off', await measureTrainRun(tf, 0));
+    record('diag|on', await measureTrainRun(tf, DEFAULT_STATS_EVERY));
+    record('half|mlp', await measureCustomLoop(tf, 'mlp', SECONDS, 64));
+    process.stderr.write(`  repetition ${rep}/${REPS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+  }
+  record('two|mlp', { samplesPerSec: await twoProcesses(), steps: 0 });
+  torch?.close();
+
+  for (const workload of ['mlp', 'conv'] as const) {
+    const title = workload === 'mlp' ? 'MLP 784-256-128-10 (relu, softmax), Adam, batch 128' : 'Conv net: conv 3×3×32 relu → maxpool 2 → dense 10, Adam, batch 128';
+    console.log(`\n${title}`);
+    console.log(`${'configuration'.padEnd(26)}${'samples/s'.padStart(12)}${'vs PyTorch'.padStart(12)}${'vs stock wasm'.padStart(15)}`);
+    const torchRate = med(`${workload}|PyTorch`);
+    const stock = med(`${workload}|wasm stock`);
+    for (const config of configs) {
+      const key = `${workload}|${config}`;
+      const failure = failures.get(key);
+      if (failure) {
+        console.log(`${config.padEnd(26)}  fails: ${failure}`);
+        continue;
+      }
+      const r = med(key);
+      console.log(`${config.padEnd(26)}${fmt(r).padStart(12)}${ratio(r, torchRate).padStart(12)}${ratio(r, stock).padStart(15)}`);
+    }
+  }
+  const wasm = (w: Workload) => med(`${w}|wasm patched`);
+  console.log('\nEngine ratios (issue 3 targets in brackets)');
+  console.log(`diagnostics every ${DEFAULT_STATS_EVERY} steps vs off (trainRun, MNIST MLP): ${ratio(med('diag|on'), med('diag|off'))} of throughput [≥ 0.85×]`);
+  for (const w of ['mlp', 'conv'] as const) {
+    console.log(`${w}: custom loop vs model.fit on patched wasm: ${ratio(wasm(w), med(`${w}|model.fit (wasm patched)`))} [≥ 0.90×]; wasm vs cpu: ${ratio(wasm(w), med(`${w}|cpu`))} [≥ 4×]`);
+  }
+  console.log('\nTwo cores (MLP, patched wasm)');
+  console.log(`batch 64 vs batch 128 samples/s in one process: ${ratio(med('half|mlp'), wasm('mlp'))} (a 2-way batch split can at best reach 2× this)`);
+  console.log(`two concurrent processes, aggregate vs one: ${ratio(med('two|mlp'), wasm('mlp'))} (${fmt(med('two|mlp'))} samples/s)`);
+  const leaked = tf.memory().numTensors - startTensors;
+  console.log(`\nTensors left after all measurements (including those of the failures above): ${leaked}; total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+await main();

@@ -1,0 +1,115 @@
+/**
+ * Sweep throughput: runs/minute of one small sweep executed with 1 engine worker and with 2, and
+ * their ratio (target ≥ 1.6× on a 2-core machine). Each figure is the sweep's wall time from
+ * `sweeps/start` to `sweepFinished`, worker start-up included, over a fresh database (best of
+ * BENCH_SWEEP_REPS alternating repetitions).
+ *
+ * Standalone: `node --import tsx bench/sweep-throughput.ts` (BENCH_SWEEP_RUNS, default 8).
+ * From bench/run.ts: `const r = await measureSweepThroughput(); console.log(formatSweepThroughput(r));`
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SweepSpec } from '../contract/index.js';
+import { createHostServices } from '../main/services/create-host.js';
+import { forkWorkerLauncher } from '../main/services/worker-launcher.js';
+
+/** Throughput of the same sweep at each worker count. */
+export interface SweepThroughput {
+  runs: number;
+  /** Worker count → runs per minute. */
+  runsPerMinute: Record<number, number>;
+  /** runs/min with 2 workers ÷ runs/min with 1. */
+  ratio: number;
+  cores: number;
+}
+
+/** A sweep of `runs` equal-cost runs (seeds of one cell): circle, 2-32-32-2 tanh, 20 epochs. */
+function benchSweep(runs: number): SweepSpec {
+  return SweepSpec.parse({
+    name: 'bench: sweep throughput',
+    base: {
+      dataset: { builtin: 'circle', samples: 1000, noise: 0.1, seed: 7 },
+      network: {
+        inputShape: [2],
+        layers: [
+          { type: 'dense', units: 32, activation: { name: 'tanh' } },
+          { type: 'dense', units: 32, activation: { name: 'tanh' } },
+          { type: 'dense', units: 2, activation: { name: 'softmax' } },
+        ],
+      },
+      train: { epochs: 20, batchSize: 32, optimizer: { name: 'adam', learningRate: 0.01 }, seed: 1, statsEvery: 0 },
+    },
+    axes: { seeds: runs },
+  });
+}
+
+/** Runs the sweep with `workers` workers on a fresh database; resolves to runs per minute. */
+async function runsPerMinute(spec: SweepSpec, workers: number, root: string): Promise<number> {
+  const dataDir = path.join(root, `w${workers}`);
+  const services = await createHostServices({
+    dataDir,
+    shell: 'cli',
+    workers,
+    launcher: forkWorkerLauncher({ INITSCOPE_BACKEND: process.env.INITSCOPE_BACKEND ?? 'wasm' }),
+  });
+  try {
+    const t0 = performance.now();
+    let sweepId = '';
+    const done = new Promise<void>((resolve, reject) => {
+      services.onSweepEvent!((event) => {
+        if (event.type !== 'sweepFinished' || event.sweepId !== sweepId) return;
+        if (event.summary.progress.counts.completed === spec.axes.seeds) resolve();
+        else reject(new Error(`bench sweep did not complete: ${JSON.stringify(event.summary.progress.counts)}`));
+      });
+    });
+    sweepId = (await services.handlers['sweeps/start']({ sweep: spec })).id;
+    await done;
+    return spec.axes.seeds / ((performance.now() - t0) / 60_000);
+  } finally {
+    await services.close();
+  }
+}
+
+/**
+ * Measures the sweep with 1 worker and with 2, alternating, `reps` times each (BENCH_SWEEP_REPS,
+ * default 2), and keeps the best of each: on a shared machine other load only ever slows a repetition.
+ */
+export async function measureSweepThroughput(
+  runs = Number(process.env.BENCH_SWEEP_RUNS ?? 8),
+  reps = Number(process.env.BENCH_SWEEP_REPS ?? 2),
+): Promise<SweepThroughput> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'initscope-bench-sweep-'));
+  try {
+    const spec = benchSweep(runs);
+    const best = { 1: 0, 2: 0 };
+    for (let rep = 0; rep < reps; rep++) {
+      for (const workers of [1, 2] as const) {
+        const rate = await runsPerMinute(spec, workers, path.join(root, `rep${rep}`));
+        best[workers] = Math.max(best[workers], rate);
+      }
+    }
+    return { runs, runsPerMinute: best, ratio: best[2] / best[1], cores: os.availableParallelism() };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** `sweep throughput (8 runs, 2 cores): 1 worker 21.3 runs/min, 2 workers 36.9 runs/min, ratio 1.73× (target ≥ 1.6×)` */
+export function formatSweepThroughput(r: SweepThroughput): string {
+  const f = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(1));
+  return (
+    `sweep throughput (${r.runs} runs, ${r.cores} cores): 1 worker ${f(r.runsPerMinute[1])} runs/min, ` +
+    `2 workers ${f(r.runsPerMinute[2])} runs/min, ratio ${r.ratio.toFixed(2)}× (target ≥ 1.6×)`
+  );
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  measureSweepThroughput().then(
+    (r) => console.log(formatSweepThroughput(r)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
