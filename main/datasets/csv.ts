@@ -1,0 +1,120 @@
+import { importError } from './import-error.js';
+import { detectDelimiter, parseDelimited, type CsvRecord } from './csv-text.js';
+import type { ParsedDataset } from './parsed-dataset.js';
+import { readInputFile } from './read-input.js';
+
+/** Options of {@link importCsv}. */
+export interface CsvOptions {
+  /** Label column: header name or 0-based index (default: label/class/target/y, else the last column). */
+  label?: string;
+  /** Feature columns by header name (default: every column but the label). */
+  features?: string[];
+  /** Number of classes for numeric labels (default: largest + 1). */
+  classes?: number;
+}
+
+const LABEL_NAMES = ['label', 'class', 'target', 'y'];
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const INTEGER = /^\+?\d+$/;
+
+/** The label column's index for `label` (a name, or an index) in `header`. */
+function labelIndex(file: string, header: string[], label: string | undefined): number {
+  if (label === undefined) {
+    const named = header.findIndex((h) => LABEL_NAMES.includes(h.toLowerCase()));
+    return named >= 0 ? named : header.length - 1;
+  }
+  const byName = header.indexOf(label);
+  if (byName >= 0) return byName;
+  if (/^\d+$/.test(label) && Number(label) < header.length) return Number(label);
+  throw importError(file, 'line 1', `no label column '${label}' (columns: ${header.join(', ')})`);
+}
+
+/**
+ * Reads a CSV/TSV file with a header row. Features must be numbers (float32); every missing or
+ * non-numeric cell is reported with its line, column number and column name. Labels are numeric class
+ * indices when every label is a non-negative integer (then within [0, classes) when `classes` is set),
+ * else category names, numbered in sorted order (recorded as classNames). Ragged rows are refused.
+ */
+export function importCsv(file: string, options: CsvOptions): ParsedDataset {
+  const text = readInputFile(file).toString('utf8').replace(/^\uFEFF/, '');
+  const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
+  let records: CsvRecord[];
+  try {
+    records = parseDelimited(text, detectDelimiter(file, firstLine));
+  } catch (error) {
+    throw importError(file, null, (error as Error).message);
+  }
+  const [headerRecord, ...rows] = records;
+  if (!headerRecord) throw importError(file, null, 'the file is empty (expected a header row and data rows)');
+  const header = headerRecord.cells;
+  if (rows.length === 0) throw importError(file, 'line 2', 'no data rows after the header');
+  const li = labelIndex(file, header, options.label);
+  const featureIdx = options.features
+    ? options.features.map((name) => {
+        const i = header.indexOf(name);
+        if (i < 0) throw importError(file, 'line 1', `no feature column '${name}'`);
+        if (i === li) throw importError(file, 'line 1', `column '${name}' is the label column, not a feature`);
+        return i;
+      })
+    : header.map((_, i) => i).filter((i) => i !== li);
+  if (featureIdx.length === 0) throw importError(file, 'line 1', 'no feature columns besides the label');
+  const n = rows.length;
+  const d = featureIdx.length;
+  const features = new Float32Array(n * d);
+  const rawLabels: string[] = [];
+  const place = (line: number, col: number) => `line ${line}, column ${col + 1} ('${header[col]}')`;
+  rows.forEach((row, r) => {
+    if (row.cells.length !== header.length) {
+      throw importError(file, `line ${row.line}`, `${row.cells.length} cells, expected ${header.length} as in the header`);
+    }
+    featureIdx.forEach((col, j) => {
+      const cell = row.cells[col] as string;
+      if (cell === '') throw importError(file, place(row.line, col), 'missing value');
+      if (!NUMBER.test(cell)) throw importError(file, place(row.line, col), `'${cell}' is not a number`);
+      features[r * d + j] = Number(cell);
+    });
+    const label = row.cells[li] as string;
+    if (label === '') throw importError(file, place(row.line, li), 'missing label');
+    rawLabels.push(label);
+  });
+  const labels = new Int32Array(n);
+  let numClasses: number;
+  let classNames: string[] | undefined;
+  if (rawLabels.every((l) => INTEGER.test(l))) {
+    let max = 0;
+    rawLabels.forEach((l, r) => {
+      const v = Number(l);
+      if (options.classes !== undefined && v >= options.classes) {
+        throw importError(file, place((rows[r] as CsvRecord).line, li), `label ${v} is outside the class range [0, ${options.classes})`);
+      }
+      labels[r] = v;
+      max = Math.max(max, v);
+    });
+    numClasses = options.classes ?? max + 1;
+  } else {
+    const numericIndex = rawLabels.findIndex((l) => NUMBER.test(l) && !INTEGER.test(l));
+    if (numericIndex >= 0 && rawLabels.every((l) => NUMBER.test(l))) {
+      throw importError(
+        file,
+        place((rows[numericIndex] as CsvRecord).line, li),
+        `label '${rawLabels[numericIndex]}' is not a class index (numeric labels must be integers ≥ 0; regression targets are not supported)`,
+      );
+    }
+    classNames = [...new Set(rawLabels)].sort();
+    const indexOf = new Map(classNames.map((name, i) => [name, i]));
+    rawLabels.forEach((l, r) => (labels[r] = indexOf.get(l) as number));
+    numClasses = classNames.length;
+    if (options.classes !== undefined && numClasses > options.classes) {
+      throw importError(file, place((rows[0] as CsvRecord).line, li), `${numClasses} label categories, more than the ${options.classes} classes asked for`);
+    }
+  }
+  return {
+    format: 'csv',
+    features,
+    labels,
+    inputShape: [d],
+    numClasses,
+    columns: featureIdx.map((i) => header[i] as string),
+    ...(classNames ? { classNames } : {}),
+  };
+}

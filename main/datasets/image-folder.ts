@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { decodeImage, resizeGrey } from './decode-image.js';
+import { importError } from './import-error.js';
+import type { ParsedDataset } from './parsed-dataset.js';
+
+/** Options of {@link importImageFolder}. */
+export interface ImageFolderOptions {
+  /** [height, width] every image is resized to; default the first image's size. */
+  imageShape?: [number, number];
+  /** Called every few images with (done, total). */
+  onProgress?: (done: number, total: number) => void;
+  /** Aborts the import between images. */
+  signal?: AbortSignal;
+  /** Read at most this many images per class (previews). */
+  limitPerClass?: number;
+}
+
+const IMAGE_FILE = /\.(png|jpe?g)$/i;
+
+/** Class sub-folders (sorted) and their PNG/JPEG files (sorted); errors for an empty folder or class. */
+export function listImageFolder(folder: string): Array<{ className: string; files: string[] }> {
+  let entries;
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch (error) {
+    throw importError(folder, null, `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const classes = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  if (classes.length === 0) throw importError(folder, null, 'the folder is empty: expected one sub-folder of PNG/JPEG images per class');
+  return classes.map((className) => {
+    const dir = path.join(folder, className);
+    const files = readdirSync(dir).filter((f) => IMAGE_FILE.test(f) && statSync(path.join(dir, f)).isFile()).sort();
+    if (files.length === 0) throw importError(dir, null, `the class folder '${className}' holds no PNG or JPEG images`);
+    return { className, files: files.map((f) => path.join(dir, f)) };
+  });
+}
+
+/**
+ * Reads a folder of class sub-folders of PNG/JPEG images: class i is the i-th sub-folder in sorted
+ * order; every image is converted to greyscale (Rec. 601 luma) and resized (bilinear) to `imageShape`.
+ * Features are uint8 [n, h·w]. An unreadable image fails the import naming that file. Yields to the
+ * event loop every 64 images so the host stays responsive; `signal` cancels.
+ */
+export async function importImageFolder(folder: string, options: ImageFolderOptions = {}): Promise<ParsedDataset> {
+  const classes = listImageFolder(folder).map((c) => ({ ...c, files: c.files.slice(0, options.limitPerClass ?? c.files.length) }));
+  const total = classes.reduce((a, c) => a + c.files.length, 0);
+  let shape = options.imageShape;
+  const rows: Uint8Array[] = [];
+  const labels = new Int32Array(total);
+  let done = 0;
+  for (const [cls, { files }] of classes.entries()) {
+    for (const file of files) {
+      if (done % 64 === 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (options.signal?.aborted) throw importError(folder, null, 'import cancelled');
+        options.onProgress?.(done, total);
+      }
+      let image;
+      try {
+        image = decodeImage(readFileSync(file));
+      } catch (error) {
+        throw importError(file, null, `unreadable image (${(error as Error).message})`);
+      }
+      shape ??= [image.height, image.width];
+      rows.push(resizeGrey(image, shape[0], shape[1]));
+      labels[done++] = cls;
+    }
+  }
+  options.onProgress?.(total, total);
+  const [h, w] = shape as [number, number];
+  const features = new Uint8Array(total * h * w);
+  rows.forEach((row, i) => features.set(row, i * h * w));
+  return {
+    format: 'images',
+    features,
+    labels,
+    inputShape: [h * w],
+    numClasses: classes.length,
+    classNames: classes.map((c) => c.className),
+    imageShape: [h, w],
+  };
+}

@@ -1,0 +1,85 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Random } from '../../../engine/random.js';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'initscope-ds-cli-'));
+const db = path.join(dir, 'cli.db');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the CLI from its TypeScript sources in a child process, as `npx initscope …` would. */
+function cli(...args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '-e', "import('./main/cli/main.ts').then((m) => m.main(process.argv.slice(1)))", ...args],
+    { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, INITSCOPE_BACKEND: 'wasm' } },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Two Gaussian blobs in 3-D, classes 'left'/'right' in a `side` column. */
+function writeBlobs(file: string): void {
+  const rng = new Random(4);
+  const lines = ['side,f1,f2,f3'];
+  for (let i = 0; i < 200; i++) {
+    const c = i % 2 === 0 ? -1 : 1;
+    lines.push([c < 0 ? 'left' : 'right', rng.normal(c, 0.4), rng.normal(c, 0.4), rng.normal(0, 1)].join(','));
+  }
+  writeFileSync(file, lines.join('\n'));
+}
+
+function experimentFile(name: string, dataset: unknown, inputShape: number[]): string {
+  const file = path.join(dir, name);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      dataset,
+      network: { inputShape, layers: [{ type: 'dense', units: 8, activation: { name: 'tanh' } }, { type: 'dense', units: 2, activation: { name: 'softmax' } }] },
+      train: { epochs: 5, optimizer: { name: 'adam', learningRate: 0.05 } },
+    }),
+  );
+  return file;
+}
+
+describe('initscope datasets', () => {
+  it('imports a CSV, lists it, and trains an experiment that names it by id', () => {
+    const csv = path.join(dir, 'blobs.csv');
+    writeBlobs(csv);
+    const imported = cli('datasets', 'import', csv, '--format', 'csv', '--label', 'side', '--json', '--db', db, '--normalize', 'standardize');
+    expect(imported.code, imported.stderr).toBe(0);
+    const info = JSON.parse(imported.stdout);
+    expect(Object.keys(info).slice(0, 5)).toEqual(['id', 'name', 'inputShape', 'numClasses', 'counts']);
+    expect(info).toMatchObject({ name: 'blobs', inputShape: [3], numClasses: 2, counts: { train: 160, validation: 40, test: 0 }, classNames: ['left', 'right'], existing: false });
+
+    const listed = cli('datasets', 'list', '--json', '--db', db);
+    expect(listed.code).toBe(0);
+    const list = JSON.parse(listed.stdout);
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ id: info.id, name: 'blobs', inputShape: [3], numClasses: 2, counts: info.counts });
+
+    const trained = cli('train', experimentFile('by-id.json', { id: info.id }, [3]), '--json', '--db', db);
+    expect(trained.code, trained.stderr).toBe(0);
+    const events = trained.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0]).toMatchObject({ type: 'started', trainSamples: 160, valSamples: 40 });
+    expect(events.at(-1).type).toBe('finished');
+    expect(events.at(-1).metrics.valAcc).toBeGreaterThan(0.9);
+
+    const mismatch = cli('train', experimentFile('bad-shape.json', { id: info.id }, [2]), '--json', '--db', db);
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toMatch(/network\.inputShape \[2\] does not match the dataset blobs's input shape \[3\]/);
+  }, 120_000);
+
+  it('refuses an unknown dataset id and a malformed file with clear messages', () => {
+    const unknown = cli('train', experimentFile('unknown.json', { id: 'ds_0123456789abcdef' }, [3]), '--db', db);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/No dataset with id ds_0123456789abcdef/);
+    const ragged = path.join(dir, 'ragged.csv');
+    writeFileSync(ragged, 'a,b,label\n1,2,0\n1,0\n');
+    const bad = cli('datasets', 'import', ragged, '--db', db);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/ragged\.csv, line 3: 2 cells, expected 3/);
+  }, 60_000);
+});
