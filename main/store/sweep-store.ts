@@ -1,0 +1,332 @@
+import type Database from 'better-sqlite3';
+import {
+  ExperimentSpec,
+  InitScopeError,
+  RunStatus,
+  SweepAxisInfo,
+  SweepCoords,
+  SweepSpec,
+  SweepStatus,
+  type SweepCounts,
+} from '../../contract/index.js';
+import { toUtcIso } from './values.js';
+
+/** One run of a new sweep, as {@link SweepStore.createSweep} stores it. */
+export interface NewSweepRun {
+  runId: string;
+  position: number;
+  seedIndex: number;
+  coords: SweepCoords;
+  /** The run's full experiment (axis values applied). */
+  experiment: ExperimentSpec;
+}
+
+/** What {@link SweepStore.createSweep} records. */
+export interface CreateSweepInput {
+  id: string;
+  spec: SweepSpec;
+  axes: SweepAxisInfo[];
+  createdAt: string;
+  appVersion: string;
+  runs: NewSweepRun[];
+}
+
+/** A stored sweep (without its runs). */
+export interface StoredSweep {
+  id: string;
+  name: string;
+  status: SweepStatus;
+  spec: SweepSpec;
+  axes: SweepAxisInfo[];
+  totalRuns: number;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** A run of a sweep with its place in the grid and its latest state. */
+export interface StoredSweepRun {
+  runId: string;
+  position: number;
+  seedIndex: number;
+  seed: number;
+  coords: SweepCoords;
+  status: RunStatus;
+  epochsDone: number;
+  metrics: { trainLoss: number | null; trainAcc: number | null; valLoss: number | null; valAcc: number | null };
+  divergedAtStep: number | null;
+  error: string | null;
+}
+
+/** A run handed back to the engine by {@link SweepStore.requeue}. */
+export interface RequeuedRun {
+  runId: string;
+  experiment: ExperimentSpec;
+}
+
+interface SweepRow {
+  id: string;
+  name: string;
+  status: string;
+  spec_json: string;
+  axes_json: string;
+  total_runs: number;
+  created_at: string;
+  finished_at: string | null;
+}
+
+interface SweepRunRow {
+  run_id: string;
+  position: number;
+  seed_index: number;
+  seed: number;
+  coords_json: string;
+  status: string;
+  epochs_done: number;
+  train_loss: number | null;
+  train_acc: number | null;
+  val_loss: number | null;
+  val_acc: number | null;
+  diverged_at_step: number | null;
+  error: string | null;
+}
+
+const SWEEP_COLUMNS = 's.id, e.name, s.status, e.spec_json, s.axes_json, s.total_runs, s.created_at, s.finished_at';
+const SWEEP_FROM = 'sweeps s JOIN experiments e ON e.id = s.id';
+/** Run statuses {@link SweepStore.requeue} sends back to the queue (the run had not ended on its own). */
+const REQUEUABLE = "('queued', 'interrupted', 'cancelled')";
+
+/**
+ * Sweeps in SQLite (migration 0004): a `sweeps` row per sweep (sharing its id with an `experiments`
+ * row of kind 'sweep') and a `sweep_runs` row per run giving its position and grid coordinates. The
+ * runs themselves are ordinary `runs` rows (experiment_id = sweep id), so RunStore keeps writing their
+ * status and metrics. One writer (the host) is assumed.
+ */
+export class SweepStore {
+  private prepared: ReturnType<typeof prepareStatements> | null = null;
+
+  constructor(private readonly db: Database.Database) {}
+
+  /** True when the database has the sweep tables (migration 0004 applied). */
+  isAvailable(): boolean {
+    return this.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sweeps'").get() !== undefined;
+  }
+
+  /** Statements are prepared on first use, so opening a host never fails on the sweep tables. */
+  private get statements(): ReturnType<typeof prepareStatements> {
+    if (!this.prepared) {
+      if (!this.isAvailable()) throw new InitScopeError('internal', `The database ${this.db.name} has no sweeps table (migration 0003_sweeps not applied)`);
+      this.prepared = prepareStatements(this.db);
+    }
+    return this.prepared;
+  }
+
+  /**
+   * Records a sweep and all its runs (status `queued`) in one transaction. Throws `invalid_input` for a
+   * bad time, `conflict` if the sweep id or a run id is taken (nothing is written then).
+   */
+  createSweep(input: CreateSweepInput): StoredSweep {
+    const createdAt = toUtcIso(input.createdAt, 'createdAt');
+    if (input.runs.length === 0) throw new InitScopeError('invalid_input', `Sweep ${input.id} has no runs`);
+    try {
+      this.db.transaction(() => {
+        this.statements.insertExperiment.run({ id: input.id, name: input.spec.name, specJson: JSON.stringify(input.spec), createdAt });
+        this.statements.insertSweep.run({ id: input.id, total: input.runs.length, axesJson: JSON.stringify(input.axes), createdAt });
+        for (const run of input.runs) {
+          this.statements.insertRun.run({
+            runId: run.runId,
+            sweepId: input.id,
+            name: run.experiment.name,
+            specJson: JSON.stringify(run.experiment),
+            seed: run.experiment.train.seed,
+            appVersion: input.appVersion,
+            createdAt,
+          });
+          this.statements.insertSweepRun.run({
+            sweepId: input.id,
+            position: run.position,
+            runId: run.runId,
+            seedIndex: run.seedIndex,
+            coordsJson: JSON.stringify(run.coords),
+          });
+        }
+      })();
+    } catch (error) {
+      if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+        throw new InitScopeError('conflict', `Cannot store sweep ${input.id}: ${(error as Error).message}`);
+      }
+      throw error;
+    }
+    return this.require(input.id);
+  }
+
+  /** The sweep with this id, or undefined. */
+  getSweep(id: string): StoredSweep | undefined {
+    const row = this.statements.get.get(id);
+    return row ? sweepFromRow(row) : undefined;
+  }
+
+  /** Every sweep, newest first. */
+  listSweeps(): StoredSweep[] {
+    return this.statements.list.all().map(sweepFromRow);
+  }
+
+  /** Ids of the sweeps in `status`, oldest first. */
+  sweepIdsWithStatus(status: SweepStatus): string[] {
+    return this.statements.withStatus.all(status);
+  }
+
+  /** Sets a sweep's status; `finishedAt` (ISO time) for an ended sweep, null while it runs. */
+  setStatus(id: string, status: SweepStatus, finishedAt: string | null): void {
+    const params = { id, status, finishedAt: finishedAt === null ? null : toUtcIso(finishedAt, 'finishedAt') };
+    if (this.statements.setStatus.run(params).changes === 0) throw new InitScopeError('not_found', `No sweep with id ${id}`);
+  }
+
+  /** At host start: sweeps a crash left `running` become `interrupted`. Returns how many changed. */
+  markRunningInterrupted(): number {
+    return this.statements.interruptRunning.run().changes;
+  }
+
+  /** How many of the sweep's runs are in each status (every status present, zeros included). */
+  counts(sweepId: string): SweepCounts {
+    const counts = Object.fromEntries(RunStatus.options.map((s) => [s, 0])) as SweepCounts;
+    for (const { status, n } of this.statements.counts.all(sweepId)) counts[RunStatus.parse(status)] = n;
+    return counts;
+  }
+
+  /** The sweep's runs in position order, with their latest status and metrics. */
+  listRuns(sweepId: string): StoredSweepRun[] {
+    return this.statements.runs.all(sweepId).map((row) => ({
+      runId: row.run_id,
+      position: row.position,
+      seedIndex: row.seed_index,
+      seed: row.seed,
+      coords: SweepCoords.parse(JSON.parse(row.coords_json)),
+      status: RunStatus.parse(row.status),
+      epochsDone: row.epochs_done,
+      metrics: { trainLoss: row.train_loss, trainAcc: row.train_acc, valLoss: row.val_loss, valAcc: row.val_acc },
+      divergedAtStep: row.diverged_at_step,
+      error: row.error,
+    }));
+  }
+
+  /** Ids of the sweep's runs currently in `status`, in position order. */
+  runIdsWithStatus(sweepId: string, status: RunStatus): string[] {
+    return this.statements.runIdsWithStatus.all(sweepId, status);
+  }
+
+  /** The sweep a run belongs to, or undefined for a single run. */
+  sweepOfRun(runId: string): string | undefined {
+    return this.statements.sweepOfRun.get(runId);
+  }
+
+  /**
+   * Per run of the sweep, the first epoch (from 1) whose validation accuracy (training accuracy when
+   * there is no validation split) is ≥ `target`. Runs that never reached it are absent.
+   */
+  firstEpochReaching(sweepId: string, target: number): Map<string, number> {
+    return new Map(this.statements.firstEpochReaching.all(sweepId, target).map((r) => [r.run_id, r.epoch]));
+  }
+
+  /**
+   * Puts the sweep back to `running` and every run of it that had not ended on its own (`queued`,
+   * `interrupted`, `cancelled`) back to `queued`, in one transaction. A requeued run restarts from
+   * scratch (same seed, so the same numbers): its metric rows and any other rows referring to it (e.g.
+   * per-layer statistics) are deleted, so the finished sweep has neither duplicated nor partial curves.
+   * Completed, diverged and failed runs are untouched. Returns the requeued runs in position order.
+   */
+  requeue(sweepId: string): RequeuedRun[] {
+    this.require(sweepId);
+    const dependents = this.tablesReferencingRuns();
+    return this.db.transaction(() => {
+      const rows = this.statements.requeuable.all(sweepId);
+      for (const row of rows) {
+        for (const dependent of dependents) dependent.run(row.run_id);
+        this.statements.resetRun.run(row.run_id);
+      }
+      this.statements.setStatus.run({ id: sweepId, status: 'running', finishedAt: null });
+      return rows.map((row) => ({ runId: row.run_id, experiment: ExperimentSpec.parse(JSON.parse(row.experiment_json)) }));
+    })();
+  }
+
+  private require(id: string): StoredSweep {
+    const sweep = this.getSweep(id);
+    if (!sweep) throw new InitScopeError('not_found', `No sweep with id ${id}`);
+    return sweep;
+  }
+
+  /** DELETE statements for every table (but sweep_runs) with a foreign key to runs(id): metrics, and whatever later migrations add. */
+  private tablesReferencingRuns(): Database.Statement<[string]>[] {
+    const refs = this.db
+      .prepare<[], { tbl: string; col: string }>(
+        `SELECT m.name AS tbl, f."from" AS col FROM sqlite_schema m, pragma_foreign_key_list(m.name) f
+         WHERE m.type = 'table' AND f."table" = 'runs' AND m.name <> 'sweep_runs'`,
+      )
+      .all();
+    const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+    return refs.map((r) => this.db.prepare<[string]>(`DELETE FROM ${quote(r.tbl)} WHERE ${quote(r.col)} = ?`));
+  }
+}
+
+function sweepFromRow(row: SweepRow): StoredSweep {
+  return {
+    id: row.id,
+    name: row.name,
+    status: SweepStatus.parse(row.status),
+    spec: SweepSpec.parse(JSON.parse(row.spec_json)),
+    axes: SweepAxisInfo.array().parse(JSON.parse(row.axes_json)),
+    totalRuns: row.total_runs,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+/** Every statement SweepStore uses. */
+function prepareStatements(db: Database.Database) {
+  return {
+    insertExperiment: db.prepare(
+      `INSERT INTO experiments (id, name, kind, spec_json, created_at) VALUES (@id, @name, 'sweep', @specJson, @createdAt)`,
+    ),
+    insertSweep: db.prepare(
+      `INSERT INTO sweeps (id, status, total_runs, axes_json, created_at) VALUES (@id, 'running', @total, @axesJson, @createdAt)`,
+    ),
+    insertRun: db.prepare(
+      `INSERT INTO runs (id, experiment_id, name, status, experiment_json, seed, app_version, created_at)
+       VALUES (@runId, @sweepId, @name, 'queued', @specJson, @seed, @appVersion, @createdAt)`,
+    ),
+    insertSweepRun: db.prepare(
+      `INSERT INTO sweep_runs (sweep_id, position, run_id, seed_index, coords_json)
+       VALUES (@sweepId, @position, @runId, @seedIndex, @coordsJson)`,
+    ),
+    get: db.prepare<[string], SweepRow>(`SELECT ${SWEEP_COLUMNS} FROM ${SWEEP_FROM} WHERE s.id = ?`),
+    list: db.prepare<[], SweepRow>(`SELECT ${SWEEP_COLUMNS} FROM ${SWEEP_FROM} ORDER BY s.created_at DESC, s.id DESC`),
+    withStatus: db.prepare<[string], string>('SELECT id FROM sweeps WHERE status = ? ORDER BY created_at').pluck(),
+    setStatus: db.prepare('UPDATE sweeps SET status = @status, finished_at = @finishedAt WHERE id = @id'),
+    interruptRunning: db.prepare("UPDATE sweeps SET status = 'interrupted' WHERE status = 'running'"),
+    counts: db.prepare<[string], { status: string; n: number }>(
+      'SELECT r.status AS status, count(*) AS n FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id WHERE sr.sweep_id = ? GROUP BY r.status',
+    ),
+    runs: db.prepare<[string], SweepRunRow>(
+      `SELECT sr.run_id, sr.position, sr.seed_index, r.seed, sr.coords_json, r.status, r.epochs_done,
+         r.train_loss, r.train_acc, r.val_loss, r.val_acc, r.diverged_at_step, r.error
+       FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id WHERE sr.sweep_id = ? ORDER BY sr.position`,
+    ),
+    runIdsWithStatus: db.prepare<[string, string], string>(
+      'SELECT sr.run_id FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id WHERE sr.sweep_id = ? AND r.status = ? ORDER BY sr.position',
+    ).pluck(),
+    requeuable: db.prepare<[string], { run_id: string; experiment_json: string }>(
+      `SELECT sr.run_id, r.experiment_json FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id
+       WHERE sr.sweep_id = ? AND r.status IN ${REQUEUABLE} ORDER BY sr.position`,
+    ),
+    resetRun: db.prepare(
+      `UPDATE runs SET status = 'queued', backend = NULL, tfjs_version = NULL, started_at = NULL, finished_at = NULL,
+         epochs_done = 0, train_loss = NULL, train_acc = NULL, val_loss = NULL, val_acc = NULL, error = NULL,
+         diverged_at_step = NULL, diverged_layer = NULL
+       WHERE id = ?`,
+    ),
+    sweepOfRun: db.prepare<[string], string>('SELECT sweep_id FROM sweep_runs WHERE run_id = ?').pluck(),
+    firstEpochReaching: db.prepare<[string, number], { run_id: string; epoch: number }>(
+      `SELECT m.run_id, min(m.epoch) AS epoch FROM sweep_runs sr JOIN metrics m ON m.run_id = sr.run_id
+       WHERE sr.sweep_id = ? AND coalesce(m.val_acc, m.train_acc) >= ? GROUP BY m.run_id`,
+    ),
+  };
+}
