@@ -1,0 +1,161 @@
+import type { LayerSpec, NetworkSpec } from '../../../contract/index.js';
+import type { NamedWeight } from '../../../engine/export/weights.js';
+import { inferNetworkShapes, type LayerShapeInfo } from '../../../engine/layers/shapes.js';
+import { pair } from '../../../engine/layers/size.js';
+import { appendActivation } from './activations.js';
+import { GraphBuilder } from './graph-builder.js';
+import type { OnnxGraph } from './onnx-model.js';
+
+/** Names of the graph's input and output tensors. */
+export const ONNX_INPUT = 'input';
+export const ONNX_OUTPUT = 'output';
+
+/**
+ * Memory layout of the current tensor: the engine computes in NHWC (channels last); ONNX Conv,
+ * pooling and BatchNormalization want NCHW (channels at axis 1). `flat` is [batch, features].
+ */
+type Layout = 'flat' | 'nhwc' | 'nchw' | 'other';
+
+/** Engine kernel [kh, kw, inC, filters] → ONNX Conv weight [filters, inC, kh, kw]. */
+function convWeight(k: Float32Array, [kh, kw, inC, filters]: number[]): Float32Array {
+  const out = new Float32Array(k.length);
+  for (let i = 0; i < kh!; i++)
+    for (let j = 0; j < kw!; j++)
+      for (let c = 0; c < inC!; c++)
+        for (let f = 0; f < filters!; f++) out[((f * inC! + c) * kh! + i) * kw! + j] = k[((i * kw! + j) * inC! + c) * filters! + f]!;
+  return out;
+}
+
+/**
+ * ONNX `pads` [top, left, bottom, right] reproducing TensorFlow's padding: none for 'valid'; for
+ * 'same', total = max((⌈in/s⌉ − 1)·s + k − in, 0) per axis with the odd pixel at the bottom/right.
+ */
+export function tfPads(padding: 'valid' | 'same', [h, w]: number[], [kh, kw]: number[], [sh, sw]: number[]): number[] {
+  if (padding === 'valid') return [0, 0, 0, 0];
+  const total = (n: number, k: number, s: number) => Math.max((Math.ceil(n / s) - 1) * s + k - n, 0);
+  const th = total(h!, kh!, sh!);
+  const tw = total(w!, kw!, sw!);
+  return [Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)];
+}
+
+/** Layer types the ONNX export supports (every type of contract/network.ts at the time of writing). */
+export const ONNX_LAYER_TYPES: readonly LayerSpec['type'][] = ['dense', 'dropout', 'conv2d', 'maxPool2d', 'avgPool2d', 'flatten', 'batchNorm', 'activation'];
+
+/**
+ * Builds the inference graph of a trained network (opset 13): input `input` [batch, ...inputShape],
+ * output `output` [batch, ...outputShape], both in the engine's channels-last layout. Dropout is the
+ * identity (inference), batchNorm uses its moving statistics.
+ * @param weights the run's stored weights, named 'dense_0/kernel' etc. (engine/export/weights.ts)
+ * @throws Error naming the layer when a weight is missing or the layer cannot be expressed
+ */
+export function buildOnnxGraph(network: NetworkSpec, weights: readonly NamedWeight[]): OnnxGraph {
+  const shapes = inferNetworkShapes(network);
+  const byName = new Map(weights.map((w) => [w.name, w]));
+  const weight = (info: LayerShapeInfo, role: string): NamedWeight => {
+    const w = byName.get(`${info.name}/${role}`);
+    if (!w) throw new Error(`ONNX export: layer ${info.index} (${info.type}) has no stored '${role}' weight`);
+    return w;
+  };
+  const g = new GraphBuilder();
+  let x = g.reserve(ONNX_INPUT);
+  g.reserve(ONNX_OUTPUT);
+  const rank = network.inputShape.length;
+  let layout: Layout = rank === 1 ? 'flat' : rank === 3 ? 'nhwc' : 'other';
+  const toNchw = (scope: string) => {
+    if (layout === 'nhwc') {
+      x = g.op('Transpose', [x], scope, [{ name: 'perm', type: 'ints', value: [0, 3, 1, 2] }]);
+      layout = 'nchw';
+    }
+  };
+  const toNhwc = (scope: string) => {
+    if (layout === 'nchw') {
+      x = g.op('Transpose', [x], scope, [{ name: 'perm', type: 'ints', value: [0, 2, 3, 1] }]);
+      layout = 'nhwc';
+    }
+  };
+  network.layers.forEach((spec, index) => {
+    const info = shapes[index]!;
+    const scope = info.name;
+    switch (spec.type) {
+      case 'dense': {
+        const kernel = weight(info, 'kernel');
+        const k = g.constant(`${scope}/kernel`, kernel.shape, kernel.values);
+        if (spec.useBias) {
+          const bias = weight(info, 'bias');
+          x = g.op('Gemm', [x, k, g.constant(`${scope}/bias`, bias.shape, bias.values)], scope);
+        } else {
+          x = g.op('MatMul', [x, k], scope);
+        }
+        layout = 'flat';
+        x = appendActivation(g, x, spec.activation, scope, -1);
+        return;
+      }
+      case 'dropout':
+        return; // identity at inference
+      case 'conv2d': {
+        toNchw(scope);
+        const kernel = weight(info, 'kernel');
+        const [kh, kw] = pair(spec.kernelSize);
+        const strides = pair(spec.strides);
+        const inputs = [x, g.constant(`${scope}/kernel`, [kernel.shape[3]!, kernel.shape[2]!, kh, kw], convWeight(kernel.values, kernel.shape))];
+        if (spec.useBias) {
+          const bias = weight(info, 'bias');
+          inputs.push(g.constant(`${scope}/bias`, bias.shape, bias.values));
+        }
+        x = g.op('Conv', inputs, scope, [
+          { name: 'kernel_shape', type: 'ints', value: [kh, kw] },
+          { name: 'strides', type: 'ints', value: strides },
+          { name: 'pads', type: 'ints', value: tfPads(spec.padding, info.inputShape, [kh, kw], strides) },
+          { name: 'dilations', type: 'ints', value: [1, 1] },
+          { name: 'group', type: 'int', value: 1 },
+        ]);
+        x = appendActivation(g, x, spec.activation, scope, 1);
+        return;
+      }
+      case 'maxPool2d':
+      case 'avgPool2d': {
+        toNchw(scope);
+        const window = pair(spec.poolSize);
+        const strides = pair(spec.strides ?? spec.poolSize);
+        x = g.op(spec.type === 'maxPool2d' ? 'MaxPool' : 'AveragePool', [x], scope, [
+          { name: 'kernel_shape', type: 'ints', value: window },
+          { name: 'strides', type: 'ints', value: strides },
+          { name: 'pads', type: 'ints', value: tfPads(spec.padding, info.inputShape, window, strides) },
+        ]);
+        return;
+      }
+      case 'flatten':
+        toNhwc(scope); // the engine flattens channels-last: channels vary fastest
+        x = g.op('Flatten', [x], scope, [{ name: 'axis', type: 'int', value: 1 }]);
+        layout = 'flat';
+        return;
+      case 'batchNorm': {
+        toNchw(scope);
+        if (layout === 'other') throw new Error(`ONNX export: layer ${index} (batchNorm) on a rank-${info.inputShape.length} input is not supported (only [features] or [height, width, channels])`);
+        const inputs = [x, ...['gamma', 'beta', 'movingMean', 'movingVariance'].map((role) => {
+          const w = weight(info, role);
+          return g.constant(`${scope}/${role}`, w.shape, w.values);
+        })];
+        x = g.op('BatchNormalization', inputs, scope, [{ name: 'epsilon', type: 'float', value: spec.epsilon }]);
+        return;
+      }
+      case 'activation': {
+        x = appendActivation(g, x, spec.activation, scope, layout === 'nchw' ? 1 : -1);
+        return;
+      }
+      default: {
+        const never: never = spec;
+        throw new Error(`ONNX export: layer type '${(never as { type: string }).type}' is not supported`);
+      }
+    }
+  });
+  toNhwc('output');
+  g.nodes.push({ opType: 'Identity', name: ONNX_OUTPUT, inputs: [x], outputs: [ONNX_OUTPUT] });
+  const outputShape = shapes[shapes.length - 1]!.outputShape;
+  return g.build(
+    network.name,
+    [{ name: ONNX_INPUT, dims: ['batch', ...network.inputShape] }],
+    [{ name: ONNX_OUTPUT, dims: ['batch', ...outputShape] }],
+    'Exported by InitScope; layout channels-last (NHWC) like the training engine.',
+  );
+}

@@ -1,0 +1,149 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { InitScopeError, type ExportFormat, type MetricPoint, type RunExportResult, type RunSummary } from '../../contract/index.js';
+import { exportLayersModel } from '../../engine/export/layers-model.js';
+import { computeReferenceOutputs } from '../../engine/export/reference.js';
+import type { TF } from '../../engine/tf.js';
+import type { ArtifactKind, ArtifactStore } from '../store/index.js';
+import { datasetFingerprint } from './dataset-hash.js';
+import { hashFile } from './hash.js';
+import { exportOnnxModel } from './onnx/export-onnx.js';
+import { defaultExportDir, safeId } from './paths.js';
+import { buildReportHtml } from './report/report-html.js';
+import { metricsCsv } from './report/metrics-csv.js';
+import { hasRunWeights, loadRunWeights } from './run-weights.js';
+import { specToJson } from './spec-json.js';
+import { TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE } from './tfjs-files.js';
+
+/** What an export reads and where it records its files. */
+export interface ExportDeps {
+  dataDir: string;
+  /** The version of InitScope writing the export. */
+  appVersion: string;
+  runs: { getRun(runId: string): RunSummary | undefined; getMetrics(runId: string): MetricPoint[] };
+  artifacts: ArtifactStore;
+  /** TensorFlow.js for the tfjs format and the reference outputs (loaded on first use; CPU is enough). */
+  loadTf: () => Promise<TF>;
+  /** The InitScope version that trained a run (the runs table's app_version), if known. */
+  runAppVersion?: (runId: string) => string | null;
+  /** The content hash of an imported dataset, if it is still known. */
+  storedDatasetHash?: (datasetId: string) => string | null;
+  now?: () => Date;
+}
+
+/** One file to write: its name inside the export folder, its bytes and how the store classifies it. */
+interface PendingFile {
+  name: string;
+  kind: ArtifactKind;
+  data: Uint8Array | string;
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** Statuses whose run has ended (a report can be written for any of them). */
+const ENDED = new Set(['completed', 'cancelled', 'failed', 'diverged', 'interrupted']);
+
+/**
+ * The run, checked for this format: models need a completed run, or a cancelled one whose weights
+ * were stored; reports need an ended run.
+ * @throws InitScopeError `not_found` (unknown run) or `conflict` (wrong status, no weights)
+ */
+function exportableRun(deps: ExportDeps, runId: string, format: ExportFormat): RunSummary {
+  const run = deps.runs.getRun(safeId(runId));
+  if (!run) throw new InitScopeError('not_found', `No run with id ${runId}`);
+  if (format === 'report') {
+    if (!ENDED.has(run.status)) throw new InitScopeError('conflict', `Run ${runId} is ${run.status}; a report can be written once it has ended`);
+    return run;
+  }
+  const weights = hasRunWeights(deps.dataDir, runId);
+  if (run.status !== 'completed' && !(run.status === 'cancelled' && weights)) {
+    throw new InitScopeError(
+      'conflict',
+      `Run ${runId} is ${run.status}: only completed runs (or cancelled runs whose weights were stored) can be exported as a ${format} model`,
+    );
+  }
+  if (!weights) {
+    throw new InitScopeError('conflict', `Run ${runId} has no stored weights (it was trained before InitScope kept them, or the worker could not send them); train it again to export it`);
+  }
+  return run;
+}
+
+/** The files of one format. */
+async function filesFor(deps: ExportDeps, run: RunSummary, format: ExportFormat, at: Date): Promise<PendingFile[]> {
+  const network = run.experiment.network;
+  const networkFile: PendingFile = { name: 'network.json', kind: 'spec', data: specToJson('network', network) };
+  if (format === 'report') {
+    const points = deps.runs.getMetrics(run.id);
+    const fingerprint = datasetFingerprint(run.experiment.dataset, deps.storedDatasetHash ?? (() => null));
+    const html = buildReportHtml(
+      [
+        {
+          summary: run,
+          points,
+          reproducibility: {
+            seed: run.experiment.train.seed,
+            backend: run.backend,
+            tfjsVersion: run.tfjsVersion,
+            appVersion: deps.runAppVersion?.(run.id) ?? null,
+            dataset: fingerprint.label,
+            datasetHash: fingerprint.hash,
+          },
+        },
+      ],
+      { generatedAt: at.toISOString(), appVersion: deps.appVersion },
+    );
+    return [
+      { name: 'report.html', kind: 'report', data: html },
+      { name: 'metrics.csv', kind: 'csv', data: metricsCsv([{ runId: run.id, points }]) },
+      { name: 'experiment.json', kind: 'spec', data: specToJson('experiment', run.experiment) },
+    ];
+  }
+  const weights = loadRunWeights(deps.dataDir, run.id);
+  const tf = await deps.loadTf();
+  const reference: PendingFile = { name: 'reference.json', kind: format, data: json(computeReferenceOutputs(tf, network, weights)) };
+  if (format === 'onnx') {
+    const doc = `InitScope run ${run.id} (${run.name}); input 'input' [batch, ${network.inputShape.join(', ')}], channels-last`;
+    return [{ name: 'model.onnx', kind: 'onnx', data: exportOnnxModel(network, weights, deps.appVersion, doc) }, reference, networkFile];
+  }
+  const files = await exportLayersModel(tf, network, weights, TFJS_WEIGHTS_FILE, `InitScope ${deps.appVersion}`);
+  return [
+    { name: TFJS_MODEL_FILE, kind: 'tfjs', data: `${JSON.stringify(files.modelJson)}\n` },
+    { name: TFJS_WEIGHTS_FILE, kind: 'tfjs', data: files.weightsBin },
+    reference,
+    networkFile,
+  ];
+}
+
+/**
+ * Exports a run: builds every file in memory, refuses to overwrite any existing file, writes them
+ * into `outDir` (default `<dataDir>/exports/<runId>/<format>-<time>/`) and records each file's path,
+ * size and sha256 in the store (one export id for the set).
+ * - tfjs: model.json + weights.bin (tf.loadLayersModel reads them), reference.json, network.json
+ * - onnx: model.onnx (opset 13), reference.json, network.json
+ * - report: report.html (self-contained), metrics.csv, experiment.json
+ * reference.json holds seeded sample inputs and the engine's outputs for them.
+ * @throws InitScopeError `not_found`, `conflict` (status, missing weights, existing file) or `invalid_input`
+ */
+export async function exportRun(deps: ExportDeps, runId: string, format: ExportFormat, outDir?: string): Promise<RunExportResult> {
+  const at = (deps.now ?? (() => new Date()))();
+  const run = exportableRun(deps, runId, format);
+  const pending = await filesFor(deps, run, format, at);
+  const dir = resolve(outDir ?? defaultExportDir(deps.dataDir, run.id, format, at));
+  deps.artifacts.assertReady();
+  for (const f of pending) {
+    if (basename(f.name) !== f.name) throw new Error(`export file name ${f.name} is not a plain name`);
+    if (existsSync(join(dir, f.name))) {
+      throw new InitScopeError('conflict', `${join(dir, f.name)} already exists; choose another folder or remove it (nothing was written)`);
+    }
+  }
+  mkdirSync(dir, { recursive: true });
+  const written = pending.map((f) => {
+    const path = join(dir, f.name);
+    writeFileSync(path, f.data);
+    return { name: f.name, kind: f.kind, path, ...hashFile(path) };
+  });
+  const exportId = `exp_${at.getTime().toString(36)}_${randomBytes(4).toString('hex')}`;
+  deps.artifacts.record(run.id, exportId, written.map(({ kind, path, bytes, sha256 }) => ({ kind, path, bytes, sha256 })), at.toISOString());
+  return { runId: run.id, format, dir, files: written.map(({ name, path, bytes, sha256 }) => ({ name, path, bytes, sha256 })) };
+}

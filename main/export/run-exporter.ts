@@ -1,0 +1,19 @@
+import type { ExportFormat, RunExportResult } from '../../contract/index.js';
+import { initBackend } from '../../engine/backend.js';
+import type { TF } from '../../engine/tf.js';
+import { exportRun, type ExportDeps } from './run-export.js';
+
+/** Exports a run (see exportRun); `outDir` only from trusted callers (the CLI), never from a client. */
+export type RunExporter = (runId: string, format: ExportFormat, outDir?: string) => Promise<RunExportResult>;
+
+/**
+ * The host's exporter. TensorFlow.js (for the tfjs format and reference outputs) is loaded on first
+ * use with the CPU backend (a forward pass of a few samples; no training happens in the host), unless
+ * `deps.loadTf` is given.
+ */
+export function createRunExporter(deps: Omit<ExportDeps, 'loadTf'> & { loadTf?: ExportDeps['loadTf'] }): RunExporter {
+  let tf: Promise<TF> | null = null;
+  const loadTf = deps.loadTf ?? (() => (tf ??= initBackend('cpu').then((b) => b.tf)));
+  const full: ExportDeps = { ...deps, loadTf };
+  return (runId, format, outDir) => exportRun(full, runId, format, outDir);
+}
