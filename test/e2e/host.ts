@@ -21,7 +21,8 @@ export async function startHost(dataDir: string): Promise<TestHost> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['bin/initscope.js', 'serve', '--port', '0', '--db', path.join(dataDir, 'initscope.db')],
-    { cwd: path.resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
+    // INITSCOPE_E2E_ROOT: run a host built elsewhere (e.g. a copy of this checkout) against these tests.
+    { cwd: process.env.INITSCOPE_E2E_ROOT ?? path.resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

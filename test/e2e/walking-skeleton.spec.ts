@@ -14,6 +14,8 @@ test.afterAll(async () => {
 test('a run on spiral streams live curves, stops as cancelled and survives reload and restart', async ({ page }) => {
   await page.goto(host.url);
   await page.getByTestId('dataset-select').selectOption('spiral');
+  // Long enough that the run is still going when Stop is pressed, however fast the machine.
+  await page.getByTestId('epochs').fill('5000');
   await page.getByTestId('train-button').click();
 
   const lossChart = page.getByTestId('loss-chart');

@@ -11,7 +11,20 @@ const TRAIN_FIELDS: Record<string, string> = {
   validationSplit: 'validationSplit',
   seed: 'seed',
 };
-const LAYER_FIELDS = new Set(['units', 'rate', 'activation', 'kernelInitializer', 'biasInitializer']);
+const LAYER_FIELDS = new Set([
+  'units',
+  'rate',
+  'activation',
+  'kernelInitializer',
+  'biasInitializer',
+  'filters',
+  'kernelSize',
+  'strides',
+  'poolSize',
+  'padding',
+  'momentum',
+  'epsilon',
+]);
 const PARAMS = new Set(['alpha', 'mean', 'std', 'min', 'max', 'gain', 'value', 'scale', 'mode', 'distribution']);
 
 /** Names the field at a dotted path in the current language: `network.layers.1.units` → "Layer 2 units". */
@@ -47,6 +60,8 @@ export function describeProblem(issue: ExperimentIssue, t: Translate, tc: Transl
   const p = issue.params;
   const origin = String(p.origin ?? '');
   switch (issue.code) {
+    case 'shape':
+      return t(`shapeErrors.${String(p.shapeCode)}`, p);
     case 'outputUnits':
       return t('errors.outputUnits', { n: p.n });
     case 'inputShape':

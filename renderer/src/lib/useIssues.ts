@@ -27,5 +27,11 @@ export function useIssueText() {
     return issue ? describeIssue(issue, tr, tc) : '';
   }
 
-  return { fieldError, errorUnder, issueText };
+  /** What is wrong with layer `index` as a sentence naming the layer and field, or '' when it is fine. */
+  function layerProblem(index: number): string {
+    const issue = experiment.layerIssue(index);
+    return issue ? describeIssue(issue, tr, tc) : '';
+  }
+
+  return { fieldError, errorUnder, issueText, layerProblem };
 }

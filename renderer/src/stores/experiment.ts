@@ -1,9 +1,12 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import {
   ActivationSpec,
+  BuiltinDatasetName as BuiltinDatasetNameSchema,
   ExperimentSpec,
   InitializerSpec,
+  isStoredDatasetRef,
+  TrainConfig as TrainConfigSchema,
   OptimizerSpec,
   type ActivationName,
   type BuiltinDatasetName,
@@ -15,13 +18,19 @@ import {
   type OptimizerSpec as OptimizerSpecT,
   type TrainConfig,
 } from '../../../contract/index.js';
+import { EditHistory } from '../lib/history.js';
+import { defaultLayer, hasActivation, hasKernel, type LayerType } from '../lib/layer-kinds.js';
+import { buildPreset, type PresetId } from '../lib/presets.js';
+import { inferShapes, totalParams } from '../lib/shapes.js';
 import { useDatasetsStore } from './datasets.js';
 
 /** The experiment as the form holds it: complete shapes, but numbers may be NaN while being typed. */
 export interface ExperimentDraft {
   /** Empty: a name is derived from the dataset and network. */
   name: string;
-  dataset: { builtin: BuiltinDatasetName; samples: number; noise: number; seed: number };
+  dataset: { builtin: BuiltinDatasetName; samples: number; noise: number; seed: number; classes?: number };
+  /** An imported dataset's id (`ds_…`) when the experiment uses one instead of the built-in above. */
+  storedDatasetId: string | null;
   network: { inputShape: number[]; layers: LayerSpec[] };
   train: TrainConfig;
 }
@@ -53,19 +62,20 @@ export function defaultDraft(): ExperimentDraft {
   return {
     name: '',
     dataset: { builtin: 'spiral', samples: 1000, noise: 0.1, seed: 7 },
+    storedDatasetId: null,
     network: {
       inputShape: [2],
       layers: [dense(16, { name: 'tanh' }), dense(16, { name: 'tanh' }), dense(2, { name: 'softmax' })],
     },
-    train: {
+    train: TrainConfigSchema.parse({
       epochs: 200,
       batchSize: 32,
-      optimizer: { name: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+      optimizer: { name: 'adam', learningRate: 0.01 },
       loss: 'sparseCategoricalCrossentropy',
       validationSplit: 0.2,
       seed: 1,
-      statsEvery: 0,
-    },
+      statsEvery: 10,
+    }),
   };
 }
 
@@ -91,14 +101,14 @@ function shortName(draft: ExperimentDraft): string {
   const widths = denseLayers.map((l) => l.units).join('-');
   const act = hidden[0]?.activation.name ?? denseLayers[0]?.activation.name ?? '';
   const init = hidden[0]?.kernelInitializer.name ?? denseLayers[0]?.kernelInitializer.name ?? '';
-  return [draft.dataset.builtin, widths, act && init ? `${act}/${init}` : act || init].filter(Boolean).join(' ');
+  return [draft.storedDatasetId ?? draft.dataset.builtin, widths, act && init ? `${act}/${init}` : act || init].filter(Boolean).join(' ');
 }
 
 /** The draft as the request of `runs/start` expects it. */
 export function toExperimentInput(draft: ExperimentDraft): ExperimentInput {
   return {
     name: draft.name.trim() || shortName(draft),
-    dataset: { ...draft.dataset },
+    dataset: draft.storedDatasetId ? { id: draft.storedDatasetId } : { ...draft.dataset },
     network: { name: 'network', inputShape: [...draft.network.inputShape], layers: draft.network.layers.map((l) => ({ ...l })) },
     train: { ...draft.train },
   };
@@ -115,7 +125,7 @@ function zodIssueParams(issue: Record<string, unknown>): Record<string, number |
   return params;
 }
 
-/** Checks the draft against `ExperimentSpec` and against the selected dataset's shape. */
+/** Checks the draft against `ExperimentSpec`, the shapes flowing through it and the selected dataset's shape. */
 export function validateDraft(draft: ExperimentDraft, dataset?: DatasetInfo): ExperimentIssue[] {
   const issues: ExperimentIssue[] = [];
   const parsed = ExperimentSpec.safeParse(toExperimentInput(draft));
@@ -129,6 +139,15 @@ export function validateDraft(draft: ExperimentDraft, dataset?: DatasetInfo): Ex
       });
     }
   }
+  inferShapes(draft.network.inputShape, draft.network.layers).forEach((shape, i) => {
+    if (!shape.problem) return;
+    issues.push({
+      path: `network.layers.${i}`,
+      code: 'shape',
+      message: `${shape.problem.code} ${JSON.stringify(shape.problem.params)}`,
+      params: { shapeCode: shape.problem.code, ...shape.problem.params },
+    });
+  });
   if (dataset) {
     const shape = dataset.inputShape.join(',');
     if (draft.network.inputShape.join(',') !== shape) {
@@ -162,13 +181,30 @@ function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** The experiment being edited in the left column, with its validation. */
+/** Layer indices that carry weights (dense, conv…), except the last one (the output). */
+export function hiddenWeightIndices(layers: readonly LayerSpec[]): number[] {
+  const weighted = layers.flatMap((l, i) => (hasKernel(l) ? [i] : []));
+  return weighted.slice(0, -1);
+}
+
+interface Snapshot {
+  draft: ExperimentDraft;
+  keys: number[];
+}
+
+/** The experiment being edited in the builder, with its validation and undo/redo history. */
 export const useExperimentStore = defineStore('experiment', () => {
   const draft = ref<ExperimentDraft>(defaultDraft());
   /** Stable keys for the layer rows (layers move, so their index is no key). */
   const layerKeys = ref<number[]>(draft.value.network.layers.map(() => nextKey++));
+  /** The layer shown in the inspector (index into the layers), or null for none. */
+  const selectedIndex = ref<number | null>(null);
 
-  const datasetInfo = computed(() => useDatasetsStore().byName(draft.value.dataset.builtin));
+  const datasetInfo = computed(() => {
+    const datasets = useDatasetsStore();
+    const id = draft.value.storedDatasetId;
+    return id ? datasets.list.find((d) => d.id === id) : datasets.byName(draft.value.dataset.builtin);
+  });
   const issues = computed(() => validateDraft(draft.value, datasetInfo.value));
   /** The first problem of each field, keyed by dotted path (`network.layers.0.units`). */
   const errors = computed(() => {
@@ -184,43 +220,86 @@ export const useExperimentStore = defineStore('experiment', () => {
     return parsed.success ? parsed.data : null;
   });
 
-  /** Dense layers except the last one (the output). */
-  const hiddenIndices = computed(() => {
-    const denseIdx = draft.value.network.layers.flatMap((l, i) => (l.type === 'dense' ? [i] : []));
-    return denseIdx.slice(0, -1);
-  });
+  /** Weight layers except the last one (the output). */
+  const hiddenIndices = computed(() => hiddenWeightIndices(draft.value.network.layers));
 
-  /** Trainable parameters of the dense layers (weights + biases), NaN-safe. */
-  const parameterCount = computed(() => {
-    let fanIn = draft.value.network.inputShape.reduce((a, b) => a * b, 1);
-    let total = 0;
-    for (const layer of draft.value.network.layers) {
-      if (layer.type !== 'dense') continue;
-      const units = Number.isFinite(layer.units) ? Math.max(0, Math.trunc(layer.units)) : 0;
-      total += fanIn * units + (layer.useBias ? units : 0);
-      fanIn = units;
-    }
-    return total;
-  });
+  /** Input/output shape, parameter count and shape problem of every layer. */
+  const shapes = computed(() => inferShapes(draft.value.network.inputShape, draft.value.network.layers));
+
+  /** Parameters of the whole network (weights, biases, normalization statistics), NaN-safe. */
+  const parameterCount = computed(() => totalParams(shapes.value));
 
   function errorAt(path: string): ExperimentIssue | undefined {
     return errors.value[path];
   }
 
-  /** Picks a built-in dataset; adopts its input shape and, for a softmax output, its class count. */
-  function selectDataset(name: BuiltinDatasetName): void {
-    draft.value.dataset.builtin = name;
-    adoptDatasetShape();
+  /** The first problem of layer `index` (its own fields or its shape), if any. */
+  function layerIssue(index: number): ExperimentIssue | undefined {
+    const prefix = `network.layers.${index}`;
+    return issues.value.find((i) => i.path === prefix || i.path.startsWith(`${prefix}.`));
   }
 
-  /** Makes the network's input (and softmax output width) agree with the selected dataset. */
-  function adoptDatasetShape(): void {
-    const info = datasetInfo.value;
-    if (!info) return;
-    draft.value.network.inputShape = [...info.inputShape];
+  // ---- undo / redo ----
+  const snapshot = (): string => JSON.stringify({ draft: draft.value, keys: layerKeys.value } satisfies Snapshot);
+  const history = new EditHistory(snapshot());
+  /** Bumped on every history change so `canUndo`/`canRedo` recompute. */
+  const historyTick = ref(0);
+  let restoring = false;
+
+  /** Records the current state as one undo step (`group` merges quick edits of the same kind). */
+  function commit(group: string | null = null): void {
+    if (restoring) return;
+    history.record(snapshot(), group);
+    historyTick.value += 1;
+  }
+
+  // Field edits (typing, selects) reach the draft directly; they are recorded here, merged while typing.
+  watch(draft, () => commit('field'), { deep: true });
+
+  function restore(text: string | null): void {
+    if (text === null) return;
+    const state = JSON.parse(text) as Snapshot;
+    restoring = true;
+    draft.value = state.draft;
+    layerKeys.value = state.keys;
+    if (selectedIndex.value !== null && selectedIndex.value >= state.keys.length) {
+      selectedIndex.value = state.keys.length ? state.keys.length - 1 : null;
+    }
+    historyTick.value += 1;
+    // The deep watcher fires after this tick; let it see the restored state as already recorded.
+    void Promise.resolve().then(() => {
+      restoring = false;
+    });
+  }
+
+  const canUndo = computed(() => historyTick.value >= 0 && history.canUndo);
+  const canRedo = computed(() => historyTick.value >= 0 && history.canRedo);
+
+  function undo(): void {
+    commit('field'); // an edit still inside the merge window is part of what is undone
+    restore(history.undo());
+  }
+
+  function redo(): void {
+    restore(history.redo());
+  }
+
+  // ---- structure edits ----
+  function clampIndex(index: number, length: number): number {
+    return Math.max(0, Math.min(length, Math.trunc(index)));
+  }
+
+  /** Inserts a new layer of `type` at `index` (default: before the output) and selects it. */
+  function insertLayer(type: LayerType, index?: number): boolean {
+    const layer = defaultLayer(type);
+    if (!layer) return false;
     const layers = draft.value.network.layers;
-    const out = layers[layers.length - 1];
-    if (out?.type === 'dense' && out.activation.name === 'softmax' && info.numClasses >= 2) out.units = info.numClasses;
+    const at = clampIndex(index ?? Math.max(0, layers.length - 1), layers.length);
+    layers.splice(at, 0, layer);
+    layerKeys.value.splice(at, 0, nextKey++);
+    selectedIndex.value = at;
+    commit();
+    return true;
   }
 
   /** Adds a hidden dense layer just before the output, shaped like the hidden layer above it. */
@@ -236,6 +315,18 @@ export const useExperimentStore = defineStore('experiment', () => {
     const at = layers.length > 0 ? layers.length - 1 : 0;
     layers.splice(at, 0, layer);
     layerKeys.value.splice(at, 0, nextKey++);
+    commit();
+  }
+
+  /** Copies layer `index` right below itself and selects the copy. */
+  function duplicateLayer(index: number): void {
+    const layers = draft.value.network.layers;
+    const layer = layers[index];
+    if (!layer) return;
+    layers.splice(index + 1, 0, clone(layer));
+    layerKeys.value.splice(index + 1, 0, nextKey++);
+    selectedIndex.value = index + 1;
+    commit();
   }
 
   function removeLayer(index: number): void {
@@ -243,48 +334,92 @@ export const useExperimentStore = defineStore('experiment', () => {
     if (index < 0 || index >= layers.length || layers.length <= 1) return;
     layers.splice(index, 1);
     layerKeys.value.splice(index, 1);
+    if (selectedIndex.value !== null) {
+      if (selectedIndex.value === index) selectedIndex.value = Math.min(index, layers.length - 1);
+      else if (selectedIndex.value > index) selectedIndex.value -= 1;
+    }
+    commit();
+  }
+
+  /** Moves layer `from` so that it ends up at index `to` (after removal); the selection follows it. */
+  function moveLayerTo(from: number, to: number): void {
+    const layers = draft.value.network.layers;
+    if (from < 0 || from >= layers.length) return;
+    const target = clampIndex(to, layers.length - 1);
+    if (target === from) return;
+    const [layer] = layers.splice(from, 1);
+    layers.splice(target, 0, layer!);
+    const [key] = layerKeys.value.splice(from, 1);
+    layerKeys.value.splice(target, 0, key!);
+    if (selectedIndex.value === from) selectedIndex.value = target;
+    commit();
   }
 
   function moveLayer(index: number, delta: -1 | 1): void {
-    const layers = draft.value.network.layers;
     const to = index + delta;
-    if (index < 0 || to < 0 || index >= layers.length || to >= layers.length) return;
-    const [layer] = layers.splice(index, 1);
-    layers.splice(to, 0, layer!);
-    const [key] = layerKeys.value.splice(index, 1);
-    layerKeys.value.splice(to, 0, key!);
+    if (to < 0 || to >= draft.value.network.layers.length) return;
+    moveLayerTo(index, to);
   }
 
   /** Changes a layer's type, keeping what carries over. */
-  function setLayerType(index: number, type: LayerSpec['type']): void {
+  function setLayerType(index: number, type: LayerType): void {
     const layers = draft.value.network.layers;
     const layer = layers[index];
     if (!layer || layer.type === type) return;
-    layers[index] = type === 'dropout' ? { type: 'dropout', rate: 0.2 } : dense(16, { name: 'relu' }, 'heNormal');
+    const fresh = type === 'dropout' ? ({ type: 'dropout', rate: 0.2 } as LayerSpec) : defaultLayer(type);
+    if (!fresh) return;
+    if (fresh.type === 'dense') Object.assign(fresh, dense(16, { name: 'relu' }, 'heNormal'));
+    layers[index] = fresh;
+    commit();
   }
 
   function setActivation(index: number, name: ActivationName): void {
     const layer = draft.value.network.layers[index];
-    if (layer?.type === 'dense' && layer.activation.name !== name) layer.activation = defaultActivation(name);
+    if (layer && hasActivation(layer)) {
+      const withAct = layer as LayerSpec & { activation: ActivationSpec };
+      if (withAct.activation.name !== name) withAct.activation = defaultActivation(name);
+    }
   }
 
   function setInitializer(index: number, name: InitializerName): void {
     const layer = draft.value.network.layers[index];
-    if (layer?.type === 'dense' && layer.kernelInitializer.name !== name) layer.kernelInitializer = defaultInitializer(name);
+    if (layer && hasKernel(layer)) {
+      const withInit = layer as LayerSpec & { kernelInitializer: InitializerSpec };
+      if (withInit.kernelInitializer.name !== name) withInit.kernelInitializer = defaultInitializer(name);
+    }
   }
 
   /** Copies layer `index`'s kernel initializer (with its parameters) to every hidden layer; returns how many. */
   function applyInitializerToHidden(index: number): number {
     const layers = draft.value.network.layers;
     const source = layers[index];
-    if (source?.type !== 'dense') return 0;
+    if (!source || !hasKernel(source)) return 0;
+    const init = (source as { kernelInitializer: InitializerSpec }).kernelInitializer;
     let count = 0;
     for (const i of hiddenIndices.value) {
-      const layer = layers[i];
-      if (layer?.type !== 'dense') continue;
-      layer.kernelInitializer = { ...source.kernelInitializer };
+      const layer = layers[i] as LayerSpec & { kernelInitializer?: InitializerSpec };
+      if (!layer || !hasKernel(layer)) continue;
+      layer.kernelInitializer = { ...init };
       count += 1;
     }
+    commit();
+    return count;
+  }
+
+  /** Copies layer `index`'s activation (with its parameter) to every hidden weight layer; returns how many. */
+  function applyActivationToHidden(index: number): number {
+    const layers = draft.value.network.layers;
+    const source = layers[index];
+    if (!source || !hasActivation(source)) return 0;
+    const activation = (source as { activation: ActivationSpec }).activation;
+    let count = 0;
+    for (const i of hiddenIndices.value) {
+      const layer = layers[i] as LayerSpec & { activation?: ActivationSpec };
+      if (!layer || !hasActivation(layer)) continue;
+      layer.activation = { ...activation };
+      count += 1;
+    }
+    commit();
     return count;
   }
 
@@ -292,15 +427,70 @@ export const useExperimentStore = defineStore('experiment', () => {
     draft.value.train.optimizer = switchOptimizer(name, draft.value.train.optimizer.learningRate);
   }
 
+  /** Picks a built-in dataset; adopts its input shape and, for a softmax output, its class count. */
+  function selectDataset(name: BuiltinDatasetName): void {
+    draft.value.dataset.builtin = name;
+    draft.value.storedDatasetId = null;
+    adoptDatasetShape();
+  }
+
+  /** Picks an imported dataset by id (`ds_…`); adopts its input shape and class count. */
+  function selectStoredDataset(id: string): void {
+    draft.value.storedDatasetId = id;
+    adoptDatasetShape();
+  }
+
+  /** Makes the network's input (and softmax output width) agree with the selected dataset. */
+  function adoptDatasetShape(): void {
+    const info = datasetInfo.value;
+    if (!info) return;
+    const current = draft.value.network.inputShape;
+    // An image network (rank 3) keeps its shape when the dataset offers the same number of values flat.
+    const sameSize = info.inputShape.reduce((a, b) => a * b, 1) === current.reduce((a, b) => a * b, 1);
+    if (!(current.length === 3 && sameSize)) draft.value.network.inputShape = [...info.inputShape];
+    const layers = draft.value.network.layers;
+    const out = layers[layers.length - 1];
+    if (out?.type === 'dense' && out.activation.name === 'softmax' && info.numClasses >= 2) out.units = info.numClasses;
+  }
+
+  /** Replaces the network (input shape and layers), e.g. from a file; one undo step. */
+  function setNetwork(network: { inputShape: number[]; layers: LayerSpec[] }): void {
+    draft.value.network = { inputShape: [...network.inputShape], layers: clone(network.layers) };
+    layerKeys.value = draft.value.network.layers.map(() => nextKey++);
+    selectedIndex.value = null;
+    commit();
+  }
+
+  /** Loads a preset network (and picks its dataset when the host offers it); one undo step. */
+  function applyPreset(id: PresetId): boolean {
+    const preset = buildPreset(id);
+    if (!preset) return false;
+    const parsed = BuiltinDatasetNameSchema.safeParse(preset.dataset);
+    if (parsed.success) {
+      draft.value.dataset.builtin = parsed.data;
+      draft.value.storedDatasetId = null;
+    }
+    draft.value.network = { inputShape: preset.inputShape, layers: preset.layers };
+    layerKeys.value = preset.layers.map(() => nextKey++);
+    Object.assign(draft.value.train, preset.train);
+    adoptDatasetShape();
+    selectedIndex.value = null;
+    commit();
+    return true;
+  }
+
   /** Loads an earlier run's experiment back into the form. */
   function load(experiment: ExperimentSpec): void {
     draft.value = {
       name: '',
-      dataset: { ...experiment.dataset },
+      dataset: isStoredDatasetRef(experiment.dataset) ? { ...draft.value.dataset } : { ...experiment.dataset },
+      storedDatasetId: isStoredDatasetRef(experiment.dataset) ? experiment.dataset.id : null,
       network: { inputShape: [...experiment.network.inputShape], layers: clone(experiment.network.layers) },
       train: clone(experiment.train),
     };
     layerKeys.value = draft.value.network.layers.map(() => nextKey++);
+    selectedIndex.value = null;
+    commit();
   }
 
   function reset(): void {
@@ -310,25 +500,40 @@ export const useExperimentStore = defineStore('experiment', () => {
   return {
     draft,
     layerKeys,
+    selectedIndex,
     datasetInfo,
     issues,
     errors,
     isValid,
     spec,
     hiddenIndices,
+    shapes,
     parameterCount,
+    canUndo,
+    canRedo,
     errorAt,
+    layerIssue,
     selectDataset,
+    selectStoredDataset,
     adoptDatasetShape,
+    insertLayer,
     addLayer,
+    duplicateLayer,
     removeLayer,
     moveLayer,
+    moveLayerTo,
     setLayerType,
     setActivation,
     setInitializer,
     applyInitializerToHidden,
+    applyActivationToHidden,
     setOptimizer,
+    setNetwork,
+    applyPreset,
     load,
     reset,
+    undo,
+    redo,
+    commit,
   };
 });

@@ -1,11 +1,22 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
-import type { ExperimentSpec, FinalMetrics, MetricPoint, RunEvent, RunStatus, RunSummary } from '../../../contract/index.js';
+import { computed, markRaw, ref } from 'vue';
+import type {
+  ExperimentSpec,
+  FinalMetrics,
+  LayerStatsRecord,
+  MetricPoint,
+  RunEvent,
+  RunStatus,
+  RunSummary,
+} from '../../../contract/index.js';
+import { MAX_COMPARED } from '../lib/compare.js';
 import { useHost } from '../host.js';
 import { useAppStore } from './app.js';
 
 /** Most points read back per curve; the host downsamples longer runs. */
 export const MAX_CURVE_POINTS = 2000;
+/** Most per-layer statistics records read back per run. */
+export const MAX_STATS_POINTS = 400;
 
 /** What the latest live events said about a running run. */
 export interface LiveProgress {
@@ -56,6 +67,11 @@ export const useRunsStore = defineStore('runs', () => {
   const loaded = ref(false);
   const starting = ref(false);
   const cancelling = ref<Record<string, boolean>>({});
+  /** Per-layer statistics per run id, in step order (read back, then appended live). */
+  const stats = ref<Record<string, LayerStatsRecord[]>>({});
+  /** Runs picked for the Compare view, in the order they were picked (at most {@link MAX_COMPARED}). */
+  const compareIds = ref<string[]>([]);
+  const statsLoaded = new Set<string>();
 
   /** Runs whose full curve has been read from the host since the last (re)connect. */
   const curveLoaded = new Set<string>();
@@ -86,9 +102,12 @@ export const useRunsStore = defineStore('runs', () => {
       runs.value = await useHost().client.call('runs/list', {});
       loaded.value = true;
       curveLoaded.clear();
+      statsLoaded.clear();
+      compareIds.value = compareIds.value.filter((id) => find(id));
+      for (const id of compareIds.value) void ensureLoaded(id);
       for (const run of runs.value) if (FINAL_STATUSES.has(run.status)) delete live.value[run.id];
       if (!selectedId.value || !find(selectedId.value)) selectedId.value = sorted.value[0]?.id ?? null;
-      if (selectedId.value) await loadMetrics(selectedId.value);
+      if (selectedId.value) await ensureLoaded(selectedId.value);
     } catch (error) {
       useAppStore().report(error);
     } finally {
@@ -107,10 +126,40 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
+  /** Reads a run's per-layer statistics, keeping live records that arrived after them. */
+  async function loadStats(id: string): Promise<void> {
+    try {
+      const fetched = await useHost().client.call('runs/layerStats', { runId: id, maxPoints: MAX_STATS_POINTS });
+      const liveRecords = (stats.value[id] ?? []).filter((r) => r.step > (fetched[fetched.length - 1]?.step ?? -1));
+      stats.value[id] = [...fetched.map((r) => markRaw(r)), ...liveRecords];
+      statsLoaded.add(id);
+    } catch {
+      stats.value[id] ??= []; // an older host without statistics: the view shows none
+    }
+  }
+
+  /** Makes sure a run's curve and statistics are read (Compare view, Run view). */
+  async function ensureLoaded(id: string): Promise<void> {
+    await Promise.all([curveLoaded.has(id) ? null : loadMetrics(id), statsLoaded.has(id) ? null : loadStats(id)]);
+  }
+
+  /** Adds a run to the comparison, or removes it; returns false when the comparison is full. */
+  function toggleCompare(id: string): boolean {
+    const at = compareIds.value.indexOf(id);
+    if (at >= 0) {
+      compareIds.value.splice(at, 1);
+      return true;
+    }
+    if (compareIds.value.length >= MAX_COMPARED) return false;
+    compareIds.value.push(id);
+    void ensureLoaded(id);
+    return true;
+  }
+
   /** Shows a run in the centre, reading its curve if not read yet. */
   async function select(id: string | null): Promise<void> {
     selectedId.value = id;
-    if (id && !curveLoaded.has(id)) await loadMetrics(id);
+    if (id) await ensureLoaded(id);
   }
 
   /** Starts a run of `experiment` and selects it. Returns the new run, or null if the host refused. */
@@ -121,6 +170,8 @@ export const useRunsStore = defineStore('runs', () => {
       upsert(summary);
       points.value[summary.id] ??= [];
       curveLoaded.add(summary.id); // a new run's curve is complete from its first live point
+      stats.value[summary.id] ??= [];
+      statsLoaded.add(summary.id);
       selectedId.value = summary.id;
       return summary;
     } catch (error) {
@@ -177,6 +228,13 @@ export const useRunsStore = defineStore('runs', () => {
           run.startedAt ??= new Date(now).toISOString();
         }
         break;
+      case 'layerStats': {
+        const list = (stats.value[event.runId] ??= []);
+        const last = list[list.length - 1];
+        // markRaw: records are immutable; deep proxies over every histogram would cost more than the charts.
+        if (!last || event.step > last.step) list.push(markRaw({ step: event.step, epoch: event.epoch, layers: event.layers }));
+        break;
+      }
       case 'progress':
         appendPoint(event.runId, event.point);
         live.value[event.runId] = {
@@ -243,6 +301,8 @@ export const useRunsStore = defineStore('runs', () => {
     loaded,
     starting,
     cancelling,
+    stats,
+    compareIds,
     sorted,
     selected,
     selectedPoints,
@@ -251,6 +311,9 @@ export const useRunsStore = defineStore('runs', () => {
     upsert,
     refresh,
     loadMetrics,
+    loadStats,
+    ensureLoaded,
+    toggleCompare,
     select,
     start,
     cancel,

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { nextTick } from 'vue';
 import { ExperimentSpec } from '../../../contract/index.js';
 import en from '../../../renderer/src/i18n/en.js';
 import { describeIssue } from '../../../renderer/src/lib/issues.js';
@@ -105,5 +106,52 @@ describe('experiment store', () => {
     expect(layer.type === 'dense' && layer.activation).toEqual({ name: 'leakyRelu', alpha: 0.01 });
     store.setOptimizer('momentum');
     expect(store.draft.train.optimizer).toEqual({ name: 'momentum', learningRate: 0.01, momentum: 0.9, nesterov: false });
+  });
+
+  it('undoes and redoes structure edits and field edits, in order', async () => {
+    const store = useExperimentStore();
+    const types = () => store.draft.network.layers.map((l) => l.type);
+    expect(store.canUndo).toBe(false);
+    store.insertLayer('dropout', 0);
+    store.moveLayerTo(0, 2);
+    expect(types()).toEqual(['dense', 'dense', 'dropout', 'dense']);
+    const layer = store.draft.network.layers[0]!;
+    if (layer.type !== 'dense') throw new Error('expected a dense layer');
+    layer.units = 7;
+    await nextTick();
+    store.undo(); // the units edit
+    expect(store.draft.network.layers[0]).toMatchObject({ units: 16 });
+    store.undo(); // the move
+    expect(types()).toEqual(['dropout', 'dense', 'dense', 'dense']);
+    store.undo(); // the insertion
+    expect(types()).toEqual(['dense', 'dense', 'dense']);
+    expect(store.canUndo).toBe(false);
+    await nextTick();
+    store.redo();
+    store.redo();
+    expect(types()).toEqual(['dense', 'dense', 'dropout', 'dense']);
+    expect(store.layerKeys).toHaveLength(4);
+  });
+
+  it('blocks training on a shape error and names the layer', () => {
+    const store = useExperimentStore();
+    store.insertLayer('conv2d', 0);
+    expect(store.spec).toBeNull();
+    expect(store.layerIssue(0)).toMatchObject({ path: 'network.layers.0', code: 'shape', params: { shapeCode: 'needsImage' } });
+    expect(describeIssue(store.layerIssue(0)!, t, tc)).toBe('Layer 1: needs an image input [height, width, channels] but receives [2]');
+    store.undo();
+    expect(store.isValid).toBe(true);
+  });
+
+  it('applies an activation to every hidden weight layer and loads presets', () => {
+    const store = useExperimentStore();
+    store.setActivation(0, 'relu');
+    expect(store.applyActivationToHidden(0)).toBe(2);
+    expect(store.draft.network.layers.map((l) => (l.type === 'dense' ? l.activation.name : ''))).toEqual(['relu', 'relu', 'softmax']);
+    expect(store.applyPreset('mnistMlp')).toBe(true);
+    expect(store.draft.dataset.builtin).toBe('mnist');
+    expect(store.parameterCount).toBe(235_146);
+    store.undo();
+    expect(store.draft.dataset.builtin).toBe('spiral');
   });
 });

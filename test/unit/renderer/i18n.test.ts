@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
+import { createI18n } from 'vue-i18n';
 import en from '../../../renderer/src/i18n/en.js';
 import zhCN from '../../../renderer/src/i18n/zh-CN.js';
 
@@ -31,6 +32,16 @@ describe('UI messages', () => {
       expect(b.trim(), key).not.toBe('');
       const names = (s: string) => [...new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
       expect(names(b), key).toEqual(names(a));
+    }
+  });
+
+  it('compiles every message in both languages (no stray @, | or braces)', () => {
+    const i18n = createI18n({ legacy: false, locale: 'en', messages: { en, 'zh-CN': zhCN } });
+    for (const locale of ['en', 'zh-CN'] as const) {
+      i18n.global.locale.value = locale;
+      for (const key of keys(en)) {
+        expect(() => i18n.global.t(key, { n: 1, name: 'x' }), `${locale} ${key}`).not.toThrow();
+      }
     }
   });
 });

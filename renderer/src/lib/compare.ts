@@ -1,0 +1,147 @@
+import type { ExperimentSpec, MetricPoint, RunSummary } from '../../../contract/index.js';
+
+/** A metric of a curve point: losses in the loss's units, accuracies in [0, 1]. */
+export type CurveMetric = 'trainLoss' | 'valLoss' | 'trainAcc' | 'valAcc';
+export const CURVE_METRICS: readonly CurveMetric[] = ['valLoss', 'trainLoss', 'valAcc', 'trainAcc'];
+
+/** The most runs the Compare view shows at once. */
+export const MAX_COMPARED = 8;
+
+/** The experiment without what does not change the configuration: its display name and training seed. */
+function withoutSeed(experiment: ExperimentSpec): unknown {
+  return { ...experiment, name: '', train: { ...experiment.train, seed: 0 } };
+}
+
+/** Runs whose experiments are equal except for the training seed share this key. */
+export function seedGroupKey(run: Pick<RunSummary, 'experiment'>): string {
+  return JSON.stringify(withoutSeed(run.experiment));
+}
+
+/** Runs grouped by {@link seedGroupKey}, in the order their first member appears. */
+export function groupBySeed<R extends Pick<RunSummary, 'experiment'>>(runs: readonly R[]): R[][] {
+  const groups = new Map<string, R[]>();
+  for (const run of runs) {
+    const key = seedGroupKey(run);
+    const list = groups.get(key);
+    if (list) list.push(run);
+    else groups.set(key, [run]);
+  }
+  return [...groups.values()];
+}
+
+/** One epoch of a seed band: mean and sample standard deviation (n − 1) over the runs that reached it. */
+export interface BandPoint {
+  epoch: number;
+  mean: number;
+  std: number;
+  n: number;
+}
+
+/**
+ * Mean ± standard deviation of `metric` per epoch across several runs' curves. Epochs are matched
+ * exactly; non-finite values are skipped. With one value at an epoch, std is 0.
+ */
+export function seedBand(curves: readonly (readonly MetricPoint[])[], metric: CurveMetric): BandPoint[] {
+  const byEpoch = new Map<number, number[]>();
+  for (const curve of curves) {
+    for (const point of curve) {
+      const v = point[metric];
+      if (v === null || !Number.isFinite(v)) continue;
+      const list = byEpoch.get(point.epoch);
+      if (list) list.push(v);
+      else byEpoch.set(point.epoch, [v]);
+    }
+  }
+  return [...byEpoch.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([epoch, values]) => {
+      const n = values.length;
+      const mean = values.reduce((s, v) => s + v, 0) / n;
+      const variance = n > 1 ? values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1) : 0;
+      return { epoch, mean, std: Math.sqrt(variance), n };
+    });
+}
+
+/** The first epoch at which `metric` reaches `target` (≥ for accuracy, ≤ for loss); null if never. */
+export function epochsToTarget(points: readonly MetricPoint[], target: number, metric: CurveMetric = 'valAcc'): number | null {
+  const lowerIsBetter = metric.endsWith('Loss');
+  for (const point of points) {
+    const v = point[metric];
+    if (v === null || !Number.isFinite(v)) continue;
+    if (lowerIsBetter ? v <= target : v >= target) return point.epoch;
+  }
+  return null;
+}
+
+/** The value of `metric` at the last point whose epoch is ≤ `epoch` (the curve as of that time). */
+export function valueAt(points: readonly MetricPoint[], epoch: number, metric: CurveMetric): number | null {
+  let found: number | null = null;
+  for (const point of points) {
+    if (point.epoch > epoch) break;
+    const v = point[metric];
+    if (v !== null && Number.isFinite(v)) found = v;
+  }
+  return found;
+}
+
+/** Every leaf of a JSON value as dotted path → display text (`network.layers.0.units` → "64"). */
+export function flattenConfig(value: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
+  if (value !== null && typeof value === 'object') {
+    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    if (entries.length === 0) out[prefix] = Array.isArray(value) ? '[]' : '{}';
+    for (const [key, child] of entries) flattenConfig(child, prefix ? `${prefix}.${key}` : key, out);
+    return out;
+  }
+  out[prefix] = value === undefined ? '' : String(value);
+  return out;
+}
+
+/** One configuration field across the compared runs; `differs` when not all runs agree. */
+export interface DiffRow {
+  path: string;
+  values: string[];
+  differs: boolean;
+}
+
+/**
+ * Field-by-field comparison of the runs' experiments (the display name left out). A field missing from
+ * a run (it has fewer layers) shows as '—' and counts as a difference.
+ */
+export function configDiff(experiments: readonly ExperimentSpec[]): DiffRow[] {
+  const flat = experiments.map((e) => flattenConfig({ ...e, name: undefined }));
+  const paths: string[] = [];
+  const seen = new Set<string>();
+  for (const f of flat) {
+    for (const path of Object.keys(f)) {
+      if (path === 'name' || seen.has(path)) continue;
+      seen.add(path);
+      paths.push(path);
+    }
+  }
+  return paths.map((path) => {
+    const values = flat.map((f) => f[path] ?? '—');
+    return { path, values, differs: values.some((v) => v !== values[0]) };
+  });
+}
+
+function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The compared curves as CSV: one row per run per recorded epoch, header first. */
+export function comparisonCsv(runs: readonly RunSummary[], pointsOf: (id: string) => readonly MetricPoint[]): string {
+  const header = ['run_id', 'run_name', 'seed', 'epoch', 'step', 'train_loss', 'train_acc', 'val_loss', 'val_acc', 'elapsed_ms'];
+  const rows = [header.join(',')];
+  for (const run of runs) {
+    for (const p of pointsOf(run.id)) {
+      rows.push(
+        [run.id, run.name, run.experiment.train.seed, p.epoch, p.step, p.trainLoss, p.trainAcc, p.valLoss, p.valAcc, p.elapsedMs]
+          .map(csvCell)
+          .join(','),
+      );
+    }
+  }
+  return `${rows.join('\n')}\n`;
+}
