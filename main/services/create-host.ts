@@ -27,16 +27,17 @@ export interface HostOptions {
    */
   recoverInterrupted?: boolean;
   /**
-   * Continue sweeps a crash interrupted, at start (default: true for the app shells, false for the CLI,
-   * where `initscope sweep resume <id>` does it, so a `train` command never picks up a sweep's runs).
+   * Requeue the work a crash interrupted, at start: single runs that were queued or running, and
+   * interrupted sweeps (default: true for the app shells, false for the CLI, where
+   * `initscope sweep resume <id>` does it, so a `train` command never picks up other runs).
    */
-  resumeSweeps?: boolean;
+  resumeInterrupted?: boolean;
 }
 
 /**
  * Opens the store (migrating it, or refusing a database from a newer version), marks runs that a
  * previous crash left unfinished as `interrupted` (and their sweeps too), starts the engine pool,
- * resumes interrupted sweeps (app shells; see `resumeSweeps`) and returns the services every shell exposes.
+ * requeues interrupted runs and sweeps (app shells; see `resumeInterrupted`) and returns the services every shell exposes.
  */
 export async function createHostServices(options: HostOptions): Promise<HostServices> {
   const dbPath = options.dbPath ?? databasePath(options.dataDir);
@@ -44,7 +45,10 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   const store = new RunStore(db);
   const sweepStore = new SweepStore(db);
   const sweepsAvailable = sweepStore.isAvailable();
-  if (options.recoverInterrupted ?? true) {
+  const recover = options.recoverInterrupted ?? true;
+  const resume = recover && (options.resumeInterrupted ?? options.shell !== 'cli');
+  const interruptedSingles = recover ? store.unfinishedSingleRunIds() : [];
+  if (recover) {
     store.markUnfinishedInterrupted(new Date().toISOString());
     if (sweepsAvailable) sweepStore.markRunningInterrupted();
   }
@@ -83,7 +87,10 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
       preferredBackend: process.env.INITSCOPE_BACKEND ?? 'auto',
     },
   });
-  if (sweepsAvailable && (options.recoverInterrupted ?? true) && (options.resumeSweeps ?? options.shell !== 'cli')) sweeps.resumeInterrupted();
+  if (resume) {
+    runs.requeue(interruptedSingles);
+    if (sweepsAvailable) sweeps.resumeInterrupted();
+  }
   let closed = false;
   return {
     handlers,

@@ -103,6 +103,17 @@ export class RunService {
     this.pool.submit(runId, experiment, dataset);
   }
 
+  /**
+   * Starts stored runs again from scratch with their frozen experiment (same seed, so same initial
+   * weights): their old curves and statistics are deleted, they go back to `queued` and to the pool.
+   * Used at app start for single runs a crash interrupted.
+   */
+  requeue(runIds: readonly string[]): void {
+    if (runIds.length === 0) return;
+    this.store.resetForRequeue(runIds);
+    for (const id of runIds) this.enqueue(id, this.get(id).experiment);
+  }
+
   /** Asks a queued or running run to stop; it ends as `cancelled` with its data kept. */
   cancel(runId: string): RunSummary {
     const run = this.get(runId);

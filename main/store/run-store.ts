@@ -95,6 +95,18 @@ export class RunStore {
          WHERE id = @id AND status IN ${UNFINISHED}`,
       ),
       interruptAll: db.prepare(`UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status IN ${UNFINISHED}`),
+      unfinishedSingles: db
+        .prepare<[], string>(
+          `SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id
+           WHERE r.status IN ${UNFINISHED} AND e.kind = 'single' ORDER BY r.created_at`,
+        )
+        .pluck(),
+      resetRun: db.prepare(
+        `UPDATE runs SET status = 'queued', backend = NULL, tfjs_version = NULL, started_at = NULL, finished_at = NULL,
+           epochs_done = 0, train_loss = NULL, train_acc = NULL, val_loss = NULL, val_acc = NULL, error = NULL,
+           diverged_at_step = NULL, diverged_layer = NULL
+         WHERE id = ?`,
+      ),
       metrics: db.prepare<[string], MetricRow>(`SELECT ${METRIC_COLUMNS} FROM metrics WHERE run_id = ? ORDER BY step`),
       deleteRun: db.prepare('DELETE FROM runs WHERE id = ?'),
       deleteOrphanSingle: db.prepare(
@@ -219,6 +231,33 @@ export class RunStore {
     return this.statements.interruptAll.run(toUtcIso(finishedAt, 'finishedAt')).changes;
   }
 
+  /** Ids of single (non-sweep) runs still `queued` or `running`, oldest first: what a crash left behind. */
+  unfinishedSingleRunIds(): string[] {
+    return this.statements.unfinishedSingles.all();
+  }
+
+  /**
+   * Puts runs back to `queued` for a fresh start with the same experiment (and so the same seed): deletes
+   * every row that refers to them (metrics, layer statistics, artifacts and whatever later migrations add,
+   * except `keepTables`) and clears their status, timings and results, all in one transaction.
+   */
+  resetForRequeue(runIds: readonly string[], keepTables: readonly string[] = []): void {
+    const dependents = this.db
+      .prepare<[], { tbl: string; col: string }>(
+        `SELECT m.name AS tbl, f."from" AS col FROM sqlite_schema m, pragma_foreign_key_list(m.name) f
+         WHERE m.type = 'table' AND f."table" = 'runs'`,
+      )
+      .all()
+      .filter((r) => !keepTables.includes(r.tbl))
+      .map((r) => this.db.prepare<[string]>(`DELETE FROM ${quoteIdentifier(r.tbl)} WHERE ${quoteIdentifier(r.col)} = ?`));
+    this.db.transaction(() => {
+      for (const id of runIds) {
+        for (const dependent of dependents) dependent.run(id);
+        this.statements.resetRun.run(id);
+      }
+    })();
+  }
+
   /**
    * Deletes a run and its metrics; its `single` experiment row goes too once no run refers to it.
    * Returns false if there was no such run.
@@ -264,4 +303,9 @@ function metricParams(runId: string, point: MetricPoint) {
     valAcc: finiteOrNull(point.valAcc),
     elapsedMs: point.elapsedMs,
   };
+}
+
+/** An SQL identifier in double quotes. */
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }

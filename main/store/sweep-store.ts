@@ -10,6 +10,7 @@ import {
   type SweepCounts,
 } from '../../contract/index.js';
 import { toUtcIso } from './values.js';
+import { RunStore } from './run-store.js';
 
 /** One run of a new sweep, as {@link SweepStore.createSweep} stores it. */
 export interface NewSweepRun {
@@ -236,13 +237,12 @@ export class SweepStore {
    */
   requeue(sweepId: string): RequeuedRun[] {
     this.require(sweepId);
-    const dependents = this.tablesReferencingRuns();
     return this.db.transaction(() => {
       const rows = this.statements.requeuable.all(sweepId);
-      for (const row of rows) {
-        for (const dependent of dependents) dependent.run(row.run_id);
-        this.statements.resetRun.run(row.run_id);
-      }
+      new RunStore(this.db).resetForRequeue(
+        rows.map((row) => row.run_id),
+        ['sweep_runs'],
+      );
       this.statements.setStatus.run({ id: sweepId, status: 'running', finishedAt: null });
       return rows.map((row) => ({ runId: row.run_id, experiment: ExperimentSpec.parse(JSON.parse(row.experiment_json)) }));
     })();
@@ -252,18 +252,6 @@ export class SweepStore {
     const sweep = this.getSweep(id);
     if (!sweep) throw new InitScopeError('not_found', `No sweep with id ${id}`);
     return sweep;
-  }
-
-  /** DELETE statements for every table (but sweep_runs) with a foreign key to runs(id): metrics, and whatever later migrations add. */
-  private tablesReferencingRuns(): Database.Statement<[string]>[] {
-    const refs = this.db
-      .prepare<[], { tbl: string; col: string }>(
-        `SELECT m.name AS tbl, f."from" AS col FROM sqlite_schema m, pragma_foreign_key_list(m.name) f
-         WHERE m.type = 'table' AND f."table" = 'runs' AND m.name <> 'sweep_runs'`,
-      )
-      .all();
-    const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-    return refs.map((r) => this.db.prepare<[string]>(`DELETE FROM ${quote(r.tbl)} WHERE ${quote(r.col)} = ?`));
   }
 }
 
@@ -316,12 +304,6 @@ function prepareStatements(db: Database.Database) {
     requeuable: db.prepare<[string], { run_id: string; experiment_json: string }>(
       `SELECT sr.run_id, r.experiment_json FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id
        WHERE sr.sweep_id = ? AND r.status IN ${REQUEUABLE} ORDER BY sr.position`,
-    ),
-    resetRun: db.prepare(
-      `UPDATE runs SET status = 'queued', backend = NULL, tfjs_version = NULL, started_at = NULL, finished_at = NULL,
-         epochs_done = 0, train_loss = NULL, train_acc = NULL, val_loss = NULL, val_acc = NULL, error = NULL,
-         diverged_at_step = NULL, diverged_layer = NULL
-       WHERE id = ?`,
     ),
     sweepOfRun: db.prepare<[string], string>('SELECT sweep_id FROM sweep_runs WHERE run_id = ?').pluck(),
     firstEpochReaching: db.prepare<[string, number], { run_id: string; epoch: number }>(

@@ -123,6 +123,28 @@ describe('host services over real worker processes', () => {
     reopened.close();
   });
 
+  it('requeues a single run a crash interrupted when the app starts, and trains it from scratch', async () => {
+    const h = await host();
+    const run = await h.services.handlers['runs/start']({ experiment: experiment(4) });
+    await h.until(run.id, (e) => TERMINAL_EVENT_TYPES.has(e.type));
+    await h.services.close();
+    // Simulate a crash mid-run: the row says running and two epochs are stored.
+    const db = openDatabase(path.join(h.dataDir, 'initscope.db'));
+    db.prepare("UPDATE runs SET status = 'running', finished_at = NULL, epochs_done = 2 WHERE id = ?").run(run.id);
+    db.prepare('DELETE FROM metrics WHERE run_id = ? AND epoch > 2').run(run.id);
+    db.close();
+
+    const app = await createHostServices({ dataDir: h.dataDir, shell: 'browser', workers: 1, launcher: forkWorkerLauncher({ INITSCOPE_BACKEND: 'wasm' }) });
+    open.push(app);
+    const finished = new Promise<RunEvent>((resolve) => app.onEvent((e) => e.runId === run.id && TERMINAL_EVENT_TYPES.has(e.type) && resolve(e)));
+    expect((await app.handlers['runs/get']({ runId: run.id })).status).toMatch(/queued|running/);
+    expect((await finished).type).toBe('finished');
+    const stored = await app.handlers['runs/get']({ runId: run.id });
+    expect(stored).toMatchObject({ status: 'completed', epochsDone: 4 });
+    const curve = await app.handlers['runs/metrics']({ runId: run.id });
+    expect(curve.map((p) => p.epoch)).toEqual([1, 2, 3, 4]);
+  });
+
   it('answers unknown runs with not_found', async () => {
     const h = await host();
     open.push(h.services);
