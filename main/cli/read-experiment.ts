@@ -1,39 +1,29 @@
 import { readFileSync } from 'node:fs';
-import { ExperimentSpec, InitScopeError, parseOrThrow } from '../../contract/index.js';
-
-/** Converts a character offset in `text` to a 1-based line and column. */
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return { line, column };
-}
+import type { z } from 'zod';
+import { ExperimentSpec, InitScopeError, parseJsonOrThrow, parseOrThrow } from '../../contract/index.js';
 
 /**
- * Reads and validates an experiment file. Errors are `invalid_input` and name the file, and either the
+ * Reads and validates a JSON spec file. Errors are `invalid_input` and name the file, and either the
  * JSON syntax error's line and column or every invalid field (e.g. `network.layers.0.units`).
+ * @param what how the spec is named in messages ("experiment", "sweep")
  */
-export function readExperimentFile(file: string): ExperimentSpec {
+export function readSpecFile<S extends z.ZodType>(file: string, schema: S, what: string): z.infer<S> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new InitScopeError('invalid_input', `${file}: cannot read the file (${(error as Error).message})`);
   }
-  let raw: unknown;
+  const raw = parseJsonOrThrow(text, file);
   try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    const where = position ? lineAndColumn(text, Number(position[1])) : null;
-    const place = where ? `:${where.line}:${where.column}` : '';
-    throw new InitScopeError('invalid_input', `${file}${place}: invalid JSON (${message})`);
-  }
-  try {
-    return parseOrThrow(ExperimentSpec, raw, 'experiment');
+    return parseOrThrow(schema, raw, what);
   } catch (error) {
     const e = error as InitScopeError;
     throw new InitScopeError('invalid_input', `${file}: ${e.message}`, e.details);
   }
+}
+
+/** Reads and validates an experiment file (see {@link readSpecFile}). */
+export function readExperimentFile(file: string): ExperimentSpec {
+  return readSpecFile(file, ExperimentSpec, 'experiment');
 }

@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import {
-  InitScopeError,
-  parseOrThrow,
   SweepSpec,
   type RunEvent,
   type SweepEvent,
@@ -12,7 +9,7 @@ import {
 import { createHostServices } from '../services/create-host.js';
 import { EXIT } from './exit-codes.js';
 import { formatDuration } from './progress-line.js';
-import { lineAndColumn } from './read-experiment.js';
+import { readSpecFile } from './read-experiment.js';
 import { resolveStorage } from './train-command.js';
 
 export interface SweepCommandOptions {
@@ -31,27 +28,7 @@ export interface SweepCommandOptions {
  * either the JSON syntax error's line and column or every bad field (e.g. `axes.activation.1.name`).
  */
 export function readSweepFile(file: string): SweepSpec {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InitScopeError('invalid_input', `${file}: cannot read the file (${(error as Error).message})`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    const where = position ? lineAndColumn(text, Number(position[1])) : null;
-    throw new InitScopeError('invalid_input', `${file}${where ? `:${where.line}:${where.column}` : ''}: invalid JSON (${message})`);
-  }
-  try {
-    return parseOrThrow(SweepSpec, raw, 'sweep');
-  } catch (error) {
-    const e = error as InitScopeError;
-    throw new InitScopeError('invalid_input', `${file}: ${e.message}`, e.details);
-  }
+  return readSpecFile(file, SweepSpec, 'sweep');
 }
 
 /** `[##########--------------]  12/45  failed 0  diverged 1  ETA 3:20` */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExperimentSpec, InitScopeError, NetworkSpec, SweepSpec } from '../../contract/index.js';
+import { ExperimentSpec, InitScopeError, NetworkSpec, parseJsonOrThrow, SweepSpec } from '../../contract/index.js';
 
 /** What a spec file holds. */
 export type SpecKind = 'network' | 'experiment' | 'sweep';
@@ -25,41 +25,6 @@ export function specToJson<K extends SpecKind>(kind: K, spec: unknown): string {
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-/** Line and column (1-based) of a character offset in `text`. */
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
-}
-
-/** True when JSON.parse fails on `prefix` only because it stops early (not because of a bad character). */
-function failsOnlyAtEnd(prefix: string): boolean {
-  try {
-    JSON.parse(prefix);
-    return true;
-  } catch (error) {
-    const message = (error as Error).message;
-    const at = /position (\d+)/.exec(message);
-    return /end of JSON input/.test(message) || (at !== null && Number(at[1]) >= prefix.length);
-  }
-}
-
-/**
- * Offset of the first character that makes `text` invalid JSON, found by bisecting prefixes (Node's
- * messages do not always give a position), or null if it cannot be located.
- */
-function jsonErrorOffset(text: string): number | null {
-  let lo = 0; // prefix length known to fail only at its end
-  let hi = text.length; // prefix length known to contain the error
-  if (failsOnlyAtEnd(text)) return null;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (failsOnlyAtEnd(text.slice(0, mid))) lo = mid;
-    else hi = mid;
-  }
-  return hi - 1;
-}
-
 function parseSpec<K extends SpecKind>(kind: K, value: unknown, source: string): SpecOf<K> {
   const result = SCHEMAS[kind].safeParse(value);
   if (result.success) return result.data as SpecOf<K>;
@@ -74,15 +39,7 @@ function parseSpec<K extends SpecKind>(kind: K, value: unknown, source: string):
  * @param source the file name, for messages
  */
 export function specFromJson<K extends SpecKind>(kind: K, text: string, source: string): SpecOf<K> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const offset = jsonErrorOffset(text);
-    const where = offset === null ? '' : (({ line, column }) => ` at line ${line}, column ${column}`)(lineColumn(text, offset));
-    throw new InitScopeError('invalid_input', `${source}: not valid JSON${where}: ${message}`);
-  }
+  const value = parseJsonOrThrow(text, source);
   if (value && typeof value === 'object' && 'format' in value) {
     const file = value as { format: unknown; version?: unknown; spec?: unknown };
     if (file.format !== `initscope.${kind}`) {

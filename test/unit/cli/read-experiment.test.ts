@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InitScopeError } from '../../../contract/index.js';
-import { lineAndColumn, readExperimentFile } from '../../../main/cli/read-experiment.js';
+import { InitScopeError, lineAndColumn } from '../../../contract/index.js';
+import { readExperimentFile } from '../../../main/cli/read-experiment.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'initscope-cli-'));
 function write(name: string, text: string): string {

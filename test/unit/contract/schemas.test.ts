@@ -60,3 +60,15 @@ describe('contract schemas', () => {
     expect(InitScopeError.fromWire({ code: 'conflict', message: 'm' }).code).toBe('conflict');
   });
 });
+
+describe('JSON text', () => {
+  it('locates a syntax error by line and column, or the end of a truncated text', async () => {
+    const { parseJsonText, parseJsonOrThrow } = await import('../../../contract/index.js');
+    expect(parseJsonText('{"a": [1, 2]}')).toEqual({ ok: true, value: { a: [1, 2] } });
+    const bad = parseJsonText('{\n  "a": 1,\n  "b": [1,, 2]\n}');
+    expect(bad).toMatchObject({ ok: false, error: { line: 3, column: 11 } });
+    const cut = parseJsonText('{\n  "a": [1, 2');
+    expect(cut).toMatchObject({ ok: false, error: { line: 2, column: 13 } });
+    expect(() => parseJsonOrThrow('[1,]', 'x.json')).toThrow(/^x\.json:1:4: invalid JSON/);
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LayerSpec, NetworkSpec } from '../../../contract/index.js';
 import { EditHistory } from '../../../renderer/src/lib/history.js';
 import { defaultLayer, LAYER_TYPES } from '../../../renderer/src/lib/layer-kinds.js';
-import { lineColumn, networkToJson, parseNetworkFile } from '../../../renderer/src/lib/network-io.js';
+import { networkToJson, parseNetworkFile } from '../../../renderer/src/lib/network-io.js';
 import { buildPreset, PRESET_IDS } from '../../../renderer/src/lib/presets.js';
 import { inferShapes, totalParams, windowOutput } from '../../../renderer/src/lib/shapes.js';
 
@@ -90,9 +90,8 @@ describe('network files', () => {
   });
 
   it('reports bad JSON with its line and column, and a bad field by its path', () => {
-    expect(lineColumn('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
     const broken = parseNetworkFile('{\n  "inputShape": [2],\n  "layers": [,]\n}');
-    expect(broken).toMatchObject({ ok: false, kind: 'json', line: 3 });
+    expect(broken).toMatchObject({ ok: false, kind: 'json', line: 3, column: 14 });
     const bad = parseNetworkFile(JSON.stringify({ inputShape: [2], layers: [{ type: 'dense', units: 0 }] }));
     expect(bad.ok).toBe(false);
     if (!bad.ok && bad.kind === 'schema') expect(bad.issues[0]!.path).toBe('layers.0.units');
