@@ -60,6 +60,17 @@ export const FlattenLayerSpec = z.object({ type: z.literal('flatten') });
 export type FlattenLayerSpec = z.infer<typeof FlattenLayerSpec>;
 
 /**
+ * Reshapes each sample to `targetShape` (row-major, like flatten: the last axis varies fastest), e.g.
+ * mnist's flat [784] to [28, 28, 1] before a conv2d. The element counts of the input and of
+ * `targetShape` must be equal. No parameters.
+ */
+export const ReshapeLayerSpec = z.object({
+  type: z.literal('reshape'),
+  targetShape: z.array(z.number().int().min(1).max(1 << 20)).min(1).max(4),
+});
+export type ReshapeLayerSpec = z.infer<typeof ReshapeLayerSpec>;
+
+/**
  * Batch normalisation over the last axis (Ioffe & Szegedy 2015): while training
  * y = γ·(x − μ_B)/√(σ²_B + ε) + β with batch statistics, and moving averages
  * m ← momentum·m + (1 − momentum)·μ_B (likewise for the variance) used at inference.
@@ -88,6 +99,7 @@ export const LayerSpec = z.discriminatedUnion('type', [
   FlattenLayerSpec,
   BatchNormLayerSpec,
   ActivationLayerSpec,
+  ReshapeLayerSpec,
 ]);
 export type LayerSpec = z.infer<typeof LayerSpec>;
 

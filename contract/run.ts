@@ -6,7 +6,11 @@ import { ExperimentSpec } from './experiment.js';
 export const RunStatus = z.enum(['queued', 'running', 'completed', 'cancelled', 'failed', 'diverged', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatus>;
 
-/** Final (or latest) metrics of a run; losses in the loss's own units, accuracies in [0, 1]. */
+/**
+ * Final (or latest) metrics of a run; losses in the loss's own units, accuracies in [0, 1]. For a
+ * regression dataset (plane, multiGaussian) the losses are the mean squared error in squared target
+ * units and both accuracies are null. Null also marks a missing or non-finite value.
+ */
 export const FinalMetrics = z.object({
   trainLoss: z.number().nullable(),
   trainAcc: z.number().nullable(),
@@ -15,7 +19,10 @@ export const FinalMetrics = z.object({
 });
 export type FinalMetrics = z.infer<typeof FinalMetrics>;
 
-/** One point of a training curve, recorded at the end of an epoch (`step` counts batches from 1). */
+/**
+ * One point of a training curve, recorded at the end of an epoch (`step` counts batches from 1).
+ * Metrics as in {@link FinalMetrics} (accuracies null for a regression dataset).
+ */
 export const MetricPoint = z.object({
   epoch: z.number().int().min(0),
   step: z.number().int().min(0),

@@ -1,4 +1,5 @@
 import { Random } from './random.js';
+import type { Tensor1D, TF } from './tf.js';
 
 /** Sample indices of the training and validation splits. */
 export interface Split {
@@ -31,9 +32,24 @@ export function gatherRows(x: Float32Array, rowSize: number, indices: Int32Array
   return out;
 }
 
-/** Copies labels `indices[start..end)` into a new Int32Array [end − start]. */
-export function gatherLabels(y: Int32Array, indices: Int32Array, start: number, end: number): Int32Array {
-  const out = new Int32Array(end - start);
+/**
+ * Copies labels `indices[start..end)` into a new array [end − start] of the same type: Int32Array
+ * class indices, or Float32Array real-valued targets of a regression set.
+ */
+export function gatherLabels(y: Int32Array, indices: Int32Array, start: number, end: number): Int32Array;
+export function gatherLabels(y: Float32Array, indices: Int32Array, start: number, end: number): Float32Array;
+export function gatherLabels(y: Int32Array | Float32Array, indices: Int32Array, start: number, end: number): Int32Array | Float32Array;
+export function gatherLabels(y: Int32Array | Float32Array, indices: Int32Array, start: number, end: number): Int32Array | Float32Array {
+  const out = y instanceof Float32Array ? new Float32Array(end - start) : new Int32Array(end - start);
   for (let i = start; i < end; i++) out[i - start] = y[indices[i] as number] as number;
   return out;
+}
+
+/**
+ * The labels `indices[start..end)` as a tensor [end − start]: int32 class indices, or float32 targets
+ * when `y` is a regression set's Float32Array. The caller owns (disposes) it.
+ */
+export function labelTensor(tf: TF, y: Int32Array | Float32Array, indices: Int32Array, start: number, end: number): Tensor1D {
+  const values = gatherLabels(y, indices, start, end);
+  return tf.tensor1d(values, values instanceof Float32Array ? 'float32' : 'int32');
 }

@@ -5,9 +5,10 @@
  */
 export { applyActivation } from './activations.js';
 export { initBackend, readTfjsVersion, BACKEND_ENV_VAR, BACKEND_PREFERENCES, type BackendInfo, type BackendPreference } from './backend.js';
-export { gatherLabels, gatherRows, splitIndices, type Split } from './batches.js';
+export { gatherLabels, gatherRows, labelTensor, splitIndices, type Split } from './batches.js';
 export { generateBuiltinDataset, listBuiltinDatasets, BUILTIN_DEFAULT_SAMPLES, type GeneratedDataset } from './datasets/builtin.js';
 export { loadDataset } from './datasets/index.js';
+export { datasetSplit } from './datasets/split.js';
 export { evaluate, type Evaluation } from './evaluate.js';
 export { computeFans, initialValues, initializerMoments, theoreticalStd, TRUNCATED_NORMAL_STD_RATIO, type Fans } from './initializers.js';
 export { inferLayerShape, inferNetworkShapes, layerName, type LayerShapeInfo } from './layers/shapes.js';
@@ -36,7 +37,7 @@ export { previewInit, withKernelInitializer, DEFAULT_PREVIEW_PROBE_SIZE } from '
 export { orthogonalMatrix } from './orthogonal.js';
 export type { HostToWorker, WorkerToHost } from './protocol.js';
 export { createRandom, deriveSeed, Random } from './random.js';
-export { trainStep, type StepOptions, type StepResult, type StepView } from './step.js';
+export { releaseAbandonedTape, trainStep, type StepOptions, type StepResult, type StepView } from './step.js';
 export type { TF } from './tf.js';
 export { trainRun, type EmitRunEvent } from './train.js';
 export { serveWorker, type WorkerChannel, type WorkerLoop, type WorkerLoopOptions } from './worker-loop.js';

@@ -3,8 +3,9 @@ import type { ForwardResult } from './model.js';
 import type { Scalar, Tensor, Tensor1D, TF } from './tf.js';
 
 /**
- * Losses and accuracy for class-index labels. All losses are means over the batch, in nats for the
- * cross-entropies and squared output units for MSE.
+ * Losses and accuracy for class-index labels, and MSE for real-valued targets (regression sets:
+ * numClasses 0). All losses are means over the batch, in nats for the cross-entropies and squared
+ * output units for MSE.
  *
  * - sparseCategoricalCrossentropy: −mean log p(y|x). If the last activation is softmax, log p is the
  *   log-softmax of the last layer's pre-activation (stable: never takes log of a rounded-to-zero
@@ -14,16 +15,25 @@ import type { Scalar, Tensor, Tensor1D, TF } from './tf.js';
  * - binaryCrossentropy (1 output unit, labels in {0, 1}): with logits z (the pre-activation when the
  *   last activation is sigmoid, else the output), mean(max(z, 0) − z·y + log(1 + e^−|z|)), the stable
  *   form of −[y·log σ(z) + (1−y)·log(1−σ(z))].
+/**
  * - meanSquaredError: mean over batch and units of (output − target)², target one-hot [batch, K]
- *   (or the label itself with a single output unit).
+ *   (or the label itself with a single output unit). For a regression set (numClasses 0) the target
+ *   is the real-valued label itself (float32 [batch]) and the network has one output unit: the loss is
+ *   mean over the batch of (output − target)², in squared target units.
  *
  * Accuracy: argmax of the outputs equals the label; with a single output unit, the prediction is
- * class 1 when the logit is > 0 (cross-entropy) or the output is > 0.5 (MSE).
+ * class 1 when the logit is > 0 (cross-entropy) or the output is > 0.5 (MSE). Regression has no
+ * accuracy (`hasAccuracy` false; `correct` is 0).
  */
 export interface LossFunction {
-  /** Mean loss over the batch (a scalar); `labels` is int32 [batch]. Differentiable. */
+  /** False for regression (no notion of a correct sample); then `correct` always counts 0. */
+  readonly hasAccuracy: boolean;
+  /**
+   * Mean loss over the batch (a scalar). Differentiable. `labels` [batch]: int32 class indices, or
+   * float32 targets for a regression set.
+   */
   loss(result: ForwardResult, labels: Tensor1D): Scalar;
-  /** Number of correctly classified samples in the batch, as a float32 scalar. */
+  /** Number of correctly classified samples in the batch, as a float32 scalar (0 for regression). */
   correct(result: ForwardResult, labels: Tensor1D): Scalar;
 }
 
@@ -33,6 +43,7 @@ export interface LossTarget {
   outputActivation: ActivationSpec;
   /** Number of output units (last dimension of the output). */
   outputUnits: number;
+  /** Classes of the dataset; 0 for a regression set (real-valued targets). */
   numClasses: number;
 }
 
@@ -42,6 +53,7 @@ export interface LossTarget {
  */
 export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunction {
   const act = target.outputActivation.name;
+  if (target.numClasses === 0) return createRegressionLoss(tf, name, target);
   const argmaxCorrect = (scores: Tensor, labels: Tensor1D): Scalar =>
     tf.sum(tf.cast(tf.equal(tf.argMax(scores, -1), labels), 'float32'));
   const labelColumn = (labels: Tensor1D): Tensor => tf.reshape(tf.cast(labels, 'float32'), [-1, 1]);
@@ -50,6 +62,7 @@ export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunc
     case 'sparseCategoricalCrossentropy': {
       const logits = (r: ForwardResult) => (act === 'softmax' ? r.logits : r.output);
       return {
+        hasAccuracy: true,
         loss: (r, labels) =>
           tf.tidy(() => {
             const logp = tf.logSoftmax(logits(r));
@@ -63,6 +76,7 @@ export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunc
       // One-hot targets t: −mean over the batch of Σ_k t_k·log p_k, log p = log-softmax of the logits.
       const logits = (r: ForwardResult) => (act === 'softmax' ? r.logits : r.output);
       return {
+        hasAccuracy: true,
         loss: (r, labels) =>
           tf.tidy(() => {
             const targets = tf.oneHot(labels, target.numClasses).toFloat();
@@ -74,6 +88,7 @@ export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunc
     case 'binaryCrossentropy': {
       const logits = (r: ForwardResult) => (act === 'sigmoid' ? r.logits : r.output);
       return {
+        hasAccuracy: true,
         loss: (r, labels) =>
           tf.tidy(() => {
             const z = logits(r);
@@ -90,6 +105,7 @@ export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunc
       const targets = (labels: Tensor1D): Tensor =>
         single ? labelColumn(labels) : tf.cast(tf.oneHot(labels, target.numClasses), 'float32');
       return {
+        hasAccuracy: true,
         loss: (r, labels) => tf.tidy(() => tf.mean(tf.squaredDifference(r.output, targets(labels)))),
         correct: (r, labels) =>
           tf.tidy(() =>
@@ -102,4 +118,23 @@ export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunc
     default:
       throw new Error(`Unknown loss '${String(name)}'`);
   }
+}
+
+/**
+ * The loss of a regression set (numClasses 0): only meanSquaredError, on one output unit, with the
+ * float32 targets [batch] as a column: mean over the batch of (output − target)².
+ * @throws Error for a classification loss, or more than one output unit
+ */
+function createRegressionLoss(tf: TF, name: LossName, target: LossTarget): LossFunction {
+  if (name !== 'meanSquaredError') {
+    throw new Error(`train.loss: ${name} needs class labels, but this dataset is a regression set (real-valued targets); use meanSquaredError`);
+  }
+  if (target.outputUnits !== 1) {
+    throw new Error(`meanSquaredError on a regression set needs exactly 1 output unit (one real-valued target per sample), the network has ${target.outputUnits}`);
+  }
+  return {
+    hasAccuracy: false,
+    loss: (r, targets) => tf.tidy(() => tf.mean(tf.squaredDifference(r.output, tf.reshape(tf.cast(targets, 'float32'), [-1, 1])))),
+    correct: () => tf.scalar(0),
+  };
 }

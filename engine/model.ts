@@ -60,7 +60,7 @@ export interface Model {
 /** What the network must produce, checked by buildModel. */
 export interface ModelTarget {
   loss: LossName;
-  /** Number of classes of the dataset (labels are class indices in [0, numClasses)). */
+  /** Number of classes of the dataset (labels are class indices in [0, numClasses)); 0 for a regression set. */
   numClasses: number;
   /** Dataset sample shape; must equal network.inputShape. */
   inputShape?: readonly number[];
@@ -84,7 +84,8 @@ export function layerSeed(seed: number, index: number): number {
 /**
  * Checks that the network's input and last layer fit the dataset and loss:
  * sparse categorical CE needs a last dense layer with numClasses units; binary CE needs 1 unit and
- * 2 classes; MSE needs numClasses units (one-hot targets) or 1 unit with 2 classes.
+ * 2 classes; MSE needs numClasses units (one-hot targets) or 1 unit with 2 classes. A regression set
+ * (numClasses 0) needs MSE and 1 unit (its real-valued target).
  * @throws Error naming the offending layer
  */
 export function checkNetworkTarget(network: NetworkSpec, target: ModelTarget): void {
@@ -102,6 +103,13 @@ export function checkNetworkTarget(network: NetworkSpec, target: ModelTarget): v
   const outputShape = inferNetworkShapes(network)[index]!.outputShape;
   const units = outputShape[outputShape.length - 1] as number;
   const type = last.type;
+  if (k === 0) {
+    if (target.loss !== 'meanSquaredError') {
+      throw new Error(`train.loss: ${target.loss} needs class labels, but this dataset is a regression set (real-valued targets); use meanSquaredError`);
+    }
+    if (units !== 1) throw layerError(index, type, `has ${units} units but a regression set needs exactly 1 (one real-valued target per sample)`);
+    return;
+  }
   switch (target.loss) {
     case 'sparseCategoricalCrossentropy':
     case 'categoricalCrossentropy':

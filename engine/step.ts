@@ -9,7 +9,7 @@ import type { Scalar, Tensor, Tensor1D, TF } from './tf.js';
 export interface StepResult<T = undefined> {
   /** Mean loss over the batch (before the update), in the loss's units. */
   loss: number;
-  /** Correctly classified samples in the batch. */
+  /** Correctly classified samples in the batch (0 for a regression loss, see LossFunction.hasAccuracy). */
   correct: number;
   /** True if the loss and every gradient were finite; only then was the update applied. */
   finite: boolean;
@@ -37,12 +37,30 @@ export interface StepOptions<T> {
 }
 
 /**
+ * Frees what an aborted top-level tf.variableGrads leaves behind. When a kernel (or a gradient
+ * function) throws in the forward or the backward pass, tfjs unwinds its scopes but never disposes
+ * the tensors its tape saved for the backward pass: they are tf.keep'd clones that no tidy scope
+ * frees (e.g. 24 tensors for a conv net whose Conv2DBackpropFilter is missing on stock wasm). This
+ * disposes them and drops the tape. Does nothing inside an enclosing gradient (gradientDepth > 0),
+ * whose tape is still in use.
+ */
+export function releaseAbandonedTape(tf: TF): void {
+  const state = tf.engine().state;
+  if (state.gradientDepth !== 0 || !state.activeTape) return;
+  for (const node of state.activeTape) {
+    for (const saved of node.saved ?? []) saved.dispose();
+  }
+  state.activeTape = [];
+}
+
+/**
  * One optimisation step on a batch: forward (training mode), loss, gradients of every model variable
  * (tf.variableGrads), a finiteness check of loss and gradients, and — only if all are finite —
  * the optimizer update and the batchNorm moving-statistics updates. One device read per step (plus
- * one for a diverged step, to name its layer, and what an inspector reads). Frees every tensor it creates.
+ * one for a diverged step, to name its layer, and what an inspector reads). Frees every tensor it
+ * creates, also when a kernel throws during the forward or backward pass (the error is rethrown).
  * @param xb inputs [batch, ...inputShape]
- * @param yb int32 class indices [batch]
+ * @param yb [batch]: int32 class indices, or float32 targets of a regression set
  */
 export async function trainStep<T = undefined>(
   tf: TF,
@@ -60,12 +78,17 @@ export async function trainStep<T = undefined>(
   const before = new Map<string, Tensor>();
   let computed: ReturnType<TF['variableGrads']>;
   try {
-    computed = tf.variableGrads(() => {
-      const result = model.forward(xb, { training: true, dropoutSeed, stateUpdates });
-      kept.correct = tf.keep(lossFn.correct(result, yb));
-      return lossFn.loss(result, yb);
-    }, variables);
+    // The tidy frees the forward result if the backward pass throws; on success it hands
+    // the value and gradients to this function, which frees them below.
+    computed = tf.tidy(() =>
+      tf.variableGrads(() => {
+        const result = model.forward(xb, { training: true, dropoutSeed, stateUpdates });
+        kept.correct = tf.keep(lossFn.correct(result, yb));
+        return lossFn.loss(result, yb);
+      }, variables),
+    );
   } catch (error) {
+    releaseAbandonedTape(tf);
     kept.correct?.dispose();
     for (const u of stateUpdates) u.value.dispose();
     throw error;

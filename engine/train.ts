@@ -1,7 +1,8 @@
 import type { ExperimentSpec, FinalMetrics, MetricPoint, RunEvent } from '../contract/index.js';
 import { readTfjsVersion } from './backend.js';
-import { gatherLabels, gatherRows, splitIndices } from './batches.js';
+import { gatherRows, labelTensor } from './batches.js';
 import { loadDataset, type DatasetSource } from './datasets/index.js';
+import { datasetSplit } from './datasets/split.js';
 import { evaluate } from './evaluate.js';
 import { createLoss } from './losses.js';
 import { buildModel, type Model } from './model.js';
@@ -36,7 +37,9 @@ type Terminal = Extract<RunEvent, { type: 'finished' | 'failed' | 'diverged' | '
  *
  * Sequence: 'started' (backend, tfjs version, totals) once data and model are ready; one 'progress'
  * per epoch (train loss/accuracy averaged over the epoch's batches, weighted by batch size;
- * validation loss/accuracy on the held-out split, null when it is empty; `epoch` counts completed
+ * validation loss/accuracy on the held-out split, null when it is empty; for a regression set
+ * (plane, multiGaussian: real-valued targets, meanSquaredError on one output unit) the losses are
+ * the train/validation MSE in squared target units and both accuracies are null; `epoch` counts completed
  * epochs from 1; `step` counts batches from 1); with train.statsEvery = K > 0, a 'layerStats' event
  * after step 1 and every K-th step (per-layer statistics on a fixed probe batch, see
  * diagnostics/layer-stats.ts; its `epoch` counts completed epochs); then exactly one terminal event:
@@ -50,9 +53,13 @@ type Terminal = Extract<RunEvent, { type: 'finished' | 'failed' | 'diverged' | '
  *   before training could begin, no 'started' is emitted.
  * Metrics in cancelled/diverged events are those of the last completed epoch.
  *
- * Seeds (all from train.seed): weights per layer (see buildModel), split deriveSeed(seed,'split'),
- * shuffling deriveSeed(seed,'shuffle'), dropout deriveSeed(seed,'dropout',step). The same experiment
- * on the same backend gives the same numbers. The learning rate of each step follows
+ * Seeds: the train/validation split belongs to the data (datasets/split.ts): a built-in set is
+ * split by its own seed, deriveSeed(dataset.seed,'split'), an imported one as recorded at import —
+ * so every run of a sweep, whatever its train.seed, validates on the same samples. From train.seed:
+ * weights per layer (see buildModel: layer i's seed depends only on train.seed and i, so runs that
+ * differ only in activation, optimizer, learning rate or batch size start from identical weights
+ * wherever a layer's shape is unchanged), shuffling deriveSeed(seed,'shuffle'), dropout
+ * deriveSeed(seed,'dropout',step). The same experiment on the same backend gives the same numbers. The learning rate of each step follows
  * train.lrSchedule (lr-schedule.ts). Every tensor is freed before the terminal event.
  *
  * @param tf the initialised TensorFlow.js namespace (see initBackend)
@@ -81,11 +88,12 @@ export async function trainRun(
   try {
     const cfg = experiment.train;
     const data = loadDataset(experiment.dataset, datasetSource);
-    if (data.targets) throw new Error('This dataset is a regression set (real-valued targets); the training loop supports class labels only so far');
-    const n = data.y.length;
+    const labels = data.targets ?? data.y;
+    if (data.targets && cfg.earlyStop && cfg.earlyStop.metric.endsWith('Acc')) {
+      throw new Error(`train.earlyStop.metric: ${cfg.earlyStop.metric} is undefined for a regression set (accuracy is null); use valLoss or trainLoss`);
+    }
     const rowSize = data.inputShape.reduce((a, b) => a * b, 1);
-    // Imported datasets carry the split recorded at import; generated ones are split by the run's seed.
-    const split = data.split ?? splitIndices(n, cfg.validationSplit, deriveSeed(cfg.seed, 'split'));
+    const split = datasetSplit(experiment.dataset, data, cfg.validationSplit);
     model = buildModel(tf, experiment.network, {
       seed: cfg.seed,
       target: { loss: cfg.loss, numClasses: data.numClasses, inputShape: data.inputShape },
@@ -132,7 +140,7 @@ export async function trainRun(
           }
           const end = Math.min(nTrain, start + batchSize);
           const xb = tf.tensor(gatherRows(data.x, rowSize, order, start, end), [end - start, ...data.inputShape], 'float32');
-          const yb = tf.tensor1d(gatherLabels(data.y, order, start, end), 'int32');
+          const yb = labelTensor(tf, labels, order, start, end);
           step++;
           const learningRate = learningRateAt(cfg.optimizer.learningRate, cfg.lrSchedule, { step, epoch, totalSteps });
           const record = recorder.shouldRecord(step);
@@ -152,11 +160,11 @@ export async function trainRun(
           correctSum += result.correct;
           seen += end - start;
         }
-        const val = await evaluate(tf, model, lossFn, data.x, data.y, split.val);
+        const val = await evaluate(tf, model, lossFn, data.x, labels, split.val);
         epochsDone = epoch;
         metrics = {
           trainLoss: finiteOrNull(lossSum / seen),
-          trainAcc: finiteOrNull(correctSum / seen),
+          trainAcc: lossFn.hasAccuracy ? finiteOrNull(correctSum / seen) : null,
           valLoss: finiteOrNull(val?.loss),
           valAcc: finiteOrNull(val?.accuracy),
         };

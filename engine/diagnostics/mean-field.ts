@@ -69,6 +69,7 @@ export function meanFieldStds(network: NetworkSpec, input: Moments, measured: re
         }
         break;
       case 'flatten':
+      case 'reshape':
         break;
       case 'batchNorm': {
         // Batch statistics, γ = 1 and β = 0 at initialisation: each channel becomes (x − μ)/√(σ² + ε).

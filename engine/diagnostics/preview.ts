@@ -1,6 +1,7 @@
 import type { ExperimentSpec, InitializerSpec, LayerSpec, NetworkSpec, PreviewLayer, PreviewResult } from '../../contract/index.js';
-import { gatherLabels, gatherRows, splitIndices } from '../batches.js';
+import { gatherRows, labelTensor } from '../batches.js';
 import { loadDataset, type DatasetSource } from '../datasets/index.js';
+import { datasetSplit } from '../datasets/split.js';
 import { initializerMoments } from '../initializers.js';
 import { inferNetworkShapes } from '../layers/shapes.js';
 import { createLoss } from '../losses.js';
@@ -111,8 +112,9 @@ async function measure(
  * Init preview: for the experiment's network with its own initializers (when `initializers` is
  * empty or absent) or with each of `initializers` as the kernel initializer of every dense/conv2d
  * layer, builds the untrained model (seeded by train.seed), runs one forward and backward pass of
- * a probe batch (the first `probeSize` samples of the training split, with their labels and the
- * experiment's loss) and reports per layer the measured activation std next to the mean-field
+ * a probe batch (the first `probeSize` samples of the training split — the same split training
+ * uses, see datasets/split.ts — with their labels, or real-valued targets for a regression set, and
+ * the experiment's loss) and reports per layer the measured activation std next to the mean-field
  * theoretical std (mean-field.ts), the std of ∂loss/∂(output) and the L2 norm of ∂loss/∂(params).
  * Frees every tensor it creates.
  * @param source where an imported dataset's stored file is (for `{ id }` dataset references)
@@ -126,13 +128,13 @@ export async function previewInit(
 ): Promise<PreviewResult[]> {
   const cfg = experiment.train;
   const data = loadDataset(experiment.dataset, source);
-  const split = data.split ?? splitIndices(data.y.length, cfg.validationSplit, deriveSeed(cfg.seed, 'split'));
+  const split = datasetSplit(experiment.dataset, data, cfg.validationSplit);
   const p = Math.min(probeSize, split.train.length);
   if (p < 1) throw new Error('init preview: the training split is empty');
   const rowSize = data.inputShape.reduce((a, b) => a * b, 1);
   const choices: (InitializerSpec | null)[] = initializers.length > 0 ? [...initializers] : [null];
   const xb = tf.tensor(gatherRows(data.x, rowSize, split.train, 0, p), [p, ...data.inputShape], 'float32');
-  const yb = tf.tensor1d(gatherLabels(data.y, split.train, 0, p), 'int32');
+  const yb = labelTensor(tf, data.targets ?? data.y, split.train, 0, p);
   try {
     const results: PreviewResult[] = [];
     for (const initializer of choices) {

@@ -110,6 +110,10 @@ export function buildLayersModel(tf: TF, network: NetworkSpec, weights: readonly
       case 'flatten':
         x = tf.layers.flatten({ name }).apply(x) as SymbolicTensor;
         return;
+      case 'reshape':
+        // Keras Reshape is row-major over the per-sample axes, like the engine's reshape.
+        x = tf.layers.reshape({ targetShape: [...spec.targetShape], name }).apply(x) as SymbolicTensor;
+        return;
       case 'batchNorm': {
         const layer = tf.layers.batchNormalization({ axis: -1, momentum: spec.momentum, epsilon: spec.epsilon, name });
         x = layer.apply(x) as SymbolicTensor;

@@ -7,6 +7,7 @@ import { buildDense } from './dense.js';
 import { buildDropout } from './dropout.js';
 import { buildFlatten } from './flatten.js';
 import { buildPool2D } from './pool.js';
+import { buildReshape } from './reshape.js';
 import { layerError, type LayerShapeInfo } from './shapes.js';
 import type { Layer } from './types.js';
 
@@ -28,6 +29,8 @@ export function buildLayer(tf: TF, spec: LayerSpec, info: LayerShapeInfo, layerS
         return buildPool2D(tf, spec, info);
       case 'flatten':
         return buildFlatten(tf, info);
+      case 'reshape':
+        return buildReshape(tf, info);
       case 'batchNorm':
         return buildBatchNorm(tf, spec, info, prefix);
       case 'activation':

@@ -56,6 +56,14 @@ export function inferLayerShape(spec: LayerSpec, index: number, inputShape: read
       return { ...base, outputShape: [...inputShape], paramShapes: {}, paramCount: 0 };
     case 'flatten':
       return { ...base, outputShape: [inputShape.reduce((a, b) => a * b, 1)], paramShapes: {}, paramCount: 0 };
+    case 'reshape': {
+      const inSize = inputShape.reduce((a, b) => a * b, 1);
+      const outSize = spec.targetShape.reduce((a, b) => a * b, 1);
+      if (inSize !== outSize) {
+        throw layerError(index, spec.type, `cannot reshape ${fmt(inputShape)} (${inSize} values) to ${fmt(spec.targetShape)} (${outSize} values): the element counts must match`);
+      }
+      return { ...base, outputShape: [...spec.targetShape], paramShapes: {}, paramCount: 0 };
+    }
     case 'batchNorm': {
       const channels = inputShape[inputShape.length - 1] as number;
       return { ...base, outputShape: [...inputShape], paramShapes: { gamma: [channels], beta: [channels] }, paramCount: 2 * channels };

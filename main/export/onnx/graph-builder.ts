@@ -29,6 +29,13 @@ export class GraphBuilder {
     return name;
   }
 
+  /** Adds a constant INT64 vector (e.g. a Reshape's target shape); returns its name. */
+  int64Vector(base: string, values: readonly number[]): string {
+    const name = this.fresh(base);
+    this.initializers.push({ name, dims: [values.length], values: BigInt64Array.from(values, (v) => BigInt(v)) });
+    return name;
+  }
+
   /** A scalar constant (rank 0), shared by every use of the same value. */
   scalar(value: number): string {
     const known = this.scalars.get(value);

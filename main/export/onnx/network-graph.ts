@@ -39,7 +39,7 @@ export function tfPads(padding: 'valid' | 'same', [h, w]: number[], [kh, kw]: nu
 }
 
 /** Layer types the ONNX export supports (every type of contract/network.ts at the time of writing). */
-export const ONNX_LAYER_TYPES: readonly LayerSpec['type'][] = ['dense', 'dropout', 'conv2d', 'maxPool2d', 'avgPool2d', 'flatten', 'batchNorm', 'activation'];
+export const ONNX_LAYER_TYPES: readonly LayerSpec['type'][] = ['dense', 'dropout', 'conv2d', 'maxPool2d', 'avgPool2d', 'flatten', 'batchNorm', 'activation', 'reshape'];
 
 /**
  * Builds the inference graph of a trained network (opset 13): input `input` [batch, ...inputShape],
@@ -129,6 +129,13 @@ export function buildOnnxGraph(network: NetworkSpec, weights: readonly NamedWeig
         x = g.op('Flatten', [x], scope, [{ name: 'axis', type: 'int', value: 1 }]);
         layout = 'flat';
         return;
+      case 'reshape': {
+        toNhwc(scope); // the engine reshapes channels-last, row-major
+        // Shape [-1, ...targetShape]: −1 keeps the batch dimension, whatever its size.
+        x = g.op('Reshape', [x, g.int64Vector(`${scope}/shape`, [-1, ...spec.targetShape])], scope);
+        layout = spec.targetShape.length === 1 ? 'flat' : spec.targetShape.length === 3 ? 'nhwc' : 'other';
+        return;
+      }
       case 'batchNorm': {
         toNchw(scope);
         if (layout === 'other') throw new Error(`ONNX export: layer ${index} (batchNorm) on a rank-${info.inputShape.length} input is not supported (only [features] or [height, width, channels])`);

@@ -1,4 +1,4 @@
-import { ProtoWriter, float32LittleEndian } from './protobuf-writer.js';
+import { ProtoWriter, float32LittleEndian, int64LittleEndian } from './protobuf-writer.js';
 
 /** An attribute of an ONNX node (the subset InitScope writes). */
 export type OnnxAttribute =
@@ -15,11 +15,14 @@ export interface OnnxNode {
   attributes?: OnnxAttribute[];
 }
 
-/** A constant FLOAT tensor (weights, biases, scalars), row-major. */
+/**
+ * A constant tensor, row-major: FLOAT for a Float32Array (weights, biases, scalars), INT64 for a
+ * BigInt64Array (e.g. the target shape of a Reshape).
+ */
 export interface OnnxInitializer {
   name: string;
   dims: number[];
-  values: Float32Array;
+  values: Float32Array | BigInt64Array;
 }
 
 /** A graph input or output: a FLOAT tensor whose dims are sizes or symbolic names ('batch'). */
@@ -58,6 +61,7 @@ const ATTRIBUTE = { name: 1, f: 2, i: 3, ints: 8, type: 20 } as const;
 const ATTRIBUTE_TYPE = { float: 1, int: 2, ints: 7 } as const;
 const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9 } as const;
 const DATA_TYPE_FLOAT = 1;
+const DATA_TYPE_INT64 = 7;
 const VALUE_INFO = { name: 1, type: 2 } as const;
 const TYPE_PROTO = { tensorType: 1 } as const;
 const TENSOR_TYPE = { elemType: 1, shape: 2 } as const;
@@ -84,9 +88,10 @@ function writeInitializer(w: ProtoWriter, t: OnnxInitializer): void {
   const expected = t.dims.reduce((a, b) => a * b, 1);
   if (t.values.length !== expected) throw new Error(`ONNX initializer ${t.name}: ${t.values.length} values for dims [${t.dims.join(', ')}]`);
   w.packedInts(TENSOR.dims, t.dims);
-  w.int(TENSOR.dataType, DATA_TYPE_FLOAT);
+  const int64 = t.values instanceof BigInt64Array;
+  w.int(TENSOR.dataType, int64 ? DATA_TYPE_INT64 : DATA_TYPE_FLOAT);
   w.string(TENSOR.name, t.name);
-  w.bytes(TENSOR.rawData, float32LittleEndian(t.values));
+  w.bytes(TENSOR.rawData, t.values instanceof BigInt64Array ? int64LittleEndian(t.values) : float32LittleEndian(t.values));
 }
 
 function writeValueInfo(w: ProtoWriter, v: OnnxValueInfo): void {

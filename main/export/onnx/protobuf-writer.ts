@@ -97,3 +97,11 @@ export function float32LittleEndian(values: ArrayLike<number>): Uint8Array {
   for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i] as number, true);
   return out;
 }
+
+/** Values as consecutive little-endian int64 (the layout of ONNX `raw_data` for INT64 tensors). */
+export function int64LittleEndian(values: BigInt64Array): Uint8Array {
+  const out = new Uint8Array(values.length * 8);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < values.length; i++) view.setBigInt64(i * 8, values[i] as bigint, true);
+  return out;
+}
