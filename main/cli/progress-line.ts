@@ -3,6 +3,8 @@ export interface ProgressState {
   epoch: number;
   totalEpochs: number;
   trainLoss: number | null;
+  /** Validation loss: shown instead of accuracy for regression runs (whose accuracies are null). */
+  valLoss?: number | null;
   valAcc: number | null;
   trainAcc: number | null;
   etaSeconds: number | null;
@@ -32,8 +34,9 @@ export function formatProgressLine(state: ProgressState, barWidth = 24): string 
     bar,
     `${String(state.epoch).padStart(width)}/${state.totalEpochs}`,
     `loss ${num(state.trainLoss, 4)}`,
-    `acc ${num(state.trainAcc, 3)}`,
-    `val ${num(state.valAcc, 3)}`,
+    ...(state.trainAcc === null && state.valAcc === null && state.valLoss != null
+      ? [`val loss ${num(state.valLoss, 4)}`]
+      : [`acc ${num(state.trainAcc, 3)}`, `val ${num(state.valAcc, 3)}`]),
     `ETA ${formatDuration(state.etaSeconds)}`,
   ].join('  ');
 }

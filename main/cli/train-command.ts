@@ -64,6 +64,7 @@ function report(event: RunEvent, tty: boolean, totalEpochs: number): void {
         totalEpochs: event.totalEpochs,
         trainLoss: event.point.trainLoss,
         trainAcc: event.point.trainAcc,
+        valLoss: event.point.valLoss,
         valAcc: event.point.valAcc,
         etaSeconds: event.etaSeconds,
       });

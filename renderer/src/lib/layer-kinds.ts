@@ -19,6 +19,7 @@ const STARTING_FIELDS: Record<string, Record<string, unknown>> = {
     useBias: true,
   },
   dropout: { rate: 0.2 },
+  reshape: { targetShape: [28, 28, 1] },
   conv2d: {
     filters: 16,
     kernelSize: 3,

@@ -58,6 +58,8 @@ export function buildPreset(id: PresetId): PresetContent | null {
       return { dataset: 'spiral', inputShape: [2], layers: deepStack('relu', 'heNormal'), train: { epochs: 100, statsEvery: 10 } };
     case 'smallConv': {
       const parts = [
+        // MNIST samples are flat [784]: reshape them into images for the conv layers.
+        layerOf('reshape', { targetShape: [28, 28, 1] }),
         layerOf('conv2d', { filters: 8, padding: 'same' }),
         layerOf('maxPool2d'),
         layerOf('conv2d', { filters: 16, padding: 'same' }),
@@ -67,7 +69,7 @@ export function buildPreset(id: PresetId): PresetContent | null {
         dense(10, 'softmax', 'glorotNormal'),
       ];
       if (parts.some((p) => p === null)) return null;
-      return { dataset: 'mnist', inputShape: [28, 28, 1], layers: parts as LayerSpec[], train: { epochs: 5, batchSize: 64, statsEvery: 20 } };
+      return { dataset: 'mnist', inputShape: [784], layers: parts as LayerSpec[], train: { epochs: 5, batchSize: 64, statsEvery: 20 } };
     }
   }
 }

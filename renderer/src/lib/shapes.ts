@@ -3,7 +3,7 @@ import { numField, sizeField, strField } from './layer-kinds.js';
 
 /** Why a layer cannot take its input; `params` fill the translated message `shapeErrors.<code>`. */
 export interface ShapeProblem {
-  code: 'needsFlat' | 'needsImage' | 'tooSmall' | 'badSize';
+  code: 'needsFlat' | 'needsImage' | 'tooSmall' | 'badSize' | 'countMismatch';
   params: Record<string, string | number>;
 }
 
@@ -39,6 +39,11 @@ function shapeOf(layer: LayerSpec, inShape: number[]): Omit<LayerShape, 'inShape
     return { outShape: [units], params: inShape[0]! * units + (useBias ? units : 0), problem: null };
   }
   if (type === 'flatten') return { outShape: [product(inShape)], params: 0, problem: null };
+  if (type === 'reshape') {
+    const target = ((layer as { targetShape?: number[] }).targetShape ?? []).map(whole);
+    if (product(target) === product(inShape)) return { outShape: target, params: 0, problem: null };
+    return { ...same, problem: { code: 'countMismatch', params: { shape: showShape(inShape), target: showShape(target) } } };
+  }
   if (type.startsWith('conv') || type.toLowerCase().includes('pool')) {
     if (inShape.length !== 3) {
       return { ...same, problem: { code: 'needsImage', params: { shape: showShape(inShape) } } };

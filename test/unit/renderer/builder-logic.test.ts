@@ -114,3 +114,14 @@ describe('presets', () => {
     expect(buildPreset('deepTanh')!.layers.filter((l) => l.type === 'dense')).toHaveLength(11);
   });
 });
+
+describe('reshape shape check', () => {
+  it('turns flat digits into an image and names a count mismatch', async () => {
+    const { inferShapes } = await import('../../../renderer/src/lib/shapes.js');
+    const ok = inferShapes([784], [{ type: 'reshape', targetShape: [28, 28, 1] }, { type: 'flatten' }]);
+    expect(ok.map((s) => s.outShape)).toEqual([[28, 28, 1], [784]]);
+    expect(ok.every((s) => s.problem === null)).toBe(true);
+    const bad = inferShapes([784], [{ type: 'reshape', targetShape: [28, 28, 3] }]);
+    expect(bad[0]!.problem).toEqual({ code: 'countMismatch', params: { shape: '[784]', target: '[28×28×3]' } });
+  });
+});
