@@ -2,6 +2,7 @@ import { InitScopeError } from './errors.js';
 import { METHODS, type RequestOf, type ResponseOf } from './methods.js';
 import type { MethodName } from './method-names.js';
 import { RunEvent } from './run.js';
+import { SweepEvent } from './sweep.js';
 import { parseOrThrow } from './validation.js';
 
 /** A way to reach the host: HTTP+WebSocket in browser mode, the preload bridge in Electron. */
@@ -15,13 +16,16 @@ export interface Transport {
 /** The typed client every UI uses, whatever transport carries it. */
 export interface InitScopeClient {
   call<M extends MethodName>(method: M, request: RequestOf<M>): Promise<ResponseOf<M>>;
-  /** Listens to run events (validated); returns an unsubscribe function. */
+  /** Listens to run events (validated); returns an unsubscribe function. Sweep events are not passed here. */
   onEvent(listener: (event: RunEvent) => void): () => void;
+  /** Listens to sweep events (`sweepStarted`, `sweepProgress`, `sweepFinished`; validated); returns an unsubscribe function. */
+  onSweepEvent(listener: (event: SweepEvent) => void): () => void;
 }
 
 /**
  * Builds the typed client over a transport. Requests are validated before sending (so a bad form is
- * reported without a round trip) and responses/events are parsed on receipt.
+ * reported without a round trip) and responses/events are parsed on receipt. Both event listeners share
+ * the transport's one channel (a `HostEvent`, see host-event.ts); each passes on only the frames of its own union.
  */
 export function createClient(transport: Transport): InitScopeClient {
   return {
@@ -34,6 +38,12 @@ export function createClient(transport: Transport): InitScopeClient {
     onEvent(listener) {
       return transport.subscribe((raw) => {
         const parsed = RunEvent.safeParse(raw);
+        if (parsed.success) listener(parsed.data);
+      });
+    },
+    onSweepEvent(listener) {
+      return transport.subscribe((raw) => {
+        const parsed = SweepEvent.safeParse(raw);
         if (parsed.success) listener(parsed.data);
       });
     },

@@ -24,7 +24,7 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
 /** Electron: the API the preload exposes on `window[BRIDGE_KEY]`; one function per contract method. */
 export interface BridgeApi {
   readonly invoke: { readonly [M in MethodName]: (payload: unknown) => Promise<WireResult> };
-  /** Listens to raw run events pushed by the host; returns an unsubscribe function. */
+  /** Listens to raw host events (run and sweep events, see host-event.ts) pushed by the host; returns an unsubscribe function. */
   onEvent(listener: (raw: unknown) => void): () => void;
 }
 export const BRIDGE_KEY = 'initscope';

@@ -1,4 +1,5 @@
 import type { HostServices } from '../services/host-services.js';
+import { subscribeHostEvents } from '../services/host-events.js';
 import { EVENTS_IPC_CHANNEL } from '../../contract/index.js';
 
 /** The part of Electron's `WebContents` that event forwarding needs. */
@@ -9,13 +10,13 @@ export interface WebContentsLike {
 }
 
 /**
- * Forwards every run event to a window on `initscope:events` until the window's contents are destroyed
+ * Forwards every run and sweep event to a window on `initscope:events` until the window's contents are destroyed
  * (then the subscription is dropped, so closed windows leave no listener behind). Returns a function
  * that stops forwarding earlier; calling it twice is harmless.
  */
-export function forwardEvents(services: Pick<HostServices, 'onEvent'>, contents: WebContentsLike): () => void {
+export function forwardEvents(services: Pick<HostServices, 'onEvent' | 'onSweepEvent'>, contents: WebContentsLike): () => void {
   let active = true;
-  const unsubscribe = services.onEvent((event) => {
+  const unsubscribe = subscribeHostEvents(services, (event) => {
     if (!contents.isDestroyed()) contents.send(EVENTS_IPC_CHANNEL, event);
   });
   const stop = (): void => {

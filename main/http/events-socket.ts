@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import { subscribeHostEvents } from '../services/host-events.js';
 import type { HostServices } from '../services/host-services.js';
 
 /** A socket that falls this far behind (bytes queued) is closed rather than buffered without bound. */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-/** The WebSocket side of browser mode: pushes every run event to every open socket. */
+/** The WebSocket side of browser mode: pushes every run and sweep event to every open socket. */
 export interface EventSockets {
   /** Completes an already authorised upgrade request on {@link EVENTS_PATH}. */
   accept(req: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -17,13 +18,14 @@ export interface EventSockets {
 }
 
 /**
- * Creates the event WebSocket endpoint. Each socket subscribes to `services.onEvent` when it opens and
- * unsubscribes when it closes or fails, so listeners never pile up. Messages from clients are ignored.
+ * Creates the event WebSocket endpoint. Each socket subscribes to run and sweep events
+ * ({@link subscribeHostEvents}) when it opens and unsubscribes when it closes or fails, so listeners
+ * never pile up. Each event goes out as one JSON text frame; messages from clients are ignored.
  */
-export function createEventSockets(services: Pick<HostServices, 'onEvent'>): EventSockets {
+export function createEventSockets(services: Pick<HostServices, 'onEvent' | 'onSweepEvent'>): EventSockets {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, clientTracking: true });
   wss.on('connection', (ws: WebSocket) => {
-    const unsubscribe = services.onEvent((event) => {
+    const unsubscribe = subscribeHostEvents(services, (event) => {
       if (ws.readyState !== WebSocket.OPEN) return;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
         ws.close(1013, 'Client too slow');

@@ -34,7 +34,7 @@ export function eventsUrl(location: { protocol: string; host: string }): string 
 
 /**
  * Browser mode: requests are `POST /api/<method>` with a JSON body and a {@link WireResult} reply (the
- * same-origin auth cookie goes along by itself); run events arrive on one WebSocket that reconnects with
+ * same-origin auth cookie goes along by itself); run and sweep events arrive on one WebSocket that reconnects with
  * exponential backoff. The socket opens on the first subscription.
  */
 export function createBrowserTransport(options: BrowserTransportOptions = {}): HostTransport {

@@ -5,6 +5,7 @@ import {
   type Handlers,
   type RunEvent,
   type RunSummary,
+  type SweepEvent,
 } from '../../../contract/index.js';
 import type { HostServices } from '../../../main/services/host-services.js';
 
@@ -42,6 +43,10 @@ export interface FakeServices extends HostServices {
   emit(event: RunEvent): void;
   /** Number of current event listeners. */
   listenerCount(): number;
+  /** Pushes a sweep event to every current sweep-event listener. */
+  emitSweep(event: SweepEvent): void;
+  /** Number of current sweep-event listeners. */
+  sweepListenerCount(): number;
   closed: boolean;
 }
 
@@ -49,6 +54,7 @@ export interface FakeServices extends HostServices {
 export function createFakeServices(): FakeServices {
   const calls: { method: string; request: unknown }[] = [];
   const listeners = new Set<(event: RunEvent) => void>();
+  const sweepListeners = new Set<(event: SweepEvent) => void>();
   const record = (method: string, request: unknown): void => {
     calls.push({ method, request });
   };
@@ -91,6 +97,17 @@ export function createFakeServices(): FakeServices {
       for (const listener of [...listeners]) listener(event);
     },
     listenerCount: () => listeners.size,
+    onSweepEvent(listener) {
+      const wrapped = (event: SweepEvent): void => listener(event);
+      sweepListeners.add(wrapped);
+      return () => {
+        sweepListeners.delete(wrapped);
+      };
+    },
+    emitSweep(event) {
+      for (const listener of [...sweepListeners]) listener(event);
+    },
+    sweepListenerCount: () => sweepListeners.size,
     async close() {
       services.closed = true;
     },
@@ -101,4 +118,14 @@ export function createFakeServices(): FakeServices {
 /** A schema-valid `failed` event for `runId`. */
 export function failedEvent(runId = 'r1'): RunEvent {
   return { type: 'failed', runId, error: 'boom' };
+}
+
+/** A schema-valid `sweepProgress` event for `sweepId`: `done` of 4 runs ended, one of them failed. */
+export function sweepProgressEvent(sweepId = 's1', done = 2): SweepEvent {
+  const counts = { queued: 4 - done, running: 0, completed: done - 1, cancelled: 0, failed: 1, diverged: 0, interrupted: 0 };
+  return {
+    type: 'sweepProgress',
+    sweepId,
+    progress: { sweepId, status: 'running', total: 4, done, failures: 1, counts, etaSeconds: 12.5 },
+  };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { EVENTS_PATH, TOKEN_COOKIE } from '../../../contract/index.js';
 import { startHttpServer, type HttpServerHandle } from '../../../main/http/index.js';
-import { createFakeServices, failedEvent, type FakeServices } from './fake-services.js';
+import { createFakeServices, failedEvent, sweepProgressEvent, type FakeServices } from './fake-services.js';
 import { waitFor } from './helpers.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
@@ -63,14 +63,29 @@ describe('GET /api/events (WebSocket)', () => {
     await waitFor(() => services.listenerCount() === 0);
   });
 
+  it('carries sweep events on the same socket, in order with run events', async () => {
+    const ws = await connect(`${wsBase}?token=${TOKEN}`);
+    if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
+    await waitFor(() => services.listenerCount() === 1 && services.sweepListenerCount() === 1);
+    const received: unknown[] = [];
+    ws.on('message', (data: WebSocket.RawData) => received.push(JSON.parse(String(data))));
+    services.emit(failedEvent('r3'));
+    services.emitSweep(sweepProgressEvent('s9', 3));
+    services.emit(failedEvent('r4'));
+    await waitFor(() => received.length === 3);
+    expect(received).toEqual([failedEvent('r3'), sweepProgressEvent('s9', 3), failedEvent('r4')]);
+    ws.close();
+    await waitFor(() => services.listenerCount() === 0 && services.sweepListenerCount() === 0);
+  });
+
   it('removes the listener when a socket closes, so listeners do not pile up', async () => {
     for (let i = 0; i < 5; i++) {
       const ws = await connect(`${wsBase}?token=${TOKEN}`);
       if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
-      await waitFor(() => services.listenerCount() === 1);
+      await waitFor(() => services.listenerCount() === 1 && services.sweepListenerCount() === 1);
       if (i % 2 === 0) ws.close();
       else ws.terminate();
-      await waitFor(() => services.listenerCount() === 0);
+      await waitFor(() => services.listenerCount() === 0 && services.sweepListenerCount() === 0);
     }
     services.emit(failedEvent());
   });
