@@ -1,12 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 /** A browser-mode host started from the built CLI, as a user would (`initscope serve`). */
 export interface TestHost {
   url: string;
-  /** Sends SIGINT (like Ctrl-C) and waits for the process to exit; resolves to its exit code. */
+  /**
+   * Sends SIGINT (like Ctrl-C) and waits for the process to exit; resolves to its exit code. What the host
+   * printed is kept in test-results/hosts/ for reading after a failure.
+   */
   stop(): Promise<number | null>;
   output(): string;
 }
@@ -44,8 +47,14 @@ export async function startHost(dataDir: string): Promise<TestHost> {
     output: () => output,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
-        child.once('exit', (code) => resolve(code));
+        const keep = (code: number | null) => {
+          const dir = path.resolve(import.meta.dirname, '../../test-results/hosts');
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(path.join(dir, `${path.basename(dataDir)}.log`), `${output}\n(exit code ${code})\n`);
+          resolve(code);
+        };
+        if (child.exitCode !== null) return keep(child.exitCode);
+        child.once('exit', keep);
         child.kill('SIGINT');
       }),
   };

@@ -30,6 +30,11 @@ export interface LiveProgress {
 /** Statuses after which a run never changes again. */
 export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['completed', 'cancelled', 'failed', 'diverged', 'interrupted']);
 
+/** How far a run has got: a summary read earlier never moves a run back (queued → running → ended). */
+function progressRank(status: RunStatus): number {
+  return status === 'queued' ? 0 : status === 'running' ? 1 : 2;
+}
+
 export function isActive(status: RunStatus): boolean {
   return status === 'running' || status === 'queued';
 }
@@ -76,6 +81,8 @@ export const useRunsStore = defineStore('runs', () => {
   /** Runs whose full curve has been read from the host since the last (re)connect. */
   const curveLoaded = new Set<string>();
   const pendingGets = new Set<string>();
+  /** Runs with an event newer than their pending read: read again once it returns. */
+  const staleGets = new Set<string>();
   let unsubscribers: Array<() => void> = [];
 
   const sorted = computed(() => [...runs.value].sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
@@ -87,9 +94,14 @@ export const useRunsStore = defineStore('runs', () => {
     return runs.value.find((r) => r.id === id);
   }
 
-  /** Adds a run or replaces the stored copy. */
+  /**
+   * Adds a run or replaces the stored copy — unless the copy is further along: a fast run's events can
+   * arrive before the reply that started it (or a read issued while it ran), and such a stale summary
+   * must not turn a finished run back into a running one.
+   */
   function upsert(summary: RunSummary): void {
     const index = runs.value.findIndex((r) => r.id === summary.id);
+    if (index >= 0 && progressRank(runs.value[index]!.status) > progressRank(summary.status)) return;
     if (index >= 0) runs.value[index] = summary;
     else runs.value.push(summary);
     if (FINAL_STATUSES.has(summary.status)) delete live.value[summary.id];
@@ -195,7 +207,10 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** Reads one run again (an event named a run this window has not seen, or it just ended). */
   function syncRun(id: string): void {
-    if (pendingGets.has(id)) return;
+    if (pendingGets.has(id)) {
+      staleGets.add(id);
+      return;
+    }
     pendingGets.add(id);
     useHost()
       .client.call('runs/get', { runId: id })
@@ -203,7 +218,10 @@ export const useRunsStore = defineStore('runs', () => {
       .catch(() => {
         /* the live state already applied stays; the next refresh repairs it */
       })
-      .finally(() => pendingGets.delete(id));
+      .finally(() => {
+        pendingGets.delete(id);
+        if (staleGets.delete(id)) syncRun(id);
+      });
   }
 
   function appendPoint(id: string, point: MetricPoint): void {

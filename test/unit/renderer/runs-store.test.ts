@@ -35,6 +35,7 @@ function fakeTransport(answers: Partial<Record<MethodName, (payload: unknown) =>
   };
   return {
     transport,
+    answers,
     calls,
     emit: (raw: unknown) => eventListeners.forEach((l) => l(raw)),
     reconnect: () => connectedListeners.forEach((l) => l()),
@@ -98,6 +99,30 @@ describe('runs store', () => {
   it('keeps live points that arrive while the curve is being read', () => {
     expect(mergePoints([point(1), point(2)], [point(2), point(3)]).map((p) => p.epoch)).toEqual([1, 2, 3]);
     expect(mergePoints([], [point(5)]).map((p) => p.epoch)).toEqual([5]);
+  });
+
+  it('ends a run that finishes before the reply that started it, whatever order the replies come in', async () => {
+    const runs = useRunsStore();
+    await runs.refresh();
+    // The host's view of r2 while its events race ahead of the HTTP replies.
+    let hostStatus: RunSummary['status'] = 'running';
+    let releaseGet!: () => void;
+    const gate = new Promise<void>((resolve) => (releaseGet = resolve));
+    fake.answers['runs/get'] = async () => {
+      const status = hostStatus;
+      await gate;
+      return summary('r2', { status, createdAt: '2025-01-02T10:00:00.000Z' });
+    };
+    const startedEvent = { type: 'started', runId: 'r2', backend: 'wasm', tfjsVersion: '4.22.0', totalEpochs: 2, stepsPerEpoch: 3, trainSamples: 72, valSamples: 18 } as const;
+    runs.applyEvent(startedEvent); // unknown run: read it (the read sees 'running')
+    hostStatus = 'completed';
+    runs.applyEvent({ type: 'finished', runId: 'r2', metrics: { trainLoss: 0.1, trainAcc: 1, valLoss: 0.2, valAcc: 1 }, epochs: 2, durationMs: 50 });
+    releaseGet();
+    await vi.waitFor(() => expect(runs.runs.find((r) => r.id === 'r2')?.status).toBe('completed'));
+    // The late reply to runs/start (status queued) does not move it back.
+    const started = await runs.start(experiment());
+    expect(started?.id).toBe('r2');
+    expect(runs.runs.find((r) => r.id === 'r2')?.status).toBe('completed');
   });
 
   it('starts a run, selects it and plots its live points from the first', async () => {
