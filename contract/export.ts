@@ -21,3 +21,31 @@ export const RunExportResult = z.object({
   files: z.array(ExportedFile),
 });
 export type RunExportResult = z.infer<typeof RunExportResult>;
+
+/** Fewest and most runs a comparison report holds. */
+export const COMPARE_MIN_RUNS = 2;
+export const COMPARE_MAX_RUNS = 8;
+
+/** `runs/compareReport` request: the ids of 2–8 ended runs, no repeats, in the order the report shows them. */
+export const CompareReportRequest = z
+  .object({
+    runIds: z
+      .array(z.string().min(1).max(100))
+      .min(COMPARE_MIN_RUNS, `a comparison needs ${COMPARE_MIN_RUNS} to ${COMPARE_MAX_RUNS} runs`)
+      .max(COMPARE_MAX_RUNS, `a comparison needs ${COMPARE_MIN_RUNS} to ${COMPARE_MAX_RUNS} runs`),
+  })
+  .strict();
+export type CompareReportRequest = z.infer<typeof CompareReportRequest>;
+
+/**
+ * The result of a comparison report: the runs compared (request order), the folder written (under the
+ * data folder's `exports/comparisons/`), its files (`report.html`, `metrics.csv`) and the configuration
+ * paths that differ between the runs (e.g. `network.layers.0.kernelInitializer.name`).
+ */
+export const CompareReportResult = z.object({
+  runIds: z.array(z.string()),
+  dir: z.string(),
+  files: z.array(ExportedFile),
+  differingPaths: z.array(z.string()),
+});
+export type CompareReportResult = z.infer<typeof CompareReportResult>;

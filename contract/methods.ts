@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { DatasetId, DatasetImportOptions, DatasetImportResult, DatasetInfo, DatasetPreview } from './dataset.js';
+import { DatasetId, DatasetImportOptions, DatasetImportRequest, DatasetImportResult, DatasetInfo, DatasetPreview, ImportId } from './dataset.js';
 import { LayerStatsRecord, PreviewResult } from './diagnostics.js';
 import { ExperimentSpec } from './experiment.js';
-import { ExportFormat, RunExportResult } from './export.js';
+import { CompareReportRequest, CompareReportResult, ExportFormat, RunExportResult } from './export.js';
 import { InitializerSpec } from './initializer.js';
 import type { MethodName } from './method-names.js';
 import { MetricPoint, RunSummary } from './run.js';
@@ -33,8 +33,16 @@ export const METHODS = {
   'datasets/list': { request: Empty, response: z.array(DatasetInfo) },
   /** Reads a file (or image folder) and describes it without storing anything. */
   'datasets/preview': { request: DatasetImportOptions, response: DatasetPreview },
-  /** Imports a file into the data folder; an identical earlier import is returned instead (`existing`). */
-  'datasets/import': { request: DatasetImportOptions, response: DatasetImportResult },
+  /**
+   * Imports a file into the data folder; an identical earlier import is returned instead (`existing`).
+   * Progress goes out as `datasetImportProgress` events under `importId` (the client's, else the host's own).
+   */
+  'datasets/import': { request: DatasetImportRequest, response: DatasetImportResult },
+  /**
+   * Cancels a running import (it rejects with a `conflict` error whose details say `cancelled: true`, and
+   * stores nothing); `cancelled` is false when no such import is running or it is already committing.
+   */
+  'datasets/cancelImport': { request: z.object({ importId: ImportId }).strict(), response: z.object({ cancelled: z.boolean() }) },
   /** Removes an imported dataset and its stored file. */
   'datasets/delete': { request: z.object({ id: DatasetId }).strict(), response: z.object({ deleted: z.boolean() }) },
   'runs/start': { request: z.object({ experiment: ExperimentSpec }).strict(), response: RunSummary },
@@ -54,6 +62,13 @@ export const METHODS = {
    * Every file's sha256 is recorded in the store.
    */
   'runs/export': { request: z.object({ runId: z.string().min(1).max(100), format: ExportFormat }).strict(), response: RunExportResult },
+  /**
+   * Writes a comparison of 2–8 ended runs into a new folder under the data folder's `exports/comparisons/`:
+   * `report.html` (self-contained: overlaid curves, final metrics, configuration diff, reproducibility
+   * record per run) and `metrics.csv` (every run's stored curve, long format). Every file's sha256 is
+   * recorded in the store for each run compared.
+   */
+  'runs/compareReport': { request: CompareReportRequest, response: CompareReportResult },
   'runs/layerStats': {
     request: z
       .object({ runId: z.string().min(1).max(100), maxPoints: z.number().int().min(2).max(100000).optional() })

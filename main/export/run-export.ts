@@ -1,20 +1,18 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { InitScopeError, type ExportFormat, type MetricPoint, type RunExportResult, type RunSummary } from '../../contract/index.js';
 import { exportLayersModel } from '../../engine/export/layers-model.js';
 import { computeReferenceOutputs } from '../../engine/export/reference.js';
 import type { TF } from '../../engine/tf.js';
-import type { ArtifactKind, ArtifactStore } from '../store/index.js';
-import { datasetFingerprint } from './dataset-hash.js';
-import { hashFile } from './hash.js';
+import type { ArtifactStore } from '../store/index.js';
 import { exportOnnxModel } from './onnx/export-onnx.js';
 import { defaultExportDir, safeId } from './paths.js';
 import { buildReportHtml } from './report/report-html.js';
 import { metricsCsv } from './report/metrics-csv.js';
+import { ENDED_STATUSES, reportRunOf } from './report-run.js';
 import { hasRunWeights, loadRunWeights } from './run-weights.js';
 import { specToJson } from './spec-json.js';
 import { TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE } from './tfjs-files.js';
+import { writeExportFiles, type PendingFile } from './write-export.js';
 
 /** What an export reads and where it records its files. */
 export interface ExportDeps {
@@ -32,17 +30,7 @@ export interface ExportDeps {
   now?: () => Date;
 }
 
-/** One file to write: its name inside the export folder, its bytes and how the store classifies it. */
-interface PendingFile {
-  name: string;
-  kind: ArtifactKind;
-  data: Uint8Array | string;
-}
-
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-
-/** Statuses whose run has ended (a report can be written for any of them). */
-const ENDED = new Set(['completed', 'cancelled', 'failed', 'diverged', 'interrupted']);
 
 /**
  * The run, checked for this format: models need a completed run, or a cancelled one whose weights
@@ -53,7 +41,7 @@ function exportableRun(deps: ExportDeps, runId: string, format: ExportFormat): R
   const run = deps.runs.getRun(safeId(runId));
   if (!run) throw new InitScopeError('not_found', `No run with id ${runId}`);
   if (format === 'report') {
-    if (!ENDED.has(run.status)) throw new InitScopeError('conflict', `Run ${runId} is ${run.status}; a report can be written once it has ended`);
+    if (!ENDED_STATUSES.has(run.status)) throw new InitScopeError('conflict', `Run ${runId} is ${run.status}; a report can be written once it has ended`);
     return run;
   }
   const weights = hasRunWeights(deps.dataDir, runId);
@@ -74,28 +62,11 @@ async function filesFor(deps: ExportDeps, run: RunSummary, format: ExportFormat,
   const network = run.experiment.network;
   const networkFile: PendingFile = { name: 'network.json', kind: 'spec', data: specToJson('network', network) };
   if (format === 'report') {
-    const points = deps.runs.getMetrics(run.id);
-    const fingerprint = datasetFingerprint(run.experiment.dataset, deps.storedDatasetHash ?? (() => null));
-    const html = buildReportHtml(
-      [
-        {
-          summary: run,
-          points,
-          reproducibility: {
-            seed: run.experiment.train.seed,
-            backend: run.backend,
-            tfjsVersion: run.tfjsVersion,
-            appVersion: deps.runAppVersion?.(run.id) ?? null,
-            dataset: fingerprint.label,
-            datasetHash: fingerprint.hash,
-          },
-        },
-      ],
-      { generatedAt: at.toISOString(), appVersion: deps.appVersion },
-    );
+    const reportRun = reportRunOf(deps, run);
+    const html = buildReportHtml([reportRun], { generatedAt: at.toISOString(), appVersion: deps.appVersion });
     return [
       { name: 'report.html', kind: 'report', data: html },
-      { name: 'metrics.csv', kind: 'csv', data: metricsCsv([{ runId: run.id, points }]) },
+      { name: 'metrics.csv', kind: 'csv', data: metricsCsv([{ runId: run.id, points: reportRun.points }]) },
       { name: 'experiment.json', kind: 'spec', data: specToJson('experiment', run.experiment) },
     ];
   }
@@ -130,20 +101,6 @@ export async function exportRun(deps: ExportDeps, runId: string, format: ExportF
   const run = exportableRun(deps, runId, format);
   const pending = await filesFor(deps, run, format, at);
   const dir = resolve(outDir ?? defaultExportDir(deps.dataDir, run.id, format, at));
-  deps.artifacts.assertReady();
-  for (const f of pending) {
-    if (basename(f.name) !== f.name) throw new Error(`export file name ${f.name} is not a plain name`);
-    if (existsSync(join(dir, f.name))) {
-      throw new InitScopeError('conflict', `${join(dir, f.name)} already exists; choose another folder or remove it (nothing was written)`);
-    }
-  }
-  mkdirSync(dir, { recursive: true });
-  const written = pending.map((f) => {
-    const path = join(dir, f.name);
-    writeFileSync(path, f.data);
-    return { name: f.name, kind: f.kind, path, ...hashFile(path) };
-  });
-  const exportId = `exp_${at.getTime().toString(36)}_${randomBytes(4).toString('hex')}`;
-  deps.artifacts.record(run.id, exportId, written.map(({ kind, path, bytes, sha256 }) => ({ kind, path, bytes, sha256 })), at.toISOString());
-  return { runId: run.id, format, dir, files: written.map(({ name, path, bytes, sha256 }) => ({ name, path, bytes, sha256 })) };
+  const files = writeExportFiles(deps.artifacts, [run.id], dir, pending, at);
+  return { runId: run.id, format, dir, files };
 }

@@ -1,6 +1,7 @@
-import type { ExportFormat, RunExportResult } from '../../contract/index.js';
+import type { CompareReportResult, ExportFormat, RunExportResult } from '../../contract/index.js';
 import { initBackend } from '../../engine/backend.js';
 import type { TF } from '../../engine/tf.js';
+import { writeCompareReport, type CompareDeps } from './compare-report.js';
 import { exportRun, type ExportDeps } from './run-export.js';
 
 /** Exports a run (see exportRun); `outDir` only from trusted callers (the CLI), never from a client. */
@@ -16,4 +17,12 @@ export function createRunExporter(deps: Omit<ExportDeps, 'loadTf'> & { loadTf?: 
   const loadTf = deps.loadTf ?? (() => (tf ??= initBackend('cpu').then((b) => b.tf)));
   const full: ExportDeps = { ...deps, loadTf };
   return (runId, format, outDir) => exportRun(full, runId, format, outDir);
+}
+
+/** Writes a comparison report (see writeCompareReport); `outDir` only from trusted callers (the CLI). */
+export type CompareReporter = (runIds: readonly string[], outDir?: string) => Promise<CompareReportResult>;
+
+/** The host's comparison reporter (synchronous work, offered as a promise like the other methods). */
+export function createCompareReporter(deps: CompareDeps): CompareReporter {
+  return async (runIds, outDir) => writeCompareReport(deps, runIds, outDir);
 }

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { DatasetService } from '../datasets/dataset-service.js';
 import { appVersion, APP_NAME, databasePath } from '../app-paths.js';
 import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
-import { createRunExporter } from '../export/run-exporter.js';
+import { createCompareReporter, createRunExporter } from '../export/run-exporter.js';
 import { saveRunWeights } from '../export/run-weights.js';
 import { EnginePool } from './engine-pool.js';
 import { createHandlers } from './handlers.js';
@@ -65,19 +65,22 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   const artifacts = new ArtifactStore(db);
   runs.storeWeightsWith((runId, tensors) => saveRunWeights(options.dataDir, artifacts, runId, tensors, new Date()));
   let datasetHashes: DatasetStore | null = null;
-  const exportRun = createRunExporter({
+  const exportDeps = {
     dataDir: options.dataDir,
     appVersion: version,
     runs: store,
     artifacts,
     runAppVersion: runAppVersionReader(db),
-    storedDatasetHash: (id) => (datasetHashes ??= new DatasetStore(db)).get(id)?.contentHash ?? null,
-  });
+    storedDatasetHash: (id: string) => (datasetHashes ??= new DatasetStore(db)).get(id)?.contentHash ?? null,
+  };
+  const exportRun = createRunExporter(exportDeps);
+  const compareRuns = createCompareReporter(exportDeps);
   const handlers = createHandlers({
     runs,
     sweeps,
     datasets,
     exportRun,
+    compareRuns,
     info: {
       name: APP_NAME,
       version,
@@ -96,7 +99,9 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     handlers,
     onEvent: (listener) => runs.onEvent(listener),
     onSweepEvent: (listener) => sweeps.onEvent(listener),
+    onDatasetImportEvent: (listener) => datasets.onImportEvent(listener),
     exportRun,
+    compareRuns,
     async close() {
       if (closed) return;
       closed = true;

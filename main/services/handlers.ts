@@ -1,6 +1,6 @@
 import type { AppInfo, Handlers } from '../../contract/index.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
-import type { RunExporter } from '../export/run-exporter.js';
+import type { CompareReporter, RunExporter } from '../export/run-exporter.js';
 import type { RunService } from './run-service.js';
 import { sweepHandlers } from './sweep-handlers.js';
 import type { SweepService } from './sweep-service.js';
@@ -10,18 +10,21 @@ export interface HandlerContext {
   runs: RunService;
   sweeps: SweepService;
   info: AppInfo;
-  datasets: Pick<DatasetService, 'list' | 'preview' | 'import' | 'delete'>;
+  datasets: Pick<DatasetService, 'list' | 'preview' | 'import' | 'delete' | 'cancelImport'>;
   /** Writes exports into the data folder (see main/export/run-export.ts). */
   exportRun: RunExporter;
+  /** Writes comparison reports into the data folder (see main/export/compare-report.ts). */
+  compareRuns: CompareReporter;
 }
 
 /** Implements every contract method once; the shells (HTTP, Electron IPC, CLI) only carry them. */
-export function createHandlers({ runs, sweeps, info, datasets, exportRun }: HandlerContext): Handlers {
+export function createHandlers({ runs, sweeps, info, datasets, exportRun, compareRuns }: HandlerContext): Handlers {
   return {
     'app/info': async () => info,
     'datasets/list': async () => datasets.list(),
     'datasets/preview': async (options) => datasets.preview(options),
-    'datasets/import': async (options) => datasets.import(options),
+    'datasets/import': async ({ importId, ...options }) => datasets.import(options, importId ? { importId } : {}),
+    'datasets/cancelImport': async ({ importId }) => ({ cancelled: datasets.cancelImport(importId) }),
     'datasets/delete': async ({ id }) => ({ deleted: datasets.delete(id) }),
     'runs/start': async ({ experiment }) => runs.start(experiment),
     'runs/cancel': async ({ runId }) => runs.cancel(runId),
@@ -31,6 +34,7 @@ export function createHandlers({ runs, sweeps, info, datasets, exportRun }: Hand
     'runs/layerStats': async ({ runId, maxPoints }) => runs.layerStats(runId, maxPoints),
     // No output folder from clients: exports always go to a new folder under <dataDir>/exports/.
     'runs/export': async ({ runId, format }) => exportRun(runId, format),
+    'runs/compareReport': async ({ runIds }) => compareRuns(runIds),
     'engine/preview': async ({ experiment, initializers, probeSize }) =>
       runs.preview({ experiment, ...(initializers ? { initializers } : {}), ...(probeSize !== undefined ? { probeSize } : {}) }),
     ...sweepHandlers(sweeps),

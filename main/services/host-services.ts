@@ -1,4 +1,4 @@
-import type { ExportFormat, Handlers, RunEvent, RunExportResult, SweepEvent } from '../../contract/index.js';
+import type { CompareReportResult, DatasetImportEvent, ExportFormat, Handlers, RunEvent, RunExportResult, SweepEvent } from '../../contract/index.js';
 
 /** Which shell hosts the services; recorded in `app/info`. */
 export type ShellKind = 'electron' | 'browser' | 'cli';
@@ -10,11 +10,18 @@ export interface HostServices {
   onEvent(listener: (event: RunEvent) => void): () => void;
   /** Subscribes to sweep events (sweepStarted, sweepProgress, sweepFinished); returns an unsubscribe function. */
   onSweepEvent?(listener: (event: SweepEvent) => void): () => void;
+  /** Subscribes to dataset import progress (`datasetImportProgress`); returns an unsubscribe function. */
+  onDatasetImportEvent?(listener: (event: DatasetImportEvent) => void): () => void;
   /**
    * Exports a run into `outDir` (default: a new folder under `<dataDir>/exports/`), recording each file's
    * sha256. Only trusted shells (the CLI) pass `outDir`; clients use the `runs/export` method.
    */
   exportRun?(runId: string, format: ExportFormat, outDir?: string): Promise<RunExportResult>;
+  /**
+   * Writes a comparison report of 2–8 ended runs into `outDir` (default: a new folder under
+   * `<dataDir>/exports/comparisons/`), recording each file's sha256. Clients use `runs/compareReport`.
+   */
+  compareRuns?(runIds: readonly string[], outDir?: string): Promise<CompareReportResult>;
   /** Cancels running work, stops worker processes and closes the database. */
   close(): Promise<void>;
 }

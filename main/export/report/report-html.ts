@@ -1,7 +1,8 @@
 import type { MetricPoint, RunSummary } from '../../../contract/index.js';
 import { escapeHtml } from './escape.js';
 import { metricsCsv } from './metrics-csv.js';
-import { lineChartSvg, type ChartSeries } from './svg-chart.js';
+import { configDiff, identicalLeafCount } from './config-diff.js';
+import { lineChartSvg, paletteColor, type ChartSeries } from './svg-chart.js';
 
 /** What is needed to reproduce a run's numbers: same seed + backend + versions + data give the same curves. */
 export interface ReproducibilityRecord {
@@ -36,6 +37,7 @@ const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-wid
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}table{border-collapse:collapse;margin:8px 0}
 td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;font-variant-numeric:tabular-nums}th{background:#f5f5f5}
 pre{background:#f7f7f7;padding:8px;overflow:auto;font-size:12px}.chart{width:100%;max-width:640px;height:auto;display:block;margin:8px 0}
+.differs{background:#fff3bf;font-weight:600}td code{font-size:12px}
 .chart .axis{stroke:#444}.chart .tick{font-size:11px;fill:#444}.chart .title{font-size:13px;font-weight:600}.chart .legend{font-size:11px}`;
 
 const num = (v: number | null | undefined, digits = 4) => (v === null || v === undefined ? '—' : Number(v.toPrecision(digits)).toString());
@@ -47,26 +49,58 @@ function table(head: string[], rows: string[][]): string {
     .join('')}</tbody></table>`;
 }
 
-/** Series of one metric for every run (x = epoch); the run label is added when comparing. */
-function metricSeries(runs: readonly ReportRun[], pick: (p: MetricPoint) => number | null, label: string): ChartSeries[] {
-  return runs.map((r) => ({
-    name: runs.length > 1 ? `${r.summary.name} · ${label}` : label,
-    points: r.points.map((p) => ({ x: p.epoch, y: pick(p) })),
-  }));
+/** How a run is named in a comparison (`#2 spiral-he`), or just its name in a single-run report. */
+const runLabel = (runs: readonly ReportRun[], i: number) => (runs.length > 1 ? `#${i + 1} ${runs[i]!.summary.name}` : runs[i]!.summary.name);
+
+/**
+ * Training (solid) and validation (dashed) series of one metric (x = epoch), run by run; in a
+ * comparison each run has one colour and its label.
+ */
+function metricSeries(runs: readonly ReportRun[], train: (p: MetricPoint) => number | null, val: (p: MetricPoint) => number | null, what: string): ChartSeries[] {
+  return runs.flatMap((r, i) => {
+    const prefix = runs.length > 1 ? `${runLabel(runs, i)} · ` : '';
+    const color = runs.length > 1 ? { color: paletteColor(i) } : {};
+    return [
+      { name: `${prefix}train ${what}`, points: r.points.map((p) => ({ x: p.epoch, y: train(p) })), ...color },
+      { name: `${prefix}validation ${what}`, points: r.points.map((p) => ({ x: p.epoch, y: val(p) })), dashed: true, ...color },
+    ];
+  });
 }
 
 /**
- * A self-contained HTML report of one run, or a comparison of several: summary table, loss and
- * accuracy charts (inline SVG), the reproducibility record, each run's configuration, and the metrics
- * as CSV (embedded as a data: link). No script runs and nothing is fetched: the page's CSP is
+ * The configuration diff of a comparison: one row per differing field (`data-path` = its dotted path),
+ * one column per run; a value unlike run #1's is highlighted (class `differs`).
+ */
+function configDiffSection(runs: readonly ReportRun[]): string {
+  const configs = runs.map((r) => r.summary.experiment);
+  const diffs = configDiff(configs);
+  const same = identicalLeafCount(configs, diffs);
+  if (diffs.length === 0) return `<p>The runs' configurations are identical (${same} fields).</p>`;
+  const head = `<tr><th>field</th>${runs.map((_, i) => `<th>${escapeHtml(runLabel(runs, i))}</th>`).join('')}</tr>`;
+  const rows = diffs.map(
+    (d) =>
+      `<tr data-path="${escapeHtml(d.path)}"><td><code>${escapeHtml(d.path)}</code></td>${d.values
+        .map((v, i) => `<td${i > 0 && v !== d.values[0] ? ' class="differs"' : ''}>${v === undefined ? '<em>absent</em>' : `<code>${escapeHtml(v)}</code>`}</td>`)
+        .join('')}</tr>`,
+  );
+  return `<p>${diffs.length} field${diffs.length === 1 ? '' : 's'} differ${diffs.length === 1 ? 's' : ''}; ${same} identical field${same === 1 ? ' is' : 's are'} not shown. Highlighted: a value unlike run #1's.</p>
+<table id="config-diff"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/**
+ * A self-contained HTML report of one run, or a comparison of several: summary (final metrics) table,
+ * loss and accuracy charts (inline SVG; runs overlaid, one colour each, validation dashed), the
+ * reproducibility record, for a comparison the configuration fields that differ (table
+ * `#config-diff`, see {@link configDiff}), each run's configuration, and the metrics as CSV (embedded
+ * as a data: link). No script runs and nothing is fetched: the page's CSP is
  * `default-src 'none'` with inline styles and data: links only.
  */
 export function buildReportHtml(runs: readonly ReportRun[], meta: ReportMeta): string {
   if (runs.length === 0) throw new Error('a report needs at least one run');
   const title = meta.title ?? (runs.length === 1 ? `InitScope run report: ${runs[0]!.summary.name}` : `InitScope comparison of ${runs.length} runs`);
   const csv = metricsCsv(runs.map((r) => ({ runId: r.summary.id, points: r.points })));
-  const summaryRows = runs.map(({ summary: s }) => [
-    text(s.name),
+  const summaryRows = runs.map(({ summary: s }, i) => [
+    text(runLabel(runs, i)),
     `<code>${text(s.id)}</code>`,
     text(s.status),
     text(s.epochsDone),
@@ -76,8 +110,8 @@ export function buildReportHtml(runs: readonly ReportRun[], meta: ReportMeta): s
     num(s.metrics.valAcc),
     s.status === 'diverged' ? text(`step ${s.divergedAtStep ?? '?'}${s.divergedLayer ? `, ${s.divergedLayer}` : ''}`) : s.error ? text(s.error) : '',
   ]);
-  const reproRows = runs.map(({ summary: s, reproducibility: r }) => [
-    `<code>${text(s.id)}</code>`,
+  const reproRows = runs.map(({ summary: s, reproducibility: r }, i) => [
+    `${runs.length > 1 ? `${text(runLabel(runs, i))} ` : ''}<code>${text(s.id)}</code>`,
     text(r.seed),
     text(r.backend),
     text(r.tfjsVersion),
@@ -85,14 +119,8 @@ export function buildReportHtml(runs: readonly ReportRun[], meta: ReportMeta): s
     text(r.dataset),
     r.datasetHash ? `<code>${text(r.datasetHash)}</code>` : '—',
   ]);
-  const loss = [
-    ...metricSeries(runs, (p) => p.trainLoss, 'train loss'),
-    ...metricSeries(runs, (p) => p.valLoss, 'validation loss'),
-  ];
-  const acc = [
-    ...metricSeries(runs, (p) => p.trainAcc, 'train accuracy'),
-    ...metricSeries(runs, (p) => p.valAcc, 'validation accuracy'),
-  ];
+  const loss = metricSeries(runs, (p) => p.trainLoss, (p) => p.valLoss, 'loss');
+  const acc = metricSeries(runs, (p) => p.trainAcc, (p) => p.valAcc, 'accuracy');
   const record = JSON.stringify({ generatedAt: meta.generatedAt, appVersion: meta.appVersion, runs: runs.map((r) => ({ id: r.summary.id, reproducibility: r.reproducibility })) });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -102,7 +130,7 @@ export function buildReportHtml(runs: readonly ReportRun[], meta: ReportMeta): s
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p>Written ${text(meta.generatedAt)} by InitScope ${text(meta.appVersion)}.</p>
-<h2>Summary</h2>
+<h2>${runs.length > 1 ? 'Final metrics' : 'Summary'}</h2>
 ${table(['run', 'id', 'status', 'epochs', 'train loss', 'train acc', 'val loss', 'val acc', 'note'], summaryRows)}
 <h2>Curves</h2>
 ${lineChartSvg('Loss', 'epoch', loss)}
@@ -110,8 +138,8 @@ ${lineChartSvg('Accuracy', 'epoch', acc)}
 <h2>Reproducibility</h2>
 <p>The same configuration, seed, backend and versions on the same data give the same numbers.</p>
 ${table(['run', 'seed', 'backend', 'tfjs', 'InitScope', 'dataset', 'dataset sha256'], reproRows)}
-<h2>Configuration</h2>
-${runs.map((r) => `<h3>${text(r.summary.name)} <code>${text(r.summary.id)}</code></h3><pre>${escapeHtml(JSON.stringify(r.summary.experiment, null, 2))}</pre>`).join('\n')}
+${runs.length > 1 ? `<h2>Configuration differences</h2>\n${configDiffSection(runs)}\n` : ''}<h2>Configuration</h2>
+${runs.map((r, i) => `<h3>${text(runLabel(runs, i))} <code>${text(r.summary.id)}</code></h3><pre>${escapeHtml(JSON.stringify(r.summary.experiment, null, 2))}</pre>`).join('\n')}
 <h2>Metrics</h2>
 <p><a download="metrics.csv" href="data:text/csv;base64,${Buffer.from(csv, 'utf8').toString('base64')}">metrics.csv</a> (${runs.reduce((n, r) => n + r.points.length, 0)} rows; also written next to this file)</p>
 <script type="application/json" id="initscope-record">${record.replace(/</g, '\\u003c')}</script>
