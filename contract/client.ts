@@ -1,3 +1,4 @@
+import { DatasetImportEvent } from './dataset.js';
 import { InitScopeError } from './errors.js';
 import { METHODS, type RequestOf, type ResponseOf } from './methods.js';
 import type { MethodName } from './method-names.js';
@@ -20,11 +21,13 @@ export interface InitScopeClient {
   onEvent(listener: (event: RunEvent) => void): () => void;
   /** Listens to sweep events (`sweepStarted`, `sweepProgress`, `sweepFinished`; validated); returns an unsubscribe function. */
   onSweepEvent(listener: (event: SweepEvent) => void): () => void;
+  /** Listens to dataset import progress (`datasetImportProgress`; validated); returns an unsubscribe function. */
+  onImportEvent(listener: (event: DatasetImportEvent) => void): () => void;
 }
 
 /**
  * Builds the typed client over a transport. Requests are validated before sending (so a bad form is
- * reported without a round trip) and responses/events are parsed on receipt. Both event listeners share
+ * reported without a round trip) and responses/events are parsed on receipt. The event listeners share
  * the transport's one channel (a `HostEvent`, see host-event.ts); each passes on only the frames of its own union.
  */
 export function createClient(transport: Transport): InitScopeClient {
@@ -44,6 +47,12 @@ export function createClient(transport: Transport): InitScopeClient {
     onSweepEvent(listener) {
       return transport.subscribe((raw) => {
         const parsed = SweepEvent.safeParse(raw);
+        if (parsed.success) listener(parsed.data);
+      });
+    },
+    onImportEvent(listener) {
+      return transport.subscribe((raw) => {
+        const parsed = DatasetImportEvent.safeParse(raw);
         if (parsed.success) listener(parsed.data);
       });
     },

@@ -148,6 +148,56 @@ export const DatasetImportOptions = z
   .strict();
 export type DatasetImportOptions = z.infer<typeof DatasetImportOptions>;
 
+/**
+ * Id of one running import, chosen by the client (`datasets/import`'s `importId`) so it can follow the
+ * import's progress events and cancel it (`datasets/cancelImport`).
+ */
+export const ImportId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -');
+
+/** `datasets/import`'s request: the import options and, optionally, the client's id for this import. */
+export const DatasetImportRequest = DatasetImportOptions.extend({ importId: ImportId.optional() }).strict();
+export type DatasetImportRequest = z.infer<typeof DatasetImportRequest>;
+
+/**
+ * Phases of an import on the host: `reading` the file(s) from disk (bytes), `decoding` rows, images or
+ * samples, `writing` the stored dataset file (bytes: hashing, then writing).
+ */
+export const DATASET_IMPORT_PHASES = ['reading', 'decoding', 'writing'] as const;
+export const DatasetImportPhase = z.enum(DATASET_IMPORT_PHASES);
+export type DatasetImportPhase = z.infer<typeof DatasetImportPhase>;
+
+/** What an import progress count counts. */
+export const DATASET_IMPORT_UNITS = ['bytes', 'rows', 'images', 'samples'] as const;
+export const DatasetImportUnit = z.enum(DATASET_IMPORT_UNITS);
+export type DatasetImportUnit = z.infer<typeof DatasetImportUnit>;
+
+/**
+ * Progress of a running import, pushed on the host's event channel (a member of `HostEvent`): `done` of
+ * `total` `unit`s of the current `phase`. Within a phase `done` only grows; each phase ends with
+ * `done === total`.
+ */
+export const DatasetImportEvent = z.object({
+  type: z.literal('datasetImportProgress'),
+  importId: ImportId,
+  phase: DatasetImportPhase,
+  unit: DatasetImportUnit,
+  done: z.number().int().min(0),
+  total: z.number().int().min(0),
+});
+export type DatasetImportEvent = z.infer<typeof DatasetImportEvent>;
+
+/** Details of the error a cancelled import rejects with (code `conflict`). */
+export interface ImportCancelledDetails {
+  cancelled: true;
+  importId: string;
+}
+
+/** True if `error` is the rejection of a cancelled import (its details say `cancelled: true`). */
+export function isImportCancelledError(error: unknown): boolean {
+  const details = (error as { details?: unknown } | null)?.details;
+  return typeof details === 'object' && details !== null && (details as { cancelled?: unknown }).cancelled === true;
+}
+
 /** The outcome of `datasets/import`: the dataset, and whether an identical one was already stored. */
 export const DatasetImportResult = z.object({ dataset: DatasetInfo, existing: z.boolean() });
 export type DatasetImportResult = z.infer<typeof DatasetImportResult>;

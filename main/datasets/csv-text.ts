@@ -11,7 +11,15 @@ export interface CsvRecord {
  * @throws Error with the line number when a quoted field is not closed
  */
 export function parseDelimited(text: string, delimiter: string): CsvRecord[] {
-  const records: CsvRecord[] = [];
+  return Array.from(delimitedRecords(text, delimiter));
+}
+
+/**
+ * The records of delimited text one at a time (same rules as {@link parseDelimited}), so a caller can
+ * pause between them.
+ * @throws Error with the line number when a quoted field is not closed (when the iteration reaches the end)
+ */
+export function* delimitedRecords(text: string, delimiter: string): Generator<CsvRecord, void, undefined> {
   let cells: string[] = [];
   let cell = '';
   let quoted = false;
@@ -23,10 +31,11 @@ export function parseDelimited(text: string, delimiter: string): CsvRecord[] {
     cell = '';
     quoted = false;
   };
-  const endRecord = () => {
+  const endRecord = (): CsvRecord | null => {
     endCell();
-    if (!(cells.length === 1 && cells[0] === '' && !quoted)) records.push({ line: recordLine, cells });
+    const record = cells.length === 1 && cells[0] === '' && !quoted ? null : { line: recordLine, cells };
     cells = [];
+    return record;
   };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] as string;
@@ -49,14 +58,32 @@ export function parseDelimited(text: string, delimiter: string): CsvRecord[] {
     } else if (ch === delimiter) endCell();
     else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
+      const record = endRecord();
       line++;
       recordLine = line;
+      if (record) yield record;
     } else cell += ch;
   }
   if (inQuotes) throw new Error(`line ${recordLine}: a quoted field is not closed`);
-  if (cell !== '' || cells.length > 0) endRecord();
-  return records;
+  if (cell !== '' || cells.length > 0) {
+    const record = endRecord();
+    if (record) yield record;
+  }
+}
+
+/**
+ * An upper bound on the number of records after the first line: the count of line ends (`\n`, or `\r`
+ * in a file without `\n`). Exact for files without blank lines or multi-line quoted fields.
+ */
+export function dataLineBound(text: string): number {
+  const count = (ch: string): number => {
+    let n = 0;
+    for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) n++;
+    return n;
+  };
+  const lf = count('\n');
+  const ends = lf > 0 ? lf : count('\r');
+  return text.length > 0 && !/[\r\n]$/.test(text) ? ends : Math.max(0, ends - 1);
 }
 
 /** The delimiter of a table file: tab for `.tsv`/`.tab` or a header with tabs and no commas, else comma. */

@@ -1,5 +1,6 @@
 import { importError } from './import-error.js';
-import { detectDelimiter, parseDelimited, type CsvRecord } from './csv-text.js';
+import { dataLineBound, delimitedRecords, detectDelimiter, type CsvRecord } from './csv-text.js';
+import { ImportProgress } from './import-progress.js';
 import type { ParsedDataset } from './parsed-dataset.js';
 import { readInputFile } from './read-input.js';
 
@@ -34,20 +35,24 @@ function labelIndex(file: string, header: string[], label: string | undefined): 
  * non-numeric cell is reported with its line, column number and column name. Labels are numeric class
  * indices when every label is a non-negative integer (then within [0, classes) when `classes` is set),
  * else category names, numbered in sorted order (recorded as classNames). Ragged rows are refused.
+ * Reports `reading` (bytes) then `decoding` (rows) on `progress`, yielding to the event loop between
+ * slices of rows; a cancel rejects at the next slice.
  */
-export function importCsv(file: string, options: CsvOptions): ParsedDataset {
-  const text = readInputFile(file).toString('utf8').replace(/^\uFEFF/, '');
+export async function importCsv(file: string, options: CsvOptions, progress = ImportProgress.silent(file)): Promise<ParsedDataset> {
+  const text = (await readInputFile(file, progress)).toString('utf8').replace(/^\uFEFF/, '');
   const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
-  let records: CsvRecord[];
-  try {
-    records = parseDelimited(text, detectDelimiter(file, firstLine));
-  } catch (error) {
-    throw importError(file, null, (error as Error).message);
-  }
-  const [headerRecord, ...rows] = records;
+  const records = delimitedRecords(text, detectDelimiter(file, firstLine));
+  const nextRecord = (): CsvRecord | undefined => {
+    try {
+      const next = records.next();
+      return next.done ? undefined : next.value;
+    } catch (error) {
+      throw importError(file, null, (error as Error).message);
+    }
+  };
+  const headerRecord = nextRecord();
   if (!headerRecord) throw importError(file, null, 'the file is empty (expected a header row and data rows)');
   const header = headerRecord.cells;
-  if (rows.length === 0) throw importError(file, 'line 2', 'no data rows after the header');
   const li = labelIndex(file, header, options.label);
   const featureIdx = options.features
     ? options.features.map((name) => {
@@ -57,26 +62,43 @@ export function importCsv(file: string, options: CsvOptions): ParsedDataset {
         return i;
       })
     : header.map((_, i) => i).filter((i) => i !== li);
-  if (featureIdx.length === 0) throw importError(file, 'line 1', 'no feature columns besides the label');
-  const n = rows.length;
   const d = featureIdx.length;
-  const features = new Float32Array(n * d);
+  const rowBound = dataLineBound(text);
+  let features = new Float32Array(Math.max(1, rowBound) * Math.max(1, d));
   const rawLabels: string[] = [];
+  const lines: number[] = [];
   const place = (line: number, col: number) => `line ${line}, column ${col + 1} ('${header[col]}')`;
-  rows.forEach((row, r) => {
+  progress.begin('decoding', 'rows', rowBound);
+  let r = 0;
+  for (let row = nextRecord(); row; row = nextRecord(), r++) {
+    if (r === 0 && d === 0) throw importError(file, 'line 1', 'no feature columns besides the label');
     if (row.cells.length !== header.length) {
       throw importError(file, `line ${row.line}`, `${row.cells.length} cells, expected ${header.length} as in the header`);
     }
-    featureIdx.forEach((col, j) => {
+    if ((r + 1) * d > features.length) {
+      const grown = new Float32Array(features.length * 2);
+      grown.set(features);
+      features = grown;
+    }
+    for (let j = 0; j < d; j++) {
+      const col = featureIdx[j] as number;
       const cell = row.cells[col] as string;
       if (cell === '') throw importError(file, place(row.line, col), 'missing value');
       if (!NUMBER.test(cell)) throw importError(file, place(row.line, col), `'${cell}' is not a number`);
       features[r * d + j] = Number(cell);
-    });
+    }
     const label = row.cells[li] as string;
     if (label === '') throw importError(file, place(row.line, li), 'missing label');
     rawLabels.push(label);
-  });
+    lines.push(row.line);
+    if (progress.due()) await progress.pause(r + 1);
+  }
+  if (r === 0) throw importError(file, 'line 2', 'no data rows after the header');
+  if (d === 0) throw importError(file, 'line 1', 'no feature columns besides the label');
+  progress.finish(r);
+  await progress.breathe();
+  const n = r;
+  if (features.length !== n * d) features = features.slice(0, n * d);
   const labels = new Int32Array(n);
   let numClasses: number;
   let classNames: string[] | undefined;
@@ -85,7 +107,7 @@ export function importCsv(file: string, options: CsvOptions): ParsedDataset {
     rawLabels.forEach((l, r) => {
       const v = Number(l);
       if (options.classes !== undefined && v >= options.classes) {
-        throw importError(file, place((rows[r] as CsvRecord).line, li), `label ${v} is outside the class range [0, ${options.classes})`);
+        throw importError(file, place(lines[r] as number, li), `label ${v} is outside the class range [0, ${options.classes})`);
       }
       labels[r] = v;
       max = Math.max(max, v);
@@ -96,7 +118,7 @@ export function importCsv(file: string, options: CsvOptions): ParsedDataset {
     if (numericIndex >= 0 && rawLabels.every((l) => NUMBER.test(l))) {
       throw importError(
         file,
-        place((rows[numericIndex] as CsvRecord).line, li),
+        place(lines[numericIndex] as number, li),
         `label '${rawLabels[numericIndex]}' is not a class index (numeric labels must be integers ≥ 0; regression targets are not supported)`,
       );
     }
@@ -105,7 +127,7 @@ export function importCsv(file: string, options: CsvOptions): ParsedDataset {
     rawLabels.forEach((l, r) => (labels[r] = indexOf.get(l) as number));
     numClasses = classNames.length;
     if (options.classes !== undefined && numClasses > options.classes) {
-      throw importError(file, place((rows[0] as CsvRecord).line, li), `${numClasses} label categories, more than the ${options.classes} classes asked for`);
+      throw importError(file, place(lines[0] as number, li), `${numClasses} label categories, more than the ${options.classes} classes asked for`);
     }
   }
   return {

@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import {
   InitScopeError,
   isStoredDatasetRef,
+  type DatasetImportEvent,
   type DatasetImportOptions,
   type DatasetImportResult,
   type DatasetInfo,
@@ -16,6 +18,7 @@ import type { DatasetSource } from '../../engine/datasets/index.js';
 import type { DatasetStore } from '../store/index.js';
 import { defaultDatasetName, describeImported } from './describe.js';
 import { importError } from './import-error.js';
+import { ImportProgress } from './import-progress.js';
 import type { ParsedDataset } from './parsed-dataset.js';
 import { prepareDatasetFile } from './prepare.js';
 import { previewSource } from './preview.js';
@@ -32,16 +35,59 @@ export interface ResolvedDataset {
 
 /** Progress and cancellation of a long import. */
 export interface ImportControl {
-  onProgress?: (done: number, total: number) => void;
+  /** The id progress events carry and `cancelImport` takes (default: a random `imp_…`). */
+  importId?: string;
+  /** Receives this import's progress events (besides the service's {@link DatasetService.onImportEvent} listeners). */
+  onProgress?: (event: DatasetImportEvent) => void;
+  /** Cancels the import at its next pause (as `cancelImport` does). */
   signal?: AbortSignal;
 }
 
-/** Refuses NaN/±Infinity features, naming the sample and feature. */
-function checkFinite(data: ParsedDataset, file: string): void {
+/** Bytes hashed or written per step of the writing phase. */
+const WRITE_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Values checked per step of the finiteness check. */
+const CHECK_CHUNK_VALUES = 1 << 20;
+
+/** Refuses NaN/±Infinity features, naming the sample and feature; pauses between chunks of values. */
+async function checkFinite(data: ParsedDataset, file: string, progress: ImportProgress): Promise<void> {
   if (data.features instanceof Uint8Array) return;
+  const features = data.features;
   const rowSize = data.inputShape.reduce((a, b) => a * b, 1);
-  const bad = data.features.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw importError(file, `sample ${Math.floor(bad / rowSize)}, feature ${bad % rowSize}`, `value ${data.features[bad]} is not finite`);
+  for (let start = 0; start < features.length; start += CHECK_CHUNK_VALUES) {
+    const end = Math.min(features.length, start + CHECK_CHUNK_VALUES);
+    for (let i = start; i < end; i++) {
+      if (!Number.isFinite(features[i] as number)) {
+        throw importError(file, `sample ${Math.floor(i / rowSize)}, feature ${i % rowSize}`, `value ${features[i]} is not finite`);
+      }
+    }
+    if (progress.due()) await progress.pause(Math.floor(end / rowSize));
+  }
+}
+
+/** SHA-256 (hex) of `bytes`, in chunks with pauses (phase `writing`, the first half of its byte count). */
+async function hashInSteps(bytes: Buffer, progress: ImportProgress): Promise<string> {
+  const hash = createHash('sha256');
+  for (let start = 0; start < bytes.length; start += WRITE_CHUNK_BYTES) {
+    const end = Math.min(bytes.length, start + WRITE_CHUNK_BYTES);
+    hash.update(bytes.subarray(start, end));
+    if (progress.due()) await progress.pause(end);
+  }
+  return hash.digest('hex');
+}
+
+/** Writes `bytes` to a new file `file` in chunks, pausing (and so cancellable) between them; `offset` shifts the progress count. */
+async function writeInSteps(file: string, bytes: Buffer, progress: ImportProgress, offset: number): Promise<void> {
+  const handle = await open(file, 'wx');
+  try {
+    for (let start = 0; start < bytes.length; ) {
+      const { bytesWritten } = await handle.write(bytes, start, Math.min(WRITE_CHUNK_BYTES, bytes.length - start), start);
+      start += bytesWritten;
+      progress.throwIfCancelled();
+      if (progress.due()) await progress.pause(offset + start);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -54,6 +100,10 @@ function checkFinite(data: ParsedDataset, file: string): void {
  * Importing identical content (same data and options) returns the stored dataset (`existing: true`).
  */
 export class DatasetService {
+  /** Running imports by id: their abort controllers and progress (sealed once committing). */
+  private readonly running = new Map<string, { abort: AbortController; progress: ImportProgress }>();
+  private readonly importListeners = new Set<(event: DatasetImportEvent) => void>();
+
   constructor(
     private readonly store: DatasetStore,
     private readonly dataDir: string,
@@ -75,29 +125,95 @@ export class DatasetService {
     return previewSource(options);
   }
 
-  /** Imports a source (see the class comment); errors are `invalid_input` naming the file and place. */
+  /** Subscribes to every import's progress events; returns an unsubscribe function. */
+  onImportEvent(listener: (event: DatasetImportEvent) => void): () => void {
+    this.importListeners.add(listener);
+    return () => {
+      this.importListeners.delete(listener);
+    };
+  }
+
+  /**
+   * Cancels a running import: it rejects with the cancelled error (`conflict`, details `cancelled: true`)
+   * and stores nothing. False if no import with that id is running or it is already committing.
+   */
+  cancelImport(importId: string): boolean {
+    const entry = this.running.get(importId);
+    if (!entry || entry.progress.sealed) return false;
+    entry.abort.abort();
+    return true;
+  }
+
+  /**
+   * Imports a source (see the class comment); errors are `invalid_input` naming the file and place.
+   * Runs in slices that yield to the event loop, reporting `reading` → `decoding` → `writing` progress
+   * under `control.importId`; cancellable (`cancelImport`, `control.signal`) until the stored file is
+   * renamed into place. A cancelled or failed import leaves no file and no row.
+   */
   async import(options: DatasetImportOptions, control: ImportControl = {}): Promise<DatasetImportResult> {
-    const parsed = await readSource(options, control);
-    checkFinite(parsed, options.path);
+    const importId = control.importId ?? `imp_${randomBytes(8).toString('hex')}`;
+    if (this.running.has(importId)) throw new InitScopeError('conflict', `An import with id ${importId} is already running`);
+    const abort = new AbortController();
+    const forward = (): void => abort.abort();
+    if (control.signal?.aborted) abort.abort();
+    control.signal?.addEventListener('abort', forward, { once: true });
+    const progress = new ImportProgress(
+      importId,
+      options.path,
+      (event) => {
+        control.onProgress?.(event);
+        for (const listener of [...this.importListeners]) listener(event);
+      },
+      abort.signal,
+    );
+    this.running.set(importId, { abort, progress });
+    try {
+      progress.throwIfCancelled();
+      return await this.importWith(options, progress);
+    } finally {
+      this.running.delete(importId);
+      control.signal?.removeEventListener('abort', forward);
+    }
+  }
+
+  /** The steps of {@link import} once its progress is set up. */
+  private async importWith(options: DatasetImportOptions, progress: ImportProgress): Promise<DatasetImportResult> {
+    const parsed = await readSource(options, { progress });
+    await progress.breathe();
+    await checkFinite(parsed, options.path, progress);
+    await progress.breathe();
     const content = prepareDatasetFile(parsed, options, options.path);
+    await progress.breathe();
     const bytes = encodeDatasetFile(content);
-    const contentHash = createHash('sha256').update(bytes).digest('hex');
+    progress.begin('writing', 'bytes', 2 * bytes.length);
+    await progress.breathe();
+    const contentHash = await hashInSteps(bytes, progress);
     const id = `ds_${contentHash.slice(0, 16)}`;
     const relativePath = path.posix.join(DATASETS_FOLDER, `${id}.isds`);
     const file = path.join(this.dataDir, relativePath);
     const existing = this.store.getByHash(contentHash);
-    if (existing && existsSync(path.join(this.dataDir, existing.path))) return { dataset: existing.info, existing: true };
+    if (existing && existsSync(path.join(this.dataDir, existing.path))) {
+      progress.seal();
+      progress.finish();
+      return { dataset: existing.info, existing: true };
+    }
 
+    await progress.breathe();
     mkdirSync(path.dirname(file), { recursive: true });
     const temp = path.join(path.dirname(file), `.${id}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
-      writeFileSync(temp, bytes);
+      await writeInSteps(temp, bytes, progress, bytes.length);
+      progress.seal(); // last cancellation point: from here on the import completes
       renameSync(temp, file);
     } catch (error) {
       rmSync(temp, { force: true });
+      if (error instanceof InitScopeError) throw error;
       throw new InitScopeError('internal', `Could not write ${file}: ${(error as Error).message}`);
     }
-    if (existing) return { dataset: existing.info, existing: true }; // its file was missing: now restored
+    if (existing) {
+      progress.finish();
+      return { dataset: existing.info, existing: true }; // its file was missing: now restored
+    }
     const info = describeImported({
       id,
       name: options.name ?? defaultDatasetName(options.path),
@@ -116,6 +232,7 @@ export class DatasetService {
       rmSync(file, { force: true });
       throw error;
     }
+    progress.finish();
     return { dataset: info, existing: false };
   }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { importError } from './import-error.js';
+import { ImportProgress } from './import-progress.js';
 import { checkLabels, type ParsedDataset } from './parsed-dataset.js';
 import { readInputFile } from './read-input.js';
 
@@ -89,15 +90,15 @@ export interface IdxOptions {
  * Reads an IDX images file (rank ≥ 2: [n, ...]; e.g. [n, 28, 28]) and its IDX labels file (rank 1: [n]).
  * Features are flattened to [n, product of the rest]; a rank-3 file's last two dimensions are recorded as
  * the image shape. Errors: wrong magic, truncation, a labels file of the wrong rank, image/label count
- * mismatch, a label outside [0, classes).
+ * mismatch, a label outside [0, classes). Reports `reading` (bytes, per file) and `decoding` (samples) on `progress`.
  */
-export function importIdx(imagesFile: string, options: IdxOptions): ParsedDataset {
+export async function importIdx(imagesFile: string, options: IdxOptions, progress = ImportProgress.silent(imagesFile)): Promise<ParsedDataset> {
   const labelsFile = options.labelsPath ?? guessIdxLabelsFile(imagesFile);
   if (!labelsFile) {
     throw importError(imagesFile, null, 'no labels file found next to it (expected e.g. train-labels-idx1-ubyte next to train-images-idx3-ubyte); name it with --labels');
   }
-  const images = parseIdx(readInputFile(imagesFile), imagesFile);
-  const labels = parseIdx(readInputFile(labelsFile), labelsFile);
+  const images = parseIdx(await readInputFile(imagesFile, progress), imagesFile);
+  const labels = parseIdx(await readInputFile(labelsFile, progress), labelsFile);
   if (images.dims.length < 2) throw importError(imagesFile, 'byte 3', `expected images of rank ≥ 2 ([samples, …]), got rank ${images.dims.length}`);
   if (labels.dims.length !== 1) throw importError(labelsFile, 'byte 3', `expected labels of rank 1 ([samples]), got rank ${labels.dims.length}`);
   const n = images.dims[0] as number;
@@ -105,11 +106,14 @@ export function importIdx(imagesFile: string, options: IdxOptions): ParsedDatase
     throw importError(labelsFile, 'byte 4', `holds ${labels.dims[0]} labels but ${path.basename(imagesFile)} holds ${n} images`);
   }
   const y = new Int32Array(n);
+  progress.begin('decoding', 'samples', n);
   for (let i = 0; i < n; i++) {
     const v = labels.data[i] as number;
     if (!Number.isInteger(v)) throw importError(labelsFile, `item ${i}`, `label ${v} is not an integer class index`);
     y[i] = v;
+    if (progress.due()) await progress.pause(i);
   }
+  progress.finish(n);
   const headerBytes = 4 + 4 * labels.dims.length;
   const numClasses = checkLabels(y, options.classes, (i, message) => importError(labelsFile, `item ${i} (byte ${headerBytes + i})`, message));
   const sampleDims = images.dims.slice(1);

@@ -2,16 +2,15 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { decodeImage, resizeGrey } from './decode-image.js';
 import { importError } from './import-error.js';
+import { ImportProgress } from './import-progress.js';
 import type { ParsedDataset } from './parsed-dataset.js';
 
 /** Options of {@link importImageFolder}. */
 export interface ImageFolderOptions {
   /** [height, width] every image is resized to; default the first image's size. */
   imageShape?: [number, number];
-  /** Called every few images with (done, total). */
-  onProgress?: (done: number, total: number) => void;
-  /** Aborts the import between images. */
-  signal?: AbortSignal;
+  /** Reports `decoding` (images), yields to the event loop between slices of images, and cancels. */
+  progress?: ImportProgress;
   /** Read at most this many images per class (previews). */
   limitPerClass?: number;
 }
@@ -40,7 +39,7 @@ export function listImageFolder(folder: string): Array<{ className: string; file
  * Reads a folder of class sub-folders of PNG/JPEG images: class i is the i-th sub-folder in sorted
  * order; every image is converted to greyscale (Rec. 601 luma) and resized (bilinear) to `imageShape`.
  * Features are uint8 [n, h·w]. An unreadable image fails the import naming that file. Yields to the
- * event loop every 64 images so the host stays responsive; `signal` cancels.
+ * event loop between slices of images (see ImportProgress) so the host stays responsive; a cancel rejects there.
  */
 export async function importImageFolder(folder: string, options: ImageFolderOptions = {}): Promise<ParsedDataset> {
   const classes = listImageFolder(folder).map((c) => ({ ...c, files: c.files.slice(0, options.limitPerClass ?? c.files.length) }));
@@ -49,13 +48,11 @@ export async function importImageFolder(folder: string, options: ImageFolderOpti
   const rows: Uint8Array[] = [];
   const labels = new Int32Array(total);
   let done = 0;
+  const progress = options.progress ?? ImportProgress.silent(folder);
+  progress.begin('decoding', 'images', total);
   for (const [cls, { files }] of classes.entries()) {
     for (const file of files) {
-      if (done % 64 === 0) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (options.signal?.aborted) throw importError(folder, null, 'import cancelled');
-        options.onProgress?.(done, total);
-      }
+      if (progress.due()) await progress.pause(done);
       let image;
       try {
         image = decodeImage(readFileSync(file));
@@ -67,7 +64,7 @@ export async function importImageFolder(folder: string, options: ImageFolderOpti
       labels[done++] = cls;
     }
   }
-  options.onProgress?.(total, total);
+  progress.finish(total);
   const [h, w] = shape as [number, number];
   const features = new Uint8Array(total * h * w);
   rows.forEach((row, i) => features.set(row, i * h * w));

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { importError } from './import-error.js';
+import { ImportProgress } from './import-progress.js';
 import { parseNpy, type NpyArray } from './npy.js';
 import { checkLabels, type ParsedDataset } from './parsed-dataset.js';
 import { defaultMaxInputBytes, readInputFile } from './read-input.js';
@@ -33,14 +34,15 @@ export function guessNpyLabelsFile(featuresFile: string): string | undefined {
  * Reads NumPy data: a `.npz` archive holding a features and a labels array, or a features `.npy` with its
  * labels `.npy`. Features of shape [n, ...] are flattened to [n, rest] (uint8 stays uint8, other dtypes
  * become float32; a rank-3 array's last two dims are the image shape); labels must be [n] integers in
- * [0, classes). Errors name the file (and the array inside an archive).
+ * [0, classes). Errors name the file (and the array inside an archive). Reports `reading` (bytes, per
+ * file) and `decoding` (samples) on `progress`.
  */
-export function importNpy(file: string, options: NpyOptions): ParsedDataset {
+export async function importNpy(file: string, options: NpyOptions, progress = ImportProgress.silent(file)): Promise<ParsedDataset> {
   let x: NpyArray;
   let y: NpyArray;
   let labelsWhere: string;
   if (/\.npz$/i.test(file)) {
-    const entries = readZipEntries(readInputFile(file), file, defaultMaxInputBytes());
+    const entries = readZipEntries(await readInputFile(file, progress), file, defaultMaxInputBytes());
     const arrays = new Map([...entries].map(([name, bytes]) => [name.replace(/\.npy$/, ''), bytes] as const));
     const featureKey = FEATURE_KEYS.find((k) => arrays.has(k));
     const labelKey = options.label ?? LABEL_KEYS.find((k) => arrays.has(k));
@@ -53,9 +55,9 @@ export function importNpy(file: string, options: NpyOptions): ParsedDataset {
   } else {
     const labelsFile = options.labelsPath ?? guessNpyLabelsFile(file);
     if (!labelsFile) throw importError(file, null, 'no labels file found next to it (e.g. y.npy next to x.npy); name it with --labels');
-    x = parseNpy(readInputFile(file), file);
+    x = parseNpy(await readInputFile(file, progress), file);
     labelsWhere = labelsFile;
-    y = parseNpy(readInputFile(labelsFile), labelsFile);
+    y = parseNpy(await readInputFile(labelsFile, progress), labelsFile);
   }
   if (x.shape.length < 1) throw importError(file, "header field 'shape'", 'the features array is a scalar');
   const n = x.shape[0] as number;
@@ -65,11 +67,14 @@ export function importNpy(file: string, options: NpyOptions): ParsedDataset {
   }
   if (labelCount !== n) throw importError(labelsWhere, "header field 'shape'", `holds ${labelCount} labels but the features hold ${n} samples`);
   const labels = new Int32Array(n);
+  progress.begin('decoding', 'samples', n);
   for (let i = 0; i < n; i++) {
     const v = y.data[i] as number;
     if (!Number.isInteger(v)) throw importError(labelsWhere, `item ${i}`, `label ${v} is not an integer class index`);
     labels[i] = v;
+    if (progress.due()) await progress.pause(i);
   }
+  progress.finish(n);
   const numClasses = checkLabels(labels, options.classes, (i, message) => importError(labelsWhere, `item ${i}`, message));
   const sampleDims = x.shape.slice(1);
   const rowSize = sampleDims.reduce((a, b) => a * b, 1);

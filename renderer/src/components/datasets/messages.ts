@@ -29,6 +29,11 @@ export const datasetImportMessages = {
     storedSummary: '{samples} samples ({train} train · {validation} validation · {test} test)',
     storedDetails: 'Imported from {source} ({format}) · {norm}',
     selected: 'Imported {name} ({id}); it is now the experiment’s dataset.',
+    phase: { reading: 'Reading the file', decoding: 'Decoding', writing: 'Writing the dataset' },
+    unit: { bytes: 'MB', rows: 'rows', images: 'images', samples: 'samples' },
+    count: '{done} / {total} {unit}',
+    cancelImport: 'Cancel import',
+    importCancelled: 'Import cancelled; nothing was stored.',
   },
   'zh-CN': {
     title: '导入数据集…',
@@ -59,5 +64,10 @@ export const datasetImportMessages = {
     storedSummary: '{samples} 个样本（训练 {train} · 验证 {validation} · 测试 {test}）',
     storedDetails: '导入自 {source}（{format}）· {norm}',
     selected: '已导入 {name}（{id}），并设为当前实验的数据集。',
+    phase: { reading: '正在读取文件', decoding: '正在解码', writing: '正在写入数据集' },
+    unit: { bytes: 'MB', rows: '行', images: '张图像', samples: '个样本' },
+    count: '{done} / {total} {unit}',
+    cancelImport: '取消导入',
+    importCancelled: '导入已取消，未保存任何内容。',
   },
 };
