@@ -1,5 +1,4 @@
-import type { HostServices } from '../services/host-services.js';
-import { subscribeHostEvents } from '../services/host-events.js';
+import { subscribeHostEvents, type HostEventSources } from '../services/host-events.js';
 import { EVENTS_IPC_CHANNEL } from '../../contract/index.js';
 
 /** The part of Electron's `WebContents` that event forwarding needs. */
@@ -14,7 +13,7 @@ export interface WebContentsLike {
  * (then the subscription is dropped, so closed windows leave no listener behind). Returns a function
  * that stops forwarding earlier; calling it twice is harmless.
  */
-export function forwardEvents(services: Pick<HostServices, 'onEvent' | 'onSweepEvent'>, contents: WebContentsLike): () => void {
+export function forwardEvents(services: HostEventSources, contents: WebContentsLike): () => void {
   let active = true;
   const unsubscribe = subscribeHostEvents(services, (event) => {
     if (!contents.isDestroyed()) contents.send(EVENTS_IPC_CHANNEL, event);

@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { subscribeHostEvents } from '../services/host-events.js';
-import type { HostServices } from '../services/host-services.js';
+import { subscribeHostEvents, type HostEventSources } from '../services/host-events.js';
 
 /** A socket that falls this far behind (bytes queued) is closed rather than buffered without bound. */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -22,7 +21,7 @@ export interface EventSockets {
  * ({@link subscribeHostEvents}) when it opens and unsubscribes when it closes or fails, so listeners
  * never pile up. Each event goes out as one JSON text frame; messages from clients are ignored.
  */
-export function createEventSockets(services: Pick<HostServices, 'onEvent' | 'onSweepEvent'>): EventSockets {
+export function createEventSockets(services: HostEventSources): EventSockets {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, clientTracking: true });
   wss.on('connection', (ws: WebSocket) => {
     const unsubscribe = subscribeHostEvents(services, (event) => {

@@ -1,13 +1,16 @@
 import type { HostEvent } from '../../contract/index.js';
 import type { HostServices } from './host-services.js';
 
+/** The event sources of the host services that the shells' event channels carry. */
+export type HostEventSources = Pick<HostServices, 'onEvent' | 'onSweepEvent' | 'onDatasetImportEvent'>;
+
 /**
  * Subscribes `listener` to every event source of the host: run events and, when the services have
  * them, sweep events and dataset import progress. Returns one function that removes every subscription. The shells' event
  * channels (browser-mode WebSocket, Electron IPC) use this so they carry every {@link HostEvent}.
  */
 export function subscribeHostEvents(
-  services: Pick<HostServices, 'onEvent' | 'onSweepEvent' | 'onDatasetImportEvent'>,
+  services: HostEventSources,
   listener: (event: HostEvent) => void,
 ): () => void {
   const offRuns = services.onEvent(listener);
