@@ -80,7 +80,14 @@ export async function datasetsCommand(argv: string[]): Promise<number> {
   const out = process.stdout;
   try {
     if (sub === 'import') {
-      const { dataset, existing } = await services.handlers['datasets/import'](options as DatasetImportOptions);
+      // On a terminal, the host's progress (reading / decoding / writing) is redrawn on one stderr line.
+      const offProgress = process.stderr.isTTY && !values.json
+        ? services.onDatasetImportEvent?.((e) => process.stderr.write(`\r${e.phase} ${e.done.toLocaleString('en-US')} / ${e.total.toLocaleString('en-US')} ${e.unit}    `))
+        : undefined;
+      const { dataset, existing } = await services.handlers['datasets/import'](options as DatasetImportOptions).finally(() => {
+        if (offProgress) process.stderr.write('\n');
+        offProgress?.();
+      });
       if (values.json) out.write(`${JSON.stringify({ ...summary(dataset), existing }, null, 2)}\n`);
       else {
         const c = dataset.counts;
