@@ -73,15 +73,24 @@ export function epochsToTarget(points: readonly MetricPoint[], target: number, m
   return null;
 }
 
-/** The value of `metric` at the last point whose epoch is ≤ `epoch` (the curve as of that time). */
+/**
+ * The value of `metric` at the last point whose epoch is ≤ `epoch` (the curve as of that time), skipping
+ * missing values. Points are in training order (epochs non-decreasing), so this is a binary search:
+ * O(log n) for a 20,000-point curve, fast enough to run on every move of the time slider.
+ */
 export function valueAt(points: readonly MetricPoint[], epoch: number, metric: CurveMetric): number | null {
-  let found: number | null = null;
-  for (const point of points) {
-    if (point.epoch > epoch) break;
-    const v = point[metric];
-    if (v !== null && Number.isFinite(v)) found = v;
+  let lo = 0;
+  let hi = points.length; // first index whose epoch is > `epoch`
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid]!.epoch <= epoch) lo = mid + 1;
+    else hi = mid;
   }
-  return found;
+  for (let i = lo - 1; i >= 0; i -= 1) {
+    const v = points[i]![metric];
+    if (v !== null && Number.isFinite(v)) return v;
+  }
+  return null;
 }
 
 /** Every leaf of a JSON value as dotted path → display text (`network.layers.0.units` → "64"). */
@@ -144,4 +153,108 @@ export function comparisonCsv(runs: readonly RunSummary[], pointsOf: (id: string
     }
   }
   return `${rows.join('\n')}\n`;
+}
+
+/** Running mean and sum of squared deviations (Welford) of one epoch's values. */
+interface EpochMoments {
+  /** Position of the epoch in the sorted list. */
+  index: number;
+  n: number;
+  mean: number;
+  m2: number;
+}
+
+/**
+ * {@link seedBand} kept up to date as the runs' curves grow: `update` reads only the points added since
+ * the last call (curves are append-only lists in training order), so a live band costs O(new points).
+ * A curve that was replaced (its first point changed, or it got shorter) makes the band start over.
+ * Results equal `seedBand` up to rounding (Welford's update instead of two passes).
+ */
+export class SeedBandAccumulator {
+  private readonly moments = new Map<number, EpochMoments>();
+  private consumed: number[] = [];
+  private firsts: (MetricPoint | undefined)[] = [];
+  private sorted: number[] = [];
+  private outOfOrder = false;
+  private changed = new Set<number>();
+
+  constructor(private readonly metric: CurveMetric) {}
+
+  /**
+   * Takes in the new points of every curve (same order of curves each call). Returns 'none' when
+   * nothing changed, 'append' when only epochs after the last one were added or changed in place at
+   * known epochs, 'reset' when the band was rebuilt (a curve replaced, or an epoch inserted before the end).
+   */
+  update(curves: readonly (readonly MetricPoint[])[]): 'none' | 'append' | 'reset' {
+    let reset =
+      curves.length !== this.consumed.length || curves.some((c, i) => c.length < this.consumed[i]! || (this.consumed[i]! > 0 && c[0] !== this.firsts[i]));
+    if (reset) this.clear(curves.length);
+    let changed = false;
+    this.outOfOrder = false;
+    this.changed = new Set();
+    curves.forEach((curve, i) => {
+      for (let j = this.consumed[i]!; j < curve.length; j += 1) {
+        const point = curve[j]!;
+        const v = point[this.metric];
+        if (v === null || !Number.isFinite(v)) continue;
+        this.add(point.epoch, v);
+        changed = true;
+      }
+      this.consumed[i] = curve.length;
+      this.firsts[i] = curve[0];
+    });
+    if (this.outOfOrder) {
+      this.sorted.sort((a, b) => a - b);
+      this.sorted.forEach((epoch, index) => (this.moments.get(epoch)!.index = index));
+      reset = true;
+    }
+    return reset ? 'reset' : changed ? 'append' : 'none';
+  }
+
+  /**
+   * Positions (in {@link epochs}) of epochs that existed before the last `update` and got a new value in
+   * it; epochs it added come after them. Meaningless after a 'reset'.
+   */
+  changedIndices(): ReadonlySet<number> {
+    return this.changed;
+  }
+
+  /** Epochs of the band in increasing order. */
+  epochs(): readonly number[] {
+    return this.sorted;
+  }
+
+  /** The band at `epoch` (must be one of {@link epochs}). */
+  at(epoch: number): BandPoint {
+    const m = this.moments.get(epoch)!;
+    return { epoch, mean: m.mean, std: m.n > 1 ? Math.sqrt(Math.max(0, m.m2 / (m.n - 1))) : 0, n: m.n };
+  }
+
+  /** The whole band, as {@link seedBand} returns it. */
+  points(): BandPoint[] {
+    return this.sorted.map((epoch) => this.at(epoch));
+  }
+
+  private clear(curveCount: number): void {
+    this.moments.clear();
+    this.sorted = [];
+    this.consumed = new Array<number>(curveCount).fill(0);
+    this.firsts = new Array<MetricPoint | undefined>(curveCount).fill(undefined);
+  }
+
+  private add(epoch: number, value: number): void {
+    const m = this.moments.get(epoch);
+    if (m) {
+      this.changed.add(m.index);
+      m.n += 1;
+      const delta = value - m.mean;
+      m.mean += delta / m.n;
+      m.m2 += delta * (value - m.mean);
+      return;
+    }
+    this.moments.set(epoch, { index: this.sorted.length, n: 1, mean: value, m2: 0 });
+    const last = this.sorted[this.sorted.length - 1];
+    if (last !== undefined && epoch < last) this.outOfOrder = true;
+    this.sorted.push(epoch);
+  }
 }

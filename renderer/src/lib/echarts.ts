@@ -1,5 +1,5 @@
 // ECharts, imported piece by piece so the bundle carries only what the charts use.
-import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
+import { BarChart, CustomChart, HeatmapChart, LineChart } from 'echarts/charts';
 import {
   DataZoomComponent,
   GridComponent,
@@ -15,6 +15,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 use([
   LineChart,
   BarChart,
+  CustomChart,
   HeatmapChart,
   GridComponent,
   TooltipComponent,

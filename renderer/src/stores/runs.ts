@@ -131,7 +131,8 @@ export const useRunsStore = defineStore('runs', () => {
   async function loadMetrics(id: string): Promise<void> {
     try {
       const fetched = await useHost().client.call('runs/metrics', { runId: id, maxPoints: MAX_CURVE_POINTS });
-      points.value[id] = mergePoints(fetched, points.value[id] ?? []);
+      // markRaw: points are immutable; deep proxies over 8 × 20,000 of them would cost more than the charts.
+      points.value[id] = mergePoints(fetched.map((p) => markRaw(p)), points.value[id] ?? []);
       curveLoaded.add(id);
     } catch (error) {
       useAppStore().report(error);
@@ -227,8 +228,8 @@ export const useRunsStore = defineStore('runs', () => {
   function appendPoint(id: string, point: MetricPoint): void {
     const list = (points.value[id] ??= []);
     const last = list[list.length - 1];
-    if (!last || isAfter(point, last)) list.push(point);
-    else if (last.step === point.step && last.epoch === point.epoch) list[list.length - 1] = point;
+    if (!last || isAfter(point, last)) list.push(markRaw(point));
+    else if (last.step === point.step && last.epoch === point.epoch) list[list.length - 1] = markRaw(point);
   }
 
   /** Applies one run event to the stored runs and curves. */
