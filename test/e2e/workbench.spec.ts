@@ -105,6 +105,12 @@ test('two runs that differ only in initializer, compared side by side, then in C
   await expect(differing.first()).toContainText('glorotNormal');
   await expect(differing.first()).toContainText('heNormal');
 
+  // The host writes the comparison as a self-contained HTML report and a CSV, each with its sha256.
+  await page.getByTestId('compare-report').click();
+  const reportFiles = page.getByTestId('compare-report-file');
+  await expect(reportFiles).toHaveCount(2);
+  for (const hash of await reportFiles.evaluateAll((els) => els.map((e) => e.getAttribute('data-sha256')))) expect(hash).toMatch(/^[0-9a-f]{64}$/);
+
   // Switch to Chinese at run time.
   await page.getByTestId('lang-switch').selectOption('zh-CN');
   await expect(page.getByTestId('nav-compare')).toHaveText('对比');
