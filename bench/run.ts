@@ -14,6 +14,7 @@ import type { TF } from '../engine/tf.js';
 import { measureTrainRun } from './diagnostics.js';
 import { startTorch, type TorchRunner } from './pytorch.js';
 import { measureCustomLoop, measureModelFit, type Measurement, type Workload } from './workloads.js';
+import { formatSweepThroughput, measureSweepThroughput } from './sweep-throughput.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5);
@@ -131,6 +132,8 @@ async function main(): Promise<void> {
   console.log('\nTwo cores (MLP, patched wasm)');
   console.log(`batch 64 vs batch 128 samples/s in one process: ${ratio(med('half|mlp'), wasm('mlp'))} (a 2-way batch split can at best reach 2× this)`);
   console.log(`two concurrent processes, aggregate vs one: ${ratio(med('two|mlp'), wasm('mlp'))} (${fmt(med('two|mlp'))} samples/s)`);
+  console.log('\nSweep throughput (issue 6: 2 workers vs 1 on this machine, target ≥ 1.6×)');
+  console.log(formatSweepThroughput(await measureSweepThroughput()));
   const leaked = tf.memory().numTensors - startTensors;
   console.log(`\nTensors left after all measurements (including those of the failures above): ${leaked}; total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }

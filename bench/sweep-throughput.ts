@@ -4,7 +4,7 @@
  * `sweeps/start` to `sweepFinished`, worker start-up included, over a fresh database (best of
  * BENCH_SWEEP_REPS alternating repetitions).
  *
- * Standalone: `node --import tsx bench/sweep-throughput.ts` (BENCH_SWEEP_RUNS, default 8).
+ * Standalone: `node --import tsx bench/sweep-throughput.ts` (BENCH_SWEEP_RUNS, default 16).
  * From bench/run.ts: `const r = await measureSweepThroughput(); console.log(formatSweepThroughput(r));`
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -76,7 +76,7 @@ async function runsPerMinute(spec: SweepSpec, workers: number, root: string): Pr
  * default 2), and keeps the best of each: on a shared machine other load only ever slows a repetition.
  */
 export async function measureSweepThroughput(
-  runs = Number(process.env.BENCH_SWEEP_RUNS ?? 8),
+  runs = Number(process.env.BENCH_SWEEP_RUNS ?? 16),
   reps = Number(process.env.BENCH_SWEEP_REPS ?? 2),
 ): Promise<SweepThroughput> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'initscope-bench-sweep-'));
