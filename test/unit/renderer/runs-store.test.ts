@@ -1,46 +1,13 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { shallowRef } from 'vue';
-import { createClient, type MethodName, type RunSummary } from '../../../contract/index.js';
+import { createClient, type RunSummary } from '../../../contract/index.js';
 import { setHost } from '../../../renderer/src/host.js';
 import { useAppStore } from '../../../renderer/src/stores/app.js';
 import { mergePoints, useRunsStore } from '../../../renderer/src/stores/runs.js';
-import type { ConnectionState, HostTransport } from '../../../renderer/src/transport/index.js';
+import { fakeTransport } from './fake-transport.js';
 import { experiment, point, summary } from './fixtures.js';
 
-/** A transport that answers from a table and lets the test push events and (re)connects. */
-function fakeTransport(answers: Partial<Record<MethodName, (payload: unknown) => unknown>>) {
-  const eventListeners = new Set<(raw: unknown) => void>();
-  const connectedListeners = new Set<() => void>();
-  const calls: Array<{ method: MethodName; payload: unknown }> = [];
-  const transport: HostTransport = {
-    kind: 'browser',
-    connection: shallowRef<ConnectionState>('online'),
-    async invoke(method, payload) {
-      calls.push({ method, payload });
-      const answer = answers[method];
-      if (!answer) throw new Error(`unexpected call ${method}`);
-      return answer(payload);
-    },
-    subscribe(listener) {
-      eventListeners.add(listener);
-      return () => eventListeners.delete(listener);
-    },
-    onConnected(listener) {
-      connectedListeners.add(listener);
-      return () => connectedListeners.delete(listener);
-    },
-    close() {},
-  };
-  return {
-    transport,
-    answers,
-    calls,
-    emit: (raw: unknown) => eventListeners.forEach((l) => l(raw)),
-    reconnect: () => connectedListeners.forEach((l) => l()),
-  };
-}
 
 describe('runs store', () => {
   let stored: RunSummary[];

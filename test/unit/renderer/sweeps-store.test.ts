@@ -1,12 +1,10 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { shallowRef } from 'vue';
 import {
   createClient,
   InitScopeError,
   SweepSpec,
-  type MethodName,
   type SweepCell,
   type SweepInfo,
   type SweepProgress,
@@ -23,44 +21,10 @@ import {
   parseNumberList,
   useSweepsStore,
 } from '../../../renderer/src/stores/sweeps.js';
-import type { ConnectionState, HostTransport } from '../../../renderer/src/transport/index.js';
 import { failedEvent } from '../http/fake-services.js';
+import { fakeTransport } from './fake-transport.js';
 import { experiment, summary as runSummary } from './fixtures.js';
 
-type Answer = (payload: unknown) => unknown;
-
-/** A transport that answers from a table (an answer may return a promise the test settles) and lets the test push raw events. */
-function fakeTransport(answers: Partial<Record<MethodName, Answer>>) {
-  const eventListeners = new Set<(raw: unknown) => void>();
-  const connectedListeners = new Set<() => void>();
-  const calls: Array<{ method: MethodName; payload: unknown }> = [];
-  const transport: HostTransport = {
-    kind: 'browser',
-    connection: shallowRef<ConnectionState>('online'),
-    async invoke(method, payload) {
-      calls.push({ method, payload });
-      const answer = answers[method];
-      if (!answer) throw new Error(`unexpected call ${method}`);
-      return answer(payload);
-    },
-    subscribe(listener) {
-      eventListeners.add(listener);
-      return () => eventListeners.delete(listener);
-    },
-    onConnected(listener) {
-      connectedListeners.add(listener);
-      return () => connectedListeners.delete(listener);
-    },
-    close() {},
-  };
-  return {
-    transport,
-    calls,
-    emit: (raw: unknown) => eventListeners.forEach((l) => l(raw)),
-    reconnect: () => connectedListeners.forEach((l) => l()),
-    listenerCount: () => eventListeners.size,
-  };
-}
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
