@@ -41,5 +41,8 @@ export function ipcChannelOf(method: MethodName): string {
   return `${IPC_PREFIX}${method}`;
 }
 
+/** Electron: the IPC channel of the native open dialog (`BridgeApi.pickPath`). */
+export const PICK_PATH_IPC_CHANNEL = `${IPC_PREFIX}dialog/pickPath`;
+
 /** Electron: the IPC channel on which the host pushes run events to the window: `initscope:events`. */
 export const EVENTS_IPC_CHANNEL = `${IPC_PREFIX}${EVENT_CHANNEL}`;

@@ -26,5 +26,15 @@ export interface BridgeApi {
   readonly invoke: { readonly [M in MethodName]: (payload: unknown) => Promise<WireResult> };
   /** Listens to raw host events (run and sweep events, see host-event.ts) pushed by the host; returns an unsubscribe function. */
   onEvent(listener: (raw: unknown) => void): () => void;
+  /**
+   * Opens the native open dialog (desktop only) for a dataset file or an image folder; resolves to the
+   * chosen path, or null when the user cancels. The page gets no other file-system access.
+   */
+  pickPath(options: PickPathOptions): Promise<string | null>;
+}
+
+/** What the native open dialog asks for. */
+export interface PickPathOptions {
+  kind: 'file' | 'folder';
 }
 export const BRIDGE_KEY = 'initscope';

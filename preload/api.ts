@@ -1,6 +1,6 @@
 import { METHOD_NAMES, type MethodName } from '../contract/method-names.js';
 import type { BridgeApi, WireResult } from '../contract/wire.js';
-import { EVENTS_IPC_CHANNEL, ipcChannelOf } from '../contract/method-names.js';
+import { EVENTS_IPC_CHANNEL, ipcChannelOf, PICK_PATH_IPC_CHANNEL } from '../contract/method-names.js';
 
 /** A listener as `ipcRenderer.on` calls it: the IPC event first, then the arguments. */
 export type IpcRendererListener = (event: unknown, ...args: unknown[]) => void;
@@ -14,7 +14,8 @@ export interface IpcRendererLike {
 
 /**
  * Builds the API the preload exposes to the page: one function per contract method (from METHOD_NAMES,
- * each invoking only its own `initscope:<method>` channel with one payload argument) and `onEvent`.
+ * each invoking only its own `initscope:<method>` channel with one payload argument), `onEvent`, and
+ * `pickPath` (the native open dialog; only the chosen path comes back).
  * Neither `ipcRenderer` nor a way to name a channel is exposed, and event listeners receive only the
  * event data, never Electron's IPC event object.
  */
@@ -32,6 +33,10 @@ export function createBridgeApi(ipcRenderer: IpcRendererLike): BridgeApi {
       return () => {
         ipcRenderer.removeListener(EVENTS_IPC_CHANNEL, forward);
       };
+    },
+    pickPath: async (options: { kind: 'file' | 'folder' }) => {
+      const path = await ipcRenderer.invoke(PICK_PATH_IPC_CHANNEL, { kind: options.kind });
+      return typeof path === 'string' ? path : null;
     },
   });
 }

@@ -12,6 +12,7 @@ import { createAppUrlMatcher } from './app-url.js';
 import { withContentSecurityPolicy } from './csp-headers.js';
 import { forwardEvents } from './events.js';
 import { registerIpcHandlers } from './ipc.js';
+import { registerPickPath } from './pick-path.js';
 import { closeOnQuit } from './quit.js';
 import { utilityProcessLauncher } from './utility-launcher.js';
 import { secureWebContents, secureWebPreferences } from './window-options.js';
@@ -50,6 +51,14 @@ async function start(): Promise<void> {
   const services = await createHostServices({ dataDir, shell: 'electron', launcher });
   closeOnQuit(app, () => services.close());
   registerIpcHandlers(ipcMain, services, isAppUrl);
+  registerPickPath(
+    ipcMain,
+    (options) => {
+      const win = BrowserWindow.getFocusedWindow();
+      return win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options);
+    },
+    isAppUrl,
+  );
   const csp = contentSecurityPolicy();
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders, csp) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METHOD_NAMES, type WireResult } from '../../../contract/index.js';
+import { METHOD_NAMES, PICK_PATH_IPC_CHANNEL, type WireResult } from '../../../contract/index.js';
 import { createBridgeApi, type IpcRendererListener, type IpcRendererLike } from '../../../preload/api.js';
 
 class FakeIpcRenderer implements IpcRendererLike {
@@ -29,12 +29,21 @@ class FakeIpcRenderer implements IpcRendererLike {
 }
 
 describe('createBridgeApi', () => {
-  it('exposes exactly the contract methods plus onEvent, and no ipcRenderer', () => {
+  it('exposes exactly the contract methods plus onEvent and pickPath, and no ipcRenderer', () => {
     const api = createBridgeApi(new FakeIpcRenderer());
-    expect(Object.keys(api).sort()).toEqual(['invoke', 'onEvent']);
+    expect(Object.keys(api).sort()).toEqual(['invoke', 'onEvent', 'pickPath']);
     expect(Object.keys(api.invoke).sort()).toEqual([...METHOD_NAMES].sort());
     for (const value of Object.values(api.invoke)) expect(typeof value).toBe('function');
     expect(Object.isFrozen(api.invoke)).toBe(true);
+  });
+
+  it('pickPath asks the dialog channel for a file or folder and passes only a string path back', async () => {
+    const ipc = new FakeIpcRenderer();
+    const api = createBridgeApi(ipc);
+    await api.pickPath({ kind: 'folder', extra: 'dropped' } as never);
+    expect(ipc.invoked.at(-1)).toEqual({ channel: PICK_PATH_IPC_CHANNEL, args: [{ kind: 'folder' }] });
+    // The fake answers a WireResult object, which is not a path: the page gets null.
+    expect(await api.pickPath({ kind: 'file' })).toBeNull();
   });
 
   it('invokes each method on its own channel with the payload only', async () => {
