@@ -1,12 +1,10 @@
 import type { Conv2DLayerSpec } from '../../contract/index.js';
 import { applyActivation } from '../activations.js';
-import { initialValues } from '../initializers.js';
-import { deriveSeed } from '../random.js';
-import type { Tensor, Tensor1D, TF, Variable } from '../tf.js';
-import { makeVariable } from './dense.js';
+import type { Tensor, Tensor1D, TF } from '../tf.js';
+import { makeKernelAndBias } from './weights.js';
 import type { LayerShapeInfo } from './shapes.js';
 import { pair } from './size.js';
-import type { Layer, LayerParam } from './types.js';
+import type { Layer } from './types.js';
 
 type Tensor4D = import('@tensorflow/tfjs').Tensor4D;
 
@@ -17,20 +15,7 @@ type Tensor4D = import('@tensorflow/tfjs').Tensor4D;
  * Seeds: kernel deriveSeed(layerSeed, 'kernel'), bias deriveSeed(layerSeed, 'bias').
  */
 export function buildConv2D(tf: TF, spec: Conv2DLayerSpec, info: LayerShapeInfo, layerSeed: number, prefix: string): Layer {
-  const kernelShape = info.paramShapes.kernel as number[];
-  const kernel = makeVariable(tf, initialValues(spec.kernelInitializer, kernelShape, deriveSeed(layerSeed, 'kernel')), kernelShape, `${prefix}${info.name}/kernel`);
-  const params: LayerParam[] = [{ role: 'kernel', variable: kernel }];
-  let bias: Variable | null = null;
-  if (spec.useBias) {
-    try {
-      const biasShape = info.paramShapes.bias as number[];
-      bias = makeVariable(tf, initialValues(spec.biasInitializer, biasShape, deriveSeed(layerSeed, 'bias')), biasShape, `${prefix}${info.name}/bias`);
-    } catch (error) {
-      kernel.dispose();
-      throw error;
-    }
-    params.push({ role: 'bias', variable: bias });
-  }
+  const { kernel, bias, params } = makeKernelAndBias(tf, spec, info, layerSeed, prefix);
   const strides = pair(spec.strides);
   return {
     index: info.index,
