@@ -63,7 +63,7 @@ describe('seed band kept up to date as curves grow', () => {
     b.push({ ...point(2), valAcc: 0.9 });
     expect(acc.update([a, b])).toBe('append');
     expect([...acc.changedIndices()]).toEqual([1]); // epoch 2, index 1
-    expect(acc.at(2).std).toBeCloseTo(Math.abs(0.9 - point(2).valAcc) / Math.SQRT2, 12);
+    expect(acc.at(2).std).toBeCloseTo(Math.abs(0.9 - point(2).valAcc!) / Math.SQRT2, 12);
     // A re-read curve (new first point) starts the band over.
     expect(acc.update([a, [point(1), point(2)]])).toBe('reset');
     expectBandsClose(acc.points(), seedBand([a, [point(1), point(2)]], 'valAcc'));
