@@ -1,4 +1,6 @@
 import type { OptimizerSpec } from '../contract/index.js';
+import type { RuleParams } from './kernels/optimizer-rules.js';
+import { hasFusedOptimizerUpdate, runFusedOptimizerUpdate } from './kernels/optimizer-update.js';
 import type { Tensor, TF, Variable } from './tf.js';
 
 /**
@@ -15,6 +17,10 @@ import type { Tensor, TF, Variable } from './tf.js';
  * - adamw (Loshchilov & Hutter 2019, decoupled decay as PyTorch): w ← w − η·(m̂/(√v̂ + ε) + λ·w),
  *   applied to every variable (biases included).
  * tfjs's built-ins differ in places (its rmsprop and adagrad put ε inside the square root).
+ *
+ * Where the active backend has the fused kernel InitScopeOptimizerUpdate (patched wasm,
+ * engine/kernels), each variable is updated in one pass over its buffers with the same formulas and
+ * the same float32 roundings; elsewhere (cpu, tensorflow, stock wasm) with tf ops.
  */
 export interface Optimizer {
   readonly spec: OptimizerSpec;
@@ -69,7 +75,7 @@ export function createOptimizer(tf: TF, spec: OptimizerSpec): Optimizer {
     return slots;
   };
 
-  /** The new value of w (inside tf.tidy); assigns the slots. */
+  /** The new value of w with tf ops (inside tf.tidy); assigns the slots. */
   const update = (w: Variable, g: Tensor, lr: number, t: number): Tensor => {
     const slots = slotsOf(w);
     switch (spec.name) {
@@ -115,11 +121,19 @@ export function createOptimizer(tf: TF, spec: OptimizerSpec): Optimizer {
       iterations++;
       const t = iterations;
       const registered = tf.engine().registeredVariables;
+      const fused = hasFusedOptimizerUpdate(tf);
       for (const [name, g] of Object.entries(grads)) {
         const w = registered[name];
         if (!w) throw new Error(`optimizer: no variable named '${name}'`);
         tf.tidy(() => {
-          w.assign(update(w, g, learningRate, t));
+          if (fused && w.dtype === 'float32' && g.dtype === 'float32') {
+            const slots = slotsOf(w);
+            const [next, ...nextSlots] = runFusedOptimizerUpdate(tf, w, g, slots, fusedParams(spec, learningRate, t));
+            slots.forEach((slot, k) => slot.assign(nextSlots[k]!));
+            w.assign(next!);
+          } else {
+            w.assign(update(w, g, learningRate, t));
+          }
         });
       }
     },
@@ -128,6 +142,36 @@ export function createOptimizer(tf: TF, spec: OptimizerSpec): Optimizer {
       state.clear();
     },
   };
+}
+
+/** The fused kernel's parameters for one step (unused hyper-parameters 0). */
+function fusedParams(spec: OptimizerSpec, learningRate: number, step: number): RuleParams {
+  const params: RuleParams = {
+    rule: spec.name,
+    learningRate,
+    step,
+    momentum: 0,
+    nesterov: false,
+    epsilon: 0,
+    decay: 0,
+    beta1: 0,
+    beta2: 0,
+    weightDecay: 0,
+  };
+  switch (spec.name) {
+    case 'sgd':
+      return params;
+    case 'momentum':
+      return { ...params, momentum: spec.momentum, nesterov: spec.nesterov };
+    case 'adagrad':
+      return { ...params, epsilon: spec.epsilon };
+    case 'rmsprop':
+      return { ...params, decay: spec.decay, epsilon: spec.epsilon };
+    case 'adam':
+      return { ...params, beta1: spec.beta1, beta2: spec.beta2, epsilon: spec.epsilon };
+    case 'adamw':
+      return { ...params, beta1: spec.beta1, beta2: spec.beta2, epsilon: spec.epsilon, weightDecay: spec.weightDecay };
+  }
 }
 
 /** Frees an optimizer's state (kept for callers of the earlier tfjs-based API). */

@@ -3,6 +3,7 @@ import type { TF } from '../tf.js';
 import { transposedMatMulFastPath } from './batch-matmul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { maxPoolGradHeap } from './max-pool-grad.js';
+import { OPTIMIZER_UPDATE_KERNEL, optimizerUpdateHeap } from './optimizer-update.js';
 import { sumLeadingAxes } from './sum-leading-axes.js';
 import { stockKernel } from './wasm-kernel-call.js';
 
@@ -10,7 +11,7 @@ import { stockKernel } from './wasm-kernel-call.js';
 export const WASM_PATCHES_ENV_VAR = 'INITSCOPE_WASM_PATCHES';
 
 /** Names of the wasm kernels this module registers, replacing (or adding) the stock one. */
-export const PATCHED_WASM_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'Sum'] as const;
+export const PATCHED_WASM_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'Sum', OPTIMIZER_UPDATE_KERNEL] as const;
 
 /** False when INITSCOPE_WASM_PATCHES is '0' or 'false'; true otherwise (the default). */
 export function wasmPatchesWanted(): boolean {
@@ -30,6 +31,7 @@ function patchedKernels(tf: TF, stock: Map<string, KernelConfig>): Record<(typeo
     Conv2DBackpropFilter: conv2dBackpropFilter(tf, kernelOf),
     MaxPoolGrad: maxPoolGradHeap(tf, kernelOf('MaxPoolGrad'), kernelOf),
     Sum: sumLeadingAxes(kernelOf('Sum'), kernelOf),
+    [OPTIMIZER_UPDATE_KERNEL]: optimizerUpdateHeap(kernelOf),
   };
 }
 
@@ -54,8 +56,9 @@ export function wasmPatchesActive(): boolean {
 
 /**
  * Registers InitScope's wasm kernels (see PATCHED_WASM_KERNELS): BatchMatMul and _FusedMatMul with
- * a fast path for transposed operands, the missing Conv2DBackpropFilter, a faster MaxPoolGrad, and
- * a faster Sum over leading axes (bias gradients).
+ * a fast path for transposed operands, the missing Conv2DBackpropFilter, a faster MaxPoolGrad,
+ * a faster Sum over leading axes (bias gradients), and the fused optimizer update
+ * (InitScopeOptimizerUpdate, which stock wasm lacks; engine/optimizers.ts uses it when registered).
  * Call after the wasm
  * backend is ready; idempotent. Kernel registrations are global to the tfjs instance, so this
  * affects every model of the process. Gradients equal the cpu backend's to float32 rounding.
@@ -76,7 +79,8 @@ export function registerWasmKernels(tf: TF): void {
 }
 
 /**
- * Restores the stock wasm kernels (removing Conv2DBackpropFilter, which stock wasm lacks). Used to
+ * Restores the stock wasm kernels (removing Conv2DBackpropFilter and InitScopeOptimizerUpdate,
+ * which stock wasm lacks). Used to
  * measure stock wasm; a no-op if {@link registerWasmKernels} never ran.
  */
 export function unregisterWasmKernels(tf: TF): void {
