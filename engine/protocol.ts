@@ -7,8 +7,13 @@ import type { NamedWeight } from './export/weights.js';
  * One worker trains one run at a time.
  */
 export type HostToWorker =
-  /** `dataset`: for an imported dataset (`{ id }`), the stored file the host resolved the id to. */
-  | { type: 'start'; runId: string; experiment: ExperimentSpec; dataset?: DatasetSource }
+  /**
+   * `dataset`: for an imported dataset (`{ id }`), the stored file the host resolved the id to.
+   * `cores`: how many cores the run may use now (default 1; 2 lets it split batches, see engine/parallel).
+   */
+  | { type: 'start'; runId: string; experiment: ExperimentSpec; dataset?: DatasetSource; cores?: number }
+  /** The engine pool changed how many cores the current run may use (from its next step). */
+  | { type: 'cores'; runId: string; cores: number }
   | { type: 'cancel'; runId: string }
   /**
    * Init preview (engine/diagnostics/preview.ts), answered by one 'previewResult' with the same

@@ -53,49 +53,77 @@ export function releaseAbandonedTape(tf: TF): void {
   state.activeTape = [];
 }
 
+/** Loss, accuracy count and gradients of one batch, before any update; the holder frees them (see disposeBatchGradients). */
+export interface BatchGradients {
+  /** Mean loss over the batch (scalar). */
+  value: Scalar;
+  /** Correctly classified samples in the batch (float32 scalar; 0 for a regression loss). */
+  correct: Scalar;
+  /** Gradient of every model variable, keyed by variable name (same shape as the variable). */
+  grads: Record<string, Tensor>;
+  /** batchNorm moving-statistics updates, applied only after a finite step. */
+  stateUpdates: StateUpdate[];
+}
+
+/** Frees every tensor of a BatchGradients. */
+export function disposeBatchGradients(computed: BatchGradients): void {
+  computed.value.dispose();
+  computed.correct.dispose();
+  for (const g of Object.values(computed.grads)) g.dispose();
+  for (const u of computed.stateUpdates) u.value.dispose();
+}
+
 /**
- * One optimisation step on a batch: forward (training mode), loss, gradients of every model variable
- * (tf.variableGrads), a finiteness check of loss and gradients, and — only if all are finite —
- * the optimizer update and the batchNorm moving-statistics updates. One device read per step (plus
- * one for a diverged step, to name its layer, and what an inspector reads). Frees every tensor it
- * creates, also when a kernel throws during the forward or backward pass (the error is rethrown).
+ * Forward (training mode), loss and gradients of every model variable (tf.variableGrads) on one
+ * batch. No device read. When a kernel (or a gradient) throws, frees what it created and rethrows.
  * @param xb inputs [batch, ...inputShape]
  * @param yb [batch]: int32 class indices, or float32 targets of a regression set
+ * @param lossScale multiplies the mean loss before differentiation (value and gradients are scaled alike);
+ *   a share of a split batch uses its fraction of the samples, so that shares' results add up
+ * @returns tensors owned by the caller
  */
-export async function trainStep<T = undefined>(
-  tf: TF,
-  model: Model,
-  lossFn: LossFunction,
-  optimizer: Optimizer,
-  xb: Tensor,
-  yb: Tensor1D,
-  dropoutSeed: number,
-  options: StepOptions<T> = {},
-): Promise<StepResult<T>> {
+export function computeBatchGradients(tf: TF, model: Model, lossFn: LossFunction, xb: Tensor, yb: Tensor1D, dropoutSeed: number, lossScale = 1): BatchGradients {
   const variables = [...model.variables];
   const kept: { correct?: Scalar } = {};
   const stateUpdates: StateUpdate[] = [];
-  const before = new Map<string, Tensor>();
-  let computed: ReturnType<TF['variableGrads']>;
   try {
     // The tidy frees the forward result if the backward pass throws; on success it hands
-    // the value and gradients to this function, which frees them below.
-    computed = tf.tidy(() =>
+    // the value and gradients to the caller.
+    const { value, grads } = tf.tidy(() =>
       tf.variableGrads(() => {
         const result = model.forward(xb, { training: true, dropoutSeed, stateUpdates });
         kept.correct = tf.keep(lossFn.correct(result, yb));
-        return lossFn.loss(result, yb);
+        const loss = lossFn.loss(result, yb);
+        return lossScale === 1 ? loss : tf.mul(loss, lossScale);
       }, variables),
     );
+    return { value, correct: kept.correct as Scalar, grads, stateUpdates };
   } catch (error) {
     releaseAbandonedTape(tf);
     kept.correct?.dispose();
     for (const u of stateUpdates) u.value.dispose();
     throw error;
   }
-  const { value, grads } = computed;
-  const correct = kept.correct as Scalar;
-  const gradList = Object.values(grads);
+}
+
+/**
+ * The second half of a training step, given a batch's gradients: a finiteness check of loss and
+ * gradients (one device read), and — only if all are finite — the optimizer update and the
+ * batchNorm moving-statistics updates, then the inspector. Frees `computed` in every case.
+ * @param locate names the layer of a non-finite step (see locateDivergence), given per variable
+ *   whether its gradient was finite
+ */
+export async function applyBatchGradients<T>(
+  tf: TF,
+  model: Model,
+  optimizer: Optimizer,
+  computed: BatchGradients,
+  locate: (gradientFinite: readonly boolean[]) => Promise<string | null>,
+  options: StepOptions<T> = {},
+): Promise<StepResult<T>> {
+  const variables = [...model.variables];
+  const { value, correct, grads, stateUpdates } = computed;
+  const before = new Map<string, Tensor>();
   try {
     const summary = tf.tidy(() =>
       tf.concat([
@@ -117,7 +145,7 @@ export async function trainStep<T = undefined>(
     const gradientFinite = variables.map((_, i) => values[i + 2] === 1);
     const finite = Number.isFinite(loss) && gradientFinite.every(Boolean);
     if (!finite) {
-      const badLayer = await locateDivergence(tf, model, xb, dropoutSeed, gradientFinite);
+      const badLayer = await locate(gradientFinite);
       return { loss, correct: values[1] as number, finite, badLayer };
     }
     if (options.inspect) {
@@ -131,10 +159,30 @@ export async function trainStep<T = undefined>(
     const inspected = options.inspect ? await options.inspect({ grads, before }) : undefined;
     return { loss, correct: values[1] as number, finite, badLayer: null, ...(options.inspect ? { inspected } : {}) };
   } finally {
-    value.dispose();
-    correct.dispose();
-    for (const g of gradList) g.dispose();
-    for (const u of stateUpdates) u.value.dispose();
+    disposeBatchGradients(computed);
     for (const t of before.values()) t.dispose();
   }
+}
+
+/**
+ * One optimisation step on a batch: forward (training mode), loss, gradients of every model variable
+ * (tf.variableGrads), a finiteness check of loss and gradients, and — only if all are finite —
+ * the optimizer update and the batchNorm moving-statistics updates. One device read per step (plus
+ * one for a diverged step, to name its layer, and what an inspector reads). Frees every tensor it
+ * creates, also when a kernel throws during the forward or backward pass (the error is rethrown).
+ * @param xb inputs [batch, ...inputShape]
+ * @param yb [batch]: int32 class indices, or float32 targets of a regression set
+ */
+export async function trainStep<T = undefined>(
+  tf: TF,
+  model: Model,
+  lossFn: LossFunction,
+  optimizer: Optimizer,
+  xb: Tensor,
+  yb: Tensor1D,
+  dropoutSeed: number,
+  options: StepOptions<T> = {},
+): Promise<StepResult<T>> {
+  const computed = computeBatchGradients(tf, model, lossFn, xb, yb, dropoutSeed);
+  return applyBatchGradients(tf, model, optimizer, computed, (finite) => locateDivergence(tf, model, xb, dropoutSeed, finite), options);
 }

@@ -1,6 +1,6 @@
 import type { ExperimentSpec, FinalMetrics, MetricPoint, RunEvent } from '../contract/index.js';
 import { readTfjsVersion } from './backend.js';
-import { gatherRows, labelTensor } from './batches.js';
+import { gatherLabels, gatherRows } from './batches.js';
 import { loadDataset, type DatasetSource } from './datasets/index.js';
 import { datasetSplit } from './datasets/split.js';
 import { evaluate } from './evaluate.js';
@@ -11,6 +11,9 @@ import { reachedTarget } from './early-stop.js';
 import { learningRateAt } from './lr-schedule.js';
 import { createOptimizer, disposeOptimizer, type Optimizer } from './optimizers.js';
 import { deriveSeed, Random } from './random.js';
+import type { BatchSplitting, RunSplit } from './parallel/batch-splitter.js';
+import { trainStepSplit } from './parallel/split-step.js';
+import { MIN_SPLIT_SAMPLES } from './parallel/split-policy.js';
 import { trainStep } from './step.js';
 import type { TF } from './tf.js';
 
@@ -68,6 +71,8 @@ type Terminal = Extract<RunEvent, { type: 'finished' | 'failed' | 'diverged' | '
  * @param isCancelled polled between batches; the loop yields to the event loop every batch
  * @param datasetSource where an imported dataset's stored file is (required for `{ id }` dataset references)
  * @param onTrained called with the trained model of a 'finished' or 'cancelled' run, before its terminal event
+ * @param splitting lets steps split their batch across a second core where that pays (engine/parallel);
+ *   the numbers then equal a one-core run's up to float32 summation order (and other dropout masks)
  */
 export async function trainRun(
   tf: TF,
@@ -77,12 +82,14 @@ export async function trainRun(
   isCancelled: () => boolean,
   datasetSource?: DatasetSource,
   onTrained?: (model: Model) => void,
+  splitting?: BatchSplitting,
 ): Promise<void> {
   const t0 = performance.now();
   const elapsed = () => performance.now() - t0;
   let model: Model | null = null;
   let optimizer: Optimizer | null = null;
   let recorder: StatsRecorder | null = null;
+  let split: RunSplit | null = null;
   let metrics: FinalMetrics = NO_METRICS;
   let terminal: Terminal;
   try {
@@ -93,7 +100,7 @@ export async function trainRun(
       throw new Error(`train.earlyStop.metric: ${cfg.earlyStop.metric} is undefined for a regression set (accuracy is null); use valLoss or trainLoss`);
     }
     const rowSize = data.inputShape.reduce((a, b) => a * b, 1);
-    const split = datasetSplit(experiment.dataset, data, cfg.validationSplit);
+    const splitIndices = datasetSplit(experiment.dataset, data, cfg.validationSplit);
     model = buildModel(tf, experiment.network, {
       seed: cfg.seed,
       target: { loss: cfg.loss, numClasses: data.numClasses, inputShape: data.inputShape },
@@ -105,7 +112,7 @@ export async function trainRun(
     });
     optimizer = createOptimizer(tf, cfg.optimizer);
 
-    const nTrain = split.train.length;
+    const nTrain = splitIndices.train.length;
     const batchSize = Math.min(cfg.batchSize, nTrain);
     const stepsPerEpoch = Math.ceil(nTrain / batchSize);
     emit({
@@ -116,13 +123,19 @@ export async function trainRun(
       totalEpochs: cfg.epochs,
       stepsPerEpoch,
       trainSamples: nTrain,
-      valSamples: split.val.length,
+      valSamples: splitIndices.val.length,
     });
 
-    recorder = createStatsRecorder(tf, model, data.x, split.train, cfg.probeSize, cfg.statsEvery);
+    recorder = createStatsRecorder(tf, model, data.x, splitIndices.train, cfg.probeSize, cfg.statsEvery);
+    split =
+      splitting?.forRun(
+        model,
+        { network: experiment.network, loss: cfg.loss, outputActivation: model.outputActivation, outputUnits: model.outputShape[model.outputShape.length - 1] as number, numClasses: data.numClasses },
+        batchSize,
+      ) ?? null;
     const totalSteps = cfg.epochs * stepsPerEpoch;
     const shuffleRng = new Random(deriveSeed(cfg.seed, 'shuffle'));
-    const order = split.train.slice();
+    const order = splitIndices.train.slice();
     const loopStart = performance.now();
     let step = 0;
     let epochsDone = 0;
@@ -139,17 +152,27 @@ export async function trainRun(
             break runLoop;
           }
           const end = Math.min(nTrain, start + batchSize);
-          const xb = tf.tensor(gatherRows(data.x, rowSize, order, start, end), [end - start, ...data.inputShape], 'float32');
-          const yb = labelTensor(tf, labels, order, start, end);
+          const rows = gatherRows(data.x, rowSize, order, start, end);
+          const targets = gatherLabels(labels, order, start, end);
           step++;
           const learningRate = learningRateAt(cfg.optimizer.learningRate, cfg.lrSchedule, { step, epoch, totalSteps });
           const record = recorder.shouldRecord(step);
+          const stepOptions = record ? recorder.stepOptions(learningRate) : { learningRate };
+          const dropoutSeed = deriveSeed(cfg.seed, 'dropout', step);
+          // A short last batch is not worth splitting.
+          const peer = end - start >= 2 * MIN_SPLIT_SAMPLES ? (split?.peerNow() ?? null) : null;
           let result;
-          try {
-            result = await trainStep(tf, model, lossFn, optimizer, xb, yb, deriveSeed(cfg.seed, 'dropout', step), record ? recorder.stepOptions(learningRate) : { learningRate });
-          } finally {
-            xb.dispose();
-            yb.dispose();
+          if (peer) {
+            result = await trainStepSplit(tf, model, lossFn, optimizer, peer, { x: rows, y: targets, n: end - start }, dropoutSeed, stepOptions);
+          } else {
+            const xb = tf.tensor(rows, [end - start, ...data.inputShape], 'float32');
+            const yb = tf.tensor1d(targets, targets instanceof Float32Array ? 'float32' : 'int32');
+            try {
+              result = await trainStep(tf, model, lossFn, optimizer, xb, yb, dropoutSeed, stepOptions);
+            } finally {
+              xb.dispose();
+              yb.dispose();
+            }
           }
           if (!result.finite) {
             terminal = { type: 'diverged', runId, step, epoch, layer: result.badLayer, metrics };
@@ -160,7 +183,7 @@ export async function trainRun(
           correctSum += result.correct;
           seen += end - start;
         }
-        const val = await evaluate(tf, model, lossFn, data.x, labels, split.val);
+        const val = await evaluate(tf, model, lossFn, data.x, labels, splitIndices.val);
         epochsDone = epoch;
         metrics = {
           trainLoss: finiteOrNull(lossSum / seen),
@@ -183,6 +206,7 @@ export async function trainRun(
   } catch (error) {
     terminal = { type: 'failed', runId, error: error instanceof Error ? error.message : String(error) };
   } finally {
+    split?.end();
     recorder?.dispose();
     if (optimizer) disposeOptimizer(optimizer);
     model?.dispose();

@@ -3,6 +3,7 @@ import { ExperimentSpec, InitializerSpec, parseOrThrow, type RunEvent } from '..
 import type { BackendInfo } from './backend.js';
 import { previewInit } from './diagnostics/preview.js';
 import type { DatasetSource } from './datasets/index.js';
+import type { BatchSplitting } from './parallel/batch-splitter.js';
 import { readModelWeights, type NamedWeight } from './export/weights.js';
 import type { HostToWorker, WorkerToHost } from './protocol.js';
 import { trainRun } from './train.js';
@@ -22,6 +23,11 @@ export interface WorkerLoopOptions {
   exit: (code: number) => void;
   /** Diagnostics (stderr in a real worker). */
   log: (message: string) => void;
+  /**
+   * Creates the worker's batch splitter once the backend is known (engine/parallel/batch-splitter.ts);
+   * `coresAllowed` reads what the host last allowed the current run. Without it runs use one core.
+   */
+  splitting?: (backend: string, coresAllowed: () => number) => BatchSplitting;
 }
 
 /** The worker loop's handle, for the process entry's last-resort error handlers. */
@@ -47,8 +53,13 @@ function parseHostMessage(raw: unknown): Parsed {
           runId,
           experiment: m.experiment as ExperimentSpec,
           ...(isDatasetSource(m.dataset) ? { dataset: m.dataset } : {}),
+          ...(isCoreCount(m.cores) ? { cores: m.cores } : {}),
         },
       };
+    case 'cores':
+      if (!runId) return { ok: false, error: "'cores' without a runId" };
+      if (!isCoreCount(m.cores)) return { ok: false, error: `'cores' needs a positive integer, got ${JSON.stringify(m.cores)}`, runId };
+      return { ok: true, message: { type: 'cores', runId, cores: m.cores } };
     case 'cancel':
       if (!runId) return { ok: false, error: "'cancel' without a runId" };
       return { ok: true, message: { type: 'cancel', runId } };
@@ -74,6 +85,11 @@ function parseHostMessage(raw: unknown): Parsed {
   }
 }
 
+/** A positive whole number of cores. */
+function isCoreCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1;
+}
+
 /** A `{ path }` object naming a stored dataset file. */
 function isDatasetSource(value: unknown): value is DatasetSource {
   return !!value && typeof value === 'object' && typeof (value as { path?: unknown }).path === 'string';
@@ -85,12 +101,15 @@ interface CurrentRun {
   runId: string;
   cancelled: boolean;
   ended: boolean;
+  /** Cores the host allows this run now (see HostToWorker 'cores'). */
+  cores: number;
 }
 
 /**
  * Serves one engine worker: initialises the backend and sends 'ready'; on 'start' trains the run
  * (one at a time; a 'start' while busy is answered with 'failed' for that run), forwarding every
- * RunEvent as {type:'event'}; 'cancel' for the current run sets its cancel flag; 'preview' computes
+ * RunEvent as {type:'event'}; 'cores' sets how many cores the current run may use (2 lets it split its
+ * batches where that pays, see options.splitting); 'cancel' for the current run sets its cancel flag; 'preview' computes
  * an init preview (also while a run trains) and answers 'previewResult'; 'shutdown' exits 0.
  * If the backend cannot be initialised the worker logs why and exits 1 without sending 'ready'.
  */
@@ -105,6 +124,9 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
   );
 
   let current: CurrentRun | null = null;
+  let splitter: BatchSplitting | undefined;
+  const splitterFor = (backendName: string): BatchSplitting | undefined =>
+    (splitter ??= options.splitting?.(backendName, () => current?.cores ?? 1));
 
   const sendEvent = (event: RunEvent) => channel.send({ type: 'event', event });
   /** Sends a run's trained weights (before its terminal event); a failure to read them is logged, not fatal. */
@@ -122,16 +144,16 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
     return sendEvent({ type: 'failed', runId: run.runId, error: errorMessage(error) });
   };
 
-  async function start(runId: string, rawExperiment: unknown, dataset?: DatasetSource): Promise<void> {
+  async function start(runId: string, rawExperiment: unknown, dataset?: DatasetSource, cores = 1): Promise<void> {
     if (current) {
       await sendEvent({ type: 'failed', runId, error: `engine worker is busy with run ${current.runId}` });
       return;
     }
-    const run: CurrentRun = { runId, cancelled: false, ended: false };
+    const run: CurrentRun = { runId, cancelled: false, ended: false, cores };
     current = run;
     try {
       const experiment = parseOrThrow(ExperimentSpec, rawExperiment, 'experiment');
-      const { tf } = await backend;
+      const { tf, backend: backendName } = await backend;
       await trainRun(
         tf,
         runId,
@@ -146,6 +168,7 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
         () => run.cancelled,
         dataset,
         (model) => sendWeights(run, () => readModelWeights(tf, model)),
+        splitterFor(backendName),
       );
     } catch (error) {
       await fail(run, error);
@@ -176,7 +199,10 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
     const message = parsed.message;
     switch (message.type) {
       case 'start':
-        void start(message.runId, message.experiment, message.dataset);
+        void start(message.runId, message.experiment, message.dataset, message.cores);
+        break;
+      case 'cores':
+        if (current && current.runId === message.runId) current.cores = message.cores;
         break;
       case 'cancel':
         if (current && current.runId === message.runId) current.cancelled = true;

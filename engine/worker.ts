@@ -6,6 +6,7 @@
  * and after an uncaught error (1, once the current run has been reported 'failed').
  */
 import { initBackend } from './backend.js';
+import { BatchSplitter } from './parallel/batch-splitter.js';
 import type { WorkerToHost } from './protocol.js';
 import { serveWorker, type WorkerChannel } from './worker-loop.js';
 
@@ -49,6 +50,7 @@ if (!channel) {
     init: () => initBackend(),
     exit: (code) => process.exit(code),
     log: (message) => console.error(message),
+    splitting: (backend, coresAllowed) => new BatchSplitter({ backend, coresAllowed, log: (message) => console.error(message) }),
   });
   const fatal = (error: unknown) => {
     console.error('engine worker: fatal error:', error);

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { ExperimentSpec, FinalMetrics, PreviewResult, RunEvent } from '../../contract/index.js';
 import { RunEvent as RunEventSchema, TERMINAL_EVENT_TYPES } from '../../contract/index.js';
 import type { DatasetSource } from '../../engine/datasets/index.js';
@@ -18,6 +19,8 @@ interface Slot {
   ready: boolean;
   job: Job | null;
   killTimer: NodeJS.Timeout | null;
+  /** Cores last granted to the slot's run (see EnginePool.rebalanceCores). */
+  cores: number;
 }
 
 const NO_METRICS: FinalMetrics = { trainLoss: null, trainAcc: null, valLoss: null, valAcc: null };
@@ -28,12 +31,19 @@ export interface EnginePoolOptions {
   size: number;
   /** After a cancel, how long (ms) a worker may take to stop before it is killed. */
   cancelGraceMs?: number;
+  /** Cores of the machine (default os.availableParallelism()); a run alone may use two of them. */
+  cores?: number;
 }
 
 /**
  * Runs experiments in worker processes, one run per worker, queueing the rest. A worker that dies
  * fails its run with the exit reason and is replaced on demand; the host keeps serving.
  * Every event (worker events and the pool's own `failed`/`cancelled`) goes to the listeners.
+ *
+ * Cores: a run that trains alone (no other run running or queued) may use two cores — its worker then
+ * splits batches where that pays (engine/parallel) — and every run gets one as soon as another run is
+ * queued or running, so no two runs ever compete for a core (each worker is told with a 'cores' message,
+ * applied from its next step).
  */
 export class EnginePool {
   private readonly slots: Slot[] = [];
@@ -80,6 +90,8 @@ export class EnginePool {
   submit(runId: string, experiment: ExperimentSpec, dataset?: DatasetSource): void {
     if (this.closed) throw new Error('The engine pool is closed');
     this.queue.push({ runId, experiment, cancelRequested: false, ...(dataset ? { dataset } : {}) });
+    // Another run is coming: a run alone on two cores goes back to one before its worker starts.
+    this.rebalanceCores();
     this.pump();
   }
 
@@ -96,6 +108,7 @@ export class EnginePool {
     const queuedIndex = this.queue.findIndex((j) => j.runId === runId);
     if (queuedIndex >= 0) {
       this.queue.splice(queuedIndex, 1);
+      this.rebalanceCores();
       this.emit({ type: 'cancelled', runId, epoch: 0, step: 0, metrics: NO_METRICS });
       return true;
     }
@@ -140,8 +153,10 @@ export class EnginePool {
       const job = idle ? this.queue.shift() : undefined;
       if (!idle || !job) break;
       idle.job = job;
-      idle.handle.send({ type: 'start', runId: job.runId, experiment: job.experiment, ...(job.dataset ? { dataset: job.dataset } : {}) });
+      idle.cores = 1;
+      idle.handle.send({ type: 'start', runId: job.runId, experiment: job.experiment, cores: 1, ...(job.dataset ? { dataset: job.dataset } : {}) });
     }
+    this.rebalanceCores();
     this.previews.dispatch(() => (this.slots.find((s) => s.ready && !s.job) ?? this.slots.find((s) => s.ready))?.handle ?? null);
     if (this.previews.waiting > 0 && this.slots.length === 0 && !this.closed) this.spawn();
     const starting = this.slots.filter((s) => !s.ready).length;
@@ -153,7 +168,7 @@ export class EnginePool {
 
   /** Starts a worker; it takes work once it reports `ready`. */
   private spawn(): void {
-    const slot: Slot = { handle: this.options.launcher(), ready: false, job: null, killTimer: null };
+    const slot: Slot = { handle: this.options.launcher(), ready: false, job: null, killTimer: null, cores: 1 };
     this.slots.push(slot);
     slot.handle.onMessage((message) => this.onWorkerMessage(slot, message));
     slot.handle.onExit((code, signal) => this.onWorkerExit(slot, code, signal));
@@ -212,6 +227,21 @@ export class EnginePool {
       this.previews.failAll('The engine worker could not start');
     }
     if (!this.closed) this.pump();
+  }
+
+  /**
+   * Grants min(2, cores) to a run training alone with nothing queued, and 1 to every run otherwise;
+   * tells each worker whose grant changed.
+   */
+  private rebalanceCores(): void {
+    const busy = this.slots.filter((s) => s.job);
+    const alone = busy.length === 1 && this.queue.length === 0;
+    const grant = alone ? Math.min(2, this.options.cores ?? os.availableParallelism()) : 1;
+    for (const slot of busy) {
+      if (slot.cores === grant || !slot.job) continue;
+      slot.cores = grant;
+      slot.handle.send({ type: 'cores', runId: slot.job.runId, cores: grant });
+    }
   }
 
   private releaseSlot(slot: Slot): void {

@@ -9,9 +9,9 @@ const experiment = ExperimentSpec.parse({
 });
 const metrics = { trainLoss: 0.5, trainAcc: 0.8, valLoss: 0.6, valAcc: 0.75 };
 
-function setup(size: number) {
+function setup(size: number, cores = 2) {
   const { launcher, workers } = fakeLauncher();
-  const pool = new EnginePool({ launcher, size, cancelGraceMs: 50 });
+  const pool = new EnginePool({ launcher, size, cancelGraceMs: 50, cores });
   const events: RunEvent[] = [];
   pool.onEvent((e) => events.push(e));
   return { pool, workers, events };
@@ -27,13 +27,49 @@ describe('EnginePool', () => {
     expect(workers).toHaveLength(2);
     workers.forEach((w) => w.emit({ type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' }));
     expect(workers.map((w) => w.received[0])).toEqual([
-      { type: 'start', runId: 'a', experiment },
-      { type: 'start', runId: 'b', experiment },
+      { type: 'start', runId: 'a', experiment, cores: 1 },
+      { type: 'start', runId: 'b', experiment, cores: 1 },
     ]);
     expect(pool.activeCount).toBe(3);
     // When a run ends, its worker takes the queued one.
     workers[0]!.emit({ type: 'event', event: { type: 'finished', runId: 'a', metrics, epochs: 1, durationMs: 5 } });
-    expect(workers[0]!.received[1]).toEqual({ type: 'start', runId: 'c', experiment });
+    expect(workers[0]!.received[1]).toEqual({ type: 'start', runId: 'c', experiment, cores: 1 });
+  });
+
+  it('lets a run alone use two cores and takes the second back while another run is queued or running', () => {
+    const { pool, workers } = setup(2);
+    const coresSent = (w: number) => workers[w]!.received.filter((m) => m.type === 'cores').map((m) => (m as { cores: number }).cores);
+    const finish = (w: number, runId: string) => workers[w]!.emit({ type: 'event', event: { type: 'finished', runId, metrics, epochs: 1, durationMs: 5 } });
+    pool.submit('a', experiment);
+    workers[0]!.emit({ type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' });
+    // Started on one core, then granted the second: nothing else is queued or running.
+    expect(workers[0]!.received[0]).toMatchObject({ type: 'start', runId: 'a', cores: 1 });
+    expect(coresSent(0)).toEqual([2]);
+    // A second run arrives: 'a' goes back to one core before the second worker has even started.
+    pool.submit('b', experiment);
+    expect(coresSent(0)).toEqual([2, 1]);
+    workers[1]!.emit({ type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' });
+    expect(workers[1]!.received[0]).toMatchObject({ type: 'start', runId: 'b', cores: 1 });
+    expect(coresSent(1)).toEqual([]);
+    // 'b' ends: 'a' is alone again and gets both cores back.
+    finish(1, 'b');
+    expect(coresSent(0)).toEqual([2, 1, 2]);
+    // A queued run that is cancelled before it starts gives the core back too.
+    pool.submit('c', experiment);
+    pool.submit('d', experiment);
+    expect(coresSent(0)).toEqual([2, 1, 2, 1]);
+    expect(workers[1]!.received.at(-1)).toMatchObject({ type: 'start', runId: 'c', cores: 1 });
+    pool.cancel('d');
+    expect(coresSent(0)).toEqual([2, 1, 2, 1]); // 'c' still runs beside 'a'
+    finish(1, 'c');
+    expect(coresSent(0)).toEqual([2, 1, 2, 1, 2]);
+  });
+
+  it('never grants a second core on a one-core machine', () => {
+    const { pool, workers } = setup(1, 1);
+    pool.submit('a', experiment);
+    workers[0]!.emit({ type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' });
+    expect(workers[0]!.received.filter((m) => m.type === 'cores')).toEqual([]);
   });
 
   it('forwards valid events of the current run only', () => {
@@ -57,7 +93,7 @@ describe('EnginePool', () => {
     expect(events).toEqual([{ type: 'failed', runId: 'a', error: 'The engine worker stopped unexpectedly (signal SIGSEGV)' }]);
     expect(workers).toHaveLength(2);
     workers[1]!.emit({ type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' });
-    expect(workers[1]!.received[0]).toEqual({ type: 'start', runId: 'b', experiment });
+    expect(workers[1]!.received[0]).toEqual({ type: 'start', runId: 'b', experiment, cores: 1 });
   });
 
   it('cancels a queued run at once and a running one through its worker, killing it if it hangs', async () => {
