@@ -163,7 +163,7 @@ export async function trainRun(
           const peer = end - start >= 2 * MIN_SPLIT_SAMPLES ? (split?.peerNow() ?? null) : null;
           let result;
           if (peer) {
-            result = await trainStepSplit(tf, model, lossFn, optimizer, peer, { x: rows, y: targets, n: end - start }, dropoutSeed, stepOptions);
+            result = await trainStepSplit(tf, model, lossFn, optimizer, peer, { x: rows, y: targets, n: end - start }, dropoutSeed, stepOptions, split?.balancer);
           } else {
             const xb = tf.tensor(rows, [end - start, ...data.inputShape], 'float32');
             const yb = tf.tensor1d(targets, targets instanceof Float32Array ? 'float32' : 'int32');

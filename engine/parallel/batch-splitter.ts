@@ -1,11 +1,14 @@
 import type { Model } from '../model.js';
 import { GradientPeer, type PeerNetwork } from './gradient-peer.js';
+import { ShareBalancer } from './share-balancer.js';
 import { decideSplit, type SplitDecision } from './split-policy.js';
 
 /** One run's access to the second core. */
 export interface RunSplit {
   /** Why the run splits (see decideSplit). */
   readonly decision: SplitDecision;
+  /** Balances the two threads' shares of each batch over the run. */
+  readonly balancer: ShareBalancer;
   /** The peer to split this step with, or null to train it on this thread alone. Call before every step. */
   peerNow(): GradientPeer | null;
   /** Frees the peer's copy of the network; call once when the run ends. */
@@ -49,6 +52,7 @@ export class BatchSplitter implements BatchSplitting {
     let prepared: GradientPeer | null = null;
     return {
       decision,
+      balancer: new ShareBalancer(),
       peerNow: () => {
         if (this.options.coresAllowed() < 2) return null;
         const peer = this.ensurePeer();
