@@ -162,6 +162,7 @@ export async function trainRun(
           // A short last batch is not worth splitting.
           const peer = end - start >= 2 * MIN_SPLIT_SAMPLES ? (split?.peerNow() ?? null) : null;
           let result;
+          const stepStart = performance.now();
           if (peer) {
             result = await trainStepSplit(tf, model, lossFn, optimizer, peer, { x: rows, y: targets, n: end - start }, dropoutSeed, stepOptions, split?.balancer);
           } else {
@@ -174,6 +175,7 @@ export async function trainRun(
               yb.dispose();
             }
           }
+          if (!record) split?.stepDone(peer !== null, performance.now() - stepStart);
           if (!result.finite) {
             terminal = { type: 'diverged', runId, step, epoch, layer: result.badLayer, metrics };
             break runLoop;

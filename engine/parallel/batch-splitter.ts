@@ -2,6 +2,7 @@ import type { Model } from '../model.js';
 import { GradientPeer, type PeerNetwork } from './gradient-peer.js';
 import { ShareBalancer } from './share-balancer.js';
 import { decideSplit, type SplitDecision } from './split-policy.js';
+import { SplitTuner } from './split-tuner.js';
 
 /** One run's access to the second core. */
 export interface RunSplit {
@@ -9,8 +10,15 @@ export interface RunSplit {
   readonly decision: SplitDecision;
   /** Balances the two threads' shares of each batch over the run. */
   readonly balancer: ShareBalancer;
-  /** The peer to split this step with, or null to train it on this thread alone. Call before every step. */
+  /** Measures whether splitting pays (null when INITSCOPE_BATCH_SPLIT=1 forces it). */
+  readonly tuner: SplitTuner | null;
+  /**
+   * The peer to split this step with, or null to train it on this thread alone: null while the pool
+   * allows one core, while the peer starts, and when the tuner found one core faster. Call before every step.
+   */
   peerNow(): GradientPeer | null;
+  /** Reports how long a step took (ms) and whether it was split; diagnostics steps are not reported. */
+  stepDone(split: boolean, ms: number): void;
   /** Frees the peer's copy of the network; call once when the run ends. */
   end(): void;
 }
@@ -50,11 +58,14 @@ export class BatchSplitter implements BatchSplitting {
     const decision = decideSplit(model, batchSize, this.options.backend);
     if (!decision.split) return null;
     let prepared: GradientPeer | null = null;
+    const tuner = decision.tune ? new SplitTuner() : null;
     return {
       decision,
       balancer: new ShareBalancer(),
+      tuner,
+      stepDone: (split, ms) => tuner?.record(split, ms),
       peerNow: () => {
-        if (this.options.coresAllowed() < 2) return null;
+        if (this.options.coresAllowed() < 2 || (tuner && !tuner.wantSplit())) return null;
         const peer = this.ensurePeer();
         if (!peer.isReady) return null;
         if (prepared !== peer) {

@@ -53,21 +53,22 @@ describe('decideSplit', () => {
   });
 
   it('splits the benchmark MLP and conv net at batch 128, not a spiral net or tiny batches', () => {
-    expect(withModel(mlp, (m) => decideSplit(m, 128, 'wasm', {})).split).toBe(true);
-    expect(withModel(conv, (m) => decideSplit(m, 128, 'wasm', {})).split).toBe(true);
+    // Eligible, and the run measures whether it pays.
+    expect(withModel(mlp, (m) => decideSplit(m, 128, 'wasm', {}))).toMatchObject({ split: true, tune: true });
+    expect(withModel(conv, (m) => decideSplit(m, 128, 'wasm', {}))).toMatchObject({ split: true, tune: true });
     const small = withModel(spiral, (m) => decideSplit(m, 128, 'wasm', {}));
     expect(small).toMatchObject({ split: false });
     expect(small.reason).toContain(`< ${MIN_SPLIT_FLOPS / 1e6}`);
     expect(withModel(mlp, (m) => decideSplit(m, 16, 'wasm', {})).split).toBe(false);
   });
 
-  it('never splits on other backends, with batchNorm, or when switched off; =1 drops only the work threshold', () => {
+  it('never splits on other backends, with batchNorm, or when switched off; =1 drops the work threshold and the measuring', () => {
     expect(withModel(mlp, (m) => decideSplit(m, 128, 'tensorflow', {})).split).toBe(false);
     expect(withModel(mlp, (m) => decideSplit(m, 128, 'cpu', {})).split).toBe(false);
     expect(withModel(mlp, (m) => decideSplit(m, 128, 'wasm', { INITSCOPE_BATCH_SPLIT: '0' })).split).toBe(false);
     const withNorm = NetworkSpec.parse({ ...mlp, layers: [mlp.layers[0], { type: 'batchNorm' }, ...mlp.layers.slice(1)] });
     expect(withModel(withNorm, (m) => decideSplit(m, 128, 'wasm', { INITSCOPE_BATCH_SPLIT: '1' }))).toMatchObject({ split: false, reason: expect.stringContaining('batchNorm') });
-    expect(withModel(spiral, (m) => decideSplit(m, 64, 'wasm', { INITSCOPE_BATCH_SPLIT: '1' })).split).toBe(true);
+    expect(withModel(spiral, (m) => decideSplit(m, 64, 'wasm', { INITSCOPE_BATCH_SPLIT: '1' }))).toMatchObject({ split: true, tune: false });
     expect(withModel(spiral, (m) => decideSplit(m, 16, 'wasm', { INITSCOPE_BATCH_SPLIT: '1' })).split).toBe(false);
   });
 });
