@@ -1,4 +1,5 @@
 import type { KernelFunc } from '@tensorflow/tfjs';
+import { gemmForBackend, gemmViews } from './gemm-simd.js';
 import { KernelScope, type KernelArgs, type WasmBackendLike } from './wasm-kernel-call.js';
 
 /**
@@ -28,6 +29,87 @@ export function transposedMatMulFastPath(stock: KernelFunc, kernelOf: (name: str
         backend: args.backend,
         attrs: { ...attrs, transposeA: false, transposeB: false },
       });
+    } finally {
+      scope.dispose();
+    }
+  };
+}
+
+/** Environment variable that turns the fresh-operand GEMM off when set to '0' or 'false' (to measure it). */
+export const WASM_GEMM_ENV_VAR = 'INITSCOPE_WASM_GEMM';
+
+/** False when INITSCOPE_WASM_GEMM is '0' or 'false'; true otherwise (the default). */
+export function wasmGemmWanted(): boolean {
+  const raw = process.env[WASM_GEMM_ENV_VAR]?.trim().toLowerCase();
+  return raw !== '0' && raw !== 'false';
+}
+
+/** Whether {@link freshOperandGemm} wrappers use the SIMD GEMM (process-wide; see {@link setFreshOperandGemm}). */
+let gemmEnabled = wasmGemmWanted();
+
+/**
+ * Turns the SIMD GEMM of {@link freshOperandGemm} on or off for the whole process (every call then
+ * takes the wrapped kernel); for A/B measurements within one process. The default comes from
+ * INITSCOPE_WASM_GEMM.
+ */
+export function setFreshOperandGemm(enabled: boolean): void {
+  gemmEnabled = enabled;
+}
+
+/** True while {@link freshOperandGemm} wrappers use the SIMD GEMM. */
+export function freshOperandGemmEnabled(): boolean {
+  return gemmEnabled;
+}
+
+/** Product of a shape's leading (batch) axes. */
+const batchSize = (shape: readonly number[]): number => shape.slice(0, -2).reduce((p, d) => p * d, 1);
+
+/**
+ * Wraps `BatchMatMul` so that a B operand the wasm backend has not multiplied before is multiplied
+ * by the SIMD GEMM of gemm-simd.ts instead of XNNPACK. XNNPACK creates (packs) a fully-connected
+ * operator per B tensor and caches it by tensor id — ~8 ns per B element here, paid on every call in
+ * training, where weights change every step and backward operands are always new. So: the first
+ * matmul with a given B (dataId, remembered in a WeakSet) runs the GEMM; later ones with the same B
+ * (evaluation with fixed weights) take `next`, whose cached operator is then the faster choice. With
+ * transposeB the stock path would multiply a fresh explicit transpose every time, so the GEMM always
+ * runs. Only float32 operands whose batch axes hold one matrix (2-D, or [1, m, k]·[1, k, n]) take
+ * the GEMM; batched ones, other dtypes, INITSCOPE_WASM_GEMM=0, or a backend whose heap the SIMD
+ * module cannot be instantiated on take `next`. Transposed A is transposed explicitly (one copy).
+ * Shapes: a [..., m, k] (or [..., k, m] with transposeA), b [..., k, n] (or [..., n, k] with
+ * transposeB) → [..., m, n], the leading axes all 1.
+ * @param next the kernel to call otherwise (the transposed-operand fast path around the stock kernel)
+ * @param kernelOf resolves stock kernel names (Transpose) for the explicit transposes
+ */
+export function freshOperandGemm(next: KernelFunc, kernelOf: (name: string) => KernelFunc): KernelFunc {
+  const multiplied = new WeakSet<object>();
+  return (args) => {
+    if (!gemmEnabled) return next(args);
+    const { inputs, attrs = {} } = args;
+    const a = inputs.a;
+    const b = inputs.b;
+    if (!a || !b || a.dtype !== 'float32' || b.dtype !== 'float32') return next(args);
+    if (a.shape.length < 2 || b.shape.length < 2 || batchSize(a.shape) !== 1 || batchSize(b.shape) !== 1) return next(args);
+    const transposeA = attrs.transposeA === true;
+    const transposeB = attrs.transposeB === true;
+    if (!transposeB) {
+      if (multiplied.has(b.dataId)) return next(args);
+      multiplied.add(b.dataId);
+    }
+    const backend = (args as KernelArgs).backend as WasmBackendLike;
+    const gemm = gemmForBackend(backend);
+    const k = a.shape[a.shape.length - (transposeA ? 2 : 1)] as number;
+    if (!gemm || k !== b.shape[b.shape.length - (transposeB ? 1 : 2)]) return next(args); // mismatches: the stock error
+    const scope = new KernelScope(backend, kernelOf);
+    try {
+      const left = transposeA ? scope.transposeInner(a) : a;
+      const right = transposeB ? scope.transposeInner(b) : b;
+      const m = left.shape[left.shape.length - 2] as number;
+      const n = right.shape[right.shape.length - 1] as number;
+      const rank = Math.max(a.shape.length, b.shape.length);
+      const out = scope.alloc([...Array<number>(rank - 2).fill(1), m, n]);
+      // Views only after the last allocation (the heap may grow).
+      gemmViews(gemm, scope.view(left), scope.view(right), scope.view(out), m, k, n);
+      return scope.keep(out);
     } finally {
       scope.dispose();
     }

@@ -1,6 +1,6 @@
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { TF } from '../tf.js';
-import { transposedMatMulFastPath } from './batch-matmul.js';
+import { freshOperandGemm, transposedMatMulFastPath } from './batch-matmul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { maxPoolGradHeap } from './max-pool-grad.js';
 import { OPTIMIZER_UPDATE_KERNEL, optimizerUpdateHeap } from './optimizer-update.js';
@@ -26,7 +26,7 @@ let originals: Map<string, KernelConfig | undefined> | null = null;
 function patchedKernels(tf: TF, stock: Map<string, KernelConfig>): Record<(typeof PATCHED_WASM_KERNELS)[number], KernelFunc> {
   const kernelOf = (name: string): KernelFunc => stockKernel(stock, name);
   return {
-    BatchMatMul: transposedMatMulFastPath(kernelOf('BatchMatMul'), kernelOf),
+    BatchMatMul: freshOperandGemm(transposedMatMulFastPath(kernelOf('BatchMatMul'), kernelOf), kernelOf),
     _FusedMatMul: transposedMatMulFastPath(kernelOf('_FusedMatMul'), kernelOf),
     Conv2DBackpropFilter: conv2dBackpropFilter(tf, kernelOf),
     MaxPoolGrad: maxPoolGradHeap(tf, kernelOf('MaxPoolGrad'), kernelOf),
@@ -56,7 +56,8 @@ export function wasmPatchesActive(): boolean {
 
 /**
  * Registers InitScope's wasm kernels (see PATCHED_WASM_KERNELS): BatchMatMul and _FusedMatMul with
- * a fast path for transposed operands, the missing Conv2DBackpropFilter, a faster MaxPoolGrad,
+ * a fast path for transposed operands (BatchMatMul also multiplies a B it has not seen before with a
+ * SIMD GEMM instead of creating an XNNPACK operator for it; INITSCOPE_WASM_GEMM=0 turns that off), the missing Conv2DBackpropFilter, a faster MaxPoolGrad,
  * a faster Sum over leading axes (bias gradients), and the fused optimizer update
  * (InitScopeOptimizerUpdate, which stock wasm lacks; engine/optimizers.ts uses it when registered).
  * Call after the wasm

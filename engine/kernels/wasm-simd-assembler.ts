@@ -1,8 +1,12 @@
 /**
- * A minimal WebAssembly assembler for element-wise float32 SIMD loops over a memory imported from
- * elsewhere (the tfjs wasm backend's heap). Each function takes byte offsets of float32 arrays
- * (i32), a byte length (i32, a multiple of 16) and float32 scalars, and runs one `body` per group of
- * four lanes. Used by simd-optimizer-rules.ts; no dependency on tfjs.
+ * A minimal WebAssembly assembler for float32 SIMD code over a memory imported from elsewhere (the
+ * tfjs wasm backend's heap); no dependency on tfjs.
+ * - {@link assembleModule}: element-wise loops (each function takes byte offsets of float32 arrays,
+ *   a byte length that is a multiple of 16 and float32 scalars, and runs one `body` per group of
+ *   four lanes). Used by optimizer-simd.ts.
+ * - {@link assembleFunctions} with the instruction helpers {@link op}, {@link i32}, {@link f32} and
+ *   the structured loops {@link whileLoop} / {@link doWhile}: functions with arbitrary i32 parameters
+ *   and locals (nested loops, scalar tails). Used by gemm-simd.ts.
  */
 
 /** Bytes of WebAssembly code. */
@@ -20,14 +24,31 @@ function uleb(n: number): Code {
   return out;
 }
 
+/** Signed LEB128 (for i32.const). */
+function sleb(n: number): Code {
+  const out: Code = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+}
+
 const vec = (items: Code[]): Code => [...uleb(items.length), ...items.flat()];
 const name = (s: string): Code => vec([...new TextEncoder().encode(s)].map((b) => [b]));
 const section = (id: number, body: Code): Code => [id, ...uleb(body.length), ...body];
 
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
+/** WebAssembly value types (parameter and local declarations). */
+export const valueType = { i32: 0x7f, f32: 0x7d, v128: 0x7b } as const;
+/** One of {@link valueType}. */
+export type ValueType = (typeof valueType)[keyof typeof valueType];
+const I32 = valueType.i32;
+const F32 = valueType.f32;
+const V128 = valueType.v128;
 const simd = (op: number): Code => [0xfd, ...uleb(op)];
+/** A memory immediate: log2 of the alignment hint, then a constant byte offset added to the address. */
+const memarg = (alignLog2: number, offset: number): Code => [alignLog2, ...uleb(offset)];
 
 /** Instructions on four float32 lanes (v128). */
 export const op = {
@@ -44,7 +65,89 @@ export const op = {
   sub: (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe5)],
   mul: (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe6)],
   div: (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe7)],
+  /** Four lanes from byte address `address` + `offset` (no alignment needed). */
+  loadAt: (address: Code, offset = 0): Code => [...address, ...simd(0x00), ...memarg(0, offset)],
+  /** Stores four lanes at byte address `address` + `offset`. */
+  storeAt: (address: Code, value: Code, offset = 0): Code => [...address, ...value, ...simd(0x0b), ...memarg(0, offset)],
+  /** Four copies of the float32 at byte address `address` + `offset` (v128.load32_splat). */
+  loadSplat: (address: Code, offset = 0): Code => [...address, ...simd(0x09), ...memarg(2, offset)],
+  /** Four zero lanes. */
+  zero: (): Code => [...simd(0x0c), ...Array<number>(16).fill(0)],
 };
+
+/** Local variables of any type. */
+export const local = {
+  get: (index: number): Code => [0x20, ...uleb(index)],
+  set: (index: number, value: Code): Code => [...value, 0x21, ...uleb(index)],
+  /** Sets the local and leaves the value on the stack. */
+  tee: (index: number, value: Code): Code => [...value, 0x22, ...uleb(index)],
+};
+
+/** Scalar i32 instructions (byte offsets, counters); comparisons are signed and push 0 or 1. */
+export const i32 = {
+  const: (n: number): Code => [0x41, ...sleb(n | 0)],
+  add: (a: Code, b: Code): Code => [...a, ...b, 0x6a],
+  sub: (a: Code, b: Code): Code => [...a, ...b, 0x6b],
+  mul: (a: Code, b: Code): Code => [...a, ...b, 0x6c],
+  lt: (a: Code, b: Code): Code => [...a, ...b, 0x48],
+  le: (a: Code, b: Code): Code => [...a, ...b, 0x4c],
+  /** local += n (n an i32 value). */
+  increment: (index: number, n: Code): Code => [0x20, ...uleb(index), ...n, 0x6a, 0x21, ...uleb(index)],
+};
+
+/** Scalar f32 instructions. */
+export const f32 = {
+  zero: (): Code => [0x43, 0, 0, 0, 0],
+  load: (address: Code, offset = 0): Code => [...address, 0x2a, ...memarg(2, offset)],
+  store: (address: Code, value: Code, offset = 0): Code => [...address, ...value, 0x38, ...memarg(2, offset)],
+  add: (a: Code, b: Code): Code => [...a, ...b, 0x92],
+  mul: (a: Code, b: Code): Code => [...a, ...b, 0x94],
+};
+
+/** `while (condition) body`: the condition (an i32) is tested before every pass. */
+export function whileLoop(condition: Code, body: Code): Code {
+  // block { loop { if !condition break; body; continue } }
+  return [0x02, 0x40, 0x03, 0x40, ...condition, 0x45, 0x0d, 1, ...body, 0x0c, 0, 0x0b, 0x0b];
+}
+
+/** `do body while (condition)`: at least one pass; the condition (an i32) is tested after each. */
+export function doWhile(body: Code, condition: Code): Code {
+  return [0x03, 0x40, ...body, ...condition, 0x0d, 0, 0x0b];
+}
+
+/** One exported function with explicit parameters and locals (numbered after the parameters). */
+export interface WasmFunction {
+  name: string;
+  params: readonly ValueType[];
+  locals: readonly ValueType[];
+  /** The instructions; the function returns nothing. */
+  body: Code;
+}
+
+/** A module importing `env.memory` and exporting each function (see {@link WasmFunction}). */
+export function assembleFunctions(functions: readonly WasmFunction[]): Uint8Array {
+  const types = functions.map((f) => [0x60, ...vec(f.params.map((t) => [t])), 0]);
+  const bodies = functions.map((f) => {
+    // Locals are declared as runs of one type.
+    const runs: Code[] = [];
+    for (let i = 0; i < f.locals.length; ) {
+      let j = i;
+      while (j < f.locals.length && f.locals[j] === f.locals[i]) j++;
+      runs.push([...uleb(j - i), f.locals[i] as number]);
+      i = j;
+    }
+    const code: Code = [...vec(runs), ...f.body, 0x0b];
+    return [...uleb(code.length), ...code];
+  });
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]])),
+    ...section(3, vec(functions.map((_, i) => uleb(i)))),
+    ...section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
+    ...section(10, vec(bodies)),
+  ]);
+}
 
 /** One exported loop function. */
 export interface LoopFunction {
@@ -63,32 +166,28 @@ export interface LoopFunction {
   emit(layout: { offsetLocal: number; firstVector: number; scalar: (k: number) => number }): { setup: Code; body: Code };
 }
 
-/** A module importing `env.memory` and exporting each function. */
+/** A module importing `env.memory` and exporting each element-wise loop function. */
 export function assembleModule(functions: readonly LoopFunction[]): Uint8Array {
-  const types = functions.map((f) => [0x60, ...vec([...Array(f.pointers + 1).fill([I32]), ...Array(f.scalars).fill([F32])]), 0]);
-  const bodies = functions.map((f) => {
-    const bytes = f.pointers;
-    const offsetLocal = f.pointers + 1 + f.scalars;
-    const { setup, body } = f.emit({ offsetLocal, firstVector: offsetLocal + 1, scalar: (k) => f.pointers + 1 + k });
-    const code: Code = [
-      ...vec([[1, I32], [...uleb(f.vectors), V128]]),
-      ...setup,
-      // block: if bytes == 0 skip; loop: body; offset += 16; continue while offset < bytes.
-      0x02, 0x40, 0x20, ...uleb(bytes), 0x45, 0x0d, 0,
-      0x03, 0x40, ...body,
-      0x20, ...uleb(offsetLocal), 0x41, 16, 0x6a, 0x22, ...uleb(offsetLocal), 0x20, ...uleb(bytes), 0x49, 0x0d, 0,
-      0x0b, 0x0b, 0x0b,
-    ];
-    return [...uleb(code.length), ...code];
-  });
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)),
-    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]])),
-    ...section(3, vec(functions.map((_, i) => uleb(i)))),
-    ...section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
-    ...section(10, vec(bodies)),
-  ]);
+  return assembleFunctions(
+    functions.map((f) => {
+      const bytes = f.pointers;
+      const offsetLocal = f.pointers + 1 + f.scalars;
+      const { setup, body } = f.emit({ offsetLocal, firstVector: offsetLocal + 1, scalar: (k) => f.pointers + 1 + k });
+      return {
+        name: f.name,
+        params: [...Array<ValueType>(f.pointers + 1).fill(I32), ...Array<ValueType>(f.scalars).fill(F32)],
+        locals: [I32, ...Array<ValueType>(f.vectors).fill(V128)],
+        body: [
+          ...setup,
+          // block: if bytes == 0 skip; loop: body; offset += 16; continue while offset < bytes.
+          0x02, 0x40, 0x20, ...uleb(bytes), 0x45, 0x0d, 0,
+          0x03, 0x40, ...body,
+          0x20, ...uleb(offsetLocal), 0x41, 16, 0x6a, 0x22, ...uleb(offsetLocal), 0x20, ...uleb(bytes), 0x49, 0x0d, 0,
+          0x0b, 0x0b,
+        ],
+      };
+    }),
+  );
 }
 
 /** The parts of the WebAssembly JS API used here (the engine compiles without DOM types). */

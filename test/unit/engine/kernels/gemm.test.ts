@@ -1,0 +1,230 @@
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freshOperandGemm, freshOperandGemmEnabled, setFreshOperandGemm } from '../../../../engine/kernels/batch-matmul.js';
+import { assembleGemm, gemmForBackend, gemmViews, type GemmOnHeap } from '../../../../engine/kernels/gemm-simd.js';
+import { instantiateOn } from '../../../../engine/kernels/wasm-simd-assembler.js';
+import type { Tensor, TF } from '../../../../engine/tf.js';
+import { maxRelError, onCpu, values, wasmBuffers, wasmTf } from './backend-pair.js';
+
+let tf: TF;
+beforeAll(async () => {
+  tf = await wasmTf();
+});
+afterEach(() => setFreshOperandGemm(true));
+
+/** [m, k, n] triples: degenerate, odd, every edge path (row and column remainders, N < 4), the MLP's forward and backward shapes. */
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [7, 13, 5],
+  [5, 1, 7],
+  [3, 6, 3],
+  [6, 2, 4],
+  [9, 17, 12],
+  [2, 5, 33],
+  [1, 784, 256],
+  [33, 784, 257],
+  [128, 784, 256],
+  [128, 256, 128],
+  [128, 128, 10],
+  [784, 32, 256],
+  [32, 10, 128],
+];
+
+/** A·B in float64, row-major: the independent reference. */
+function referenceProduct(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) c[i * n + j] = (c[i * n + j] as number) + (a[i * k + q] as number) * (b[q * n + j] as number);
+  return c;
+}
+
+/**
+ * max |a − b| / max |b|: the error relative to the product's scale. Element-wise relative error is
+ * no measure for dot products of mixed-sign terms (a sum near zero keeps the rounding of its large
+ * terms): over K = 784, stock wasm (XNNPACK) and cpu differ element-wise by 1.5e-5 because they
+ * sum in different orders, normwise by < 1e-6.
+ */
+function normwiseRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+    scale = Math.max(scale, Math.abs(b[i] as number));
+  }
+  return diff / Math.max(scale, Number.MIN_VALUE);
+}
+
+/** tf.matMul(a, b, ta, tb) of seeded operands (a fresh B on each call) as a flat array. */
+function product(m: number, k: number, n: number, ta = false, tb = false): Float32Array {
+  return tf.tidy(() => {
+    const a = tf.tensor(values(m * k, 3 + m), ta ? [k, m] : [m, k]);
+    const b = tf.tensor(values(k * n, 5 + n), tb ? [n, k] : [k, n]);
+    return tf.matMul(a as never, b as never, ta, tb).dataSync() as Float32Array;
+  });
+}
+
+describe('SIMD GEMM module', () => {
+  it('multiplies on a plain WebAssembly memory like a float64 reference, for every micro-kernel geometry', () => {
+    const memory = new WebAssembly.Memory({ initial: 64 });
+    for (const shape of [
+      { rows: 4, vectors: 2 },
+      { rows: 1, vectors: 1 },
+      { rows: 3, vectors: 3 },
+    ]) {
+      const gemm = instantiateOn(assembleGemm(shape), memory).gemm as GemmOnHeap;
+      for (const [m, k, n] of SHAPES.slice(0, 7)) {
+        // Odd byte offsets of whole floats, so nothing is 16-byte aligned.
+        const a = new Float32Array(memory.buffer, 4, m * k);
+        const b = new Float32Array(memory.buffer, 4 + a.byteLength + 12, k * n);
+        const c = new Float32Array(memory.buffer, b.byteOffset + b.byteLength + 20, m * n + 1);
+        a.set(values(a.length, 1));
+        b.set(values(b.length, 2));
+        c.fill(Number.NaN);
+        gemmViews(gemm, a, b, c.subarray(0, m * n), m, k, n);
+        expect(maxRelError(c.subarray(0, m * n), referenceProduct(a, b, m, k, n)), `${JSON.stringify(shape)} ${m}×${k}×${n}`).toBeLessThan(1e-6);
+        expect(c[m * n], 'writes nothing past C').toBeNaN();
+      }
+    }
+  });
+
+  it('rejects a bad micro-kernel and views that do not match the sizes', () => {
+    expect(() => assembleGemm({ rows: 0, vectors: 2 })).toThrow(/rows ≥ 1/);
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const gemm = instantiateOn(assembleGemm(), memory).gemm as GemmOnHeap;
+    const view = (n: number) => new Float32Array(memory.buffer, 0, n);
+    expect(() => gemmViews(gemm, view(6), view(6), view(4), 2, 3, 2)).not.toThrow();
+    expect(() => gemmViews(gemm, view(6), view(5), view(4), 2, 3, 2)).toThrow(/do not match \[2,3\]·\[3,2\]/);
+    expect(() => gemmViews(gemm, new Float32Array(6), view(6), view(4), 2, 3, 2)).toThrow(/same wasm heap/);
+  });
+
+  it('instantiates on the tfjs wasm heap; a backend without one gives null', () => {
+    expect(gemmForBackend(tf.backend())).toBeTypeOf('function');
+    expect(gemmForBackend({})).toBeNull();
+  });
+});
+
+describe('BatchMatMul with the SIMD GEMM for fresh operands', () => {
+  it('matches the cpu backend within 1e-5 (normwise relative) and stock XNNPACK within 1e-6 for every shape, and frees everything', async () => {
+    expect(freshOperandGemmEnabled()).toBe(true);
+    const tensors = tf.memory().numTensors;
+    const buffers = wasmBuffers(tf);
+    const wasm = SHAPES.map(([m, k, n]) => product(m, k, n));
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(wasmBuffers(tf)).toBe(buffers);
+    setFreshOperandGemm(false);
+    const stock = SHAPES.map(([m, k, n]) => product(m, k, n));
+    setFreshOperandGemm(true);
+    const cpu = await onCpu(tf, () => SHAPES.map(([m, k, n]) => product(m, k, n)));
+    SHAPES.forEach(([m, k, n], i) => {
+      expect(wasm[i]?.length).toBe(m * n);
+      expect(normwiseRelError(wasm[i] as Float32Array, cpu[i] as Float32Array), `${m}×${k}×${n} vs cpu`).toBeLessThan(1e-5);
+      expect(maxRelError(wasm[i] as Float32Array, stock[i] as Float32Array), `${m}×${k}×${n} vs stock wasm`).toBeLessThan(1e-6);
+    });
+  });
+
+  it('transposed operands (explicit transposes, then the GEMM) match cpu, 2-D and [1, m, k]', async () => {
+    const cases: [boolean, boolean][] = [
+      [true, false],
+      [false, true],
+      [true, true],
+    ];
+    const run = () => [
+      ...cases.map(([ta, tb]) => product(33, 70, 21, ta, tb)),
+      tf.tidy(() => tf.matMul(tf.tensor(values(2 * 9, 8), [1, 9, 2]), tf.tensor(values(9 * 6, 9), [1, 6, 9]), true, true).dataSync() as Float32Array),
+    ];
+    const buffers = wasmBuffers(tf);
+    const wasm = run();
+    expect(wasmBuffers(tf)).toBe(buffers);
+    const cpu = await onCpu(tf, run);
+    wasm.forEach((w, i) => expect(normwiseRelError(w, cpu[i] as Float32Array), `case ${i}`).toBeLessThan(1e-5));
+  });
+
+  it('gradients of a small dense net (784-32-10, relu) match cpu', async () => {
+    const grads = () =>
+      tf.tidy(() => {
+        const x = tf.tensor(values(17 * 784, 21), [17, 784]);
+        const w1 = tf.tensor(values(784 * 32, 22), [784, 32]);
+        const w2 = tf.tensor(values(32 * 10, 23), [32, 10]);
+        const weights = tf.tensor(values(17 * 10, 24), [17, 10]);
+        const f = (xx: Tensor, a: Tensor, b: Tensor) => tf.sum(tf.mul(tf.matMul(tf.relu(tf.matMul(xx as never, a as never)), b as never), weights));
+        return tf.grads(f)([x, w1, w2]).map((g) => g.dataSync() as Float32Array);
+      });
+    const tensors = tf.memory().numTensors;
+    const buffers = wasmBuffers(tf);
+    const wasm = grads();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(wasmBuffers(tf)).toBe(buffers);
+    const cpu = await onCpu(tf, grads);
+    wasm.forEach((g, i) => expect(normwiseRelError(g, cpu[i] as Float32Array), `gradient ${i}`).toBeLessThan(1e-5));
+  });
+});
+
+describe('freshOperandGemm dispatch', () => {
+  /** The wrapper around a `next` that counts its calls and runs the registered kernel. */
+  function dispatcher() {
+    const registered = tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc as KernelFunc;
+    const calls = { next: 0 };
+    const kernelOf = (name: string) => tf.getKernel(name, 'wasm')?.kernelFunc as KernelFunc;
+    const wrapped = freshOperandGemm((args) => {
+      calls.next++;
+      return registered(args);
+    }, kernelOf);
+    const backend = tf.backend();
+    /** Runs the wrapper on a·b; returns the product and frees the output buffer. */
+    const multiply = (a: Tensor, b: Tensor, transposeA = false, transposeB = false): Float32Array => {
+      const out = wrapped({ inputs: { a, b }, backend, attrs: { transposeA, transposeB } }) as TensorInfo;
+      const data = backend.readSync(out.dataId) as Float32Array;
+      backend.disposeData(out.dataId);
+      return data;
+    };
+    return { calls, multiply, wrapped };
+  }
+
+  it('runs the GEMM on the first use of a B, the next kernel on later uses, and the GEMM on every transposed B', async () => {
+    const { calls, multiply } = dispatcher();
+    const buffers = wasmBuffers(tf);
+    const a = tf.tensor(values(5 * 6, 1), [5, 6]);
+    const b = tf.tensor(values(6 * 7, 2), [6, 7]);
+    const bt = tf.tensor(values(6 * 7, 2), [7, 6]);
+    const first = multiply(a, b);
+    expect(calls.next).toBe(0);
+    const second = multiply(a, b);
+    expect(calls.next).toBe(1);
+    expect(maxRelError(first, second)).toBeLessThan(1e-6);
+    multiply(a, bt, false, true);
+    multiply(a, bt, false, true);
+    expect(calls.next).toBe(1);
+    const expected = await onCpu(tf, () => tf.tidy(() => tf.matMul(tf.tensor(values(5 * 6, 1), [5, 6]), tf.tensor(values(6 * 7, 2), [6, 7])).dataSync()));
+    expect(maxRelError(first, expected)).toBeLessThan(1e-6);
+    tf.dispose([a, b, bt]);
+    expect(wasmBuffers(tf)).toBe(buffers);
+  });
+
+  it('leaves batched operands, and everything when switched off, to the next kernel', () => {
+    const { calls, multiply } = dispatcher();
+    const a = tf.tensor(values(2 * 3 * 4, 1), [2, 3, 4]);
+    const b = tf.tensor(values(2 * 4 * 5, 2), [2, 4, 5]);
+    multiply(a, b);
+    expect(calls.next).toBe(1);
+    setFreshOperandGemm(false);
+    const a2 = tf.tensor(values(12, 3), [3, 4]);
+    const b2 = tf.tensor(values(20, 4), [4, 5]);
+    multiply(a2, b2);
+    expect(calls.next).toBe(2);
+    tf.dispose([a, b, a2, b2]);
+  });
+
+  it('falls back to the next kernel when the backend has no heap to instantiate the GEMM on', () => {
+    const sentinel = { dataId: {}, shape: [2, 2], dtype: 'float32' } as TensorInfo;
+    let nextCalls = 0;
+    const wrapped = freshOperandGemm(() => {
+      nextCalls++;
+      return sentinel;
+    }, () => {
+      throw new Error('no kernel needed');
+    });
+    const info = (shape: number[]) => ({ dataId: {}, shape, dtype: 'float32' }) as TensorInfo;
+    expect(wrapped({ inputs: { a: info([2, 3]), b: info([3, 2]) }, backend: {} as never, attrs: {} })).toBe(sentinel);
+    expect(nextCalls).toBe(1);
+  });
+});
