@@ -15,6 +15,8 @@ import { measureTrainRun } from './diagnostics.js';
 import { startTorch, type TorchRunner } from './pytorch.js';
 import { measureCustomLoop, measureModelFit, type Measurement, type Workload } from './workloads.js';
 import { formatSweepThroughput, measureSweepThroughput } from './sweep-throughput.js';
+import { BENCH_CASES, formatBatchSplit, measureBatchSplit } from './batch-split.js';
+import { measureRunThroughput, readySplitter, type RunThroughput } from './two-cores.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5);
@@ -95,15 +97,24 @@ async function main(): Promise<void> {
 
   const configs: Config[] = ['wasm stock', 'wasm patched', 'cpu', 'PyTorch', 'model.fit (wasm patched)'];
   const startTensors = tf.memory().numTensors;
+  const splitter = await readySplitter();
+  const runs = new Map<string, RunThroughput[]>();
+  const recordRun = (key: string, r: RunThroughput) => runs.set(key, [...(runs.get(key) ?? []), r]);
   for (let rep = 1; rep <= REPS; rep++) {
     for (const workload of ['mlp', 'conv'] as const) for (const config of configs) await measure(tf, torch, workload, config);
     await use(tf, 'wasm patched');
     record('diag|off', await measureTrainRun(tf, 0));
     record('diag|on', await measureTrainRun(tf, DEFAULT_STATS_EVERY));
     record('half|mlp', await measureCustomLoop(tf, 'mlp', SECONDS, 64));
+    for (const workload of ['mlp', 'conv'] as const) {
+      recordRun(`${workload}|one`, await measureRunThroughput(tf, workload));
+      recordRun(`${workload}|two`, await measureRunThroughput(tf, workload, splitter));
+    }
     process.stderr.write(`  repetition ${rep}/${REPS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
   }
   record('two|mlp', { samplesPerSec: await twoProcesses(), steps: 0 });
+  await splitter.dispose();
+  const forcedSplit = await measureBatchSplit(tf, BENCH_CASES, REPS, SECONDS);
   torch?.close();
 
   for (const workload of ['mlp', 'conv'] as const) {
@@ -129,9 +140,19 @@ async function main(): Promise<void> {
   for (const w of ['mlp', 'conv'] as const) {
     console.log(`${w}: custom loop vs model.fit on patched wasm: ${ratio(wasm(w), med(`${w}|model.fit (wasm patched)`))} [≥ 0.90×]; wasm vs cpu: ${ratio(wasm(w), med(`${w}|cpu`))} [≥ 4×]`);
   }
-  console.log('\nTwo cores (MLP, patched wasm)');
-  console.log(`batch 64 vs batch 128 samples/s in one process: ${ratio(med('half|mlp'), wasm('mlp'))} (a 2-way batch split can at best reach 2× this)`);
-  console.log(`two concurrent processes, aggregate vs one: ${ratio(med('two|mlp'), wasm('mlp'))} (${fmt(med('two|mlp'))} samples/s)`);
+  console.log('\nTwo cores (patched wasm)');
+  console.log(`MLP batch 64 vs batch 128 samples/s in one process: ${ratio(med('half|mlp'), wasm('mlp'))} (a 2-way batch split can at best reach 2× this)`);
+  console.log(`two concurrent processes training the MLP, aggregate vs one: ${ratio(med('two|mlp'), wasm('mlp'))} (${fmt(med('two|mlp'))} samples/s) — the engine pool's one run per core`);
+  console.log('every step split across two cores (trainStepSplit), custom loop:');
+  console.log(formatBatchSplit(forcedSplit));
+  console.log('one run alone in the app (trainRun on MNIST, batch 128): one core vs two cores, where the run measures whether splitting pays:');
+  for (const workload of ['mlp', 'conv'] as const) {
+    const one = median((runs.get(`${workload}|one`) ?? []).map((r) => r.samplesPerSec));
+    const twoRuns = runs.get(`${workload}|two`) ?? [];
+    const two = median(twoRuns.map((r) => r.samplesPerSec));
+    const decisions = twoRuns.map((r) => `${r.decision}${r.measuredRatio === null ? '' : ` (split/one-core step ${r.measuredRatio.toFixed(2)})`}`).join(', ');
+    console.log(`  ${workload.padEnd(5)} one core ${fmt(one)} samples/s, two cores ${fmt(two)} samples/s: ${ratio(two, one)}; tuner chose ${decisions}`);
+  }
   console.log('\nSweep throughput (issue 6: 2 workers vs 1 on this machine, target ≥ 1.6×)');
   console.log(formatSweepThroughput(await measureSweepThroughput()));
   const leaked = tf.memory().numTensors - startTensors;

@@ -2,6 +2,9 @@ import { NetworkSpec, OptimizerSpec } from '../contract/index.js';
 import { createLoss } from '../engine/losses.js';
 import { buildModel } from '../engine/model.js';
 import { createOptimizer, disposeOptimizer } from '../engine/optimizers.js';
+import type { GradientPeer } from '../engine/parallel/gradient-peer.js';
+import { ShareBalancer } from '../engine/parallel/share-balancer.js';
+import { trainStepSplit } from '../engine/parallel/split-step.js';
 import { trainStep } from '../engine/step.js';
 import type { TF } from '../engine/tf.js';
 
@@ -56,21 +59,37 @@ export interface Measurement {
 /**
  * Trains `workload` with the engine's own custom loop (buildModel + trainStep, Adam lr 1e-3, batch
  * `batch`, default 128, a fresh input tensor per step as trainRun does) on the CURRENT backend: 2 warm-up steps,
- * then steps until `seconds` have passed (at least 2). Frees everything, also on failure.
+ * then steps until `seconds` have passed (at least 2). With `peer`, every step is split across two
+ * cores (trainStepSplit with a ShareBalancer, as a run alone in the app does). Frees everything, also on failure.
  * @returns samples per second of the timed steps
  */
-export async function measureCustomLoop(tf: TF, workload: Workload, seconds: number, batch = BATCH): Promise<Measurement> {
-  const network = NETWORKS[workload];
+export async function measureCustomLoop(tf: TF, workload: Workload, seconds: number, batch = BATCH, peer?: GradientPeer): Promise<Measurement> {
+  return measureNetwork(tf, NETWORKS[workload], seconds, batch, peer);
+}
+
+/**
+ * measureCustomLoop for any network with 10 output classes (random inputs in [0, 1), labels 0–9).
+ * @param network input shape and layers; the last layer must have 10 units
+ */
+export async function measureNetwork(tf: TF, network: NetworkSpec, seconds: number, batch = BATCH, peer?: GradientPeer): Promise<Measurement> {
   const rowSize = network.inputShape.reduce((a, b) => a * b, 1);
   const xs = randomData(POOL * batch * rowSize, 7);
   const ys = Int32Array.from(randomData(POOL * batch, 11), (v) => Math.floor(v * 10));
   const model = buildModel(tf, network, { seed: 1 });
   const optimizer = createOptimizer(tf, OptimizerSpec.parse({ name: 'adam', learningRate: 1e-3 }));
   const lossFn = createLoss(tf, 'sparseCategoricalCrossentropy', { outputActivation: model.outputActivation, outputUnits: 10, numClasses: 10 });
+  const balancer = new ShareBalancer();
+  peer?.prepare({ network, loss: 'sparseCategoricalCrossentropy', outputActivation: model.outputActivation, outputUnits: 10, numClasses: 10 });
   const step = async (i: number) => {
     const k = i % POOL;
-    const xb = tf.tensor(xs.subarray(k * batch * rowSize, (k + 1) * batch * rowSize), [batch, ...network.inputShape], 'float32');
-    const yb = tf.tensor1d(ys.subarray(k * batch, (k + 1) * batch), 'int32');
+    const x = xs.subarray(k * batch * rowSize, (k + 1) * batch * rowSize);
+    const y = ys.subarray(k * batch, (k + 1) * batch);
+    if (peer) {
+      await trainStepSplit(tf, model, lossFn, optimizer, peer, { x, y, n: batch }, i, {}, balancer);
+      return;
+    }
+    const xb = tf.tensor(x, [batch, ...network.inputShape], 'float32');
+    const yb = tf.tensor1d(y, 'int32');
     try {
       await trainStep(tf, model, lossFn, optimizer, xb, yb, i);
     } finally {
@@ -85,6 +104,7 @@ export async function measureCustomLoop(tf: TF, workload: Workload, seconds: num
     while (n < 2 || performance.now() - t0 < seconds * 1000) await step(n++);
     return { samplesPerSec: (n * batch) / ((performance.now() - t0) / 1000), steps: n };
   } finally {
+    peer?.release();
     disposeOptimizer(optimizer);
     model.dispose();
   }

@@ -81,6 +81,11 @@ export class BatchSplitter implements BatchSplitting {
     };
   }
 
+  /** Starts the peer now (instead of on the first run that can use it); resolves whether it is ready. */
+  warmUp(): Promise<boolean> {
+    return this.ensurePeer().ready;
+  }
+
   /** Stops the peer thread, if any. */
   async dispose(): Promise<void> {
     const peer = this.peer;

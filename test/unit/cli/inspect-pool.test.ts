@@ -40,7 +40,8 @@ describe('EnginePool.preview', () => {
     expect(w.received[0]).toMatchObject({ type: 'start', runId: 'run-1' });
     const failing = pool.preview({ experiment: experiment() });
     const orphan = pool.preview({ experiment: experiment() });
-    const [, first, second] = w.received;
+    // After 'start' (and the 'cores' grant of a run alone) come the two previews.
+    const [first, second] = w.received.filter((m) => m.type === 'preview');
     if (first?.type !== 'preview' || second?.type !== 'preview') throw new Error('previews were not sent to the busy worker');
     expect(first.requestId).not.toBe(second.requestId);
     w.emit({ type: 'previewResult', requestId: 'unknown', result });

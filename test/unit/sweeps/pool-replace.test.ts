@@ -11,7 +11,7 @@ const experiment = ExperimentSpec.parse({
 describe('EnginePool under a sweep', () => {
   it('fails the run of a worker that runs out of memory, names the cause, and replaces the worker', () => {
     const { launcher, workers } = fakeLauncher();
-    const pool = new EnginePool({ launcher, size: 1 });
+    const pool = new EnginePool({ launcher, size: 1, cores: 2 });
     const events: RunEvent[] = [];
     pool.onEvent((e) => events.push(e));
     pool.submit('a', experiment);
@@ -21,6 +21,10 @@ describe('EnginePool under a sweep', () => {
     expect(events).toEqual([{ type: 'failed', runId: 'a', error: 'The engine worker stopped unexpectedly (exit code 134); it probably ran out of memory' }]);
     expect(workers).toHaveLength(2); // replaced at once, for the queued run
     workers[1]!.emit({ type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' });
-    expect(workers[1]!.received).toEqual([{ type: 'start', runId: 'b', experiment }]);
+    // Alone in the pool, 'b' starts on one core and is then granted the second.
+    expect(workers[1]!.received).toEqual([
+      { type: 'start', runId: 'b', experiment, cores: 1 },
+      { type: 'cores', runId: 'b', cores: 2 },
+    ]);
   });
 });

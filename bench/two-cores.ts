@@ -1,0 +1,76 @@
+import { ExperimentSpec, NetworkSpec, type RunEvent } from '../contract/index.js';
+import { BatchSplitter, type RunSplit } from '../engine/parallel/batch-splitter.js';
+import type { TF } from '../engine/tf.js';
+import { trainRun } from '../engine/train.js';
+import { NETWORKS, type Workload } from './workloads.js';
+
+/** MNIST digits per run and epochs per workload (the conv net is ~5× slower per sample). */
+const SAMPLES = 2560;
+const EPOCHS: Record<Workload, number> = { mlp: 8, conv: 3 };
+
+/** The benchmark network on MNIST's flat [784] digits (the conv net reshapes them to 28×28×1 first). */
+function experimentFor(workload: Workload): ExperimentSpec {
+  const network =
+    workload === 'mlp'
+      ? NETWORKS.mlp
+      : NetworkSpec.parse({ inputShape: [784], layers: [{ type: 'reshape', targetShape: [28, 28, 1] }, ...NETWORKS.conv.layers] });
+  return ExperimentSpec.parse({
+    dataset: { builtin: 'mnist', samples: SAMPLES, seed: 3 },
+    network,
+    train: { epochs: EPOCHS[workload], batchSize: 128, validationSplit: 0, statsEvery: 0, optimizer: { name: 'adam', learningRate: 1e-3 }, seed: 1 },
+  });
+}
+
+/** One run's throughput, and what its split tuner decided (two-core runs only). */
+export interface RunThroughput {
+  samplesPerSec: number;
+  /** The tuner's last state ('split' | 'single' | 'measuring'), or null for a one-core run. */
+  decision: string | null;
+  /** Split/one-core ratio of median step times the tuner measured, or null. */
+  measuredRatio: number | null;
+}
+
+/**
+ * Trains `workload` on MNIST with the product's trainRun — as the app runs a run that is alone in the
+ * engine pool — either on one core, or with `splitter` (two cores, the split measured and chosen by
+ * SplitTuner during the run). Timed from 'started' to 'finished'.
+ * @throws if the run does not finish
+ */
+export async function measureRunThroughput(tf: TF, workload: Workload, splitter?: BatchSplitter): Promise<RunThroughput> {
+  const experiment = experimentFor(workload);
+  let split: RunSplit | null = null;
+  const splitting = splitter && {
+    forRun: (...args: Parameters<BatchSplitter['forRun']>) => (split = splitter.forRun(...args)),
+  };
+  let started = 0;
+  let terminal: RunEvent | null = null;
+  await trainRun(
+    tf,
+    `bench-two-cores-${workload}`,
+    experiment,
+    (e) => {
+      if (e.type === 'started') started = performance.now();
+      if (e.type === 'finished' || e.type === 'failed' || e.type === 'diverged' || e.type === 'cancelled') terminal = e;
+    },
+    () => false,
+    undefined,
+    undefined,
+    splitting,
+  );
+  const end = performance.now();
+  const t = terminal as RunEvent | null;
+  if (!t || t.type !== 'finished') throw new Error(`trainRun did not finish: ${JSON.stringify(t)}`);
+  const tuner = (split as RunSplit | null)?.tuner ?? null;
+  return {
+    samplesPerSec: (SAMPLES * EPOCHS[workload]) / ((end - started) / 1000),
+    decision: splitter ? (tuner?.state ?? 'forced') : null,
+    measuredRatio: tuner?.measuredRatio ?? null,
+  };
+}
+
+/** A splitter allowed two cores whose peer has finished starting (so runs measure training, not start-up). */
+export async function readySplitter(): Promise<BatchSplitter> {
+  const splitter = new BatchSplitter({ backend: 'wasm', coresAllowed: () => 2 });
+  if (!(await splitter.warmUp())) throw new Error('the gradient peer could not start');
+  return splitter;
+}
