@@ -10,7 +10,7 @@ export interface SplitTunerOptions {
   warmup: number;
 }
 
-export const DEFAULT_TUNER_OPTIONS: SplitTunerOptions = { trials: 7, margin: 0.93, recheckEvery: 1500, warmup: 2 };
+export const DEFAULT_TUNER_OPTIONS: SplitTunerOptions = { trials: 9, margin: 0.9, recheckEvery: 1500, warmup: 2 };
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -20,10 +20,11 @@ const median = (xs: readonly number[]): number => {
 
 /**
  * Decides by measurement whether splitting a run's batches across two cores pays on this machine,
- * for this network and batch size: it alternates one-core and split steps until it has `trials`
- * timings of each (after `warmup` untimed ones), then keeps the faster kind — split only if its
- * median step is below `margin` × the one-core median — and measures again after `recheckEvery`
- * steps. Alternating makes slow phases of a shared machine hit both kinds alike.
+ * for this network and batch size: it alternates split and one-core steps until it has `trials`
+ * pairs (after `warmup` untimed steps of each kind), then keeps splitting only if the median of the
+ * pairs' split/one-core time ratios is below `margin`, and measures again after `recheckEvery`
+ * steps. Each pair's two steps are adjacent, so a slow phase of a shared machine (they last seconds
+ * to minutes here) hits both alike; the median discards a pause in one step.
  */
 export class SplitTuner {
   private readonly times: Record<'split' | 'single', number[]> = { split: [], single: [] };
@@ -39,7 +40,7 @@ export class SplitTuner {
     return this.decision ?? 'measuring';
   }
 
-  /** The last measurement's split/one-core ratio of median step times (< 1: splitting was faster), or null. */
+  /** The last measurement's median split/one-core step-time ratio (< 1: splitting was faster), or null. */
   get measuredRatio(): number | null {
     return this.lastRatio;
   }
@@ -52,8 +53,9 @@ export class SplitTuner {
   }
 
   /**
-   * Records how long a training step took (ms) and whether it was split. Steps of a kind the tuner did
-   * not ask for (e.g. one-core steps while the peer was not available) count as well.
+   * Records how long a training step took (ms) and whether it was split. While measuring, a step of
+   * the other kind than the tuner asked for (a one-core step while the peer was not available, or the
+   * pool allowed one core) is ignored, so that pairs stay adjacent.
    */
   record(split: boolean, ms: number): void {
     const kind = split ? 'split' : 'single';
@@ -61,13 +63,14 @@ export class SplitTuner {
       if (++this.stepsSinceDecision >= this.options.recheckEvery) this.restart();
       return;
     }
+    if (split !== this.wantSplit()) return;
     if (this.skipped[kind] < this.options.warmup) {
       this.skipped[kind]++;
       return;
     }
-    if (this.times[kind].length < this.options.trials) this.times[kind].push(ms);
+    this.times[kind].push(ms);
     if (this.times.split.length >= this.options.trials && this.times.single.length >= this.options.trials) {
-      this.lastRatio = median(this.times.split) / median(this.times.single);
+      this.lastRatio = median(this.times.split.map((t, i) => t / (this.times.single[i] as number)));
       this.decision = this.lastRatio < this.options.margin ? 'split' : 'single';
       this.stepsSinceDecision = 0;
     }
