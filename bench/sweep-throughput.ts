@@ -2,7 +2,9 @@
  * Sweep throughput: runs/minute of one small sweep executed with 1 engine worker and with 2, and
  * their ratio (target ≥ 1.6× on a 2-core machine). Each figure is the sweep's wall time from
  * `sweeps/start` to `sweepFinished`, worker start-up included, over a fresh database (best of
- * BENCH_SWEEP_REPS alternating repetitions).
+ * BENCH_SWEEP_REPS alternating repetitions). The host and its workers are the compiled ones of
+ * dist/ (as `initscope sweep` runs them) when the app is built — TypeScript workers started through
+ * tsx take seconds to start, which a 16-run sweep does not amortise — else the sources.
  *
  * Standalone: `node --import tsx bench/sweep-throughput.ts` (BENCH_SWEEP_RUNS, default 16).
  * From bench/run.ts: `const r = await measureSweepThroughput(); console.log(formatSweepThroughput(r));`
@@ -10,9 +12,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { SweepSpec } from '../contract/index.js';
-import { createHostServices } from '../main/services/create-host.js';
-import { forkWorkerLauncher } from '../main/services/worker-launcher.js';
+import type * as CreateHost from '../main/services/create-host.js';
+import type * as WorkerLauncherModule from '../main/services/worker-launcher.js';
+
+/** The compiled host modules when built (dist/), else the TypeScript sources. */
+async function hostModules(): Promise<{ host: typeof CreateHost; launcher: typeof WorkerLauncherModule; compiled: boolean }> {
+  const compiled = new URL('../dist/main/services/create-host.js', import.meta.url);
+  if (existsSync(compiled)) {
+    return {
+      host: (await import(compiled.href)) as typeof CreateHost,
+      launcher: (await import(new URL('../dist/main/services/worker-launcher.js', import.meta.url).href)) as typeof WorkerLauncherModule,
+      compiled: true,
+    };
+  }
+  return { host: await import('../main/services/create-host.js'), launcher: await import('../main/services/worker-launcher.js'), compiled: false };
+}
 
 /** Throughput of the same sweep at each worker count. */
 export interface SweepThroughput {
@@ -22,6 +38,8 @@ export interface SweepThroughput {
   /** runs/min with 2 workers ÷ runs/min with 1. */
   ratio: number;
   cores: number;
+  /** True when the compiled host and workers of dist/ ran. */
+  compiled: boolean;
 }
 
 /** A sweep of `runs` equal-cost runs (seeds of one cell): circle, 2-32-32-2 tanh, 20 epochs. */
@@ -47,11 +65,12 @@ function benchSweep(runs: number): SweepSpec {
 /** Runs the sweep with `workers` workers on a fresh database; resolves to runs per minute. */
 async function runsPerMinute(spec: SweepSpec, workers: number, root: string): Promise<number> {
   const dataDir = path.join(root, `w${workers}`);
-  const services = await createHostServices({
+  const { host, launcher } = await hostModules();
+  const services = await host.createHostServices({
     dataDir,
     shell: 'cli',
     workers,
-    launcher: forkWorkerLauncher({ INITSCOPE_BACKEND: process.env.INITSCOPE_BACKEND ?? 'wasm' }),
+    launcher: launcher.forkWorkerLauncher({ INITSCOPE_BACKEND: process.env.INITSCOPE_BACKEND ?? 'wasm' }),
   });
   try {
     const t0 = performance.now();
@@ -89,7 +108,7 @@ export async function measureSweepThroughput(
         best[workers] = Math.max(best[workers], rate);
       }
     }
-    return { runs, runsPerMinute: best, ratio: best[2] / best[1], cores: os.availableParallelism() };
+    return { runs, runsPerMinute: best, ratio: best[2] / best[1], cores: os.availableParallelism(), compiled: (await hostModules()).compiled };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -99,7 +118,7 @@ export async function measureSweepThroughput(
 export function formatSweepThroughput(r: SweepThroughput): string {
   const f = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(1));
   return (
-    `sweep throughput (${r.runs} runs, ${r.cores} cores): 1 worker ${f(r.runsPerMinute[1])} runs/min, ` +
+    `sweep throughput (${r.runs} runs, ${r.cores} cores, ${r.compiled ? 'compiled' : 'TypeScript via tsx'} workers): 1 worker ${f(r.runsPerMinute[1])} runs/min, ` +
     `2 workers ${f(r.runsPerMinute[2])} runs/min, ratio ${r.ratio.toFixed(2)}× (target ≥ 1.6×)`
   );
 }

@@ -6,7 +6,7 @@ import { NETWORKS, type Workload } from './workloads.js';
 
 /** MNIST digits per run and epochs per workload (the conv net is ~5× slower per sample). */
 const SAMPLES = 2560;
-const EPOCHS: Record<Workload, number> = { mlp: 8, conv: 3 };
+const EPOCHS: Record<Workload, number> = { mlp: 8, conv: 5 };
 
 /** The benchmark network on MNIST's flat [784] digits (the conv net reshapes them to 28×28×1 first). */
 function experimentFor(workload: Workload): ExperimentSpec {
