@@ -27,7 +27,7 @@ export interface SplitResult extends SplitCase {
   flopsPerStep: number;
   oneCore: number;
   twoCores: number;
-  /** Whether decideSplit would split it (without INITSCOPE_BATCH_SPLIT). */
+  /** Whether a run alone in the app would try splitting it (decideSplit; the run then measures whether it pays). */
   wouldSplit: boolean;
 }
 
@@ -90,7 +90,7 @@ export async function measureBatchSplit(tf: TF, cases: readonly SplitCase[], rep
 
 /** A table of results, one line per case. */
 export function formatBatchSplit(results: readonly SplitResult[]): string {
-  const head = `${'network'.padEnd(18)}${'batch'.padStart(6)}${'MFLOP/step'.padStart(12)}${'1 core/s'.padStart(11)}${'2 cores/s'.padStart(11)}${'ratio'.padStart(8)}  splits in the app`;
+  const head = `${'network'.padEnd(18)}${'batch'.padStart(6)}${'MFLOP/step'.padStart(12)}${'1 core/s'.padStart(11)}${'2 cores/s'.padStart(11)}${'ratio'.padStart(8)}  app tries it`;
   const rows = results.map(
     (r) =>
       `${r.label.padEnd(18)}${String(r.batch).padStart(6)}${(r.flopsPerStep / 1e6).toFixed(1).padStart(12)}${Math.round(r.oneCore).toLocaleString('en-US').padStart(11)}${Math.round(r.twoCores).toLocaleString('en-US').padStart(11)}${`${(r.twoCores / r.oneCore).toFixed(2)}×`.padStart(8)}  ${r.wouldSplit ? 'yes' : 'no'}`,
