@@ -11,7 +11,8 @@ const noTfjs = pattern(['@tensorflow/*'], 'Only the engine may import TensorFlow
 const noHost = pattern(['**/main/**', '**/engine/**', '**/preload/**'], 'The renderer reaches the host through the contract client only.');
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '**/*.vue'] },
+  // .scratch/ holds local, uncommitted experiments (git-excluded).
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '**/*.vue', '.scratch/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
