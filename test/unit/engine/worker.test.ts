@@ -16,8 +16,8 @@ class WorkerHandle {
   readonly exited: Promise<number | null>;
   stderr = '';
 
-  constructor() {
-    this.child = fork(WORKER, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], env: { ...process.env, INITSCOPE_BACKEND: 'wasm' }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  constructor(env: Record<string, string> = {}) {
+    this.child = fork(WORKER, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], env: { ...process.env, INITSCOPE_BACKEND: 'wasm', ...env }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.child.on('message', (m) => {
       this.inbox.push(m as WorkerToHost);
@@ -141,6 +141,45 @@ describe('engine worker process', () => {
     worker.send({ type: 'shutdown' });
     expect(await worker.exited).toBe(0);
   });
+
+  it('splits batches across two cores when the host allows two, with the numbers of a one-core run', async () => {
+    // INITSCOPE_BATCH_SPLIT=1: split every eligible step (no work threshold, no measuring), so a small net shows it.
+    const splitting = new WorkerHandle({ INITSCOPE_BATCH_SPLIT: '1' });
+    try {
+      expect(await splitting.next(30_000)).toMatchObject({ type: 'ready' });
+      const spec = experiment({
+        dataset: { builtin: 'mnist', samples: 600 },
+        network: { inputShape: [784], layers: [{ type: 'dense', units: 32, activation: { name: 'relu' } }, { type: 'dense', units: 10, activation: { name: 'softmax' } }] },
+        train: { epochs: 3, batchSize: 64, statsEvery: 0, seed: 2 },
+      });
+      // A first run on two cores starts the gradient peer thread (about 2 s through tsx); it is cancelled once that is surely done.
+      splitting.send({ type: 'start', runId: 'warm', experiment: { ...spec, train: { ...spec.train, epochs: 100_000 } }, cores: 2 });
+      const t0 = Date.now();
+      for (let cancelled = false; ; ) {
+        const m = await splitting.next();
+        if (m.type === 'event' && m.event.type === 'cancelled') break;
+        if (!cancelled && Date.now() - t0 > 4000) {
+          splitting.send({ type: 'cancel', runId: 'warm' });
+          cancelled = true;
+        }
+      }
+      const finalMetrics = async (runId: string, cores: number) => {
+        splitting.send({ type: 'start', runId, experiment: spec, cores });
+        const terminal = (await splitting.eventsUntilTerminal()).at(-1)!;
+        if (terminal.type !== 'finished') throw new Error(`run ${runId} ended ${terminal.type}`);
+        return terminal.metrics;
+      };
+      const one = await finalMetrics('one-core', 1);
+      const two = await finalMetrics('two-cores', 2);
+      // Split steps add the two shares' gradients in another float32 order: close, but not bit-identical.
+      expect(two.trainLoss).not.toBe(one.trainLoss);
+      expect(Math.abs(two.trainLoss! - one.trainLoss!)).toBeLessThan(1e-3 * one.trainLoss!);
+      expect(Math.abs(two.valLoss! - one.valLoss!)).toBeLessThan(1e-3 * one.valLoss!);
+      expect(splitting.stderr).not.toMatch(/gradient thread/);
+    } finally {
+      splitting.child.kill();
+    }
+  }, 60_000);
 
   it('exits 1 with a message when not started with an IPC channel', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', WORKER], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
