@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OptimizerSpec } from '../../../../contract/index.js';
-import { allFinite } from '../../../../engine/kernels/all-finite.js';
 import { registerWasmKernels, unregisterWasmKernels } from '../../../../engine/kernels/index.js';
 import { applyRule, type RuleParams } from '../../../../engine/kernels/optimizer-rules.js';
 import { applyRuleOnHeap } from '../../../../engine/kernels/optimizer-simd.js';
@@ -200,42 +199,4 @@ describe(`${OPTIMIZER_UPDATE_KERNEL} (fused optimizer update on wasm)`, () => {
       }
     }
   });
-});
-
-describe('allFinite', () => {
-  /** A 3,000-element tensor with `bad` written at `at` (or finite everywhere), an int32 one and a scalar. */
-  const cases: [string, number | null, number][] = [
-    ['finite', null, 0],
-    ['NaN at the start', Number.NaN, 0],
-    ['+Infinity in the middle', Number.POSITIVE_INFINITY, 1500],
-    ['-Infinity at the end', Number.NEGATIVE_INFINITY, 2999],
-  ];
-  const build = () =>
-    cases.map(([, bad, at]) => {
-      const v = values(3000, 9);
-      if (bad !== null) v[at] = bad;
-      return tf.tensor(v, [30, 100]);
-    });
-  const expected = [...cases.map(([, bad]) => bad === null), true, false, true];
-  // The last scalar is near float32's limit but finite (−3.5e38 would round to −Infinity).
-  const extra = () => [tf.tensor1d([1, 2], 'int32'), tf.scalar(Number.NaN), tf.scalar(-3.4e38)];
-
-  for (const backend of ['wasm', 'cpu'] as const) {
-    it(`flags each tensor on ${backend} (float32 with NaN/±Infinity anywhere, int32, scalars) and creates no tensor`, async () => {
-      const check = () => {
-        const tensors = [...build(), ...extra()];
-        const start = tf.memory().numTensors;
-        try {
-          expect(allFinite(tf, tensors)).toEqual(expected);
-          expect(tf.memory().numTensors).toBe(start);
-        } finally {
-          for (const t of tensors) t.dispose();
-        }
-        expect(allFinite(tf, [])).toEqual([]);
-        expect(() => allFinite(tf, tensors)).toThrow(/tensor 0 \(shape \[30, 100\]\) is disposed/);
-      };
-      if (backend === 'wasm') check();
-      else await onCpu(tf, check);
-    });
-  }
 });
