@@ -1,6 +1,9 @@
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Compiles .vue files, for the renderer tests that mount components (happy-dom).
+  plugins: [vue()],
   test: {
     include: ['test/unit/**/*.test.ts', 'test/db/**/*.test.ts'],
     environment: 'node',

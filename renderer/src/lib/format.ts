@@ -32,15 +32,28 @@ export function formatDuration(seconds: number | null | undefined, t: Translate)
   return t('time.seconds', { s });
 }
 
+/** Date formatters by locale and form (building one costs far more than formatting with it). */
+const createdFormats = new Map<string, Intl.DateTimeFormat>();
+
+function createdFormat(locale: string, timeOnly: boolean): Intl.DateTimeFormat {
+  const key = `${timeOnly ? 't' : 'd'}|${locale}`;
+  let format = createdFormats.get(key);
+  if (!format) {
+    const options: Intl.DateTimeFormatOptions = timeOnly
+      ? { hour: '2-digit', minute: '2-digit' }
+      : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
+    format = new Intl.DateTimeFormat(locale, options);
+    createdFormats.set(key, format);
+  }
+  return format;
+}
+
 /** ISO time → "Mar 4, 14:05" (or the locale's equivalent); today's runs show the time only. */
 export function formatCreated(iso: string, locale: string, now = new Date()): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const sameDay = date.toDateString() === now.toDateString();
-  const options: Intl.DateTimeFormatOptions = sameDay
-    ? { hour: '2-digit', minute: '2-digit' }
-    : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
-  return new Intl.DateTimeFormat(locale, options).format(date);
+  return createdFormat(locale, sameDay).format(date);
 }
 
 /** 12345 → "12,345" in the current language. */
