@@ -1,5 +1,8 @@
 import type { KernelFunc } from '@tensorflow/tfjs';
 import type { TF } from '../tf.js';
+import { gemmForBackend, gemmViews } from './gemm-simd.js';
+import { heapSimdCalls, heapSimdEnabled } from './heap-simd-switch.js';
+import { im2colForBackend, im2colViews } from './im2col-simd.js';
 import { KernelScope, type Info, type KernelArgs } from './wasm-kernel-call.js';
 
 /** Largest im2col block built at once, in float32 elements (default 8 Mi = 32 MiB); larger batches go in chunks. Mutable for tests. */
@@ -64,9 +67,13 @@ export function fillTransposedIm2col(
  * the output gradient:
  *   dW[i, j, c, o] = Σ_{n, p, q} xPadded[n, p·sh + i, q·sw + j, c] · dy[n, p, q, o]
  * The transposed im2col [kh·kw·ci, n·oh·ow] (row order (i, j, c), the filter's) is written in one
- * JavaScript pass over the wasm heap (stock strided slices, channel-axis concats and rank-5
- * transposes were each 50–170 ms at these sizes), then one non-transposed (XNNPACK) BatchMatMul with
- * dy [n·oh·ow, co] gives [kh·kw·ci, co], reshaped to the filter shape [kh, kw, ci, co]. Batches whose im2col exceeds
+ * pass over the wasm heap (WebAssembly code from im2col-simd.ts, or the JavaScript loop
+ * {@link fillTransposedIm2col} when the SIMD heap kernels are off) (stock strided slices, channel-axis concats and rank-5
+ * transposes were each 50–170 ms at these sizes), then one matrix product with dy [n·oh·ow, co]
+ * gives [kh·kw·ci, co]: the SIMD GEMM of gemm-simd.ts on the heap (dy is new on every training
+ * step, and the stock XNNPACK BatchMatMul packs each new B first: ~25 ms of ~31 for the conv
+ * net's [128, 26, 26, 32]), or the stock BatchMatMul where that module cannot be instantiated or the
+ * SIMD heap kernels are switched off (heap-simd-switch.ts). The product is reshaped to the filter shape [kh, kw, ci, co]. Batches whose im2col exceeds
  * {@link im2colLimits} are processed in chunks whose results are summed.
  * Inputs: x [batch, h, w, ci], dy [batch, oh, ow, co]; attrs: strides, pad ('same' | 'valid' | number
  * | explicit), dataFormat 'NHWC' (NCHW is refused), dimRoundingMode, filterShape [kh, kw, ci, co].
@@ -92,6 +99,8 @@ export function conv2dBackpropFilter(tf: TF, kernelOf: (name: string) => KernelF
     const { batchSize, outHeight: oh, outWidth: ow } = info;
     const taps = kh * kw * ci;
     const scope = new KernelScope(backend, kernelOf);
+    const gemm = heapSimdEnabled() && taps > 0 && co > 0 && batchSize * oh * ow > 0 ? gemmForBackend(backend) : null;
+    const im2col = gemm ? im2colForBackend(backend) : null;
     try {
       const chunk = Math.max(1, Math.min(batchSize, Math.floor(im2colLimits.blockElements / Math.max(1, oh * ow * taps))));
       let total: Info | null = null;
@@ -99,6 +108,17 @@ export function conv2dBackpropFilter(tf: TF, kernelOf: (name: string) => KernelF
         const nb = Math.min(chunk, batchSize - b0);
         const rows = nb * oh * ow;
         const colsT = scope.alloc([taps, rows]);
+        if (gemm) {
+          const part = scope.alloc([taps, co]);
+          // Views only after the last allocation (the heap may grow); dy's chunk is contiguous.
+          if (im2col) im2colViews(im2col, scope.view(colsT), scope.view(x), x.shape, b0, nb, filterShape, info);
+          else fillTransposedIm2col(scope.view(colsT), scope.view(x), x.shape as number[], b0, nb, filterShape, info);
+          const dyRows = scope.view(dy).subarray(b0 * oh * ow * co, (b0 + nb) * oh * ow * co);
+          gemmViews(gemm, scope.view(colsT), dyRows, scope.view(part), taps, rows, co);
+          heapSimdCalls.conv2dBackpropFilter++;
+          total = total === null ? part : scope.run('Add', { a: total, b: part });
+          continue;
+        }
         fillTransposedIm2col(scope.view(colsT), scope.view(x), x.shape as number[], b0, nb, filterShape, info);
         const dyChunk = nb === batchSize ? dy : scope.run('Slice', { x: dy }, { begin: [b0, 0, 0, 0], size: [nb, oh, ow, co] });
         const part = scope.run('BatchMatMul', { a: colsT, b: scope.reshape(dyChunk, [rows, co]) }, { transposeA: false, transposeB: false });

@@ -58,7 +58,9 @@ export function wasmPatchesActive(): boolean {
  * Registers InitScope's wasm kernels (see PATCHED_WASM_KERNELS): BatchMatMul and _FusedMatMul with
  * a fast path for transposed operands (BatchMatMul also multiplies a B it has not seen before with a
  * SIMD GEMM instead of creating an XNNPACK operator for it; INITSCOPE_WASM_GEMM=0 turns that off), the missing Conv2DBackpropFilter, a faster MaxPoolGrad,
- * a faster Sum over leading axes (bias gradients), and the fused optimizer update
+ * a faster Sum over leading axes (bias gradients) — these three as WebAssembly SIMD code on the heap
+ * (heap-simd-switch.ts; INITSCOPE_WASM_HEAP_SIMD=0 or setHeapSimd(false) selects their JavaScript /
+ * stock-matmul paths) — and the fused optimizer update
  * (InitScopeOptimizerUpdate, which stock wasm lacks; engine/optimizers.ts uses it when registered).
  * Call after the wasm
  * backend is ready; idempotent. Kernel registrations are global to the tfjs instance, so this

@@ -1,9 +1,13 @@
 import type { KernelFunc } from '@tensorflow/tfjs';
 import type { TF } from '../tf.js';
+import { heapSimdCalls, heapSimdEnabled } from './heap-simd-switch.js';
+import { maxPoolGradForBackend, maxPoolGradViews } from './pool-simd.js';
 import { KernelScope, type Info, type KernelArgs } from './wasm-kernel-call.js';
 
 /**
- * `MaxPoolGrad` for the wasm backend, written as one pass over the wasm heap in JavaScript. The stock
+ * `MaxPoolGrad` for the wasm backend, written as one pass over the wasm heap: WebAssembly SIMD code
+ * (pool-simd.ts), or the JavaScript loop below with the same results where that module cannot be
+ * instantiated or the SIMD heap kernels are switched off (heap-simd-switch.ts). The stock
  * wasm kernel took ~90 ms of a ~330 ms conv-net step ([128, 26, 26, 32], 2×2 pool); compositions
  * of stock kernels were slower still (a strided slice took 69 ms, a rank-5 transpose 171 ms).
  *
@@ -36,6 +40,14 @@ export function maxPoolGradHeap(tf: TF, stock: KernelFunc, kernelOf: (name: stri
     const scope = new KernelScope(backend, kernelOf);
     try {
       const dxInfo = scope.alloc([n, h, w, c]);
+      const simd = heapSimdEnabled() && dxInfo.shape.every((d) => d > 0) ? maxPoolGradForBackend(backend) : null;
+      if (simd) {
+        const trash = scope.alloc([4]);
+        // Views only after the last allocation (the heap may grow).
+        maxPoolGradViews(simd, scope.view(xInfo), scope.view(dyInfo), scope.view(dxInfo), scope.view(trash), info);
+        heapSimdCalls.maxPoolGrad++;
+        return scope.keep(dxInfo);
+      }
       const dx = scope.view(dxInfo);
       const x = scope.view(xInfo);
       const dy = scope.view(dyInfo);

@@ -216,3 +216,78 @@ export function instantiateOn(bytes: Uint8Array, memory: WasmMemory): Record<str
   if (!wasmApi) throw new Error('WebAssembly is not available');
   return new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } }).exports;
 }
+
+/**
+ * More instructions, for the reduction and pooling kernels (reduce-simd.ts, pool-simd.ts): lane
+ * comparisons and selects, i32x4 lanes (addresses), float64 lanes (f64x2) and float64 / unsigned
+ * scalars. Each helper pushes its operands' code first, then the instruction.
+ */
+export const more = {
+  /** Four float32 copies of the constant `value` (f32.const, f32x4.splat). */
+  f32x4Splat: (value: number): Code => [...f32Const(value), ...simd(0x13)],
+  /** Lane-wise a > b as all-ones / all-zero lane masks (f32x4.gt). */
+  f32x4Gt: (a: Code, b: Code): Code => [...a, ...b, ...simd(0x44)],
+  /** Lanes of `ifSet` where `mask` bits are 1, else of `ifClear` (v128.bitselect). */
+  bitselect: (ifSet: Code, ifClear: Code, mask: Code): Code => [...ifSet, ...ifClear, ...mask, ...simd(0x52)],
+  /** Four copies of an i32 value (i32x4.splat). */
+  i32x4Splat: (value: Code): Code => [...value, ...simd(0x11)],
+  /** Lane-wise i32 addition (i32x4.add). */
+  i32x4Add: (a: Code, b: Code): Code => [...a, ...b, ...simd(0xae)],
+  /** The constant vector of four i32 lanes (v128.const). */
+  i32x4Const: (lanes: readonly [number, number, number, number]): Code => [...simd(0x0c), ...lanes.flatMap((n) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff])],
+  /** i32 lane `lane` (0–3) of a vector (i32x4.extract_lane). */
+  i32x4Lane: (v: Code, lane: number): Code => [...v, ...simd(0x1b), lane],
+  /** Two float32 at byte address `address` + `offset` in the low lanes, zeros above (v128.load64_zero). */
+  load64Zero: (address: Code, offset = 0): Code => [...address, ...simd(0x5d), ...memarg(0, offset)],
+  /** The two low float32 lanes widened to float64 lanes (f64x2.promote_low_f32x4). */
+  f64x2PromoteLow: (v: Code): Code => [...v, ...simd(0x5f)],
+  /** Lane-wise float64 addition (f64x2.add). */
+  f64x2Add: (a: Code, b: Code): Code => [...a, ...b, ...simd(0xf0)],
+  /** The float32 constant `value`. */
+  f32Const: (value: number): Code => f32Const(value),
+  /** a > b for float32 scalars (0 or 1; false when either is NaN). */
+  f32Gt: (a: Code, b: Code): Code => [...a, ...b, 0x5e],
+  /** `ifTrue` when `condition` (an i32) is non-zero, else `ifFalse`; both of one type (select). */
+  select: (ifTrue: Code, ifFalse: Code, condition: Code): Code => [...ifTrue, ...ifFalse, ...condition, 0x1b],
+  /** The larger of two signed i32 values. */
+  i32Max: (a: Code, b: Code): Code => [...a, ...b, ...a, ...b, 0x4a, 0x1b],
+  /** The smaller of two signed i32 values. */
+  i32Min: (a: Code, b: Code): Code => [...a, ...b, ...a, ...b, 0x48, 0x1b],
+  /** a < b as unsigned i32 (byte addresses above 2 GiB compare correctly). */
+  i32LtU: (a: Code, b: Code): Code => [...a, ...b, 0x49],
+  /** a == b for i32 values (0 or 1). */
+  i32Eq: (a: Code, b: Code): Code => [...a, ...b, 0x46],
+  /** a >= b as unsigned i32 (a negative a counts as huge: one test for 0 ≤ a < b fails). */
+  i32GeU: (a: Code, b: Code): Code => [...a, ...b, 0x4f],
+  /** `if (condition) thenCode else elseCode`, no result value. */
+  ifElse: (condition: Code, thenCode: Code, elseCode: Code): Code => [...condition, 0x04, 0x40, ...thenCode, 0x05, ...elseCode, 0x0b],
+  /** Bitwise and of two i32 values. */
+  i32And: (a: Code, b: Code): Code => [...a, ...b, 0x71],
+  /** The float64 at byte address `address` + `offset`. */
+  f64Load: (address: Code, offset = 0): Code => [...address, 0x2b, ...memarg(3, offset)],
+  /** Stores a float64 at byte address `address` + `offset`. */
+  f64Store: (address: Code, value: Code, offset = 0): Code => [...address, ...value, 0x39, ...memarg(3, offset)],
+  /** a + b for float64 scalars. */
+  f64Add: (a: Code, b: Code): Code => [...a, ...b, 0xa0],
+  /** float32 → float64 (exact). */
+  f64PromoteF32: (a: Code): Code => [...a, 0xbb],
+  /** float64 → float32, rounded to nearest even. */
+  f32DemoteF64: (a: Code): Code => [...a, 0xb6],
+};
+
+/** f32.const with the value's IEEE-754 single bits, little-endian. */
+function f32Const(value: number): Code {
+  const bytes = new Uint8Array(new Float32Array([value]).buffer);
+  return [0x43, ...bytes];
+}
+
+/** Hands out local indices after a function's parameters, remembering their types (for {@link WasmFunction.locals}). */
+export class LocalAllocator {
+  readonly types: ValueType[] = [];
+  constructor(private readonly paramCount: number) {}
+  /** A new local of `type`; returns its index. */
+  add(type: ValueType): number {
+    this.types.push(type);
+    return this.paramCount + this.types.length - 1;
+  }
+}
