@@ -155,6 +155,7 @@ async function main(): Promise<void> {
   }
   console.log('\nSweep throughput (issue 6: 2 workers vs 1 on this machine, target ≥ 1.6×)');
   console.log(formatSweepThroughput(await measureSweepThroughput()));
+  console.log(formatSweepThroughput(await measureSweepThroughput(undefined, undefined, 60)));
   const leaked = tf.memory().numTensors - startTensors;
   console.log(`\nTensors left after all measurements (including those of the failures above): ${leaked}; total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }

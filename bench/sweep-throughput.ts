@@ -37,13 +37,15 @@ export interface SweepThroughput {
   runsPerMinute: Record<number, number>;
   /** runs/min with 2 workers ÷ runs/min with 1. */
   ratio: number;
+  /** Epochs of each run. */
+  epochs: number;
   cores: number;
   /** True when the compiled host and workers of dist/ ran. */
   compiled: boolean;
 }
 
-/** A sweep of `runs` equal-cost runs (seeds of one cell): circle, 2-32-32-2 tanh, 20 epochs. */
-function benchSweep(runs: number): SweepSpec {
+/** A sweep of `runs` equal-cost runs (seeds of one cell): circle, 2-32-32-2 tanh, `epochs` epochs. */
+function benchSweep(runs: number, epochs: number): SweepSpec {
   return SweepSpec.parse({
     name: 'bench: sweep throughput',
     base: {
@@ -56,7 +58,7 @@ function benchSweep(runs: number): SweepSpec {
           { type: 'dense', units: 2, activation: { name: 'softmax' } },
         ],
       },
-      train: { epochs: 20, batchSize: 32, optimizer: { name: 'adam', learningRate: 0.01 }, seed: 1, statsEvery: 0 },
+      train: { epochs, batchSize: 32, optimizer: { name: 'adam', learningRate: 0.01 }, seed: 1, statsEvery: 0 },
     },
     axes: { seeds: runs },
   });
@@ -93,14 +95,17 @@ async function runsPerMinute(spec: SweepSpec, workers: number, root: string): Pr
 /**
  * Measures the sweep with 1 worker and with 2, alternating, `reps` times each (BENCH_SWEEP_REPS,
  * default 2), and keeps the best of each: on a shared machine other load only ever slows a repetition.
+ * @param epochs per run: 20 is the sweep of issue 6; its runs got ~1.6× faster since, so worker start-up
+ *   (~0.8 s) weighs more — a longer variant shows the ratio for runs of a few seconds
  */
 export async function measureSweepThroughput(
   runs = Number(process.env.BENCH_SWEEP_RUNS ?? 16),
   reps = Number(process.env.BENCH_SWEEP_REPS ?? 2),
+  epochs = 20,
 ): Promise<SweepThroughput> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'initscope-bench-sweep-'));
   try {
-    const spec = benchSweep(runs);
+    const spec = benchSweep(runs, epochs);
     const best = { 1: 0, 2: 0 };
     for (let rep = 0; rep < reps; rep++) {
       for (const workers of [1, 2] as const) {
@@ -108,7 +113,7 @@ export async function measureSweepThroughput(
         best[workers] = Math.max(best[workers], rate);
       }
     }
-    return { runs, runsPerMinute: best, ratio: best[2] / best[1], cores: os.availableParallelism(), compiled: (await hostModules()).compiled };
+    return { runs, runsPerMinute: best, ratio: best[2] / best[1], epochs, cores: os.availableParallelism(), compiled: (await hostModules()).compiled };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -118,14 +123,17 @@ export async function measureSweepThroughput(
 export function formatSweepThroughput(r: SweepThroughput): string {
   const f = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(1));
   return (
-    `sweep throughput (${r.runs} runs, ${r.cores} cores, ${r.compiled ? 'compiled' : 'TypeScript via tsx'} workers): 1 worker ${f(r.runsPerMinute[1])} runs/min, ` +
+    `sweep throughput (${r.runs} runs × ${r.epochs} epochs, ${r.cores} cores, ${r.compiled ? 'compiled' : 'TypeScript via tsx'} workers): 1 worker ${f(r.runsPerMinute[1])} runs/min, ` +
     `2 workers ${f(r.runsPerMinute[2])} runs/min, ratio ${r.ratio.toFixed(2)}× (target ≥ 1.6×)`
   );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  measureSweepThroughput().then(
-    (r) => console.log(formatSweepThroughput(r)),
+  (async () => {
+    // One after the other: both need the whole machine.
+    for (const epochs of [20, 60]) console.log(formatSweepThroughput(await measureSweepThroughput(undefined, undefined, epochs)));
+  })().then(
+    () => {},
     (error: unknown) => {
       console.error(error);
       process.exitCode = 1;
