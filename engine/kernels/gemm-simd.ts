@@ -2,9 +2,8 @@ import {
   assembleFunctions,
   doWhile,
   f32,
-  heapMemoryOf,
+  functionOnHeap,
   i32,
-  instantiateOn,
   local,
   op,
   valueType,
@@ -12,7 +11,6 @@ import {
   type Code,
   type ValueType,
   type WasmFunction,
-  type WasmMemory,
 } from './wasm-simd-assembler.js';
 
 /**
@@ -172,28 +170,12 @@ export function assembleGemm(shape: MicroKernelShape = DEFAULT_MICRO_KERNEL): Ui
 /** C = A·B with byte offsets a, b, c on the heap and sizes m, k, n ≥ 1 (elements). */
 export type GemmOnHeap = (a: number, b: number, c: number, m: number, k: number, n: number) => void;
 
-/** Compiled gemm per heap (null where WebAssembly SIMD is unavailable). */
-const compiled = new WeakMap<WasmMemory, GemmOnHeap | null>();
-
 /**
  * The gemm function instantiated on the wasm heap of `backend` (cached per heap), or null when the
  * backend exposes no WebAssembly.Memory or the SIMD module cannot be instantiated (callers fall
  * back to the stock kernel).
  */
-export function gemmForBackend(backend: unknown): GemmOnHeap | null {
-  const memory = heapMemoryOf(backend);
-  if (!memory) return null;
-  let gemm = compiled.get(memory);
-  if (gemm === undefined) {
-    try {
-      gemm = instantiateOn(assembleGemm(), memory).gemm as GemmOnHeap;
-    } catch {
-      gemm = null;
-    }
-    compiled.set(memory, gemm);
-  }
-  return gemm;
-}
+export const gemmForBackend: (backend: unknown) => GemmOnHeap | null = functionOnHeap<GemmOnHeap>(() => assembleGemm(), 'gemm');
 
 /**
  * c = a·b for float32 views of one heap: a [m, k], b [k, n], c [m, n] (row-major, c must not

@@ -1,9 +1,8 @@
 import {
   assembleFunctions,
   f32,
-  heapMemoryOf,
+  functionOnHeap,
   i32,
-  instantiateOn,
   local,
   LocalAllocator,
   more,
@@ -12,7 +11,6 @@ import {
   whileLoop,
   type Code,
   type WasmFunction,
-  type WasmMemory,
 } from './wasm-simd-assembler.js';
 
 /**
@@ -83,24 +81,8 @@ export function assembleIm2col(): Uint8Array {
 /** The compiled function; arguments as {@link PARAMS}. */
 export type Im2colTapOnHeap = (...args: number[]) => void;
 
-/** Compiled module per heap (null where WebAssembly SIMD is unavailable). */
-const compiled = new WeakMap<WasmMemory, Im2colTapOnHeap | null>();
-
 /** The im2colTap function on the wasm heap of `backend` (cached per heap), or null when it cannot be instantiated. */
-export function im2colForBackend(backend: unknown): Im2colTapOnHeap | null {
-  const memory = heapMemoryOf(backend);
-  if (!memory) return null;
-  let fn = compiled.get(memory);
-  if (fn === undefined) {
-    try {
-      fn = instantiateOn(assembleIm2col(), memory).im2colTap as Im2colTapOnHeap;
-    } catch {
-      fn = null;
-    }
-    compiled.set(memory, fn);
-  }
-  return fn;
-}
+export const im2colForBackend: (backend: unknown) => Im2colTapOnHeap | null = functionOnHeap<Im2colTapOnHeap>(assembleIm2col, 'im2colTap');
 
 /** The parts of tfjs's Conv2DInfo the im2col needs (elements). */
 export interface Im2colGeometry {

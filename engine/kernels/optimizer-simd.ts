@@ -1,5 +1,5 @@
 import { applyRule, SLOT_COUNT, type RuleArrays, type RuleParams } from './optimizer-rules.js';
-import { assembleModule, instantiateOn, op, type Code, type LoopFunction, type WasmMemory } from './wasm-simd-assembler.js';
+import { assembleModule, modulePerHeap, op, type Code, type LoopFunction, type WasmMemory } from './wasm-simd-assembler.js';
 
 /**
  * The optimizer rules of optimizer-rules.ts as WebAssembly SIMD loops (four float32 lanes per
@@ -86,20 +86,7 @@ const LOOPS: LoopFunction[] = Object.entries(BODIES).map(([name, body]) => ({
 
 type Loop = (...args: number[]) => void;
 /** Compiled loops per heap (null where SIMD is unavailable: the JavaScript loop runs instead). */
-const compiled = new WeakMap<WasmMemory, Record<string, Loop> | null>();
-
-function loopsFor(memory: WasmMemory): Record<string, Loop> | null {
-  let loops = compiled.get(memory);
-  if (loops === undefined) {
-    try {
-      loops = instantiateOn(assembleModule(LOOPS), memory) as Record<string, Loop>;
-    } catch {
-      loops = null;
-    }
-    compiled.set(memory, loops);
-  }
-  return loops;
-}
+const loopsFor = modulePerHeap(() => assembleModule(LOOPS)) as (memory: WasmMemory) => Record<string, Loop> | null;
 
 /**
  * Applies rule `p` to arrays that are views of `memory` (the wasm heap): the SIMD loop for the

@@ -1,9 +1,8 @@
 import {
   assembleFunctions,
   f32,
-  heapMemoryOf,
+  functionOnHeap,
   i32,
-  instantiateOn,
   local,
   LocalAllocator,
   more,
@@ -12,7 +11,6 @@ import {
   whileLoop,
   type Code,
   type WasmFunction,
-  type WasmMemory,
 } from './wasm-simd-assembler.js';
 
 /**
@@ -135,27 +133,11 @@ export function assembleMaxPoolGrad(): Uint8Array {
 /** Byte offsets x, dy, dx (zeroed), trash (4 floats), then sizes in elements: see {@link maxPoolGradViews}. */
 export type MaxPoolGradOnHeap = (...args: number[]) => void;
 
-/** Compiled module per heap (null where WebAssembly SIMD is unavailable). */
-const compiled = new WeakMap<WasmMemory, MaxPoolGradOnHeap | null>();
-
 /**
  * The maxPoolGrad function instantiated on the wasm heap of `backend` (cached per heap), or null
  * when the backend exposes no WebAssembly.Memory or the module cannot be instantiated.
  */
-export function maxPoolGradForBackend(backend: unknown): MaxPoolGradOnHeap | null {
-  const memory = heapMemoryOf(backend);
-  if (!memory) return null;
-  let fn = compiled.get(memory);
-  if (fn === undefined) {
-    try {
-      fn = instantiateOn(assembleMaxPoolGrad(), memory).maxPoolGrad as MaxPoolGradOnHeap;
-    } catch {
-      fn = null;
-    }
-    compiled.set(memory, fn);
-  }
-  return fn;
-}
+export const maxPoolGradForBackend: (backend: unknown) => MaxPoolGradOnHeap | null = functionOnHeap<MaxPoolGradOnHeap>(assembleMaxPoolGrad, 'maxPoolGrad');
 
 /** Geometry of a 2-D max pool (elements; tfjs's Pool2DInfo names). */
 export interface PoolGeometry {

@@ -1,9 +1,8 @@
 import {
   assembleFunctions,
   f32,
-  heapMemoryOf,
+  functionOnHeap,
   i32,
-  instantiateOn,
   local,
   LocalAllocator,
   more,
@@ -12,7 +11,6 @@ import {
   whileLoop,
   type Code,
   type WasmFunction,
-  type WasmMemory,
 } from './wasm-simd-assembler.js';
 
 /**
@@ -81,27 +79,11 @@ export function assembleSumRows(): Uint8Array {
 /** Column sums with byte offsets x, out, acc (float64 scratch of cols, zeroed) on the heap; rows, cols ≥ 0. */
 export type SumRowsOnHeap = (x: number, out: number, acc: number, rows: number, cols: number) => void;
 
-/** Compiled module per heap (null where WebAssembly SIMD is unavailable). */
-const compiled = new WeakMap<WasmMemory, SumRowsOnHeap | null>();
-
 /**
  * The sumRows function instantiated on the wasm heap of `backend` (cached per heap), or null when
  * the backend exposes no WebAssembly.Memory or the module cannot be instantiated.
  */
-export function sumRowsForBackend(backend: unknown): SumRowsOnHeap | null {
-  const memory = heapMemoryOf(backend);
-  if (!memory) return null;
-  let fn = compiled.get(memory);
-  if (fn === undefined) {
-    try {
-      fn = instantiateOn(assembleSumRows(), memory).sumRows as SumRowsOnHeap;
-    } catch {
-      fn = null;
-    }
-    compiled.set(memory, fn);
-  }
-  return fn;
-}
+export const sumRowsForBackend: (backend: unknown) => SumRowsOnHeap | null = functionOnHeap<SumRowsOnHeap>(assembleSumRows, 'sumRows');
 
 /**
  * out[j] = Σ_i x[i·cols + j] for float32 views of one heap: x [rows, cols], out [cols]; `scratch`

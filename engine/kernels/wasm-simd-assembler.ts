@@ -291,3 +291,37 @@ export class LocalAllocator {
     return this.paramCount + this.types.length - 1;
   }
 }
+
+/**
+ * Assembles a module on first use and instantiates it once per heap: returns, for a heap, its
+ * exports (cached), or null (also cached) where WebAssembly SIMD or the module is unavailable.
+ * @param assemble builds the module's bytes (called at most once per heap)
+ */
+export function modulePerHeap(assemble: () => Uint8Array): (memory: WasmMemory) => Record<string, unknown> | null {
+  const compiled = new WeakMap<WasmMemory, Record<string, unknown> | null>();
+  return (memory) => {
+    let exports = compiled.get(memory);
+    if (exports === undefined) {
+      try {
+        exports = instantiateOn(assemble(), memory);
+      } catch {
+        exports = null;
+      }
+      compiled.set(memory, exports);
+    }
+    return exports;
+  };
+}
+
+/**
+ * The exported function `name` of a module instantiated on a tfjs wasm backend's heap (see
+ * modulePerHeap), or null when the backend exposes no WebAssembly.Memory or the module cannot be
+ * instantiated (callers then fall back to their JavaScript pass or the stock kernel).
+ */
+export function functionOnHeap<F>(assemble: () => Uint8Array, name: string): (backend: unknown) => F | null {
+  const onHeap = modulePerHeap(assemble);
+  return (backend) => {
+    const memory = heapMemoryOf(backend);
+    return memory ? ((onHeap(memory)?.[name] as F | undefined) ?? null) : null;
+  };
+}
