@@ -1,6 +1,7 @@
 import type { KernelFunc } from '@tensorflow/tfjs';
 import { gemmForBackend, gemmViews } from './gemm-simd.js';
 import { KernelScope, type KernelArgs, type WasmBackendLike } from './wasm-kernel-call.js';
+import { envFlagOn } from './env-flag.js';
 
 /**
  * Wraps the wasm backend's `BatchMatMul` or `_FusedMatMul` kernel so that transposed operands take
@@ -40,8 +41,7 @@ export const WASM_GEMM_ENV_VAR = 'INITSCOPE_WASM_GEMM';
 
 /** False when INITSCOPE_WASM_GEMM is '0' or 'false'; true otherwise (the default). */
 export function wasmGemmWanted(): boolean {
-  const raw = process.env[WASM_GEMM_ENV_VAR]?.trim().toLowerCase();
-  return raw !== '0' && raw !== 'false';
+  return envFlagOn(WASM_GEMM_ENV_VAR);
 }
 
 /** Whether {@link freshOperandGemm} wrappers use the SIMD GEMM (process-wide; see {@link setFreshOperandGemm}). */

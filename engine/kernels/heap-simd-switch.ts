@@ -1,3 +1,5 @@
+import { envFlagOn } from './env-flag.js';
+
 /**
  * One process-wide switch for the WebAssembly SIMD versions of the memory-bound wasm kernels
  * (Sum over leading axes, MaxPoolGrad, and the GEMM inside Conv2DBackpropFilter): off, Sum and
@@ -10,8 +12,7 @@ export const HEAP_SIMD_ENV_VAR = 'INITSCOPE_WASM_HEAP_SIMD';
 
 /** False when INITSCOPE_WASM_HEAP_SIMD is '0' or 'false'; true otherwise (the default). */
 export function heapSimdWanted(): boolean {
-  const raw = process.env[HEAP_SIMD_ENV_VAR]?.trim().toLowerCase();
-  return raw !== '0' && raw !== 'false';
+  return envFlagOn(HEAP_SIMD_ENV_VAR);
 }
 
 let enabled = heapSimdWanted();

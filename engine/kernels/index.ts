@@ -6,6 +6,7 @@ import { maxPoolGradHeap } from './max-pool-grad.js';
 import { OPTIMIZER_UPDATE_KERNEL, optimizerUpdateHeap } from './optimizer-update.js';
 import { sumLeadingAxes } from './sum-leading-axes.js';
 import { stockKernel } from './wasm-kernel-call.js';
+import { envFlagOn } from './env-flag.js';
 
 /** Environment variable that turns the wasm kernel patches off when set to '0' (to measure stock wasm). */
 export const WASM_PATCHES_ENV_VAR = 'INITSCOPE_WASM_PATCHES';
@@ -15,8 +16,7 @@ export const PATCHED_WASM_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackp
 
 /** False when INITSCOPE_WASM_PATCHES is '0' or 'false'; true otherwise (the default). */
 export function wasmPatchesWanted(): boolean {
-  const raw = process.env[WASM_PATCHES_ENV_VAR]?.trim().toLowerCase();
-  return raw !== '0' && raw !== 'false';
+  return envFlagOn(WASM_PATCHES_ENV_VAR);
 }
 
 /** Stock wasm kernel configs (undefined where wasm has none), saved before the first patch; per process. */
