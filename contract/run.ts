@@ -76,6 +76,12 @@ export const RunEvent = z.discriminatedUnion('type', [
     totalEpochs: z.number().int(),
     /** Estimated seconds left, from the mean epoch time so far. */
     etaSeconds: z.number().min(0).nullable(),
+    /**
+     * Cores most of the epoch's training steps ran on: 2 when they split their batches across two
+     * cores (a run alone in the engine pool, where splitting measured faster; engine/parallel), else 1.
+     * Absent when the run could never split (other backends, small steps, batchNorm).
+     */
+    cores: z.number().int().min(1).max(2).optional(),
   }),
   /** Per-layer statistics at one recorded step (every `train.statsEvery` steps; see contract/diagnostics.ts). */
   z.object({

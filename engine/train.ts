@@ -39,7 +39,8 @@ type Terminal = Extract<RunEvent, { type: 'finished' | 'failed' | 'diverged' | '
  * Trains one experiment with a custom loop and streams its events.
  *
  * Sequence: 'started' (backend, tfjs version, totals) once data and model are ready; one 'progress'
- * per epoch (train loss/accuracy averaged over the epoch's batches, weighted by batch size;
+ * per epoch (with `cores` when the run may split its batches: 2 if most of the epoch's steps did;
+ * train loss/accuracy averaged over the epoch's batches, weighted by batch size;
  * validation loss/accuracy on the held-out split, null when it is empty; for a regression set
  * (plane, multiGaussian: real-valued targets, meanSquaredError on one output unit) the losses are
  * the train/validation MSE in squared target units and both accuracies are null; `epoch` counts completed
@@ -145,6 +146,8 @@ export async function trainRun(
         let lossSum = 0;
         let correctSum = 0;
         let seen = 0;
+        let epochSteps = 0;
+        let epochSplitSteps = 0;
         for (let start = 0; start < nTrain; start += batchSize) {
           await yieldToEventLoop();
           if (isCancelled()) {
@@ -176,6 +179,8 @@ export async function trainRun(
             }
           }
           if (!record) split?.stepDone(peer !== null, performance.now() - stepStart);
+          epochSteps++;
+          if (peer) epochSplitSteps++;
           if (!result.finite) {
             terminal = { type: 'diverged', runId, step, epoch, layer: result.badLayer, metrics };
             break runLoop;
@@ -195,7 +200,8 @@ export async function trainRun(
         };
         const point: MetricPoint = { epoch, step, ...metrics, elapsedMs: elapsed() };
         const perEpochMs = (performance.now() - loopStart) / epoch;
-        emit({ type: 'progress', runId, point, totalEpochs: cfg.epochs, etaSeconds: ((cfg.epochs - epoch) * perEpochMs) / 1000 });
+        const cores = split ? { cores: 2 * epochSplitSteps > epochSteps ? 2 : 1 } : {};
+        emit({ type: 'progress', runId, point, totalEpochs: cfg.epochs, etaSeconds: ((cfg.epochs - epoch) * perEpochMs) / 1000, ...cores });
         if (epoch < cfg.epochs && reachedTarget(metrics, cfg.earlyStop)) {
           terminal = { type: 'finished', runId, metrics, epochs: epochsDone, durationMs: elapsed(), stoppedEarly: true };
           break runLoop;

@@ -219,6 +219,8 @@ const en = {
     eta: 'ETA {time}',
     elapsed: 'took {time}',
     backend: 'backend {name}',
+    twoCores: '2 cores',
+    twoCoresHint: 'This run is alone, so it splits each batch across both cores: measured faster for this network. It goes back to one core when another run starts.',
     waiting: 'Waiting for the first epoch…',
     queued: 'Queued: waits for a free worker.',
     divergedAt: 'Diverged at step {step} ({layer})',

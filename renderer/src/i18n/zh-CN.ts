@@ -217,6 +217,8 @@ const zhCN: MessageSchema = {
     eta: '预计剩余 {time}',
     elapsed: '用时 {time}',
     backend: '后端 {name}',
+    twoCores: '双核',
+    twoCoresHint: '当前只有这一个运行，因此每个批次拆分到两个核心上计算：对该网络实测更快。有其他运行开始时会回到单核。',
     waiting: '等待第一轮结束…',
     queued: '排队中：等待空闲的工作进程。',
     divergedAt: '在第 {step} 步发散（{layer}）',

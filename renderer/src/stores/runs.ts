@@ -23,6 +23,8 @@ export interface LiveProgress {
   totalEpochs: number;
   epoch: number;
   etaSeconds: number | null;
+  /** Cores the latest epoch mostly trained on (2: its batches were split across both; see contract 'progress'). */
+  cores?: number;
   /** `Date.now()` when the latest event arrived (to age the ETA). */
   at: number;
 }
@@ -260,6 +262,7 @@ export const useRunsStore = defineStore('runs', () => {
           totalEpochs: event.totalEpochs,
           epoch: event.point.epoch,
           etaSeconds: event.etaSeconds,
+          ...(event.cores ? { cores: event.cores } : {}),
           at: now,
         };
         if (run) {

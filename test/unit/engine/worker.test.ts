@@ -165,8 +165,12 @@ describe('engine worker process', () => {
       }
       const finalMetrics = async (runId: string, cores: number) => {
         splitting.send({ type: 'start', runId, experiment: spec, cores });
-        const terminal = (await splitting.eventsUntilTerminal()).at(-1)!;
+        const events = await splitting.eventsUntilTerminal();
+        const terminal = events.at(-1)!;
         if (terminal.type !== 'finished') throw new Error(`run ${runId} ended ${terminal.type}`);
+        // Each epoch says how many cores it trained on.
+        const progressCores = events.flatMap((e) => (e.type === 'progress' ? [e.cores] : []));
+        expect(progressCores).toEqual([cores, cores, cores]);
         return terminal.metrics;
       };
       const one = await finalMetrics('one-core', 1);

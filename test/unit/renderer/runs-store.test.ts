@@ -50,6 +50,18 @@ describe('runs store', () => {
     expect(runs.selectedLive).toBeNull();
   });
 
+  it('keeps how many cores the latest epoch trained on', async () => {
+    const runs = useRunsStore();
+    await runs.refresh();
+    runs.applyEvent({ type: 'progress', runId: 'r1', point: point(3), totalEpochs: 200, etaSeconds: 42 });
+    expect(runs.selectedLive?.cores).toBeUndefined();
+    // A run alone that splits its batches across both cores says so per epoch; the view shows the latest.
+    runs.applyEvent({ type: 'progress', runId: 'r1', point: point(4), totalEpochs: 200, etaSeconds: 38, cores: 2 });
+    expect(runs.selectedLive).toMatchObject({ epoch: 4, cores: 2 });
+    runs.applyEvent({ type: 'progress', runId: 'r1', point: point(5), totalEpochs: 200, etaSeconds: 36, cores: 1 });
+    expect(runs.selectedLive?.cores).toBe(1);
+  });
+
   it('applies failed, diverged and cancelled events', async () => {
     stored = [summary('a'), summary('b'), summary('c')];
     const runs = useRunsStore();
