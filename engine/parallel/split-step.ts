@@ -4,7 +4,7 @@ import type { Model } from '../model.js';
 import type { Optimizer } from '../optimizers.js';
 import { deriveSeed } from '../random.js';
 import { applyBatchGradients, computeBatchGradients, disposeBatchGradients, trainStep, type BatchGradients, type StepOptions, type StepResult } from '../step.js';
-import type { Scalar, Tensor, TF } from '../tf.js';
+import type { Scalar, Tensor, Tensor1D, TF } from '../tf.js';
 import type { GradientPeer, PeerGradients } from './gradient-peer.js';
 import type { ShareBalancer } from './share-balancer.js';
 
@@ -26,11 +26,22 @@ export function ownedValues(tf: TF, t: Tensor): Float32Array {
 }
 
 /** The samples [start, end) of a batch as tensors. */
-function batchTensors(tf: TF, model: Model, batch: HostBatch, start: number, end: number): { xb: Tensor; yb: ReturnType<TF['tensor1d']> } {
+function batchTensors(tf: TF, model: Model, batch: HostBatch, start: number, end: number): { xb: Tensor; yb: Tensor1D } {
   const rowSize = batch.x.length / batch.n;
   const xb = tf.tensor(batch.x.subarray(start * rowSize, end * rowSize), [end - start, ...model.inputShape], 'float32');
   const y = batch.y.subarray(start, end);
   return { xb, yb: tf.tensor1d(y, y instanceof Float32Array ? 'float32' : 'int32') };
+}
+
+/** Runs `f` on the whole batch as tensors, freed afterwards. */
+async function withWholeBatch<R>(tf: TF, model: Model, batch: HostBatch, f: (xb: Tensor, yb: Tensor1D) => Promise<R>): Promise<R> {
+  const { xb, yb } = batchTensors(tf, model, batch, 0, batch.n);
+  try {
+    return await f(xb, yb);
+  } finally {
+    xb.dispose();
+    yb.dispose();
+  }
 }
 
 /**
@@ -105,24 +116,11 @@ export async function trainStepSplit<T = undefined>(
     theirs = await theirsPromise;
   } catch {
     disposeBatchGradients(mine);
-    const whole = batchTensors(tf, model, batch, 0, n);
-    try {
-      return await trainStep(tf, model, lossFn, optimizer, whole.xb, whole.yb, dropoutSeed, options);
-    } finally {
-      whole.xb.dispose();
-      whole.yb.dispose();
-    }
+    return withWholeBatch(tf, model, batch, (xb, yb) => trainStep(tf, model, lossFn, optimizer, xb, yb, dropoutSeed, options));
   }
   balancer?.record(nA, mainMs, nB, theirs.busyMs, performance.now() - sent);
   const computed = combine(tf, model, mine, theirs);
-  const locate = async (gradientFinite: readonly boolean[]) => {
-    const whole = batchTensors(tf, model, batch, 0, n);
-    try {
-      return await locateDivergence(tf, model, whole.xb, dropoutSeed, gradientFinite);
-    } finally {
-      whole.xb.dispose();
-      whole.yb.dispose();
-    }
-  };
+  const locate = (gradientFinite: readonly boolean[]) =>
+    withWholeBatch(tf, model, batch, (xb) => locateDivergence(tf, model, xb, dropoutSeed, gradientFinite));
   return applyBatchGradients(tf, model, optimizer, computed, locate, options);
 }
