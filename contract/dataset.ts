@@ -84,7 +84,11 @@ export const DATASET_FORMATS = ['idx', 'csv', 'images', 'npy'] as const;
 export const DatasetFormat = z.enum(DATASET_FORMATS);
 export type DatasetFormat = z.infer<typeof DatasetFormat>;
 
-/** The recorded seeded split of a stored dataset: fractions of all samples. */
+/**
+ * The recorded seeded split of a stored dataset: fractions of all samples. Where the test part comes
+ * from its own file(s) (an MNIST folder's t10k pair, `testPath`), `test` is 0 and `validation` is a
+ * fraction of the training file's samples.
+ */
 export const SplitSpec = z.object({
   validation: z.number().min(0).max(0.9).default(0.2),
   test: z.number().min(0).max(0.9).default(0),
@@ -121,6 +125,8 @@ export const DatasetInfo = z.object({
   contentHash: z.string().optional(),
   /** Stored datasets: base name of the imported file or folder. */
   source: z.string().optional(),
+  /** Stored datasets whose test part came from its own file: that file's base name (e.g. t10k-images-idx3-ubyte.gz). */
+  testSource: z.string().optional(),
   createdAt: z.string().optional(),
 });
 export type DatasetInfo = z.infer<typeof DatasetInfo>;
@@ -134,6 +140,14 @@ export const DatasetImportOptions = z
     name: z.string().min(1).max(200).optional(),
     /** IDX / NPY: the labels file (default: inferred from the images file's name, e.g. …-labels-idx1-ubyte). */
     labelsPath: z.string().min(1).max(4096).optional(),
+    /**
+     * A separate test file in the same format (CSV with the same columns, NPY/NPZ, IDX images): stored as
+     * the dataset's test part, evaluated once at the end of every run. Then `split.test` must be 0 and
+     * `split.validation` is a fraction of `path`'s samples. (An MNIST-format folder brings its own: t10k.)
+     */
+    testPath: z.string().min(1).max(4096).optional(),
+    /** IDX / NPY: the test file's labels file (default: inferred from `testPath` like `labelsPath`). */
+    testLabelsPath: z.string().min(1).max(4096).optional(),
     /** CSV: the label column (header name or 0-based index; default `label`/`class`/`target`/`y`, else the last). NPZ: the labels array. */
     label: z.string().min(1).max(200).optional(),
     /** CSV: feature columns (header names); default every other column. */
@@ -198,8 +212,17 @@ export function isImportCancelledError(error: unknown): boolean {
   return typeof details === 'object' && details !== null && (details as { cancelled?: unknown }).cancelled === true;
 }
 
-/** The outcome of `datasets/import`: the dataset, and whether an identical one was already stored. */
-export const DatasetImportResult = z.object({ dataset: DatasetInfo, existing: z.boolean() });
+/**
+ * Table sources: header cells that look like numbers rather than column names (e.g. the `150,4,…` count
+ * line that starts scikit-learn's iris.csv), a sign that the first line is not a header. A warning only.
+ */
+const NumericHeader = z.array(z.string()).optional();
+
+/**
+ * The outcome of `datasets/import`: the dataset, whether an identical one was already stored, and the
+ * warning about a numeric-looking header.
+ */
+export const DatasetImportResult = z.object({ dataset: DatasetInfo, existing: z.boolean(), numericHeader: NumericHeader });
 export type DatasetImportResult = z.infer<typeof DatasetImportResult>;
 
 /** What a user sees before importing: shape, class counts and a few samples. */
@@ -219,5 +242,8 @@ export const DatasetPreview = z.object({
   rows: z.array(z.array(z.number())).optional(),
   /** Label of each previewed image or row. */
   labels: z.array(z.number().int()),
+  /** Samples of the test part read from its own file(s) (an MNIST folder's t10k pair, `testPath`); `samples` excludes them. */
+  testSamples: z.number().int().min(0).optional(),
+  numericHeader: NumericHeader,
 });
 export type DatasetPreview = z.infer<typeof DatasetPreview>;

@@ -10,12 +10,19 @@ export type RunStatus = z.infer<typeof RunStatus>;
  * Final (or latest) metrics of a run; losses in the loss's own units, accuracies in [0, 1]. For a
  * regression dataset (plane, multiGaussian) the losses are the mean squared error in squared target
  * units and both accuracies are null. Null also marks a missing or non-finite value.
+ *
+ * `testLoss`/`testAcc`: the trained model on the dataset's held-out test part, evaluated once when the
+ * run finishes (also on early stop; never seen by training decisions). Null where the dataset has no
+ * test part (or the accuracy of a regression set); absent while a run trains, on runs that did not
+ * finish, and on runs stored before test metrics existed.
  */
 export const FinalMetrics = z.object({
   trainLoss: z.number().nullable(),
   trainAcc: z.number().nullable(),
   valLoss: z.number().nullable(),
   valAcc: z.number().nullable(),
+  testLoss: z.number().nullable().optional(),
+  testAcc: z.number().nullable().optional(),
 });
 export type FinalMetrics = z.infer<typeof FinalMetrics>;
 
@@ -68,6 +75,8 @@ export const RunEvent = z.discriminatedUnion('type', [
     stepsPerEpoch: z.number().int(),
     trainSamples: z.number().int(),
     valSamples: z.number().int(),
+    /** Samples of the dataset's held-out test part, evaluated once when the run finishes (0: none). */
+    testSamples: z.number().int().min(0).optional(),
   }),
   z.object({
     type: z.literal('progress'),

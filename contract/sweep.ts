@@ -125,8 +125,12 @@ export type SweepRunInfo = z.infer<typeof SweepRunInfo>;
 export const SweepDetail = SweepInfo.extend({ runs: z.array(SweepRunInfo) });
 export type SweepDetail = z.infer<typeof SweepDetail>;
 
-/** The final metric a summary compares. Accuracies rank high-first, losses low-first. */
-export const SweepMetric = z.enum(['valAcc', 'valLoss', 'trainAcc', 'trainLoss']);
+/**
+ * The final metric a summary compares. Accuracies rank high-first, losses low-first. testAcc/testLoss:
+ * the dataset's held-out test part, evaluated once per run at its end (runs without one have no value).
+ */
+export const SWEEP_METRICS = ['valAcc', 'valLoss', 'trainAcc', 'trainLoss', 'testAcc', 'testLoss'] as const;
+export const SweepMetric = z.enum(SWEEP_METRICS);
 export type SweepMetric = z.infer<typeof SweepMetric>;
 
 /** Welch's unequal-variance t-test of the best cell against another (two-sided). */

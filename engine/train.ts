@@ -15,6 +15,7 @@ import type { BatchSplitting, RunSplit } from './parallel/batch-splitter.js';
 import { trainStepSplit } from './parallel/split-step.js';
 import { MIN_SPLIT_SAMPLES } from './parallel/split-policy.js';
 import { trainStep } from './step.js';
+import { evaluateTestPart } from './test-metrics.js';
 import type { TF } from './tf.js';
 
 /** Receives every event of a run, in order. */
@@ -47,7 +48,10 @@ type Terminal = Extract<RunEvent, { type: 'finished' | 'failed' | 'diverged' | '
  * epochs from 1; `step` counts batches from 1); with train.statsEvery = K > 0, a 'layerStats' event
  * after step 1 and every K-th step (per-layer statistics on a fixed probe batch, see
  * diagnostics/layer-stats.ts; its `epoch` counts completed epochs); then exactly one terminal event:
- * - 'finished': the last epoch's metrics (`stoppedEarly` when train.earlyStop's target was reached);
+ * - 'finished': the last epoch's metrics (`stoppedEarly` when train.earlyStop's target was reached),
+ *   plus testLoss/testAcc: the trained model evaluated once on the dataset's held-out test part
+ *   (test-metrics.ts; null where it has none) — after the last epoch or the early stop, so validation
+ *   alone drives training decisions;
  * - 'cancelled': `isCancelled()` is polled before every batch; epoch/step are those completed;
  * - 'diverged': the loss or a gradient of some batch was NaN/±Inf (that update is not applied);
  *   `step` is that batch's global step, `epoch` the epoch it belongs to (from 1), `layer` the first
@@ -125,6 +129,7 @@ export async function trainRun(
       stepsPerEpoch,
       trainSamples: nTrain,
       valSamples: splitIndices.val.length,
+      testSamples: data.test?.y.length ?? 0,
     });
 
     recorder = createStatsRecorder(tf, model, data.x, splitIndices.train, cfg.probeSize, cfg.statsEvery);
@@ -208,6 +213,9 @@ export async function trainRun(
         }
       }
       terminal = { type: 'finished', runId, metrics, epochs: epochsDone, durationMs: elapsed() };
+    }
+    if (terminal.type === 'finished') {
+      terminal = { ...terminal, metrics: { ...terminal.metrics, ...(await evaluateTestPart(tf, model, lossFn, data.test)) } };
     }
     // Hands the trained model over (e.g. to send its weights) before it is freed and the run ends.
     if (onTrained && (terminal.type === 'finished' || terminal.type === 'cancelled')) onTrained(model);

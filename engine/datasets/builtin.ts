@@ -25,6 +25,18 @@ export interface GeneratedDataset {
   targets?: Float32Array;
   /** Stored datasets only: the split recorded at import (sample indices; the test split is withheld). */
   split?: { train: Int32Array; val: Int32Array };
+  /**
+   * The held-out test part, apart from x/y's train and validation samples: an imported dataset's test
+   * split, built-in mnist's digits not drawn for `samples`. Evaluated once when a run finishes, never
+   * trained or validated on. Absent where the dataset has none.
+   */
+  test?: TestPart;
+}
+
+/** A dataset's held-out test part: x row-major [n, ...inputShape] (normalised like x), y class indices [n]. */
+export interface TestPart {
+  x: Float32Array;
+  y: Int32Array;
 }
 
 type PointGenerator = (rng: Random, cls: 0 | 1, i: number, perClass: number) => [number, number];

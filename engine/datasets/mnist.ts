@@ -36,10 +36,15 @@ export function loadMnistDigits(): MnistDigits {
   return cached;
 }
 
+/** Most digits built-in mnist holds out as its test part (the digits a run's `samples` leave unused). */
+export const MNIST_TEST_MAX = 2000;
+
 /**
  * `samples` MNIST digits (at most all the package ships), chosen and ordered by a seeded permutation
- * of every digit; `noise` is ignored.
- * @returns x Float32Array [n, 784] in [0, 1]; y Int32Array [n] in [0, 10); inputShape [784]
+ * of every digit; `noise` is ignored. The next min(2,000, total − samples) digits of that permutation are
+ * the test part: real digits disjoint from the run's train and validation samples (none when `samples`
+ * takes every digit). Drawing the test part leaves x/y exactly as without it.
+ * @returns x Float32Array [n, 784] in [0, 1]; y Int32Array [n] in [0, 10); inputShape [784]; test part
  */
 export function generateMnist(ref: BuiltinDatasetRef): GeneratedDataset {
   const digits = loadMnistDigits();
@@ -49,15 +54,21 @@ export function generateMnist(ref: BuiltinDatasetRef): GeneratedDataset {
     for (let i = 0; i < rows.length / MNIST_PIXELS; i++) owners.push([cls, i]);
   });
   const order = new Random(ref.seed).permutation(owners.length);
-  const x = new Float32Array(n * MNIST_PIXELS);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const [cls, row] = owners[order[i] as number] as [number, number];
-    const rows = digits.byClass[cls] as Float32Array;
-    x.set(rows.subarray(row * MNIST_PIXELS, (row + 1) * MNIST_PIXELS), i * MNIST_PIXELS);
-    y[i] = cls;
-  }
-  return { x, y, inputShape: [MNIST_PIXELS], numClasses: 10 };
+  /** The digits at positions [from, from + count) of the seeded order. */
+  const take = (from: number, count: number): { x: Float32Array; y: Int32Array } => {
+    const x = new Float32Array(count * MNIST_PIXELS);
+    const y = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      const [cls, row] = owners[order[from + i] as number] as [number, number];
+      const rows = digits.byClass[cls] as Float32Array;
+      x.set(rows.subarray(row * MNIST_PIXELS, (row + 1) * MNIST_PIXELS), i * MNIST_PIXELS);
+      y[i] = cls;
+    }
+    return { x, y };
+  };
+  const { x, y } = take(0, n);
+  const nTest = Math.min(MNIST_TEST_MAX, owners.length - n);
+  return { x, y, inputShape: [MNIST_PIXELS], numClasses: 10, ...(nTest > 0 ? { test: take(n, nTest) } : {}) };
 }
 
 /** MNIST's entry in `datasets/list`. */
@@ -67,7 +78,9 @@ export function listMnistDataset(): DatasetInfo {
     builtin: true,
     inputShape: [MNIST_PIXELS],
     numClasses: 10,
-    description: 'Real handwritten digits (28 × 28, flattened to 784 values in [0, 1]) from the mnist package; about 10,000 digits.',
+    description:
+      'Real handwritten digits (28 × 28, flattened to 784 values in [0, 1]) from the mnist package; 10,000 digits. ' +
+      'Up to 2,000 of the digits a run does not draw are its test part.',
     defaultSamples: 10000,
     imageShape: [MNIST_SIDE, MNIST_SIDE],
   };

@@ -5,7 +5,9 @@ import { resolveStorage } from './train-command.js';
 
 export const DATASETS_USAGE = `  datasets import <path> [--format idx|csv|images|npy] [--label COL] [--labels FILE] [--name NAME]
           [--classes K] [--normalize none|unit|standardize] [--validation F] [--test F] [--split-seed N]
-          [--image-size HxW] [--db PATH] [--json]         Import a dataset into the data folder
+          [--test-file FILE [--test-labels FILE]] [--image-size HxW] [--db PATH] [--json]
+                                                 Import a dataset into the data folder (a folder of
+                                                 train-/t10k- IDX files imports as one, t10k its test part)
   datasets list [--db PATH] [--json]             List datasets (--json: the imported ones)
   datasets delete <id> [--db PATH]               Delete an imported dataset`;
 
@@ -21,6 +23,15 @@ const num = (value: string | undefined, flag: string): number | undefined => {
   if (!Number.isFinite(n)) throw new InitScopeError('invalid_input', `${flag} must be a number, got ${value}`);
   return n;
 };
+
+/** The warning printed when a CSV's header cells look like numbers (see main/datasets/header-check.ts). */
+export function numericHeaderWarning(cells: readonly string[]): string {
+  const shown = cells.slice(0, 5).map((c) => `'${c}'`).join(', ') + (cells.length > 5 ? ', …' : '');
+  return (
+    `Warning: header cells ${shown} look like numbers, not column names. If the first line is data or a count line ` +
+    `(scikit-learn's iris.csv starts with '150,4,…'), remove it or add a header row, then import again.`
+  );
+}
 
 /** Builds import options from the command line (validated by the contract's schema). */
 function importOptions(path: string, values: Record<string, string | boolean | undefined>): DatasetImportOptions {
@@ -38,6 +49,8 @@ function importOptions(path: string, values: Record<string, string | boolean | u
     ...(str('format') ? { format: str('format') } : {}),
     ...(str('label') ? { label: str('label') } : {}),
     ...(str('labels') ? { labelsPath: str('labels') } : {}),
+    ...(str('test-file') ? { testPath: str('test-file') } : {}),
+    ...(str('test-labels') ? { testLabelsPath: str('test-labels') } : {}),
     ...(str('name') ? { name: str('name') } : {}),
     ...(str('classes') ? { classes: num(str('classes'), '--classes') } : {}),
     ...(str('normalize') ? { normalization: str('normalize') } : {}),
@@ -61,6 +74,8 @@ export async function datasetsCommand(argv: string[]): Promise<number> {
       format: { type: 'string' },
       label: { type: 'string' },
       labels: { type: 'string' },
+      'test-file': { type: 'string' },
+      'test-labels': { type: 'string' },
       name: { type: 'string' },
       classes: { type: 'string' },
       normalize: { type: 'string' },
@@ -84,16 +99,18 @@ export async function datasetsCommand(argv: string[]): Promise<number> {
       const offProgress = process.stderr.isTTY && !values.json
         ? services.onDatasetImportEvent?.((e) => process.stderr.write(`\r${e.phase} ${e.done.toLocaleString('en-US')} / ${e.total.toLocaleString('en-US')} ${e.unit}    `))
         : undefined;
-      const { dataset, existing } = await services.handlers['datasets/import'](options as DatasetImportOptions).finally(() => {
+      const { dataset, existing, numericHeader } = await services.handlers['datasets/import'](options as DatasetImportOptions).finally(() => {
         if (offProgress) process.stderr.write('\n');
         offProgress?.();
       });
-      if (values.json) out.write(`${JSON.stringify({ ...summary(dataset), existing }, null, 2)}\n`);
+      if (numericHeader) process.stderr.write(`${numericHeaderWarning(numericHeader)}\n`);
+      if (values.json) out.write(`${JSON.stringify({ ...summary(dataset), existing, ...(numericHeader ? { numericHeader } : {}) }, null, 2)}\n`);
       else {
         const c = dataset.counts;
         out.write(
           `${existing ? 'Already stored' : 'Imported'}: ${dataset.id}  ${dataset.name}  [${dataset.inputShape.join('×')}]  ${dataset.numClasses} classes  ` +
-            `${c ? `${c.train} train / ${c.validation} validation / ${c.test} test` : ''}\n`,
+            `${c ? `${c.train} train / ${c.validation} validation / ${c.test} test` : ''}` +
+            `${dataset.testSource ? ` (test part from ${dataset.testSource})` : ''}\n`,
         );
       }
       return 0;

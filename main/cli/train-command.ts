@@ -56,7 +56,10 @@ function report(event: RunEvent, tty: boolean, totalEpochs: number): void {
   const err = process.stderr;
   switch (event.type) {
     case 'started':
-      err.write(`Run ${event.runId} on ${event.backend} (tfjs ${event.tfjsVersion}): ${event.trainSamples} training, ${event.valSamples} validation samples\n`);
+      err.write(
+        `Run ${event.runId} on ${event.backend} (tfjs ${event.tfjsVersion}): ${event.trainSamples} training, ${event.valSamples} validation` +
+          `${event.testSamples ? `, ${event.testSamples} test` : ''} samples\n`,
+      );
       return;
     case 'progress': {
       const line = formatProgressLine({
@@ -77,7 +80,11 @@ function report(event: RunEvent, tty: boolean, totalEpochs: number): void {
       if (tty) err.write('\n');
       const m = 'metrics' in event ? event.metrics : null;
       const metrics = m
-        ? ` trainLoss=${m.trainLoss?.toFixed(4) ?? '—'} trainAcc=${m.trainAcc?.toFixed(4) ?? '—'} valLoss=${m.valLoss?.toFixed(4) ?? '—'} valAcc=${m.valAcc?.toFixed(4) ?? '—'}`
+        ? ` trainLoss=${m.trainLoss?.toFixed(4) ?? '—'} trainAcc=${m.trainAcc?.toFixed(4) ?? '—'} valLoss=${m.valLoss?.toFixed(4) ?? '—'} valAcc=${m.valAcc?.toFixed(4) ?? '—'}` +
+          // Test metrics are evaluated once, when a run finishes: shown there, and only where the dataset has a test part.
+          (event.type === 'finished' && (m.testLoss != null || m.testAcc != null)
+            ? ` testLoss=${m.testLoss?.toFixed(4) ?? '—'} testAcc=${m.testAcc?.toFixed(4) ?? '—'}`
+            : '')
         : '';
       const extra =
         event.type === 'failed'

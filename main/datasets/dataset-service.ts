@@ -22,7 +22,7 @@ import { ImportProgress } from './import-progress.js';
 import type { ParsedDataset } from './parsed-dataset.js';
 import { prepareDatasetFile } from './prepare.js';
 import { previewSource } from './preview.js';
-import { readSource } from './read-source.js';
+import { readDatasetParts } from './read-parts.js';
 
 /** Folder (inside the data folder) that holds imported datasets' files. */
 export const DATASETS_FOLDER = 'datasets';
@@ -178,11 +178,13 @@ export class DatasetService {
 
   /** The steps of {@link import} once its progress is set up. */
   private async importWith(options: DatasetImportOptions, progress: ImportProgress): Promise<DatasetImportResult> {
-    const parsed = await readSource(options, { progress });
+    const { data: parsed, test, testSource, numericHeader } = await readDatasetParts(options, { progress });
+    const warnings = numericHeader ? { numericHeader } : {};
     await progress.breathe();
     await checkFinite(parsed, options.path, progress);
+    if (test && testSource) await checkFinite(test, testSource, progress);
     await progress.breathe();
-    const content = prepareDatasetFile(parsed, options, options.path);
+    const content = prepareDatasetFile(parsed, options, options.path, test);
     await progress.breathe();
     const bytes = encodeDatasetFile(content);
     progress.begin('writing', 'bytes', 2 * bytes.length);
@@ -195,7 +197,7 @@ export class DatasetService {
     if (existing && existsSync(path.join(this.dataDir, existing.path))) {
       progress.seal();
       progress.finish();
-      return { dataset: existing.info, existing: true };
+      return { dataset: existing.info, existing: true, ...warnings };
     }
 
     await progress.breathe();
@@ -212,7 +214,7 @@ export class DatasetService {
     }
     if (existing) {
       progress.finish();
-      return { dataset: existing.info, existing: true }; // its file was missing: now restored
+      return { dataset: existing.info, existing: true, ...warnings }; // its file was missing: now restored
     }
     const info = describeImported({
       id,
@@ -224,6 +226,7 @@ export class DatasetService {
       split: options.split,
       contentHash,
       source: options.path,
+      ...(testSource ? { testSource } : {}),
       createdAt: this.now().toISOString(),
     });
     try {
@@ -233,7 +236,7 @@ export class DatasetService {
       throw error;
     }
     progress.finish();
-    return { dataset: info, existing: false };
+    return { dataset: info, existing: false, ...warnings };
   }
 
   /** Deletes an imported dataset and its file; false if there was no such dataset. */

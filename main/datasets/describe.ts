@@ -25,16 +25,19 @@ export function describeImported(args: {
   split: SplitSpec;
   contentHash: string;
   source: string;
+  /** The file a separately given test part came from. */
+  testSource?: string;
   createdAt: string;
 }): DatasetInfo {
   const { header } = args;
   const { train, validation, test } = header.counts;
+  const testFrom = args.testSource ? ` (test part from ${path.basename(args.testSource)})` : '';
   return {
     name: args.name,
     builtin: false,
     inputShape: [...header.inputShape],
     numClasses: header.numClasses,
-    description: `Imported from ${path.basename(args.source)} (${args.format}): ${header.samples} samples, ${train} train / ${validation} validation / ${test} test.`,
+    description: `Imported from ${path.basename(args.source)} (${args.format}): ${header.samples} samples, ${train} train / ${validation} validation / ${test} test${testFrom}.`,
     defaultSamples: header.samples,
     id: args.id,
     format: args.format,
@@ -47,6 +50,7 @@ export function describeImported(args: {
     split: args.split,
     contentHash: args.contentHash,
     source: path.basename(args.source),
+    ...(args.testSource ? { testSource: path.basename(args.testSource) } : {}),
     createdAt: args.createdAt,
   };
 }

@@ -60,27 +60,36 @@ export function normalizationStats(
 
 /**
  * Puts a parsed dataset into its stored form: samples reordered by the seeded split, normalisation
- * statistics from the training split, and the file header.
+ * statistics from the training split, and the file header. A separately read `test` part (aligned to
+ * `data`, see test-part.ts) follows the split samples in its own order and is counted as the test split.
  */
 export function prepareDatasetFile(
   data: ParsedDataset,
   options: { split: SplitSpec; normalization: NormalizationKind },
   what: string,
+  test?: ParsedDataset,
 ): DatasetFileContent {
   const n = data.labels.length;
+  const nTest = test?.labels.length ?? 0;
   const rowSize = data.inputShape.reduce((a, b) => a * b, 1);
   const { order, counts } = splitOrder(n, options.split, what);
-  const features = data.features instanceof Uint8Array ? new Uint8Array(n * rowSize) : new Float32Array(n * rowSize);
-  const labels = new Int32Array(n);
+  const total = n + nTest;
+  const features = data.features instanceof Uint8Array ? new Uint8Array(total * rowSize) : new Float32Array(total * rowSize);
+  const labels = new Int32Array(total);
   for (let i = 0; i < n; i++) {
     const src = order[i] as number;
     features.set(data.features.subarray(src * rowSize, (src + 1) * rowSize), i * rowSize);
     labels[i] = data.labels[src] as number;
   }
+  if (test) {
+    features.set(test.features, n * rowSize);
+    labels.set(test.labels, n);
+    counts.test += nTest;
+  }
   return {
     header: {
       version: 1,
-      samples: n,
+      samples: total,
       inputShape: [...data.inputShape],
       numClasses: data.numClasses,
       featureDtype: features instanceof Uint8Array ? 'uint8' : 'float32',

@@ -2,6 +2,8 @@ import type { DatasetImportOptions, DatasetPreview } from '../../contract/index.
 import { countClasses } from './describe.js';
 import { listImageFolder } from './image-folder.js';
 import type { ParsedDataset } from './parsed-dataset.js';
+import { findMnistLayout } from './mnist-layout.js';
+import { readDatasetParts } from './read-parts.js';
 import { detectFormat, readSource } from './read-source.js';
 
 const PREVIEW_IMAGES = 16;
@@ -41,13 +43,16 @@ export function previewOf(data: ParsedDataset, classCounts?: number[]): DatasetP
 
 /**
  * Reads a source and describes it without storing anything. Image folders decode only a few images
- * per class (class counts come from the file listing).
+ * per class (class counts come from the file listing). A test part read from its own file(s) (an MNIST
+ * folder's t10k pair, `testPath`) is counted in `testSamples`; a numeric-looking header is reported.
  */
 export async function previewSource(options: DatasetImportOptions): Promise<DatasetPreview> {
-  if (detectFormat(options.path, options.format) === 'images') {
+  const mnistFolder = (options.format === undefined || options.format === 'idx') && findMnistLayout(options.path) !== undefined;
+  if (!mnistFolder && detectFormat(options.path, options.format) === 'images') {
     const classCounts = listImageFolder(options.path).map((c) => c.files.length);
     const data = await readSource({ ...options, format: 'images' }, { limitPerClass: Math.ceil(PREVIEW_IMAGES / classCounts.length) });
     return previewOf(data, classCounts);
   }
-  return previewOf(await readSource(options));
+  const { data, test, numericHeader } = await readDatasetParts(options);
+  return { ...previewOf(data), ...(test ? { testSamples: test.labels.length } : {}), ...(numericHeader ? { numericHeader } : {}) };
 }

@@ -28,7 +28,7 @@ export interface SummaryInput {
 
 /** True when a higher value of the metric is better (accuracies); losses rank low-first. */
 export function higherIsBetter(metric: SweepMetric): boolean {
-  return metric === 'valAcc' || metric === 'trainAcc';
+  return metric.endsWith('Acc');
 }
 
 /**
@@ -73,7 +73,7 @@ export function buildSweepSummary(input: SummaryInput): SweepSummary {
 
 /** The final metric of a run that completed (diverged, failed and unfinished runs give none). */
 function valueOf(run: StoredSweepRun, metric: SweepMetric): number | null {
-  return run.status === 'completed' ? run.metrics[metric] : null;
+  return run.status === 'completed' ? (run.metrics[metric] ?? null) : null;
 }
 
 function valuesOf(runs: readonly StoredSweepRun[], metric: SweepMetric): number[] {

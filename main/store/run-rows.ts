@@ -1,4 +1,4 @@
-import { ExperimentSpec, InitScopeError, RunStatus, type MetricPoint, type RunSummary } from '../../contract/index.js';
+import { ExperimentSpec, InitScopeError, RunStatus, type FinalMetrics, type MetricPoint, type RunSummary } from '../../contract/index.js';
 
 /** A `runs` row as SELECTed by {@link RUN_COLUMNS}. */
 export interface RunRow {
@@ -16,6 +16,8 @@ export interface RunRow {
   train_acc: number | null;
   val_loss: number | null;
   val_acc: number | null;
+  test_loss: number | null;
+  test_acc: number | null;
   error: string | null;
   diverged_at_step: number | null;
   diverged_layer: string | null;
@@ -35,7 +37,7 @@ export interface MetricRow {
 /** The `runs` columns a {@link RunSummary} needs. */
 export const RUN_COLUMNS =
   'id, name, status, experiment_json, backend, tfjs_version, created_at, started_at, finished_at, epochs_done, ' +
-  'train_loss, train_acc, val_loss, val_acc, error, diverged_at_step, diverged_layer';
+  'train_loss, train_acc, val_loss, val_acc, test_loss, test_acc, error, diverged_at_step, diverged_layer';
 
 /** The `metrics` columns a {@link MetricPoint} needs. */
 export const METRIC_COLUMNS = 'epoch, step, train_loss, train_acc, val_loss, val_acc, elapsed_ms';
@@ -57,10 +59,23 @@ export function runFromRow(row: RunRow): RunSummary {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     epochsDone: row.epochs_done,
-    metrics: { trainLoss: row.train_loss, trainAcc: row.train_acc, valLoss: row.val_loss, valAcc: row.val_acc },
+    metrics: metricsFromRow(row),
     error: row.error,
     divergedAtStep: row.diverged_at_step,
     divergedLayer: row.diverged_layer,
+  };
+}
+
+/** The final metrics of a `runs` row (test metrics only where they were evaluated: non-null columns). */
+export function metricsFromRow(
+  row: Pick<RunRow, 'train_loss' | 'train_acc' | 'val_loss' | 'val_acc' | 'test_loss' | 'test_acc'>,
+): FinalMetrics {
+  return {
+    trainLoss: row.train_loss,
+    trainAcc: row.train_acc,
+    valLoss: row.val_loss,
+    valAcc: row.val_acc,
+    ...(row.test_loss !== null || row.test_acc !== null ? { testLoss: row.test_loss, testAcc: row.test_acc } : {}),
   };
 }
 

@@ -91,6 +91,8 @@ export class RunStore {
            train_acc = CASE WHEN @hasMetrics THEN @trainAcc ELSE train_acc END,
            val_loss = CASE WHEN @hasMetrics THEN @valLoss ELSE val_loss END,
            val_acc = CASE WHEN @hasMetrics THEN @valAcc ELSE val_acc END,
+           test_loss = CASE WHEN @hasMetrics THEN @testLoss ELSE test_loss END,
+           test_acc = CASE WHEN @hasMetrics THEN @testAcc ELSE test_acc END,
            error = @error, diverged_at_step = @divergedAtStep, diverged_layer = @divergedLayer
          WHERE id = @id AND status IN ${UNFINISHED}`,
       ),
@@ -103,7 +105,7 @@ export class RunStore {
         .pluck(),
       resetRun: db.prepare(
         `UPDATE runs SET status = 'queued', backend = NULL, tfjs_version = NULL, started_at = NULL, finished_at = NULL,
-           epochs_done = 0, train_loss = NULL, train_acc = NULL, val_loss = NULL, val_acc = NULL, error = NULL,
+           epochs_done = 0, train_loss = NULL, train_acc = NULL, val_loss = NULL, val_acc = NULL, test_loss = NULL, test_acc = NULL, error = NULL,
            diverged_at_step = NULL, diverged_layer = NULL
          WHERE id = ?`,
       ),
@@ -170,7 +172,8 @@ export class RunStore {
   }
 
   /**
-   * Ends a `queued` or `running` run with a final status. Given `metrics` replace the latest ones;
+   * Ends a `queued` or `running` run with a final status. Given `metrics` replace the latest ones (test
+   * metrics too: absent ones become null);
    * `error`, `divergedAtStep` and `divergedLayer` are recorded as given (null when omitted).
    * Throws `not_found`, or `conflict` if the run has already finished.
    */
@@ -189,6 +192,8 @@ export class RunStore {
       trainAcc: finiteOrNull(metrics?.trainAcc),
       valLoss: finiteOrNull(metrics?.valLoss),
       valAcc: finiteOrNull(metrics?.valAcc),
+      testLoss: finiteOrNull(metrics?.testLoss),
+      testAcc: finiteOrNull(metrics?.testAcc),
       error: input.error ?? null,
       divergedAtStep: input.divergedAtStep ?? null,
       divergedLayer: input.divergedLayer ?? null,

@@ -7,9 +7,11 @@ import {
   SweepCoords,
   SweepSpec,
   SweepStatus,
+  type FinalMetrics,
   type SweepCounts,
 } from '../../contract/index.js';
 import { toUtcIso } from './values.js';
+import { metricsFromRow } from './run-rows.js';
 import { RunStore } from './run-store.js';
 
 /** One run of a new sweep, as {@link SweepStore.createSweep} stores it. */
@@ -53,7 +55,7 @@ export interface StoredSweepRun {
   coords: SweepCoords;
   status: RunStatus;
   epochsDone: number;
-  metrics: { trainLoss: number | null; trainAcc: number | null; valLoss: number | null; valAcc: number | null };
+  metrics: FinalMetrics;
   divergedAtStep: number | null;
   error: string | null;
 }
@@ -87,6 +89,8 @@ interface SweepRunRow {
   train_acc: number | null;
   val_loss: number | null;
   val_acc: number | null;
+  test_loss: number | null;
+  test_acc: number | null;
   diverged_at_step: number | null;
   error: string | null;
 }
@@ -204,7 +208,7 @@ export class SweepStore {
       coords: SweepCoords.parse(JSON.parse(row.coords_json)),
       status: RunStatus.parse(row.status),
       epochsDone: row.epochs_done,
-      metrics: { trainLoss: row.train_loss, trainAcc: row.train_acc, valLoss: row.val_loss, valAcc: row.val_acc },
+      metrics: metricsFromRow(row),
       divergedAtStep: row.diverged_at_step,
       error: row.error,
     }));
@@ -295,7 +299,7 @@ function prepareStatements(db: Database.Database) {
     ),
     runs: db.prepare<[string], SweepRunRow>(
       `SELECT sr.run_id, sr.position, sr.seed_index, r.seed, sr.coords_json, r.status, r.epochs_done,
-         r.train_loss, r.train_acc, r.val_loss, r.val_acc, r.diverged_at_step, r.error
+         r.train_loss, r.train_acc, r.val_loss, r.val_acc, r.test_loss, r.test_acc, r.diverged_at_step, r.error
        FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id WHERE sr.sweep_id = ? ORDER BY sr.position`,
     ),
     runIdsWithStatus: db.prepare<[string, string], string>(

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deflateRawSync, gzipSync } from 'node:zlib';
 import pngjs from 'pngjs';
+import { generateMnist } from '../../../engine/datasets/mnist.js';
 import { Random } from '../../../engine/random.js';
 
 /** Seeded random bytes [n]. */
@@ -125,4 +126,30 @@ export function pngBytes(width: number, height: number, grey: ArrayLike<number>)
     png.data[4 * i + 3] = 255;
   }
   return pngjs.PNG.sync.write(png);
+}
+
+/** The real digits an MNIST-format fixture folder holds: train and t10k parts, uint8 pixels and labels. */
+export interface MnistFolderDigits {
+  train: { pixels: Uint8Array; labels: Int32Array };
+  test: { pixels: Uint8Array; labels: Int32Array };
+}
+
+/**
+ * Writes a four-file MNIST-format folder from the `mnist` package's real digits (seeded draw; the t10k
+ * digits are disjoint from the train ones), naming files as MNIST mirrors do: `train-images-idx3-ubyte.gz`,
+ * `train-labels-idx1-ubyte`, `t10k-images.idx3-ubyte` (the dotted variant) and `t10k-labels-idx1-ubyte.gz`.
+ * @returns the digits written, pixels row-major [n, 784] in [0, 255]
+ */
+export function writeMnistFolder(dir: string, train: number, test: number, seed = 1): MnistFolderDigits {
+  const all = generateMnist({ builtin: 'mnist', samples: train + test, noise: 0, seed });
+  const bytes = (from: number, n: number) => Uint8Array.from(all.x.subarray(from * 784, (from + n) * 784), (v) => Math.round(v * 255));
+  const digits: MnistFolderDigits = {
+    train: { pixels: bytes(0, train), labels: all.y.slice(0, train) },
+    test: { pixels: bytes(train, test), labels: all.y.slice(train, train + test) },
+  };
+  writeFixture(dir, 'train-images-idx3-ubyte.gz', idxBytes(0x08, [train, 28, 28], digits.train.pixels));
+  writeFixture(dir, 'train-labels-idx1-ubyte', idxBytes(0x08, [train], digits.train.labels));
+  writeFixture(dir, 't10k-images.idx3-ubyte', idxBytes(0x08, [test, 28, 28], digits.test.pixels));
+  writeFixture(dir, 't10k-labels-idx1-ubyte.gz', idxBytes(0x08, [test], digits.test.labels));
+  return digits;
 }

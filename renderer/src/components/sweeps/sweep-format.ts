@@ -7,7 +7,7 @@ type HasKey = (key: string) => boolean;
 
 /** True for the metrics where higher is better (accuracies); losses are better low. */
 export function isAccuracy(metric: SweepMetric): boolean {
-  return metric === 'valAcc' || metric === 'trainAcc';
+  return metric.endsWith('Acc');
 }
 
 /** A final metric as shown: accuracies in %, losses with 4 significant digits. */
