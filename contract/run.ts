@@ -12,9 +12,9 @@ export type RunStatus = z.infer<typeof RunStatus>;
  * units and both accuracies are null. Null also marks a missing or non-finite value.
  *
  * `testLoss`/`testAcc`: the trained model on the dataset's held-out test part, evaluated once when the
- * run finishes (also on early stop; never seen by training decisions). Null where the dataset has no
- * test part (or the accuracy of a regression set); absent while a run trains, on runs that did not
- * finish, and on runs stored before test metrics existed.
+ * run finishes (also on early stop; never seen by training decisions). The `finished` event always
+ * carries both, null where the dataset has no test part; a stored run's summary carries them only where
+ * a value was recorded (absent: no test part, not finished, or stored before test metrics existed).
  */
 export const FinalMetrics = z.object({
   trainLoss: z.number().nullable(),

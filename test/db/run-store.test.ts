@@ -153,6 +153,28 @@ describe('RunStore', () => {
     expect(store.getMetrics('nan')[0]).toMatchObject({ trainLoss: null, valLoss: null });
   });
 
+  it('stores test metrics with the final ones (null without a test part), keeps them through metric appends, clears them on requeue', () => {
+    create('t');
+    store.markStarted('t', { backend: 'wasm', tfjsVersion: '4.22.0', startedAt: '2025-01-01T10:00:01.000Z' });
+    store.appendMetrics('t', [point(1)]);
+    expect(store.getRun('t')?.metrics).toEqual({ trainLoss: 1, trainAcc: 0.501, valLoss: 1.1, valAcc: 0.451 });
+    const final = { trainLoss: 0.5, trainAcc: 0.8, valLoss: 0.6, valAcc: 0.75, testLoss: 0.625, testAcc: 0.7421875 };
+    expect(store.finishRun('t', { status: 'completed', finishedAt: '2025-01-01T10:01:00.000Z', metrics: final }).metrics).toEqual(final);
+    expect(db.prepare('SELECT test_loss, test_acc FROM runs WHERE id = ?').get('t')).toEqual({ test_loss: 0.625, test_acc: 0.7421875 });
+    expect(RunSummary.parse(store.getRun('t')).metrics).toEqual(final);
+    store.appendMetrics('t', [point(1)]); // a replayed point updates the latest train/val metrics only
+    expect(store.getRun('t')?.metrics).toMatchObject({ testLoss: 0.625, testAcc: 0.7421875 });
+
+    create('none');
+    store.markStarted('none', { backend: 'wasm', tfjsVersion: '4.22.0', startedAt: '2025-01-01T10:00:01.000Z' });
+    const noTest = { trainLoss: 0.5, trainAcc: 0.8, valLoss: 0.6, valAcc: 0.75, testLoss: null, testAcc: Number.NaN };
+    expect(store.finishRun('none', { status: 'completed', finishedAt: '2025-01-01T10:01:00.000Z', metrics: noTest }).metrics).toEqual({
+      trainLoss: 0.5, trainAcc: 0.8, valLoss: 0.6, valAcc: 0.75,
+    });
+    store.resetForRequeue(['t']);
+    expect(db.prepare('SELECT test_loss, test_acc FROM runs WHERE id = ?').get('t')).toEqual({ test_loss: null, test_acc: null });
+  });
+
   it('marks runs left queued or running as interrupted', () => {
     create('queued');
     create('running');

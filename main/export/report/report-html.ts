@@ -88,7 +88,8 @@ function configDiffSection(runs: readonly ReportRun[]): string {
 }
 
 /**
- * A self-contained HTML report of one run, or a comparison of several: summary (final metrics) table,
+ * A self-contained HTML report of one run, or a comparison of several: summary (final metrics, with
+ * the test part's loss and accuracy where the run was evaluated on one) table,
  * loss and accuracy charts (inline SVG; runs overlaid, one colour each, validation dashed), the
  * reproducibility record, for a comparison the configuration fields that differ (table
  * `#config-diff`, see {@link configDiff}), each run's configuration, and the metrics as CSV (embedded
@@ -108,6 +109,8 @@ export function buildReportHtml(runs: readonly ReportRun[], meta: ReportMeta): s
     num(s.metrics.trainAcc),
     num(s.metrics.valLoss),
     num(s.metrics.valAcc),
+    num(s.metrics.testLoss),
+    num(s.metrics.testAcc),
     s.status === 'diverged' ? text(`step ${s.divergedAtStep ?? '?'}${s.divergedLayer ? `, ${s.divergedLayer}` : ''}`) : s.error ? text(s.error) : '',
   ]);
   const reproRows = runs.map(({ summary: s, reproducibility: r }, i) => [
@@ -131,7 +134,8 @@ export function buildReportHtml(runs: readonly ReportRun[], meta: ReportMeta): s
 <h1>${escapeHtml(title)}</h1>
 <p>Written ${text(meta.generatedAt)} by InitScope ${text(meta.appVersion)}.</p>
 <h2>${runs.length > 1 ? 'Final metrics' : 'Summary'}</h2>
-${table(['run', 'id', 'status', 'epochs', 'train loss', 'train acc', 'val loss', 'val acc', 'note'], summaryRows)}
+${table(['run', 'id', 'status', 'epochs', 'train loss', 'train acc', 'val loss', 'val acc', 'test loss', 'test acc', 'note'], summaryRows)}
+${runs.some((r) => r.summary.metrics.testAcc != null || r.summary.metrics.testLoss != null) ? '<p>Test metrics: the dataset\'s held-out test part, evaluated once when the run finished; no training decision saw them.</p>' : ''}
 <h2>Curves</h2>
 ${lineChartSvg('Loss', 'epoch', loss)}
 ${lineChartSvg('Accuracy', 'epoch', acc)}

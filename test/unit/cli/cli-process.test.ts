@@ -37,7 +37,8 @@ describe('initscope CLI', () => {
     expect(last.type).toBe('finished');
     if (last.type !== 'finished') return;
     expect(new Set(events.map((e) => e.runId)).size).toBe(1);
-    expect(Object.keys(last.metrics).sort()).toEqual(['trainAcc', 'trainLoss', 'valAcc', 'valLoss']);
+    expect(Object.keys(last.metrics).sort()).toEqual(['testAcc', 'testLoss', 'trainAcc', 'trainLoss', 'valAcc', 'valLoss']);
+    expect(last.metrics).toMatchObject({ testLoss: null, testAcc: null }); // circle has no test part
     expect(last.metrics.valAcc).toBeGreaterThan(0.9); // circle is separable by a small ReLU net
   });
 
