@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { InitScopeError } from '../../contract/index.js';
+import { InitScopeError, SweepMetric } from '../../contract/index.js';
 import { datasetsCommand, DATASETS_USAGE } from './datasets-command.js';
 import { EXIT } from './exit-codes.js';
 import { exportCommand, EXPORT_USAGE } from './export-command.js';
@@ -17,8 +17,11 @@ Commands:
   inspect <experiment.json> [--init NAME|JSON] [--json]
                                                  Init preview: per-layer activation and gradient std of the
                                                  untrained network next to theory (--init: one initializer everywhere)
-  sweep <sweep.json> [--workers N] [--json]      Run a sweep (exit 0 all completed or diverged, 1 a run failed, 130 cancelled)
-  sweep resume <sweepId> [--workers N] [--json]  Continue an interrupted or cancelled sweep
+  sweep <sweep.json> [--workers N] [--metric M] [--json]
+                                                 Run a sweep (exit 0 all completed or diverged, 1 a run failed, 130 cancelled);
+                                                 the table ranks by --metric (${SweepMetric.options.join('|')}; default valAcc)
+  sweep resume <sweepId> [--workers N] [--metric M] [--json]
+                                                 Continue an interrupted or cancelled sweep
   serve [--port N] [--db PATH]                   Serve the workbench in browser mode on 127.0.0.1
 ${DATASETS_USAGE}
 ${EXPORT_USAGE}
@@ -41,6 +44,7 @@ export async function runCli(argv: string[]): Promise<number> {
       port: { type: 'string' },
       init: { type: 'string' },
       workers: { type: 'string' },
+      metric: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -68,12 +72,17 @@ export async function runCli(argv: string[]): Promise<number> {
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
         throw new InitScopeError('invalid_input', `--workers must be an integer from 1 to 256, got ${values.workers}`);
       }
+      const metric = values.metric === undefined ? undefined : SweepMetric.safeParse(values.metric).data;
+      if (values.metric !== undefined && !metric) {
+        throw new InitScopeError('invalid_input', `--metric must be one of ${SweepMetric.options.join(', ')}, got ${values.metric}`);
+      }
+      const common = { db: values.db, workers, json: values.json, ...(metric ? { metric } : {}) };
       if (rest[0] === 'resume') {
         if (!rest[1]) throw new InitScopeError('invalid_input', 'sweep resume needs a sweep id: initscope sweep resume <sweepId>');
-        return sweepCommand({ resumeId: rest[1], db: values.db, workers, json: values.json });
+        return sweepCommand({ resumeId: rest[1], ...common });
       }
       if (!rest[0]) throw new InitScopeError('invalid_input', 'sweep needs a sweep file: initscope sweep <sweep.json>');
-      return sweepCommand({ file: rest[0], db: values.db, workers, json: values.json });
+      return sweepCommand({ file: rest[0], ...common });
     }
     case 'serve': {
       const port = values.port === undefined ? undefined : Number(values.port);

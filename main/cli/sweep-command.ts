@@ -2,6 +2,7 @@ import os from 'node:os';
 import {
   SweepSpec,
   type RunEvent,
+  type SweepMetric,
   type SweepEvent,
   type SweepProgress,
   type SweepSummary,
@@ -20,6 +21,8 @@ export interface SweepCommandOptions {
   db?: string | undefined;
   /** Engine worker processes (default: one per core). */
   workers?: number | undefined;
+  /** The final metric the printed table ranks by (default valAcc; e.g. testAcc: the datasets' test parts). */
+  metric?: SweepMetric;
   json: boolean;
 }
 
@@ -114,7 +117,11 @@ export async function sweepCommand(options: SweepCommandOptions): Promise<number
     if (!options.json) {
       if (tty) process.stderr.write('\n');
       process.stdout.write(`Sweep ${end.sweepId} ${end.status}: ${end.summary.progress.counts.completed} completed, ${end.summary.progress.counts.diverged} diverged, ${end.summary.progress.failures} failed\n`);
-      process.stdout.write(`${formatSummaryTable(end.summary)}\n`);
+      const summary =
+        options.metric && options.metric !== end.summary.metric
+          ? await services.handlers['sweeps/summary']({ sweepId: end.sweepId, metric: options.metric })
+          : end.summary;
+      process.stdout.write(`${formatSummaryTable(summary)}\n`);
     }
     if (end.status === 'cancelled') return EXIT.cancelled;
     return end.summary.progress.failures > 0 ? EXIT.failure : EXIT.completed;

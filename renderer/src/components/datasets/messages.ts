@@ -3,7 +3,12 @@ export const datasetImportMessages = {
   en: {
     title: 'Import a dataset…',
     files: 'Files',
-    folder: 'Image folder (one sub-folder per class)',
+    folder: 'Folder (one image sub-folder per class, or MNIST-format train/t10k IDX files)',
+    testFile: 'Test file (optional)',
+    testFileHint: 'A separate held-out test set in the same format (with its labels file for IDX/NPY). Runs report their accuracy on it once, when they finish. An MNIST-format folder brings its own (t10k).',
+    testSummary: '+ {n} test samples from their own file(s): the dataset’s test part',
+    numericHeader:
+      'The header cells {cells} look like numbers, not column names. If the first line is data or a count line (scikit-learn’s iris.csv starts with “150,4,…”), remove it or add a header row, then import again.',
     chooseFile: 'Choose a file…',
     chooseFolder: 'Choose a folder…',
     format: 'Format',
@@ -30,6 +35,7 @@ export const datasetImportMessages = {
     useHint: 'Train the experiment on this dataset (sets the input shape to [{shape}])',
     storedSummary: '{samples} samples ({train} train · {validation} validation · {test} test)',
     storedDetails: 'Imported from {source} ({format}) · {norm}',
+    storedTest: 'Test part from {file}',
     selected: 'Imported {name} ({id}); it is now the experiment’s dataset.',
     phase: { reading: 'Reading the file', decoding: 'Decoding', writing: 'Writing the dataset' },
     unit: { bytes: 'MB', rows: 'rows', images: 'images', samples: 'samples' },
@@ -40,7 +46,12 @@ export const datasetImportMessages = {
   'zh-CN': {
     title: '导入数据集…',
     files: '文件',
-    folder: '图像文件夹（每个类别一个子文件夹）',
+    folder: '文件夹（每个类别一个图像子文件夹，或 MNIST 格式的 train/t10k IDX 文件）',
+    testFile: '测试文件（可选）',
+    testFileHint: '格式相同的独立测试集（IDX/NPY 需附带标签文件）。每个运行结束时在它上面评估一次准确率。MNIST 格式的文件夹自带测试集（t10k）。',
+    testSummary: '另有 {n} 个测试样本来自单独的文件：数据集的测试部分',
+    numericHeader:
+      '表头单元格 {cells} 看起来是数字而不是列名。如果第一行是数据或计数行（scikit-learn 的 iris.csv 以“150,4,…”开头），请删除该行或添加表头后重新导入。',
     chooseFile: '选择文件…',
     chooseFolder: '选择文件夹…',
     format: '格式',
@@ -67,6 +78,7 @@ export const datasetImportMessages = {
     useHint: '用这个数据集训练（输入形状设为 [{shape}]）',
     storedSummary: '{samples} 个样本（训练 {train} · 验证 {validation} · 测试 {test}）',
     storedDetails: '导入自 {source}（{format}）· {norm}',
+    storedTest: '测试部分来自 {file}',
     selected: '已导入 {name}（{id}），并设为当前实验的数据集。',
     phase: { reading: '正在读取文件', decoding: '正在解码', writing: '正在写入数据集' },
     unit: { bytes: 'MB', rows: '行', images: '张图像', samples: '个样本' },

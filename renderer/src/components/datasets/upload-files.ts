@@ -1,8 +1,14 @@
 import { UPLOAD_PATH } from '../../../../contract/index.js';
 
+/** An MNIST-format training images file (`train-images-idx3-ubyte[.gz]`, `train-images.idx3-ubyte`). */
+const MNIST_TRAIN_IMAGES = /^train-images[-.]idx3-ubyte(\.gz)?$/i;
+
 /** Where uploaded files landed on the host. */
 export interface UploadResult {
-  /** The file to import (the IDX images file when several were sent), or the folder for image folders. */
+  /**
+   * The file to import (the IDX images file when several were sent), or the folder for image folders
+   * and for MNIST-format files (train + t10k IDX pairs: the host imports the folder as one dataset).
+   */
   path: string;
   folder: string;
 }
@@ -29,6 +35,7 @@ export async function uploadFiles(
   let folder: string | undefined;
   let first: string | undefined;
   let images: string | undefined;
+  const mnist = files.some((f) => MNIST_TRAIN_IMAGES.test(f.name));
   for (const [i, file] of files.entries()) {
     const query = new URLSearchParams({ name: uploadName(file), ...(folder ? { folder: folder.split(/[\\/]/).pop() as string } : {}) });
     const result = await new Promise<UploadResult>((resolve, reject) => {
@@ -55,5 +62,5 @@ export async function uploadFiles(
     if (/images/i.test(file.name) || /^x/i.test(file.name)) images ??= result.path;
     onProgress(i + 1, files.length, sentBytes / totalBytes);
   }
-  return { path: isFolder ? (folder as string) : (images ?? (first as string)), folder: folder as string };
+  return { path: isFolder || mnist ? (folder as string) : (images ?? (first as string)), folder: folder as string };
 }
