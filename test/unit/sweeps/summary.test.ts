@@ -66,6 +66,27 @@ describe('sweep summary', () => {
     expect(second!.welchVsBest!.t).toBeGreaterThan(0);
   });
 
+  it('ranks by test accuracy (high first) or test loss (low first); runs without test metrics give no value', () => {
+    // Test accuracy reverses validation's order of the two tanh cells; the relu cells have no test part.
+    const testAcc: Record<string, number> = { '0,0': 0.97, '1,0': 0.88 };
+    const withTest = runs.map((r) => {
+      const key = `${r.coords.initializer},${r.coords.activation}`;
+      const acc = testAcc[key];
+      return acc === undefined ? r : { ...r, metrics: { ...r.metrics, testAcc: acc + r.seedIndex / 100, testLoss: 1 - acc } };
+    });
+    for (const metric of ['testAcc', 'testLoss'] as const) {
+      const s = buildSweepSummary({ sweep, runs: withTest, progress, firstEpochToTarget, targetAccuracy: 0.9, metric });
+      expect(s.ranked.map((c) => [c.labels.initializer, c.labels.activation, c.rank, c.n]), metric).toEqual([
+        ['glorotNormal', 'tanh', 1, 3],
+        ['heNormal', 'tanh', 2, 3],
+        ['glorotNormal', 'relu', null, 0],
+        ['heNormal', 'relu', null, 0],
+      ]);
+    }
+    const byAcc = buildSweepSummary({ sweep, runs: withTest, progress, firstEpochToTarget, targetAccuracy: 0.9, metric: 'testAcc' });
+    expect(byAcc.ranked[0]!.mean).toBeCloseTo(0.98, 12); // 0.97, 0.98, 0.99
+  });
+
   it('builds a heatmap over two axes, pooling or fixing the others', () => {
     const s = summarise({ rowAxis: 'activation', colAxis: 'initializer' });
     const h = s.heatmap!;
