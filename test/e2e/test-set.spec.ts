@@ -46,6 +46,21 @@ test('the four MNIST-format files import as one dataset with a test part; the ru
   await page.getByTestId('lang-switch').selectOption('zh-CN');
   await expect(testAcc).toContainText('测试准确率');
   await page.screenshot({ path: 'test-results/screens/run-test-accuracy-zh-CN.png' });
+  await page.getByTestId('lang-switch').selectOption('en');
+
+  // A second run (another seed): the Compare table gets test columns, one value per run.
+  await page.getByTestId('nav-build').click();
+  await page.getByTestId('tab-experiment').click();
+  await page.getByTestId('seed').fill('5');
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('run-item')).toHaveCount(2);
+  await expect(page.getByTestId('run-item').first()).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });
+  await page.getByTestId('compare-check').nth(0).check();
+  await page.getByTestId('compare-check').nth(1).check();
+  await page.getByTestId('nav-compare').click();
+  await expect(page.getByTestId('compare-test-acc')).toHaveCount(2);
+  await expect(page.getByTestId('compare-test-acc').first()).toContainText('%');
+  await page.screenshot({ path: 'test-results/screens/compare-test-accuracy-en.png', fullPage: true });
 });
 
 test('a CSV whose first line is a count line warns in the preview (en, zh-CN)', async ({ page }) => {

@@ -47,6 +47,8 @@ describe('trainRun', () => {
       trainAcc: progress[39]!.point.trainAcc,
       valLoss: progress[39]!.point.valLoss,
       valAcc: progress[39]!.point.valAcc,
+      testLoss: null, // spiral has no test part
+      testAcc: null,
     });
     // Chance is 0.5; this configuration reaches ≈ 0.85–0.95 depending on the seed.
     expect(terminal.metrics.valAcc).toBeGreaterThan(0.8);
