@@ -57,7 +57,7 @@ export function launchElectron(executable: string, appDir: string, env: Record<s
 
 /** One line saying why the desktop app ended before its window showed. */
 export function failureReason(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
-  const abi = /NODE_MODULE_VERSION (\d+)[^\n]*?NODE_MODULE_VERSION (\d+)/s.exec(stderr);
+  const abi = /NODE_MODULE_VERSION (\d+)[\s\S]*?NODE_MODULE_VERSION (\d+)/.exec(stderr);
   if (abi) return `the desktop app exited before its window showed: a native module was built for NODE_MODULE_VERSION ${abi[1]}, Electron needs ${abi[2]}`;
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
   const last = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '').at(-1);
