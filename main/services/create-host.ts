@@ -19,7 +19,12 @@ export interface HostOptions {
   shell: ShellKind;
   /** Engine worker processes; defaults to the number of cores. */
   workers?: number;
-  /** How workers are started; defaults to `child_process.fork`. Electron passes a utilityProcess launcher. */
+  /**
+   * better-sqlite3's compiled driver to load instead of the one in node_modules (the desktop app passes
+   * a build for Electron's ABI; see main/electron-sqlite.ts).
+   */
+  nativeBinding?: string;
+  /** How workers are started; defaults to `child_process.fork`. */
   launcher?: WorkerLauncher;
   /**
    * Mark runs left `queued`/`running` by a previous crash as `interrupted` (default true). Commands that
@@ -41,7 +46,7 @@ export interface HostOptions {
  */
 export async function createHostServices(options: HostOptions): Promise<HostServices> {
   const dbPath = options.dbPath ?? databasePath(options.dataDir);
-  const db = openDatabase(dbPath);
+  const db = openDatabase(dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   const store = new RunStore(db);
   const sweepStore = new SweepStore(db);
   const sweepsAvailable = sweepStore.isAvailable();
@@ -102,12 +107,14 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     onDatasetImportEvent: (listener) => datasets.onImportEvent(listener),
     exportRun,
     compareRuns,
-    async close() {
+    async close(closeOptions) {
       if (closed) return;
       closed = true;
       sweeps.close();
+      const leave = closeOptions?.leaveUnfinished === true;
+      if (leave) runs.close(); // stop listening first, so the pool's 'cancelled' events are not stored
       await pool.close();
-      runs.close();
+      if (!leave) runs.close();
       db.close();
     },
   };

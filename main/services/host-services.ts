@@ -22,6 +22,11 @@ export interface HostServices {
    * `<dataDir>/exports/comparisons/`), recording each file's sha256. Clients use `runs/compareReport`.
    */
   compareRuns?(runIds: readonly string[], outDir?: string): Promise<CompareReportResult>;
-  /** Cancels running work, stops worker processes and closes the database. */
-  close(): Promise<void>;
+  /**
+   * Cancels running work, stops worker processes and closes the database. With `leaveUnfinished`
+   * nothing is cancelled: pending metrics are written, workers stopped and the database closed with
+   * queued and running runs left as they are, so the next start resumes them exactly as after a crash
+   * (the desktop app's "stop and resume at next start").
+   */
+  close(options?: { leaveUnfinished?: boolean }): Promise<void>;
 }
