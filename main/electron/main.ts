@@ -58,6 +58,10 @@ async function start(): Promise<void> {
       return win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options);
     },
     isAppUrl,
+    (chosen) => {
+      if (!services.sources) throw new Error('The host has no source registry');
+      return services.sources.registerPath(chosen);
+    },
   );
   const csp = contentSecurityPolicy();
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
