@@ -56,7 +56,7 @@ const FS_ERRORS: Record<string, string> = {
   ENOENT: 'no such file or folder',
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
-  ELOOP: 'too many levels of symbolic links (a symbolic link loop?)',
+  ELOOP: 'a symbolic link loop: too many levels of symbolic links',
   EISDIR: 'it is a folder, expected a file',
   ENOTDIR: 'a part of the path is not a folder',
   ENAMETOOLONG: 'the path is too long',
