@@ -144,10 +144,14 @@ export const DatasetInfo = z.object({
 });
 export type DatasetInfo = z.infer<typeof DatasetInfo>;
 
-/** What the importer needs besides the path. Omitted fields are inferred or take their defaults. */
+/**
+ * The importer's options on the host, naming files by path (the CLI's arguments, or what a source
+ * handle resolves to). Clients send {@link DatasetSourceOptions} instead. Omitted fields are inferred or
+ * take their defaults.
+ */
 export const DatasetImportOptions = z
   .object({
-    /** File or folder on the host's disk (the CLI's path, the desktop dialog's choice, or an upload). */
+    /** File or folder on the host's disk (the CLI's path, or what a source handle resolves to). */
     path: z.string().min(1).max(4096),
     format: DatasetFormat.optional(),
     name: z.string().min(1).max(200).optional(),
