@@ -9,6 +9,7 @@ export const METHOD_NAMES = [
   'datasets/import',
   'datasets/delete',
   'datasets/cancelImport',
+  'datasets/releaseSource',
   'runs/start',
   'runs/cancel',
   'runs/list',

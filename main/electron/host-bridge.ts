@@ -60,6 +60,16 @@ export class HostBridge {
   }
 
   /**
+   * Registers a path the user chose in the native dialog with the host's source registry and resolves
+   * to its opaque handle (what the renderer gets instead of the path). Rejects once the host has stopped.
+   */
+  async registerSource(path: string): Promise<string> {
+    const answer = await this.request({ type: 'registerSource', id: 0, path });
+    if (answer?.type !== 'sourceRegistered') throw new Error('The InitScope host process has stopped; restart the app.');
+    return answer.source;
+  }
+
+  /**
    * Stops the host leaving unfinished runs to the next start; resolves when it has closed the store
    * (or exited). Kills it if it has not answered within `timeoutMs`.
    */

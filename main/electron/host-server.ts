@@ -21,7 +21,8 @@ export interface HostInit {
  * Serves the host services to Electron's main process over `port` (the host utility process's side of
  * host-bridge.ts): waits for `init`, opens the services with `open` (answering `ready`, or
  * `startFailed` with the reason), then answers each `call` with its WireResult, pushes every host event,
- * counts unfinished runs for the quit question, and on `shutdown` closes the services leaving unfinished
+ * counts unfinished runs for the quit question, registers paths chosen in the native dialog with the
+ * source registry (answering their handles), and on `shutdown` closes the services leaving unfinished
  * runs to the next start, answers `closed` and calls `exit(0)`. Calls that arrive while the services
  * open wait for them. Malformed messages are logged and dropped.
  */
@@ -68,6 +69,12 @@ export function serveHost(
         const runs = await dispatch(s.handlers, 'runs/list', {});
         const count = runs.ok ? (runs.value as RunSummary[]).filter((r) => r.status === 'queued' || r.status === 'running').length : 0;
         post({ type: 'activeWork', id: message.id, count });
+      } else if (message.type === 'registerSource') {
+        if (s.sources) post({ type: 'sourceRegistered', id: message.id, source: s.sources.registerPath(message.path) });
+        else {
+          log('InitScope host: no source registry, so a path chosen in the dialog cannot be used');
+          post({ type: 'closed', id: message.id });
+        }
       } else {
         await s.close({ leaveUnfinished: true }).catch((error: unknown) => log(`InitScope host: closing failed: ${String(error)}`));
         post({ type: 'closed', id: message.id });

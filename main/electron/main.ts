@@ -71,6 +71,7 @@ async function start(relaunch: ReturnType<typeof handleRelaunch>): Promise<void>
       return win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options);
     },
     isAppUrl,
+    (chosen) => host.registerSource(chosen),
   );
   relaunch.hostReady();
 }

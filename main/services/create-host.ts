@@ -1,5 +1,7 @@
 import os from 'node:os';
 import { DatasetService } from '../datasets/dataset-service.js';
+import type { SourceDecoder } from '../datasets/prepare-import.js';
+import { SourceRegistry, sweepStaleUploads } from '../datasets/source-registry.js';
 import { appVersion, APP_NAME, databasePath } from '../app-paths.js';
 import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
 import { createCompareReporter, createRunExporter } from '../export/run-exporter.js';
@@ -10,6 +12,7 @@ import type { HostServices, ShellKind } from './host-services.js';
 import { RunService } from './run-service.js';
 import { SweepService } from './sweep-service.js';
 import { forkWorkerLauncher, type WorkerLauncher } from './worker-launcher.js';
+import { workerSourceDecoder } from './import-worker-launcher.js';
 
 export interface HostOptions {
   /** Per-user data folder (database, imported datasets, exports). */
@@ -37,6 +40,8 @@ export interface HostOptions {
    * `initscope sweep resume <id>` does it, so a `train` command never picks up other runs).
    */
   resumeInterrupted?: boolean;
+  /** How user files are decoded; default: in a memory-limited worker process per preview or import. */
+  decoder?: SourceDecoder;
 }
 
 /**
@@ -64,7 +69,10 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   const version = appVersion();
   const runs = new RunService(store, pool, version);
   runs.storeLayerStatsIn(new LayerStatsStore(db));
-  const datasets = new DatasetService(new DatasetStore(db), options.dataDir);
+  const datasets = new DatasetService(new DatasetStore(db), options.dataDir, undefined, options.decoder ?? workerSourceDecoder());
+  // Uploads left by hosts that are gone (crashed, killed) are deleted; a live host's are kept.
+  if (options.shell !== 'cli') sweepStaleUploads(options.dataDir);
+  const sources = new SourceRegistry(options.dataDir);
   runs.resolveDatasetsWith((ref) => datasets.resolve(ref));
   const sweeps = new SweepService(sweepStore, runs, version);
   const artifacts = new ArtifactStore(db);
@@ -84,6 +92,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     runs,
     sweeps,
     datasets,
+    sources,
     exportRun,
     compareRuns,
     info: {
@@ -107,9 +116,11 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     onDatasetImportEvent: (listener) => datasets.onImportEvent(listener),
     exportRun,
     compareRuns,
+    sources,
     async close(closeOptions) {
       if (closed) return;
       closed = true;
+      sources.releaseAll();
       sweeps.close();
       const leave = closeOptions?.leaveUnfinished === true;
       if (leave) runs.close(); // stop listening first, so the pool's 'cancelled' events are not stored

@@ -88,6 +88,19 @@ describe('HostBridge ⇄ serveHost (the desktop host in a utility process)', () 
     expect(c).toMatchObject({ ok: true, value: { name: 'InitScope' } });
   });
 
+  it('registers a path chosen in the native dialog with the host and answers its opaque handle', async () => {
+    const services = createFakeServices();
+    const registered: string[] = [];
+    services.sources = { registerPath: (p: string) => (registered.push(p), `src_${registered.length}`) } as unknown as HostServices['sources'];
+    const { bridge } = connect(async () => services);
+    await bridge.start({ dataDir: '/d' });
+    await expect(bridge.registerSource('/home/ann/digits')).resolves.toBe('src_1');
+    expect(registered).toEqual(['/home/ann/digits']);
+    const without = connect(async () => createFakeServices());
+    await without.bridge.start({ dataDir: '/d' });
+    await expect(without.bridge.registerSource('/x')).rejects.toThrow(/stopped/);
+  });
+
   it('reports why the host could not start (e.g. the ABI error), and the host exits', async () => {
     const { bridge, exits } = connect(async () => {
       throw new Error('better_sqlite3.node was compiled against NODE_MODULE_VERSION 115; this version requires 140');
