@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { DatasetService } from '../datasets/dataset-service.js';
 import { appVersion, APP_NAME, databasePath } from '../app-paths.js';
-import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
+import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, RunProvenanceStore, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
 import { createCompareReporter, createRunExporter } from '../export/run-exporter.js';
 import { saveRunWeights } from '../export/run-weights.js';
 import { EnginePool } from './engine-pool.js';
@@ -59,6 +59,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   const version = appVersion();
   const runs = new RunService(store, pool, version);
   runs.storeLayerStatsIn(new LayerStatsStore(db));
+  runs.recordProvenanceIn(new RunProvenanceStore(db));
   const datasets = new DatasetService(new DatasetStore(db), options.dataDir);
   runs.resolveDatasetsWith((ref) => datasets.resolve(ref));
   const sweeps = new SweepService(sweepStore, runs, version);
