@@ -14,6 +14,8 @@ export const METHOD_NAMES = [
   'runs/cancel',
   'runs/list',
   'runs/get',
+  'runs/reproduce',
+  'runs/reproduction',
   'runs/metrics',
   'runs/layerStats',
   'runs/export',

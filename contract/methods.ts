@@ -5,6 +5,7 @@ import { ExperimentSpec } from './experiment.js';
 import { CompareReportRequest, CompareReportResult, ExportFormat, RunExportResult } from './export.js';
 import { InitializerSpec } from './initializer.js';
 import type { MethodName } from './method-names.js';
+import { ReproductionReport } from './provenance.js';
 import { MetricPoint, RunSummary } from './run.js';
 import { SweepDetail, SweepInfo, SweepPlan, SweepSpec, SweepSummary, SweepSummaryRequest } from './sweep.js';
 
@@ -54,6 +55,17 @@ export const METHODS = {
   'runs/cancel': { request: RunRef, response: RunSummary },
   'runs/list': { request: Empty, response: z.array(RunSummary) },
   'runs/get': { request: RunRef, response: RunSummary },
+  /**
+   * Reruns a completed or diverged run from its record: the same frozen experiment and step layout
+   * (provenance.split), queued as a new run whose provenance names the original (`reproduces`).
+   * Compare them with 'runs/reproduction' once it has ended.
+   */
+  'runs/reproduce': { request: RunRef, response: RunSummary },
+  /**
+   * Compares a reproduction (a run made by 'runs/reproduce') with its original: identical, or the first
+   * epoch and metric that differs, and which provenance fields differ. `pending` until it has ended.
+   */
+  'runs/reproduction': { request: RunRef, response: ReproductionReport },
   'runs/metrics': {
     request: z
       .object({ runId: z.string().min(1).max(100), maxPoints: z.number().int().min(2).max(100000).optional() })

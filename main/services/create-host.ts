@@ -3,7 +3,7 @@ import { DatasetService } from '../datasets/dataset-service.js';
 import type { SourceDecoder } from '../datasets/prepare-import.js';
 import { SourceRegistry, sweepStaleUploads } from '../datasets/source-registry.js';
 import { appVersion, APP_NAME, databasePath } from '../app-paths.js';
-import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
+import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, RunProvenanceStore, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
 import { createCompareReporter, createRunExporter } from '../export/run-exporter.js';
 import { saveRunWeights } from '../export/run-weights.js';
 import { EnginePool } from './engine-pool.js';
@@ -69,6 +69,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   const version = appVersion();
   const runs = new RunService(store, pool, version);
   runs.storeLayerStatsIn(new LayerStatsStore(db));
+  runs.recordProvenanceIn(new RunProvenanceStore(db));
   const datasets = new DatasetService(new DatasetStore(db), options.dataDir, undefined, options.decoder ?? workerSourceDecoder());
   // Uploads left by hosts that are gone (crashed, killed) are deleted; a live host's are kept.
   if (options.shell !== 'cli') sweepStaleUploads(options.dataDir);

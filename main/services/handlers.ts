@@ -50,6 +50,8 @@ export function createHandlers({ runs, sweeps, info, datasets, sources, exportRu
     'runs/cancel': async ({ runId }) => runs.cancel(runId),
     'runs/list': async () => runs.list(),
     'runs/get': async ({ runId }) => runs.get(runId),
+    'runs/reproduce': async ({ runId }) => runs.reproduce(runId),
+    'runs/reproduction': async ({ runId }) => runs.reproduction(runId),
     'runs/metrics': async ({ runId, maxPoints }) => runs.curve(runId, maxPoints),
     'runs/layerStats': async ({ runId, maxPoints }) => runs.layerStats(runId, maxPoints),
     // No output folder from clients: exports always go to a new folder under <dataDir>/exports/.
