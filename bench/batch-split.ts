@@ -1,6 +1,6 @@
 /**
  * One run on two cores: samples/s of the engine's custom loop with every step split across two cores
- * (trainStepSplit: a gradient peer thread, adaptive shares) against the same loop on one core, for
+ * (trainStepSplit: a gradient peer thread, halves) against the same loop on one core, for
  * networks and batch sizes around the split threshold (engine/parallel/split-policy.ts), with each
  * case's training work per step. Configurations are interleaved and repeated; medians are reported.
  * Run alone: `node --import tsx bench/batch-split.ts` (BENCH_REPS, BENCH_SECONDS); `npm run bench` prints
@@ -27,7 +27,7 @@ export interface SplitResult extends SplitCase {
   flopsPerStep: number;
   oneCore: number;
   twoCores: number;
-  /** Whether a run alone in the app would try splitting it (decideSplit; the run then measures whether it pays). */
+  /** Whether a run in the app computes it in two parts (decideSplit's layout rule). */
   wouldSplit: boolean;
 }
 

@@ -1,5 +1,5 @@
 import { ExperimentSpec, NetworkSpec, type RunEvent } from '../contract/index.js';
-import { BatchSplitter, type RunSplit } from '../engine/parallel/batch-splitter.js';
+import { BatchSplitter } from '../engine/parallel/batch-splitter.js';
 import type { TF } from '../engine/tf.js';
 import { trainRun } from '../engine/train.js';
 import { NETWORKS, type Workload } from './workloads.js';
@@ -21,27 +21,22 @@ function experimentFor(workload: Workload): ExperimentSpec {
   });
 }
 
-/** One run's throughput, and what its split tuner decided (two-core runs only). */
+/** One run's throughput, and its step layout (decided before it trains, see decideSplit). */
 export interface RunThroughput {
   samplesPerSec: number;
-  /** The tuner's last state ('split' | 'single' | 'measuring'), or null for a one-core run. */
-  decision: string | null;
-  /** Split/one-core ratio of median step times the tuner measured, or null. */
-  measuredRatio: number | null;
+  /** 'two parts' or 'whole' (the provenance's split.parts). */
+  decision: string;
 }
 
 /**
  * Trains `workload` on MNIST with the product's trainRun — as the app runs a run that is alone in the
- * engine pool — either on one core, or with `splitter` (two cores, the split measured and chosen by
- * SplitTuner during the run). Timed from 'started' to 'finished'.
+ * engine pool — either on one core, or with `splitter` (two cores granted: a two-part run's second
+ * parts on the peer). Timed from 'started' to 'finished'.
  * @throws if the run does not finish
  */
 export async function measureRunThroughput(tf: TF, workload: Workload, splitter?: BatchSplitter): Promise<RunThroughput> {
   const experiment = experimentFor(workload);
-  let split: RunSplit | null = null;
-  const splitting = splitter && {
-    forRun: (...args: Parameters<BatchSplitter['forRun']>) => (split = splitter.forRun(...args)),
-  };
+  let parts: number | null = null;
   let started = 0;
   let terminal: RunEvent | null = null;
   await trainRun(
@@ -49,22 +44,23 @@ export async function measureRunThroughput(tf: TF, workload: Workload, splitter?
     `bench-two-cores-${workload}`,
     experiment,
     (e) => {
-      if (e.type === 'started') started = performance.now();
+      if (e.type === 'started') {
+        started = performance.now();
+        parts = e.provenance?.split.parts ?? null;
+      }
       if (e.type === 'finished' || e.type === 'failed' || e.type === 'diverged' || e.type === 'cancelled') terminal = e;
     },
     () => false,
     undefined,
     undefined,
-    splitting,
+    splitter,
   );
   const end = performance.now();
   const t = terminal as RunEvent | null;
   if (!t || t.type !== 'finished') throw new Error(`trainRun did not finish: ${JSON.stringify(t)}`);
-  const tuner = (split as RunSplit | null)?.tuner ?? null;
   return {
     samplesPerSec: (SAMPLES * EPOCHS[workload]) / ((end - started) / 1000),
-    decision: splitter ? (tuner?.state ?? 'forced') : null,
-    measuredRatio: tuner?.measuredRatio ?? null,
+    decision: parts === 2 ? 'two parts' : 'whole',
   };
 }
 

@@ -3,7 +3,7 @@ import { createLoss } from '../engine/losses.js';
 import { buildModel } from '../engine/model.js';
 import { createOptimizer, disposeOptimizer } from '../engine/optimizers.js';
 import type { GradientPeer } from '../engine/parallel/gradient-peer.js';
-import { ShareBalancer } from '../engine/parallel/share-balancer.js';
+import { buildShareNetwork, type ShareNetwork } from '../engine/parallel/share-gradients.js';
 import { trainStepSplit } from '../engine/parallel/split-step.js';
 import { trainStep } from '../engine/step.js';
 import type { TF } from '../engine/tf.js';
@@ -60,7 +60,7 @@ export interface Measurement {
  * Trains `workload` with the engine's own custom loop (buildModel + trainStep, Adam lr 1e-3, batch
  * `batch`, default 128, a fresh input tensor per step as trainRun does) on the CURRENT backend: 2 warm-up steps,
  * then steps until `seconds` have passed (at least 2). With `peer`, every step is split across two
- * cores (trainStepSplit with a ShareBalancer, as a run alone in the app does). Frees everything, also on failure.
+ * cores (trainStepSplit: the second half on the peer, as a two-part run alone in the app does). Frees everything, also on failure.
  * @returns samples per second of the timed steps
  */
 export async function measureCustomLoop(tf: TF, workload: Workload, seconds: number, batch = BATCH, peer?: GradientPeer): Promise<Measurement> {
@@ -78,14 +78,16 @@ export async function measureNetwork(tf: TF, network: NetworkSpec, seconds: numb
   const model = buildModel(tf, network, { seed: 1 });
   const optimizer = createOptimizer(tf, OptimizerSpec.parse({ name: 'adam', learningRate: 1e-3 }));
   const lossFn = createLoss(tf, 'sparseCategoricalCrossentropy', { outputActivation: model.outputActivation, outputUnits: 10, numClasses: 10 });
-  const balancer = new ShareBalancer();
-  peer?.prepare({ network, loss: 'sparseCategoricalCrossentropy', outputActivation: model.outputActivation, outputUnits: 10, numClasses: 10 });
+  const peerNetwork = { network, loss: 'sparseCategoricalCrossentropy' as const, outputActivation: model.outputActivation, outputUnits: 10, numClasses: 10 };
+  peer?.prepare(peerNetwork);
+  let local: ShareNetwork | null = null;
+  const parts = { peerNow: () => peer ?? null, local: () => (local ??= buildShareNetwork(tf, peerNetwork)) };
   const step = async (i: number) => {
     const k = i % POOL;
     const x = xs.subarray(k * batch * rowSize, (k + 1) * batch * rowSize);
     const y = ys.subarray(k * batch, (k + 1) * batch);
     if (peer) {
-      await trainStepSplit(tf, model, lossFn, optimizer, peer, { x, y, n: batch }, i, {}, balancer);
+      await trainStepSplit(tf, model, lossFn, optimizer, parts, { x, y, n: batch }, i, {});
       return;
     }
     const xb = tf.tensor(x, [batch, ...network.inputShape], 'float32');

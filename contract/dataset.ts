@@ -14,11 +14,30 @@ export const BuiltinDatasetName = z.enum(BUILTIN_DATASET_NAMES);
 export type BuiltinDatasetName = z.infer<typeof BuiltinDatasetName>;
 
 /**
- * Browser mode: `POST ${'/api/upload'}?name=<relative file name>[&folder=<id>]` with the raw file as body
- * stores it under the data folder's `uploads/` and answers `{ ok: true, value: { path, folder } }`; the
- * client then passes `path` (or, for an image folder, `folder`) to `datasets/preview` and `datasets/import`.
+ * Browser mode: `POST ${'/api/upload'}?name=<relative file name>[&source=<handle>]` with the raw file as
+ * body stores it in a fresh folder under the data folder's `uploads/` (or, with `source`, in that earlier
+ * upload's folder) and answers `{ ok: true, value: { source, entry } }` ({@link UploadResult}); the client
+ * then passes `source` (and `entry`: which file, none for an image folder) to `datasets/preview` and
+ * `datasets/import`. The page never names a host path.
  */
 export const UPLOAD_PATH = '/api/upload';
+
+/** Most classes a dataset may have; a label or a count of label categories beyond it is refused. */
+export const MAX_CLASSES = 10_000;
+
+/**
+ * An opaque capability for a file or folder the host may read: made by an upload (browser mode), by the
+ * native open dialog (desktop) or by the CLI for a path on its command line. The page cannot forge one.
+ */
+export const SourceHandle = z.string().regex(/^src_[0-9a-f]{32}$/, 'must be a source handle from an upload or the file dialog');
+export type SourceHandle = z.infer<typeof SourceHandle>;
+
+/** A file inside an uploaded folder, by the relative name it was uploaded under (`x.npy`, `cat/01.png`). */
+export const SourceEntry = z.string().min(1).max(401);
+
+/** What an upload answers: the upload's handle and the file's name inside it. */
+export const UploadResult = z.object({ source: SourceHandle, entry: SourceEntry });
+export type UploadResult = z.infer<typeof UploadResult>;
 
 /** A built-in generator with its parameters. */
 export const BuiltinDatasetRef = z.object({
@@ -131,10 +150,14 @@ export const DatasetInfo = z.object({
 });
 export type DatasetInfo = z.infer<typeof DatasetInfo>;
 
-/** What the importer needs besides the path. Omitted fields are inferred or take their defaults. */
+/**
+ * The importer's options on the host, naming files by path (the CLI's arguments, or what a source
+ * handle resolves to). Clients send {@link DatasetSourceOptions} instead. Omitted fields are inferred or
+ * take their defaults.
+ */
 export const DatasetImportOptions = z
   .object({
-    /** File or folder on the host's disk (the CLI's path, the desktop dialog's choice, or an upload). */
+    /** File or folder on the host's disk (the CLI's path, or what a source handle resolves to). */
     path: z.string().min(1).max(4096),
     format: DatasetFormat.optional(),
     name: z.string().min(1).max(200).optional(),
@@ -153,7 +176,7 @@ export const DatasetImportOptions = z
     /** CSV: feature columns (header names); default every other column. */
     features: z.array(z.string().min(1).max(200)).max(100_000).optional(),
     /** Number of classes (labels must lie in [0, classes)); default: largest label + 1. */
-    classes: z.number().int().min(1).max(100_000).optional(),
+    classes: z.number().int().min(1).max(MAX_CLASSES).optional(),
     /** Image folders: [height, width] every image is resized to (default: the first image's size). */
     imageShape: z.tuple([z.number().int().min(1).max(1024), z.number().int().min(1).max(1024)]).optional(),
     normalization: NormalizationKind.default('unit'),
@@ -163,13 +186,40 @@ export const DatasetImportOptions = z
 export type DatasetImportOptions = z.infer<typeof DatasetImportOptions>;
 
 /**
+ * The import options as clients send them (`datasets/preview`, `datasets/import`): the file is named by
+ * a {@link SourceHandle} (plus an `entry` inside an uploaded folder), never by a path, so the page can
+ * only read what the user uploaded or chose in the native dialog. Trusted shells (the CLI) turn their
+ * paths into handles on the host (HostServices.registerSource).
+ */
+export const DatasetSourceOptions = DatasetImportOptions.omit({ path: true, labelsPath: true, testPath: true, testLabelsPath: true })
+  .extend({
+    source: SourceHandle,
+    /** The file inside an uploaded folder (default: the folder itself, for image folders and MNIST-format folders). */
+    entry: SourceEntry.optional(),
+    /** IDX / NPY: the labels file's handle (default: the labels file next to the features file). */
+    labelsSource: SourceHandle.optional(),
+    /** IDX / NPY: the labels file inside `labelsSource`'s (or `source`'s) uploaded folder. */
+    labelsEntry: SourceEntry.optional(),
+    /** A separate test file's handle (the host's `testPath`; see {@link DatasetImportOptions}). */
+    testSource: SourceHandle.optional(),
+    /** The test file inside `testSource`'s (or, without `testSource`, `source`'s) uploaded folder. */
+    testEntry: SourceEntry.optional(),
+    /** IDX / NPY: the test file's labels file handle (default: the labels file next to the test file). */
+    testLabelsSource: SourceHandle.optional(),
+    /** IDX / NPY: the test labels file inside `testLabelsSource`'s (or `testSource`'s, else `source`'s) uploaded folder. */
+    testLabelsEntry: SourceEntry.optional(),
+  })
+  .strict();
+export type DatasetSourceOptions = z.infer<typeof DatasetSourceOptions>;
+
+/**
  * Id of one running import, chosen by the client (`datasets/import`'s `importId`) so it can follow the
  * import's progress events and cancel it (`datasets/cancelImport`).
  */
 export const ImportId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -');
 
 /** `datasets/import`'s request: the import options and, optionally, the client's id for this import. */
-export const DatasetImportRequest = DatasetImportOptions.extend({ importId: ImportId.optional() }).strict();
+export const DatasetImportRequest = DatasetSourceOptions.extend({ importId: ImportId.optional() }).strict();
 export type DatasetImportRequest = z.infer<typeof DatasetImportRequest>;
 
 /**

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { DatasetId, DatasetImportOptions, DatasetImportRequest, DatasetImportResult, DatasetInfo, DatasetPreview, ImportId } from './dataset.js';
+import { DatasetId, DatasetImportRequest, DatasetSourceOptions, SourceHandle, DatasetImportResult, DatasetInfo, DatasetPreview, ImportId } from './dataset.js';
 import { LayerStatsRecord, PreviewResult } from './diagnostics.js';
 import { ExperimentSpec } from './experiment.js';
 import { CompareReportRequest, CompareReportResult, ExportFormat, RunExportResult } from './export.js';
 import { InitializerSpec } from './initializer.js';
 import type { MethodName } from './method-names.js';
+import { ReproductionReport } from './provenance.js';
 import { MetricPoint, RunSummary } from './run.js';
 import { SweepDetail, SweepInfo, SweepPlan, SweepSpec, SweepSummary, SweepSummaryRequest } from './sweep.js';
 
@@ -31,8 +32,8 @@ export type AppInfo = z.infer<typeof AppInfo>;
 export const METHODS = {
   'app/info': { request: Empty, response: AppInfo },
   'datasets/list': { request: Empty, response: z.array(DatasetInfo) },
-  /** Reads a file (or image folder) and describes it without storing anything. */
-  'datasets/preview': { request: DatasetImportOptions, response: DatasetPreview },
+  /** Reads a file (or image folder), by its source handle, and describes it without storing anything. */
+  'datasets/preview': { request: DatasetSourceOptions, response: DatasetPreview },
   /**
    * Imports a file into the data folder; an identical earlier import is returned instead (`existing`).
    * Progress goes out as `datasetImportProgress` events under `importId` (the client's, else the host's own).
@@ -43,12 +44,28 @@ export const METHODS = {
    * stores nothing); `cancelled` is false when no such import is running or it is already committing.
    */
   'datasets/cancelImport': { request: z.object({ importId: ImportId }).strict(), response: z.object({ cancelled: z.boolean() }) },
+  /**
+   * Drops a source handle the client no longer needs: an upload's files are deleted (imports do this
+   * themselves when they end); `released` is false for an unknown handle.
+   */
+  'datasets/releaseSource': { request: z.object({ source: SourceHandle }).strict(), response: z.object({ released: z.boolean() }) },
   /** Removes an imported dataset and its stored file. */
   'datasets/delete': { request: z.object({ id: DatasetId }).strict(), response: z.object({ deleted: z.boolean() }) },
   'runs/start': { request: z.object({ experiment: ExperimentSpec }).strict(), response: RunSummary },
   'runs/cancel': { request: RunRef, response: RunSummary },
   'runs/list': { request: Empty, response: z.array(RunSummary) },
   'runs/get': { request: RunRef, response: RunSummary },
+  /**
+   * Reruns a completed or diverged run from its record: the same frozen experiment and step layout
+   * (provenance.split), queued as a new run whose provenance names the original (`reproduces`).
+   * Compare them with 'runs/reproduction' once it has ended.
+   */
+  'runs/reproduce': { request: RunRef, response: RunSummary },
+  /**
+   * Compares a reproduction (a run made by 'runs/reproduce') with its original: identical, or the first
+   * epoch and metric that differs, and which provenance fields differ. `pending` until it has ended.
+   */
+  'runs/reproduction': { request: RunRef, response: ReproductionReport },
   'runs/metrics': {
     request: z
       .object({ runId: z.string().min(1).max(100), maxPoints: z.number().int().min(2).max(100000).optional() })

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LayerStats } from './diagnostics.js';
 import { ExperimentSpec } from './experiment.js';
+import { EngineProvenance, RunProvenance } from './provenance.js';
 
 /** Lifecycle of a run. `interrupted`: the host stopped while it ran. */
 export const RunStatus = z.enum(['queued', 'running', 'completed', 'cancelled', 'failed', 'diverged', 'interrupted']);
@@ -59,6 +60,8 @@ export const RunSummary = z.object({
   /** For diverged runs: the step and layer where NaN/Inf first appeared. */
   divergedAtStep: z.number().int().nullable(),
   divergedLayer: z.string().nullable(),
+  /** What determines the run's numbers (see RunProvenance); null before it started or for older runs. */
+  provenance: RunProvenance.nullable().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
@@ -77,6 +80,8 @@ export const RunEvent = z.discriminatedUnion('type', [
     valSamples: z.number().int(),
     /** Samples of the dataset's held-out test part, evaluated once when the run finishes (0: none). */
     testSamples: z.number().int().min(0).optional(),
+    /** The engine's part of the run's reproducibility record (the host adds the InitScope version). */
+    provenance: EngineProvenance.optional(),
   }),
   z.object({
     type: z.literal('progress'),

@@ -27,10 +27,17 @@ export interface BridgeApi {
   /** Listens to raw host events (run and sweep events, see host-event.ts) pushed by the host; returns an unsubscribe function. */
   onEvent(listener: (raw: unknown) => void): () => void;
   /**
-   * Opens the native open dialog (desktop only) for a dataset file or an image folder; resolves to the
-   * chosen path, or null when the user cancels. The page gets no other file-system access.
+   * Opens the native open dialog (desktop only) for a dataset file or an image folder; resolves to a
+   * source handle for the chosen path (what `datasets/preview` and `datasets/import` take) and its base
+   * name for display, or null when the user cancels. The page never sees or names a path.
    */
-  pickPath(options: PickPathOptions): Promise<string | null>;
+  pickPath(options: PickPathOptions): Promise<PickedSource | null>;
+}
+
+/** What the native open dialog gives the page: an opaque handle and the chosen file's base name. */
+export interface PickedSource {
+  source: string;
+  name: string;
 }
 
 /** What the native open dialog asks for. */

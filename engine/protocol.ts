@@ -9,10 +9,13 @@ import type { NamedWeight } from './export/weights.js';
 export type HostToWorker =
   /**
    * `dataset`: for an imported dataset (`{ id }`), the stored file the host resolved the id to.
-   * `cores`: how many cores the run may use now (default 1; 2 lets it split batches, see engine/parallel).
+   * `cores`: how many cores the run may use now (default 1; 2 lets a two-part run compute its second
+   * parts on the other core, see engine/parallel; never changes the numbers).
+   * `recordedSplit`: for a reproduction, the step layout recorded by the original run (its provenance's
+   * split.parts === 2), used instead of decideSplit's rule.
    */
-  | { type: 'start'; runId: string; experiment: ExperimentSpec; dataset?: DatasetSource; cores?: number }
-  /** The engine pool changed how many cores the current run may use (from its next step). */
+  | { type: 'start'; runId: string; experiment: ExperimentSpec; dataset?: DatasetSource; cores?: number; recordedSplit?: boolean }
+  /** The engine pool changed how many cores the current run may use (from its next step; numbers unchanged). */
   | { type: 'cores'; runId: string; cores: number }
   | { type: 'cancel'; runId: string }
   /**

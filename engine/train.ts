@@ -11,9 +11,10 @@ import { reachedTarget } from './early-stop.js';
 import { learningRateAt } from './lr-schedule.js';
 import { createOptimizer, disposeOptimizer, type Optimizer } from './optimizers.js';
 import { deriveSeed, Random } from './random.js';
-import type { BatchSplitting, RunSplit } from './parallel/batch-splitter.js';
+import { ONE_CORE_SPLITTING, type BatchSplitting, type RunSplit } from './parallel/batch-splitter.js';
 import { trainStepSplit } from './parallel/split-step.js';
-import { MIN_SPLIT_SAMPLES } from './parallel/split-policy.js';
+import { decideSplit, MIN_SPLIT_SAMPLES } from './parallel/split-policy.js';
+import { engineProvenance } from './provenance.js';
 import { trainStep } from './step.js';
 import { evaluateTestPart } from './test-metrics.js';
 import type { TF } from './tf.js';
@@ -39,8 +40,8 @@ type Terminal = Extract<RunEvent, { type: 'finished' | 'failed' | 'diverged' | '
 /**
  * Trains one experiment with a custom loop and streams its events.
  *
- * Sequence: 'started' (backend, tfjs version, totals) once data and model are ready; one 'progress'
- * per epoch (with `cores` when the run may split its batches: 2 if most of the epoch's steps did;
+ * Sequence: 'started' (backend, tfjs version, totals, the engine's provenance record) once data and model are ready; one 'progress'
+ * per epoch (with `cores` for a two-part run: 2 if the peer computed most of the epoch's second parts;
  * train loss/accuracy averaged over the epoch's batches, weighted by batch size;
  * validation loss/accuracy on the held-out split, null when it is empty; for a regression set
  * (plane, multiGaussian: real-valued targets, meanSquaredError on one output unit) the losses are
@@ -67,7 +68,9 @@ type Terminal = Extract<RunEvent, { type: 'finished' | 'failed' | 'diverged' | '
  * weights per layer (see buildModel: layer i's seed depends only on train.seed and i, so runs that
  * differ only in activation, optimizer, learning rate or batch size start from identical weights
  * wherever a layer's shape is unchanged), shuffling deriveSeed(seed,'shuffle'), dropout
- * deriveSeed(seed,'dropout',step). The same experiment on the same backend gives the same numbers. The learning rate of each step follows
+ * deriveSeed(seed,'dropout',step). The same experiment with the same provenance (backend, kernel set,
+ * step layout: see EngineProvenance) gives bit-identical numbers, whatever the load or the cores
+ * granted. The learning rate of each step follows
  * train.lrSchedule (lr-schedule.ts). Every tensor is freed before the terminal event.
  *
  * @param tf the initialised TensorFlow.js namespace (see initBackend)
@@ -76,8 +79,10 @@ type Terminal = Extract<RunEvent, { type: 'finished' | 'failed' | 'diverged' | '
  * @param isCancelled polled between batches; the loop yields to the event loop every batch
  * @param datasetSource where an imported dataset's stored file is (required for `{ id }` dataset references)
  * @param onTrained called with the trained model of a 'finished' or 'cancelled' run, before its terminal event
- * @param splitting lets steps split their batch across a second core where that pays (engine/parallel);
- *   the numbers then equal a one-core run's up to float32 summation order (and other dropout masks)
+ * @param splitting gives a two-part run (see decideSplit) the second core where the pool grants it
+ *   (engine/parallel); without it both parts run on this thread. Never changes the numbers.
+ * @param recordedSplit the step layout of the run being reproduced (its provenance's split.parts === 2),
+ *   which wins over decideSplit's rule
  */
 export async function trainRun(
   tf: TF,
@@ -88,6 +93,7 @@ export async function trainRun(
   datasetSource?: DatasetSource,
   onTrained?: (model: Model) => void,
   splitting?: BatchSplitting,
+  recordedSplit?: boolean,
 ): Promise<void> {
   const t0 = performance.now();
   const elapsed = () => performance.now() - t0;
@@ -120,25 +126,29 @@ export async function trainRun(
     const nTrain = splitIndices.train.length;
     const batchSize = Math.min(cfg.batchSize, nTrain);
     const stepsPerEpoch = Math.ceil(nTrain / batchSize);
+    const backend = tf.getBackend();
+    const tfjsVersion = readTfjsVersion(tf);
+    // The step layout is fixed here, before training, never by timing or the cores granted (split-policy.ts).
+    const layout = decideSplit(model, batchSize, backend, process.env, recordedSplit);
     emit({
       type: 'started',
       runId,
-      backend: tf.getBackend(),
-      tfjsVersion: readTfjsVersion(tf),
+      backend,
+      tfjsVersion,
       totalEpochs: cfg.epochs,
       stepsPerEpoch,
       trainSamples: nTrain,
       valSamples: splitIndices.val.length,
       testSamples: data.test?.y.length ?? 0,
+      provenance: engineProvenance(backend, tfjsVersion, cfg.seed, data, splitIndices, layout),
     });
 
     recorder = createStatsRecorder(tf, model, data.x, splitIndices.train, cfg.probeSize, cfg.statsEvery);
-    split =
-      splitting?.forRun(
-        model,
-        { network: experiment.network, loss: cfg.loss, outputActivation: model.outputActivation, outputUnits: model.outputShape[model.outputShape.length - 1] as number, numClasses: data.numClasses },
-        batchSize,
-      ) ?? null;
+    if (layout.split) {
+      const outputUnits = model.outputShape[model.outputShape.length - 1] as number;
+      const peerNetwork = { network: experiment.network, loss: cfg.loss, outputActivation: model.outputActivation, outputUnits, numClasses: data.numClasses };
+      split = (splitting ?? ONE_CORE_SPLITTING).forRun(tf, layout, peerNetwork);
+    }
     const totalSteps = cfg.epochs * stepsPerEpoch;
     const shuffleRng = new Random(deriveSeed(cfg.seed, 'shuffle'));
     const order = splitIndices.train.slice();
@@ -167,12 +177,13 @@ export async function trainRun(
           const record = recorder.shouldRecord(step);
           const stepOptions = record ? recorder.stepOptions(learningRate) : { learningRate };
           const dropoutSeed = deriveSeed(cfg.seed, 'dropout', step);
-          // A short last batch is not worth splitting.
-          const peer = end - start >= 2 * MIN_SPLIT_SAMPLES ? (split?.peerNow() ?? null) : null;
+          // A short last batch is computed whole (the layout is per batch size, so this too is fixed).
+          const parts = split && end - start >= 2 * MIN_SPLIT_SAMPLES ? split : null;
           let result;
-          const stepStart = performance.now();
-          if (peer) {
-            result = await trainStepSplit(tf, model, lossFn, optimizer, peer, { x: rows, y: targets, n: end - start }, dropoutSeed, stepOptions, split?.balancer);
+          let onPeer = false;
+          if (parts) {
+            result = await trainStepSplit(tf, model, lossFn, optimizer, parts, { x: rows, y: targets, n: end - start }, dropoutSeed, stepOptions);
+            onPeer = result.onPeer;
           } else {
             const xb = tf.tensor(rows, [end - start, ...data.inputShape], 'float32');
             const yb = tf.tensor1d(targets, targets instanceof Float32Array ? 'float32' : 'int32');
@@ -183,9 +194,8 @@ export async function trainRun(
               yb.dispose();
             }
           }
-          if (!record) split?.stepDone(peer !== null, performance.now() - stepStart);
           epochSteps++;
-          if (peer) epochSplitSteps++;
+          if (onPeer) epochSplitSteps++;
           if (!result.finite) {
             terminal = { type: 'diverged', runId, step, epoch, layer: result.badLayer, metrics };
             break runLoop;

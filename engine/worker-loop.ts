@@ -54,6 +54,7 @@ function parseHostMessage(raw: unknown): Parsed {
           experiment: m.experiment as ExperimentSpec,
           ...(isDatasetSource(m.dataset) ? { dataset: m.dataset } : {}),
           ...(isCoreCount(m.cores) ? { cores: m.cores } : {}),
+          ...(typeof m.recordedSplit === 'boolean' ? { recordedSplit: m.recordedSplit } : {}),
         },
       };
     case 'cores':
@@ -108,8 +109,8 @@ interface CurrentRun {
 /**
  * Serves one engine worker: initialises the backend and sends 'ready'; on 'start' trains the run
  * (one at a time; a 'start' while busy is answered with 'failed' for that run), forwarding every
- * RunEvent as {type:'event'}; 'cores' sets how many cores the current run may use (2 lets it split its
- * batches where that pays, see options.splitting); 'cancel' for the current run sets its cancel flag; 'preview' computes
+ * RunEvent as {type:'event'}; 'cores' sets how many cores the current run may use (2 lets a two-part
+ * run compute its second parts on the other core, see options.splitting; its numbers do not change); 'cancel' for the current run sets its cancel flag; 'preview' computes
  * an init preview (also while a run trains) and answers 'previewResult'; 'shutdown' exits 0.
  * If the backend cannot be initialised the worker logs why and exits 1 without sending 'ready'.
  */
@@ -144,7 +145,7 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
     return sendEvent({ type: 'failed', runId: run.runId, error: errorMessage(error) });
   };
 
-  async function start(runId: string, rawExperiment: unknown, dataset?: DatasetSource, cores = 1): Promise<void> {
+  async function start(runId: string, rawExperiment: unknown, dataset?: DatasetSource, cores = 1, recordedSplit?: boolean): Promise<void> {
     if (current) {
       await sendEvent({ type: 'failed', runId, error: `engine worker is busy with run ${current.runId}` });
       return;
@@ -169,6 +170,7 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
         dataset,
         (model) => sendWeights(run, () => readModelWeights(tf, model)),
         splitterFor(backendName),
+        recordedSplit,
       );
     } catch (error) {
       await fail(run, error);
@@ -199,7 +201,7 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
     const message = parsed.message;
     switch (message.type) {
       case 'start':
-        void start(message.runId, message.experiment, message.dataset, message.cores);
+        void start(message.runId, message.experiment, message.dataset, message.cores, message.recordedSplit);
         break;
       case 'cores':
         if (current && current.runId === message.runId) current.cores = message.cores;

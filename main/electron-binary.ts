@@ -8,9 +8,12 @@ export type ElectronBinary = { found: true; path: string } | { found: false; rea
 /**
  * Looks for the Electron executable that the `electron` npm package downloads on first launch, without
  * triggering that download (requiring the package would): reads `node_modules/electron/path.txt` and
- * checks that `dist/<path>` exists.
+ * checks that `dist/<path>` exists. `INITSCOPE_ELECTRON` names another executable (a local Electron build,
+ * or the stand-ins the tests use).
  */
-export function findElectronBinary(root: string): ElectronBinary {
+export function findElectronBinary(root: string, env: NodeJS.ProcessEnv = process.env): ElectronBinary {
+  const override = env.INITSCOPE_ELECTRON;
+  if (override) return existsSync(override) ? { found: true, path: path.resolve(override) } : { found: false, reason: `INITSCOPE_ELECTRON names a missing file: ${override}` };
   const pkgDir = path.join(root, 'node_modules', 'electron');
   if (!existsSync(path.join(pkgDir, 'package.json'))) return { found: false, reason: 'the electron package is not installed' };
   const pathFile = path.join(pkgDir, 'path.txt');

@@ -1,4 +1,4 @@
--- 0004_sweeps: sweeps (a grid of runs over initializer × activation × … × seeds) and their runs' places in it.
+-- 0003_sweeps: sweeps (a grid of runs over initializer × activation × … × seeds) and their runs' places in it.
 -- A sweep shares its id with an `experiments` row of kind 'sweep' (spec_json holds the SweepSpec); its
 -- runs are ordinary `runs` rows whose experiment_id is the sweep id, so they cascade with it.
 

@@ -1,4 +1,4 @@
--- 0005_artifacts: files the app wrote for a run (trained weights, exports, reports), with their sha256,
+-- 0004_artifacts: files the app wrote for a run (trained weights, exports, reports), with their sha256,
 -- so an exported file can be checked later against what InitScope wrote.
 
 CREATE TABLE artifacts (

@@ -15,7 +15,7 @@ export interface IpcRendererLike {
 /**
  * Builds the API the preload exposes to the page: one function per contract method (from METHOD_NAMES,
  * each invoking only its own `initscope:<method>` channel with one payload argument), `onEvent`, and
- * `pickPath` (the native open dialog; only the chosen path comes back).
+ * `pickPath` (the native open dialog; only a source handle for the chosen path and its base name come back).
  * Neither `ipcRenderer` nor a way to name a channel is exposed, and event listeners receive only the
  * event data, never Electron's IPC event object.
  */
@@ -35,8 +35,8 @@ export function createBridgeApi(ipcRenderer: IpcRendererLike): BridgeApi {
       };
     },
     pickPath: async (options: { kind: 'file' | 'folder' }) => {
-      const path = await ipcRenderer.invoke(PICK_PATH_IPC_CHANNEL, { kind: options.kind });
-      return typeof path === 'string' ? path : null;
+      const picked = (await ipcRenderer.invoke(PICK_PATH_IPC_CHANNEL, { kind: options.kind })) as { source?: unknown; name?: unknown } | null;
+      return picked && typeof picked.source === 'string' && typeof picked.name === 'string' ? { source: picked.source, name: picked.name } : null;
     },
   });
 }

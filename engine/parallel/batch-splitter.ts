@@ -1,36 +1,34 @@
-import type { Model } from '../model.js';
+import type { TF } from '../tf.js';
 import { GradientPeer, type PeerNetwork } from './gradient-peer.js';
-import { ShareBalancer } from './share-balancer.js';
-import { decideSplit, type SplitDecision } from './split-policy.js';
-import { SplitTuner } from './split-tuner.js';
+import { buildShareNetwork, type ShareNetwork } from './share-gradients.js';
+import type { SplitDecision } from './split-policy.js';
 
-/** One run's access to the second core. */
-export interface RunSplit {
-  /** Why the run splits (see decideSplit). */
-  readonly decision: SplitDecision;
-  /** Balances the two threads' shares of each batch over the run. */
-  readonly balancer: ShareBalancer;
-  /** Measures whether splitting pays (null when INITSCOPE_BATCH_SPLIT=1 forces it). */
-  readonly tuner: SplitTuner | null;
+/** Where a split step's second part is computed (see trainStepSplit). */
+export interface SplitParts {
   /**
-   * The peer to split this step with, or null to train it on this thread alone: null while the pool
-   * allows one core, while the peer starts, and when the tuner found one core faster. Call before every step.
+   * The peer to compute this step's second part, or null to compute it on this thread: null while the
+   * pool allows one core and while the peer starts. Call before every step. Never changes the numbers.
    */
   peerNow(): GradientPeer | null;
-  /** Reports how long a step took (ms) and whether it was split; diagnostics steps are not reported. */
-  stepDone(split: boolean, ms: number): void;
-  /** Frees the peer's copy of the network; call once when the run ends. */
+  /** This thread's copy of the network for the second part (built on first use, freed by end()). */
+  local(): ShareNetwork;
+}
+
+/** One run's two-part step layout (decided before it trains) and its access to the second core. */
+export interface RunSplit extends SplitParts {
+  /** Why the run computes its batches in two parts (see decideSplit; always `split: true` here). */
+  readonly decision: SplitDecision;
+  /** Frees the peer's and this thread's copies of the network; call once when the run ends. */
   end(): void;
 }
 
 /** What trainRun asks of a splitter (see BatchSplitter). */
 export interface BatchSplitting {
   /**
-   * The run's split handle, or null when splitting does not pay for it (decideSplit).
+   * The split handle of a run whose layout (decideSplit, decided before it trains) is two parts.
    * @param network the run's network and loss, as the peer must rebuild them
-   * @param batchSize samples per step
    */
-  forRun(model: Model, network: PeerNetwork, batchSize: number): RunSplit | null;
+  forRun(tf: TF, decision: SplitDecision, network: PeerNetwork): RunSplit;
 }
 
 export interface BatchSplitterOptions {
@@ -44,28 +42,40 @@ export interface BatchSplitterOptions {
   startPeer?: () => GradientPeer;
 }
 
+/** Splitting without a second core: both parts on this thread (a run trained outside a worker). */
+export const ONE_CORE_SPLITTING: BatchSplitting = {
+  forRun(tf, decision, network) {
+    let local: ShareNetwork | null = null;
+    return {
+      decision,
+      peerNow: () => null,
+      local: () => (local ??= buildShareNetwork(tf, network)),
+      end: () => {
+        local?.model.dispose();
+        local = null;
+      },
+    };
+  },
+};
+
 /**
- * Owns an engine worker's gradient peer (started on the first run that can use it, kept for later
- * runs, never restarted once broken) and hands it to runs for which splitting pays, at steps when the
- * pool allows this worker two cores and the peer has finished starting.
+ * Owns an engine worker's gradient peer (started when a two-part run is first granted two cores,
+ * kept for later runs, never restarted once broken) and hands it to two-part runs at steps when the
+ * pool allows this worker two cores and the peer has finished starting; at other steps the run
+ * computes the second part itself, with the same numbers.
  */
 export class BatchSplitter implements BatchSplitting {
   private peer: GradientPeer | null = null;
 
   constructor(private readonly options: BatchSplitterOptions) {}
 
-  forRun(model: Model, network: PeerNetwork, batchSize: number): RunSplit | null {
-    const decision = decideSplit(model, batchSize, this.options.backend);
-    if (!decision.split) return null;
+  forRun(tf: TF, decision: SplitDecision, network: PeerNetwork): RunSplit {
     let prepared: GradientPeer | null = null;
-    const tuner = decision.tune ? new SplitTuner() : null;
+    let local: ShareNetwork | null = null;
     return {
       decision,
-      balancer: new ShareBalancer(),
-      tuner,
-      stepDone: (split, ms) => tuner?.record(split, ms),
       peerNow: () => {
-        if (this.options.coresAllowed() < 2 || (tuner && !tuner.wantSplit())) return null;
+        if (this.options.coresAllowed() < 2 || this.options.backend !== 'wasm') return null;
         const peer = this.ensurePeer();
         if (!peer.isReady) return null;
         if (prepared !== peer) {
@@ -74,9 +84,12 @@ export class BatchSplitter implements BatchSplitting {
         }
         return peer;
       },
+      local: () => (local ??= buildShareNetwork(tf, network)),
       end: () => {
         if (prepared && !prepared.isBroken) prepared.release();
         prepared = null;
+        local?.model.dispose();
+        local = null;
       },
     };
   }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ActivationSpec, LossName, NetworkSpec } from '../../contract/index.js';
+import { unpackedPath } from '../asar-path.js';
 import type { BackendPreference } from '../backend.js';
 import type { FromPeer, ToPeer } from './peer-protocol.js';
 
@@ -29,7 +30,8 @@ export interface PeerNetwork {
 /** How to start the peer thread: the compiled entry next to this file, or the TypeScript source through tsx (tests). */
 function startThread(): Worker {
   const compiled = new URL('./peer-thread.js', import.meta.url);
-  if (import.meta.url.endsWith('.js') && existsSync(fileURLToPath(compiled))) return new Worker(compiled);
+  // In a packed desktop app: the copy outside app.asar, whose imports resolve on the real file system.
+  if (import.meta.url.endsWith('.js') && existsSync(fileURLToPath(compiled))) return new Worker(unpackedPath(fileURLToPath(compiled)));
   const source = new URL('./peer-thread.ts', import.meta.url).href;
   // Worker threads do not inherit tsx's loader hooks; tsImport registers them for this one import.
   const bootstrap = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(source)}, ${JSON.stringify(import.meta.url)}))`;

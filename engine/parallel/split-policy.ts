@@ -1,22 +1,30 @@
 import type { Model } from '../model.js';
 
 /**
- * Environment variable: '0' never splits a batch across cores; '1' splits every step of every eligible
- * run, however small, without measuring whether it pays (tests, benchmarks); unset: see decideSplit.
+ * Environment variable: '0' computes every batch whole (never in two parts); '1' computes every
+ * eligible run's batches in two parts, however small the network (tests, benchmarks); unset: see
+ * decideSplit. It changes a run's numbers (float32 summation order), so the choice is recorded in the
+ * run's provenance (`split`), and a reproduction passes the recorded choice instead of reading this.
  */
 export const BATCH_SPLIT_ENV_VAR = 'INITSCOPE_BATCH_SPLIT';
 
 /**
- * Training work per step below which a run never tries splitting its batches, in floating-point
- * operations (6 × batch × forward multiply-adds). Each split step costs a fixed ~1–3 ms here (sending the
- * weights, receiving and adding the peer's gradients, both threads' per-step overhead), which smaller
- * steps cannot win back. Above it, whether splitting pays is measured during the run (SplitTuner): on
- * this machine it pays for the conv net but not for MLPs, whose step time is dominated by per-parameter
- * costs; see docs/benchmarks.md ("One run on two cores").
+ * Training work per step below which a run computes its batches whole, in floating-point operations
+ * (6 × batch × forward multiply-adds). A split step costs a fixed ~1–3 ms here (sending the weights,
+ * receiving and adding the other part's gradients), which smaller steps cannot win back.
  */
 export const MIN_SPLIT_FLOPS = 40e6;
 
-/** Smallest share of a batch each core gets. */
+/**
+ * Forward multiply-adds per sample per parameter below which a run computes its batches whole. Dense
+ * layers do one multiply-add per weight per sample (ratio ≈ 1): their step time is dominated by
+ * per-parameter costs that both halves pay in full, and splitting measured 0.56–1.04× for MLPs here;
+ * convolutions reuse each weight at every output position (the benchmark conv net: ≈ 4.6), where it
+ * measured 1.24–1.81× (docs/benchmarks.md, "One run on two cores").
+ */
+export const MIN_MACS_PER_PARAM = 2;
+
+/** Smallest part of a batch; a batch smaller than twice this (e.g. a short last batch) is computed whole. */
 export const MIN_SPLIT_SAMPLES = 16;
 
 /**
@@ -35,35 +43,42 @@ export function forwardMacsPerSample(model: Model): number {
   return macs;
 }
 
-/** Whether a run may split its batches across two cores, and why (for logs and tests). */
+/** Whether a run computes its batches in two parts (which the second core may share), and why. */
 export interface SplitDecision {
   split: boolean;
-  /** True when the run must measure whether splitting pays (SplitTuner); false when it is forced (=1). */
-  tune: boolean;
   reason: string;
 }
 
 /**
- * Decides whether a run may split its batches across two cores: only on the wasm backend (the
- * native tensorflow backend threads by itself; cpu is never worth it), never with batchNorm (its
- * batch statistics would be those of half batches), each core gets ≥ MIN_SPLIT_SAMPLES samples, and
- * a step's training work — 6 × batch × forward multiply-adds (forward 2, backward 4 flops per
- * multiply-add) — is at least MIN_SPLIT_FLOPS; the run then measures whether it pays (`tune`).
- * INITSCOPE_BATCH_SPLIT=0 turns splitting off, =1 drops the work threshold and the measurement (not
- * the other conditions).
+ * The step layout of a run, decided once before it trains from the network, the batch size and the
+ * backend only — never from timing, machine load or how many cores the engine pool grants — so that it
+ * fixes the run's numbers: every batch of ≥ 2 × MIN_SPLIT_SAMPLES samples is computed in two parts
+ * (the first ⌈n/2⌉ samples and the rest, gradients added in that order), the second part on the
+ * gradient peer when the pool grants two cores, else on this thread by the same code; both give the
+ * same bits (see split-step.ts). Two parts when: the backend is wasm (the native backend threads by
+ * itself; cpu is never worth it), no batchNorm (its batch statistics would be those of half batches),
+ * each part gets ≥ MIN_SPLIT_SAMPLES, a step's training work (6 × batch × forward multiply-adds) is
+ * ≥ MIN_SPLIT_FLOPS and the network does ≥ MIN_MACS_PER_PARAM multiply-adds per parameter per sample.
+ * INITSCOPE_BATCH_SPLIT=0 forces one part, =1 drops the two work thresholds.
  * @param batchSize samples per step
  * @param backend tf.getBackend()
+ * @param recorded the layout of the run being reproduced (its provenance's `split`), which wins over
+ *   the rule and the environment (batchNorm still forbids two parts)
  */
-export function decideSplit(model: Model, batchSize: number, backend: string, env: NodeJS.ProcessEnv = process.env): SplitDecision {
+export function decideSplit(model: Model, batchSize: number, backend: string, env: NodeJS.ProcessEnv = process.env, recorded?: boolean): SplitDecision {
   const setting = env[BATCH_SPLIT_ENV_VAR]?.trim();
-  const no = (reason: string): SplitDecision => ({ split: false, tune: false, reason });
+  const no = (reason: string): SplitDecision => ({ split: false, reason });
+  if (model.layers.some((l) => l.type === 'batchNorm')) return no('batchNorm needs whole-batch statistics');
+  if (recorded !== undefined) return { split: recorded, reason: 'as recorded by the run reproduced' };
   if (setting === '0') return no(`${BATCH_SPLIT_ENV_VAR}=0`);
   if (backend !== 'wasm') return no(`backend ${backend}`);
-  if (model.layers.some((l) => l.type === 'batchNorm')) return no('batchNorm needs whole-batch statistics');
   if (batchSize < 2 * MIN_SPLIT_SAMPLES) return no(`batch ${batchSize} < ${2 * MIN_SPLIT_SAMPLES}`);
-  const flops = 6 * batchSize * forwardMacsPerSample(model);
+  const macs = forwardMacsPerSample(model);
+  const flops = 6 * batchSize * macs;
   const work = `${(flops / 1e6).toFixed(1)} MFLOP per step`;
-  if (setting === '1') return { split: true, tune: false, reason: `${work}; ${BATCH_SPLIT_ENV_VAR}=1` };
+  if (setting === '1') return { split: true, reason: `${work}; ${BATCH_SPLIT_ENV_VAR}=1` };
   if (flops < MIN_SPLIT_FLOPS) return no(`${work} < ${MIN_SPLIT_FLOPS / 1e6}`);
-  return { split: true, tune: true, reason: work };
+  const perParam = macs / Math.max(1, model.paramCount);
+  if (perParam < MIN_MACS_PER_PARAM) return no(`${perParam.toFixed(2)} multiply-adds per parameter < ${MIN_MACS_PER_PARAM}`);
+  return { split: true, reason: `${work}, ${perParam.toFixed(1)} multiply-adds per parameter` };
 }

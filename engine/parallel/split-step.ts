@@ -3,10 +3,11 @@ import type { LossFunction } from '../losses.js';
 import type { Model } from '../model.js';
 import type { Optimizer } from '../optimizers.js';
 import { deriveSeed } from '../random.js';
-import { applyBatchGradients, computeBatchGradients, disposeBatchGradients, trainStep, type BatchGradients, type StepOptions, type StepResult } from '../step.js';
+import { applyBatchGradients, computeBatchGradients, disposeBatchGradients, type BatchGradients, type StepOptions, type StepResult } from '../step.js';
 import type { Scalar, Tensor, Tensor1D, TF } from '../tf.js';
-import type { GradientPeer, PeerGradients } from './gradient-peer.js';
-import type { ShareBalancer } from './share-balancer.js';
+import type { SplitParts } from './batch-splitter.js';
+import type { GradientPeer } from './gradient-peer.js';
+import { shareGradients, type ShareGradients, type ShareRequest } from './share-gradients.js';
 
 /** One batch as host arrays. */
 export interface HostBatch {
@@ -34,10 +35,10 @@ function batchTensors(tf: TF, model: Model, batch: HostBatch, start: number, end
 }
 
 /** Runs `f` on the whole batch as tensors, freed afterwards. */
-async function withWholeBatch<R>(tf: TF, model: Model, batch: HostBatch, f: (xb: Tensor, yb: Tensor1D) => Promise<R>): Promise<R> {
+async function withWholeBatch<R>(tf: TF, model: Model, batch: HostBatch, f: (xb: Tensor) => Promise<R>): Promise<R> {
   const { xb, yb } = batchTensors(tf, model, batch, 0, batch.n);
   try {
-    return await f(xb, yb);
+    return await f(xb);
   } finally {
     xb.dispose();
     yb.dispose();
@@ -45,11 +46,11 @@ async function withWholeBatch<R>(tf: TF, model: Model, batch: HostBatch, f: (xb:
 }
 
 /**
- * The whole batch's gradients from two shares computed with loss scales nA/n and nB/n: the mean loss
- * over n samples is (nA·lossA + nB·lossB)/n, so its gradient is the sum of the scaled shares'
- * gradients; correct counts add. Frees `mine`.
+ * The whole batch's gradients from its two parts computed with loss scales nA/n and nB/n: the mean
+ * loss over n samples is (nA·lossA + nB·lossB)/n, so its gradient is the sum of the scaled parts'
+ * gradients (added in this order: first part + second part); correct counts add. Frees `mine`.
  */
-function combine(tf: TF, model: Model, mine: BatchGradients, theirs: PeerGradients): BatchGradients {
+function combine(tf: TF, model: Model, mine: BatchGradients, theirs: ShareGradients): BatchGradients {
   try {
     return tf.tidy(() => {
       const grads: Record<string, Tensor> = {};
@@ -68,59 +69,72 @@ function combine(tf: TF, model: Model, mine: BatchGradients, theirs: PeerGradien
   }
 }
 
+/** The second part's gradients from the peer, or null when it failed (it is then broken and not used again). */
+async function fromPeer(peer: GradientPeer, request: ShareRequest): Promise<ShareGradients | null> {
+  try {
+    return await peer.gradients([...request.weights], request.x, request.y, request.n, request.dropoutSeed, request.lossScale);
+  } catch {
+    return null;
+  }
+}
+
 /**
- * One training step with its batch split across two cores: the peer computes the gradients of the
- * last samples (with the weights sent now) while this thread computes those of the first ones — half
- * each, or as `balancer` decides so that both finish together; the two are combined into the whole
- * batch's gradient (see combine) and the step ends as trainStep does (finiteness check, update,
- * inspector). The result equals trainStep's on the whole batch up to float32 summation order, except
- * that the peer's share draws its dropout masks from deriveSeed(dropoutSeed, 'peer') (same
- * distribution, other samples). If the peer fails, the step is trained on this thread alone (the peer
- * is then broken and not used again). Frees every tensor it creates.
- * Only for models without batchNorm (whose batch statistics a split would change).
+ * One training step with its batch computed in two parts (the run's layout, see decideSplit): this
+ * thread computes the gradients of the first ⌈n/2⌉ samples with dropout seed `dropoutSeed`, the second
+ * part (the rest, dropout seed deriveSeed(dropoutSeed, 'peer')) is computed by the gradient peer when
+ * `parts.peerNow()` offers one — in parallel, with the weights sent now — else on this thread by the
+ * same code (shareGradients on a copy of the network: parts.local()); the two are added (see combine)
+ * and the step ends as trainStep does (finiteness check, update, inspector). Where the second part
+ * runs never changes a bit of the result (same code, backend and kernels; fixed parts and summation
+ * order), so a run's numbers do not depend on how many cores the pool grants, nor on when; if the peer
+ * fails the part is recomputed here. The result equals trainStep's on the whole batch only up to
+ * float32 summation order and other dropout masks for the second part. Frees every tensor it creates.
+ * Only for models without batchNorm (whose batch statistics two parts would change).
  * @param batch the whole batch (n ≥ 2), not modified
- * @param balancer chooses this thread's share and learns from the step's timings; default half
+ * @returns the step's result, and whether the peer computed the second part
  */
 export async function trainStepSplit<T = undefined>(
   tf: TF,
   model: Model,
   lossFn: LossFunction,
   optimizer: Optimizer,
-  peer: GradientPeer,
+  parts: SplitParts,
   batch: HostBatch,
   dropoutSeed: number,
   options: StepOptions<T> = {},
-  balancer?: ShareBalancer,
-): Promise<StepResult<T>> {
+): Promise<StepResult<T> & { onPeer: boolean }> {
   const n = batch.n;
-  const nA = balancer ? balancer.mainShare(n) : Math.ceil(n / 2);
+  const nA = Math.ceil(n / 2);
   const nB = n - nA;
   const rowSize = batch.x.length / n;
-  const weights = model.variables.map((v) => ownedValues(tf, v));
-  const sent = performance.now();
-  const theirsPromise = peer.gradients(weights, batch.x.slice(nA * rowSize), batch.y.slice(nA), nB, deriveSeed(dropoutSeed, 'peer'), nB / n);
-  // Mark it handled now: this thread computes its share before awaiting it.
-  theirsPromise.catch(() => {});
+  const secondPart = (): ShareRequest => ({
+    weights: model.variables.map((v) => ownedValues(tf, v)),
+    x: batch.x.slice(nA * rowSize),
+    y: batch.y.slice(nA),
+    n: nB,
+    dropoutSeed: deriveSeed(dropoutSeed, 'peer'),
+    lossScale: nB / n,
+  });
+  const peer = parts.peerNow();
+  const theirsPromise = peer ? fromPeer(peer, secondPart()) : null;
   const { xb, yb } = batchTensors(tf, model, batch, 0, nA);
   let mine: BatchGradients;
-  const started = performance.now();
   try {
     mine = computeBatchGradients(tf, model, lossFn, xb, yb, dropoutSeed, nA / n);
   } finally {
     xb.dispose();
     yb.dispose();
   }
-  const mainMs = performance.now() - started;
-  let theirs: PeerGradients;
+  const fromThePeer = theirsPromise ? await theirsPromise : null;
+  let theirs: ShareGradients;
   try {
-    theirs = await theirsPromise;
-  } catch {
+    theirs = fromThePeer ?? shareGradients(tf, parts.local(), secondPart());
+  } catch (error) {
     disposeBatchGradients(mine);
-    return withWholeBatch(tf, model, batch, (xb, yb) => trainStep(tf, model, lossFn, optimizer, xb, yb, dropoutSeed, options));
+    throw error;
   }
-  balancer?.record(nA, mainMs, nB, theirs.busyMs, performance.now() - sent);
   const computed = combine(tf, model, mine, theirs);
   const locate = (gradientFinite: readonly boolean[]) =>
     withWholeBatch(tf, model, batch, (xb) => locateDivergence(tf, model, xb, dropoutSeed, gradientFinite));
-  return applyBatchGradients(tf, model, optimizer, computed, locate, options);
+  return { ...(await applyBatchGradients(tf, model, optimizer, computed, locate, options)), onPeer: fromThePeer !== null };
 }

@@ -99,7 +99,18 @@ export async function datasetsCommand(argv: string[]): Promise<number> {
       const offProgress = process.stderr.isTTY && !values.json
         ? services.onDatasetImportEvent?.((e) => process.stderr.write(`\r${e.phase} ${e.done.toLocaleString('en-US')} / ${e.total.toLocaleString('en-US')} ${e.unit}    `))
         : undefined;
-      const { dataset, existing, numericHeader } = await services.handlers['datasets/import'](options as DatasetImportOptions).finally(() => {
+      // The CLI is trusted (the user's own shell): its paths become source handles on the host.
+      const { path, labelsPath, testPath, testLabelsPath, ...rest } = options as DatasetImportOptions;
+      const sources = services.sources;
+      if (!sources) throw new InitScopeError('internal', 'This host cannot read files');
+      const request = {
+        ...rest,
+        source: sources.registerPath(path),
+        ...(labelsPath ? { labelsSource: sources.registerPath(labelsPath) } : {}),
+        ...(testPath ? { testSource: sources.registerPath(testPath) } : {}),
+        ...(testLabelsPath ? { testLabelsSource: sources.registerPath(testLabelsPath) } : {}),
+      };
+      const { dataset, existing, numericHeader } = await services.handlers['datasets/import'](request).finally(() => {
         if (offProgress) process.stderr.write('\n');
         offProgress?.();
       });

@@ -4,6 +4,7 @@ import { datasetsCommand, DATASETS_USAGE } from './datasets-command.js';
 import { EXIT } from './exit-codes.js';
 import { exportCommand, EXPORT_USAGE } from './export-command.js';
 import { inspectCommand } from './inspect-command.js';
+import { rerunCommand } from './rerun-command.js';
 import { runsListCommand } from './runs-command.js';
 import { serveCommand } from './serve-command.js';
 import { sweepCommand } from './sweep-command.js';
@@ -14,6 +15,9 @@ const USAGE = `Usage: initscope <command> [options]
 Commands:
   train <experiment.json> [--db PATH] [--json]   Train one run (exit 0 completed, 1 failed, 2 invalid input, 3 diverged)
   runs list [--db PATH] [--json]                 List stored runs
+  rerun <runId> [--db PATH] [--json]             Rerun a completed or diverged run from its record and compare every
+                                                 stored metric (exit 0 identical, 4 differs: prints the first epoch and
+                                                 metric that differs, and which provenance fields differ)
   inspect <experiment.json> [--init NAME|JSON] [--json]
                                                  Init preview: per-layer activation and gradient std of the
                                                  untrained network next to theory (--init: one initializer everywhere)
@@ -63,6 +67,11 @@ export async function runCli(argv: string[]): Promise<number> {
       const file = rest[0];
       if (!file) throw new InitScopeError('invalid_input', 'inspect needs an experiment file: initscope inspect <experiment.json>');
       return inspectCommand({ file, db: values.db, json: values.json, ...(values.init !== undefined ? { init: values.init } : {}) });
+    }
+    case 'rerun': {
+      const runId = rest[0];
+      if (!runId) throw new InitScopeError('invalid_input', 'rerun needs a run id: initscope rerun <runId> (see initscope runs list)');
+      return rerunCommand({ runId, db: values.db, json: values.json });
     }
     case 'runs':
       if (rest[0] !== 'list') throw new InitScopeError('invalid_input', `Unknown runs subcommand: ${rest[0] ?? '(none)'} (try: runs list)`);

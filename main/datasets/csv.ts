@@ -3,6 +3,7 @@ import { dataLineBound, delimitedRecords, detectDelimiter, type CsvRecord } from
 import { ImportProgress } from './import-progress.js';
 import type { ParsedDataset } from './parsed-dataset.js';
 import { readInputFile } from './read-input.js';
+import { checkAllocation, classIndexProblem, MAX_CLASSES } from './limits.js';
 
 /** Options of {@link importCsv}. */
 export interface CsvOptions {
@@ -17,6 +18,19 @@ export interface CsvOptions {
 const LABEL_NAMES = ['label', 'class', 'target', 'y'];
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER = /^\+?\d+$/;
+
+/**
+ * The text of a table file, decoded losslessly: UTF-8 when the bytes are valid UTF-8 (a leading BOM
+ * dropped), else Latin-1 (one character per byte), so distinct label bytes never collapse into one
+ * U+FFFD replacement character.
+ */
+export function decodeTableText(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'latin1' } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes), encoding: 'utf-8' };
+  } catch {
+    return { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), encoding: 'latin1' };
+  }
+}
 
 /** The label column's index for `label` (a name, or an index) in `header`. */
 function labelIndex(file: string, header: string[], label: string | undefined): number {
@@ -39,7 +53,7 @@ function labelIndex(file: string, header: string[], label: string | undefined): 
  * slices of rows; a cancel rejects at the next slice.
  */
 export async function importCsv(file: string, options: CsvOptions, progress = ImportProgress.silent(file)): Promise<ParsedDataset> {
-  const text = (await readInputFile(file, progress)).toString('utf8').replace(/^\uFEFF/, '');
+  const { text } = decodeTableText(await readInputFile(file, progress));
   const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
   const records = delimitedRecords(text, detectDelimiter(file, firstLine));
   const nextRecord = (): CsvRecord | undefined => {
@@ -64,6 +78,7 @@ export async function importCsv(file: string, options: CsvOptions, progress = Im
     : header.map((_, i) => i).filter((i) => i !== li);
   const d = featureIdx.length;
   const rowBound = dataLineBound(text);
+  checkAllocation(Math.max(1, rowBound) * Math.max(1, d) * 4, file, null, `${rowBound} rows × ${d} features`);
   let features = new Float32Array(Math.max(1, rowBound) * Math.max(1, d));
   const rawLabels: string[] = [];
   const lines: number[] = [];
@@ -76,6 +91,7 @@ export async function importCsv(file: string, options: CsvOptions, progress = Im
       throw importError(file, `line ${row.line}`, `${row.cells.length} cells, expected ${header.length} as in the header`);
     }
     if ((r + 1) * d > features.length) {
+      checkAllocation(features.length * 8, file, `line ${row.line}`, `${r + 1} rows × ${d} features`);
       const grown = new Float32Array(features.length * 2);
       grown.set(features);
       features = grown;
@@ -106,9 +122,8 @@ export async function importCsv(file: string, options: CsvOptions, progress = Im
     let max = 0;
     rawLabels.forEach((l, r) => {
       const v = Number(l);
-      if (options.classes !== undefined && v >= options.classes) {
-        throw importError(file, place(lines[r] as number, li), `label ${v} is outside the class range [0, ${options.classes})`);
-      }
+      const problem = classIndexProblem(v, options.classes, l.replace(/^\+/, ''));
+      if (problem) throw importError(file, place(lines[r] as number, li), problem);
       labels[r] = v;
       max = Math.max(max, v);
     });
@@ -122,7 +137,21 @@ export async function importCsv(file: string, options: CsvOptions, progress = Im
         `label '${rawLabels[numericIndex]}' is not a class index (numeric labels must be integers ≥ 0; regression targets are not supported)`,
       );
     }
-    classNames = [...new Set(rawLabels)].sort();
+    const distinct = new Set<string>();
+    const limit = Math.min(options.classes ?? MAX_CLASSES, MAX_CLASSES);
+    rawLabels.forEach((l, r) => {
+      distinct.add(l);
+      if (distinct.size > limit) {
+        throw importError(
+          file,
+          place(lines[r] as number, li),
+          options.classes !== undefined && options.classes < MAX_CLASSES
+            ? `${distinct.size} label categories so far, more than the ${options.classes} classes asked for`
+            : `more than ${MAX_CLASSES.toLocaleString('en-US')} label categories (the class limit); is '${header[li]}' the label column?`,
+        );
+      }
+    });
+    classNames = [...distinct].sort();
     const indexOf = new Map(classNames.map((name, i) => [name, i]));
     rawLabels.forEach((l, r) => (labels[r] = indexOf.get(l) as number));
     numClasses = classNames.length;

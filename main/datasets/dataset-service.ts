@@ -1,6 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import {
   InitScopeError,
@@ -13,16 +12,11 @@ import {
   type DatasetRef,
 } from '../../contract/index.js';
 import { listBuiltinDatasets } from '../../engine/datasets/builtin.js';
-import { encodeDatasetFile } from '../../engine/datasets/dataset-file.js';
 import type { DatasetSource } from '../../engine/datasets/index.js';
 import type { DatasetStore } from '../store/index.js';
 import { defaultDatasetName, describeImported } from './describe.js';
-import { importError } from './import-error.js';
 import { ImportProgress } from './import-progress.js';
-import type { ParsedDataset } from './parsed-dataset.js';
-import { prepareDatasetFile } from './prepare.js';
-import { previewSource } from './preview.js';
-import { readDatasetParts } from './read-parts.js';
+import { inProcessDecoder, type SourceDecoder } from './prepare-import.js';
 
 /** Folder (inside the data folder) that holds imported datasets' files. */
 export const DATASETS_FOLDER = 'datasets';
@@ -43,53 +37,6 @@ export interface ImportControl {
   signal?: AbortSignal;
 }
 
-/** Bytes hashed or written per step of the writing phase. */
-const WRITE_CHUNK_BYTES = 4 * 1024 * 1024;
-/** Values checked per step of the finiteness check. */
-const CHECK_CHUNK_VALUES = 1 << 20;
-
-/** Refuses NaN/±Infinity features, naming the sample and feature; pauses between chunks of values. */
-async function checkFinite(data: ParsedDataset, file: string, progress: ImportProgress): Promise<void> {
-  if (data.features instanceof Uint8Array) return;
-  const features = data.features;
-  const rowSize = data.inputShape.reduce((a, b) => a * b, 1);
-  for (let start = 0; start < features.length; start += CHECK_CHUNK_VALUES) {
-    const end = Math.min(features.length, start + CHECK_CHUNK_VALUES);
-    for (let i = start; i < end; i++) {
-      if (!Number.isFinite(features[i] as number)) {
-        throw importError(file, `sample ${Math.floor(i / rowSize)}, feature ${i % rowSize}`, `value ${features[i]} is not finite`);
-      }
-    }
-    if (progress.due()) await progress.pause(Math.floor(end / rowSize));
-  }
-}
-
-/** SHA-256 (hex) of `bytes`, in chunks with pauses (phase `writing`, the first half of its byte count). */
-async function hashInSteps(bytes: Buffer, progress: ImportProgress): Promise<string> {
-  const hash = createHash('sha256');
-  for (let start = 0; start < bytes.length; start += WRITE_CHUNK_BYTES) {
-    const end = Math.min(bytes.length, start + WRITE_CHUNK_BYTES);
-    hash.update(bytes.subarray(start, end));
-    if (progress.due()) await progress.pause(end);
-  }
-  return hash.digest('hex');
-}
-
-/** Writes `bytes` to a new file `file` in chunks, pausing (and so cancellable) between them; `offset` shifts the progress count. */
-async function writeInSteps(file: string, bytes: Buffer, progress: ImportProgress, offset: number): Promise<void> {
-  const handle = await open(file, 'wx');
-  try {
-    for (let start = 0; start < bytes.length; ) {
-      const { bytesWritten } = await handle.write(bytes, start, Math.min(WRITE_CHUNK_BYTES, bytes.length - start), start);
-      start += bytesWritten;
-      progress.throwIfCancelled();
-      if (progress.due()) await progress.pause(offset + start);
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
 /**
  * Imported datasets: reads files in the supported formats, stores them in the data folder in a compact
  * binary form (`datasets/<id>.isds`, see engine/datasets/dataset-file.ts) named by a content hash, and
@@ -104,10 +51,15 @@ export class DatasetService {
   private readonly running = new Map<string, { abort: AbortController; progress: ImportProgress }>();
   private readonly importListeners = new Set<(event: DatasetImportEvent) => void>();
 
+  /**
+   * @param decoder reads user files: the host passes one that decodes in a memory-limited worker process
+   *   (main/services/import-worker-launcher.ts); the default decodes in this process (tests)
+   */
   constructor(
     private readonly store: DatasetStore,
     private readonly dataDir: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly decoder: SourceDecoder = inProcessDecoder,
   ) {}
 
   /** Built-in datasets followed by imported ones (newest first). */
@@ -122,7 +74,7 @@ export class DatasetService {
 
   /** Reads a source and describes it (shape, class counts, a few samples) without storing anything. */
   preview(options: DatasetImportOptions): Promise<DatasetPreview> {
-    return previewSource(options);
+    return this.decoder.preview(options);
   }
 
   /** Subscribes to every import's progress events; returns an unsubscribe function. */
@@ -178,34 +130,29 @@ export class DatasetService {
 
   /** The steps of {@link import} once its progress is set up. */
   private async importWith(options: DatasetImportOptions, progress: ImportProgress): Promise<DatasetImportResult> {
-    const { data: parsed, test, testSource, numericHeader } = await readDatasetParts(options, { progress });
+    const datasetsDir = path.join(this.dataDir, DATASETS_FOLDER);
+    mkdirSync(datasetsDir, { recursive: true });
+    const temp = path.join(datasetsDir, `.import.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    let prepared;
+    try {
+      prepared = await this.decoder.prepare(options, temp, progress);
+    } catch (error) {
+      rmSync(temp, { force: true });
+      throw error;
+    }
+    const { contentHash, testSource, numericHeader } = prepared;
     const warnings = numericHeader ? { numericHeader } : {};
-    await progress.breathe();
-    await checkFinite(parsed, options.path, progress);
-    if (test && testSource) await checkFinite(test, testSource, progress);
-    await progress.breathe();
-    const content = prepareDatasetFile(parsed, options, options.path, test);
-    await progress.breathe();
-    const bytes = encodeDatasetFile(content);
-    progress.begin('writing', 'bytes', 2 * bytes.length);
-    await progress.breathe();
-    const contentHash = await hashInSteps(bytes, progress);
     const id = `ds_${contentHash.slice(0, 16)}`;
     const relativePath = path.posix.join(DATASETS_FOLDER, `${id}.isds`);
     const file = path.join(this.dataDir, relativePath);
     const existing = this.store.getByHash(contentHash);
-    if (existing && existsSync(path.join(this.dataDir, existing.path))) {
-      progress.seal();
-      progress.finish();
-      return { dataset: existing.info, existing: true, ...warnings };
-    }
-
-    await progress.breathe();
-    mkdirSync(path.dirname(file), { recursive: true });
-    const temp = path.join(path.dirname(file), `.${id}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
-      await writeInSteps(temp, bytes, progress, bytes.length);
       progress.seal(); // last cancellation point: from here on the import completes
+      if (existing && existsSync(path.join(this.dataDir, existing.path))) {
+        rmSync(temp, { force: true });
+        progress.finish();
+        return { dataset: existing.info, existing: true, ...warnings };
+      }
       renameSync(temp, file);
     } catch (error) {
       rmSync(temp, { force: true });
@@ -219,9 +166,9 @@ export class DatasetService {
     const info = describeImported({
       id,
       name: options.name ?? defaultDatasetName(options.path),
-      format: parsed.format,
-      header: content.header,
-      labels: content.labels,
+      format: prepared.format,
+      header: prepared.header,
+      classCounts: prepared.classCounts,
       normalization: options.normalization,
       split: options.split,
       contentHash,
@@ -230,7 +177,7 @@ export class DatasetService {
       createdAt: this.now().toISOString(),
     });
     try {
-      this.store.insert({ id, name: info.name, kind: parsed.format, info, contentHash, path: relativePath, createdAt: info.createdAt as string });
+      this.store.insert({ id, name: info.name, kind: prepared.format, info, contentHash, path: relativePath, createdAt: info.createdAt as string });
     } catch (error) {
       rmSync(file, { force: true });
       throw error;

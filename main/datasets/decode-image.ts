@@ -8,8 +8,47 @@ export interface GreyImage {
   pixels: Uint8Array;
 }
 
-/** Largest decoded image accepted, in megapixels (guards against decompression bombs). */
-const MAX_MEGAPIXELS = 64;
+import { MAX_IMAGE_PIXELS } from './limits.js';
+
+/** Markers of JPEG start-of-frame segments (baseline, progressive, lossless, …): SOF0–SOF15 but DHT, JPG, DAC. */
+function isStartOfFrame(marker: number): boolean {
+  return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+}
+
+/**
+ * Width and height of a PNG (from its IHDR chunk) or JPEG (from its start-of-frame segment) read from
+ * the header alone, without decoding anything.
+ * @throws Error when the bytes are not a PNG or JPEG, or the header is missing or cut short
+ */
+export function imageHeaderSize(bytes: Buffer): { width: number; height: number; kind: 'png' | 'jpeg' } {
+  if (bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47) {
+    if (bytes.length < 24 || bytes.toString('latin1', 12, 16) !== 'IHDR') throw new Error('PNG without an IHDR header chunk');
+    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), kind: 'png' };
+  }
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
+    for (let o = 2; o + 4 <= bytes.length; ) {
+      if (bytes[o] !== 0xff) throw new Error(`damaged JPEG (no segment marker at byte ${o})`);
+      const marker = bytes[o + 1] as number;
+      if (marker === 0xff) {
+        o++;
+        continue;
+      }
+      if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+        o += 2;
+        continue;
+      }
+      if (marker === 0xd9 || marker === 0xda) break;
+      const length = bytes.readUInt16BE(o + 2);
+      if (isStartOfFrame(marker)) {
+        if (o + 9 > bytes.length) break;
+        return { height: bytes.readUInt16BE(o + 5), width: bytes.readUInt16BE(o + 7), kind: 'jpeg' };
+      }
+      o += 2 + length;
+    }
+    throw new Error('JPEG without a start-of-frame header before its image data');
+  }
+  throw new Error('not a PNG or JPEG image (unrecognised first bytes)');
+}
 
 /**
  * Rec. 601 luma of an RGBA buffer: round(0.299·R + 0.587·G + 0.114·B), alpha ignored.
@@ -25,20 +64,26 @@ export function rgbaToGrey(rgba: Uint8Array, width: number, height: number): Uin
 }
 
 /**
- * Decodes a PNG or JPEG (by its magic bytes) to greyscale.
- * @throws Error describing why the bytes are not a readable PNG or JPEG
+ * Decodes a PNG or JPEG (by its magic bytes) to greyscale. The size in the header is checked first:
+ * an empty image or one over {@link MAX_IMAGE_PIXELS} pixels is refused before anything is decoded.
+ * @throws Error describing why the bytes are not a readable PNG or JPEG, or why the image is refused
  */
 export function decodeImage(bytes: Buffer): GreyImage {
+  const size = imageHeaderSize(bytes);
+  if (size.width === 0 || size.height === 0) throw new Error(`the header says ${size.width}×${size.height} pixels (empty image)`);
+  if (size.width * size.height > MAX_IMAGE_PIXELS) {
+    throw new Error(
+      `the header says ${size.width}×${size.height} pixels, more than the ${MAX_IMAGE_PIXELS.toLocaleString('en-US')}-pixel limit (checked before decoding)`,
+    );
+  }
   let rgba: { width: number; height: number; data: Uint8Array };
-  if (bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47) {
+  if (size.kind === 'png') {
     const png = pngjs.PNG.sync.read(bytes);
     rgba = { width: png.width, height: png.height, data: png.data };
-  } else if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
-    rgba = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 512 });
   } else {
-    throw new Error('not a PNG or JPEG image (unrecognised first bytes)');
+    rgba = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 256 });
   }
-  if (rgba.width * rgba.height > MAX_MEGAPIXELS * 1e6) throw new Error(`image of ${rgba.width}×${rgba.height} pixels is too large`);
+  if (rgba.width * rgba.height > MAX_IMAGE_PIXELS) throw new Error(`image of ${rgba.width}×${rgba.height} pixels is too large`);
   return { width: rgba.width, height: rgba.height, pixels: rgbaToGrey(rgba.data, rgba.width, rgba.height) };
 }
 

@@ -20,7 +20,8 @@ export function describeImported(args: {
   name: string;
   format: DatasetFormat;
   header: DatasetFileHeader;
-  labels: Int32Array;
+  /** Samples per class, index = class. */
+  classCounts: number[];
   normalization: NormalizationKind;
   split: SplitSpec;
   contentHash: string;
@@ -42,7 +43,7 @@ export function describeImported(args: {
     id: args.id,
     format: args.format,
     counts: header.counts,
-    classCounts: countClasses(args.labels, header.numClasses),
+    classCounts: args.classCounts,
     ...(header.classNames ? { classNames: header.classNames } : {}),
     ...(header.imageShape ? { imageShape: header.imageShape } : {}),
     featureDtype: header.featureDtype,

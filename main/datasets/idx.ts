@@ -4,6 +4,7 @@ import { importError } from './import-error.js';
 import { ImportProgress } from './import-progress.js';
 import { checkLabels, type ParsedDataset } from './parsed-dataset.js';
 import { readInputFile } from './read-input.js';
+import { checkAllocation, classIndexProblem } from './limits.js';
 
 /** Element types of the IDX format (LeCun's MNIST page), by the third magic byte. */
 const IDX_TYPES: Record<number, { name: string; bytes: number }> = {
@@ -44,6 +45,7 @@ export function parseIdx(bytes: Buffer, file: string): IdxArray {
   }
   if (bytes.length > expected) throw importError(file, `byte ${expected}`, `${bytes.length - expected} unexpected bytes after the ${dims.join('×')} values`);
   if (type.name === 'uint8') return { dims, data: new Uint8Array(bytes.subarray(headerBytes, expected)) };
+  checkAllocation(count * 4, file, 'byte 4', `${dims.join('×')} values as float32`);
   const data = new Float32Array(count);
   for (let i = 0, o = headerBytes; i < count; i++, o += type.bytes) {
     switch (type.name) {
@@ -107,9 +109,11 @@ export async function importIdx(imagesFile: string, options: IdxOptions, progres
   }
   const y = new Int32Array(n);
   progress.begin('decoding', 'samples', n);
+  const labelHeaderBytes = 4 + 4 * labels.dims.length;
   for (let i = 0; i < n; i++) {
     const v = labels.data[i] as number;
-    if (!Number.isInteger(v)) throw importError(labelsFile, `item ${i}`, `label ${v} is not an integer class index`);
+    const problem = classIndexProblem(v, options.classes);
+    if (problem) throw importError(labelsFile, `item ${i} (byte ${labelHeaderBytes + i * (labels.data instanceof Uint8Array ? 1 : 4)})`, problem);
     y[i] = v;
     if (progress.due()) await progress.pause(i);
   }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { decodeImage, resizeGrey } from './decode-image.js';
+import { checkAllocation, fsErrorText, MAX_CLASSES } from './limits.js';
 import { importError } from './import-error.js';
 import { ImportProgress } from './import-progress.js';
 import type { ParsedDataset } from './parsed-dataset.js';
@@ -23,13 +24,27 @@ export function listImageFolder(folder: string): Array<{ className: string; file
   try {
     entries = readdirSync(folder, { withFileTypes: true });
   } catch (error) {
-    throw importError(folder, null, `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw importError(folder, null, `cannot read the folder: ${fsErrorText(error)}`);
   }
   const classes = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
   if (classes.length === 0) throw importError(folder, null, 'the folder is empty: expected one sub-folder of PNG/JPEG images per class');
+  if (classes.length > MAX_CLASSES) throw importError(folder, null, `${classes.length} class folders, more than the ${MAX_CLASSES.toLocaleString('en-US')}-class limit`);
   return classes.map((className) => {
     const dir = path.join(folder, className);
-    const files = readdirSync(dir).filter((f) => IMAGE_FILE.test(f) && statSync(path.join(dir, f)).isFile()).sort();
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch (error) {
+      throw importError(dir, null, `cannot read the class folder: ${fsErrorText(error)}`);
+    }
+    const isFile = (f: string): boolean => {
+      try {
+        return statSync(path.join(dir, f)).isFile();
+      } catch (error) {
+        throw importError(path.join(dir, f), null, `cannot read: ${fsErrorText(error)}`);
+      }
+    };
+    const files = names.filter((f) => IMAGE_FILE.test(f) && isFile(f)).sort();
     if (files.length === 0) throw importError(dir, null, `the class folder '${className}' holds no PNG or JPEG images`);
     return { className, files: files.map((f) => path.join(dir, f)) };
   });
@@ -45,6 +60,7 @@ export async function importImageFolder(folder: string, options: ImageFolderOpti
   const classes = listImageFolder(folder).map((c) => ({ ...c, files: c.files.slice(0, options.limitPerClass ?? c.files.length) }));
   const total = classes.reduce((a, c) => a + c.files.length, 0);
   let shape = options.imageShape;
+  if (shape) checkAllocation(2 * total * shape[0] * shape[1], folder, null, `${total} images of ${shape[0]}×${shape[1]} pixels`);
   const rows: Uint8Array[] = [];
   const labels = new Int32Array(total);
   let done = 0;
@@ -57,9 +73,13 @@ export async function importImageFolder(folder: string, options: ImageFolderOpti
       try {
         image = decodeImage(readFileSync(file));
       } catch (error) {
-        throw importError(file, null, `unreadable image (${(error as Error).message})`);
+        const code = (error as NodeJS.ErrnoException).code;
+        throw importError(file, null, code ? `cannot read the image: ${fsErrorText(error)}` : `unreadable image (${(error as Error).message})`);
       }
-      shape ??= [image.height, image.width];
+      if (!shape) {
+        shape = [image.height, image.width];
+        checkAllocation(2 * total * image.height * image.width, file, null, `${total} images of ${image.height}×${image.width} pixels`);
+      }
       rows.push(resizeGrey(image, shape[0], shape[1]));
       labels[done++] = cls;
     }

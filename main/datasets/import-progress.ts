@@ -49,6 +49,26 @@ export class ImportProgress {
     return new ImportProgress('preview', what);
   }
 
+  /** The signal that cancels this import (undefined when it cannot be cancelled). */
+  get cancelSignal(): AbortSignal | undefined {
+    return this.signal;
+  }
+
+  /**
+   * Reports progress counted elsewhere (the import worker process): switches to its phase and unit when
+   * they changed, then reports `done` of `total` (the same rules as {@link begin}/{@link pause}).
+   */
+  relay(phase: DatasetImportPhase, unit: DatasetImportUnit, done: number, total: number): void {
+    if (phase !== this.phase || unit !== this.unit) {
+      this.phase = phase;
+      this.unit = unit;
+      this.lastDone = -1;
+      this.lastTotal = -1;
+    }
+    this.total = Math.max(0, Math.floor(total));
+    this.report(done, done >= total);
+  }
+
   /** True once {@link seal} was called: the import is committing and can no longer be cancelled. */
   get sealed(): boolean {
     return this.sealedAt !== null;

@@ -28,6 +28,15 @@ const CANONICAL: Record<Role, string> = {
   'test-labels': 't10k-labels-idx1-ubyte',
 };
 
+/** True if `file` is a regular file (following links); false for folders, broken links and unreadable entries. */
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Finds the MNIST-format files in `dir` (see {@link MnistLayout}); undefined when `dir` is not a folder or
  * holds none of them. Where a file is present both plain and gzipped, the plain one is read.
@@ -52,7 +61,7 @@ export function findMnistLayout(dir: string): MnistLayout | undefined {
     if ((kind === 'images') !== (match[3] === '3')) {
       throw importError(path.join(dir, name), null, `an MNIST ${kind} file must be idx${kind === 'images' ? 3 : 1} (expected ${CANONICAL[role]})`);
     }
-    if (!found.has(role) && statSync(path.join(dir, name)).isFile()) found.set(role, path.join(dir, name));
+    if (!found.has(role) && isFile(path.join(dir, name))) found.set(role, path.join(dir, name));
   }
   if (found.size === 0) return undefined;
   const missing = (roles: Role[]) => roles.filter((r) => !found.has(r)).map((r) => `${CANONICAL[r]}[.gz]`);

@@ -4,8 +4,9 @@ import { importError } from './import-error.js';
 import { ImportProgress } from './import-progress.js';
 import { parseNpy, type NpyArray } from './npy.js';
 import { checkLabels, type ParsedDataset } from './parsed-dataset.js';
-import { defaultMaxInputBytes, readInputFile } from './read-input.js';
-import { readZipEntries } from './zip.js';
+import { readInputFile } from './read-input.js';
+import { checkAllocation, classIndexProblem, importByteBudget, mb } from './limits.js';
+import { extractZipEntry, readZipDirectory, type ZipEntry } from './zip.js';
 
 /** Options of {@link importNpy}. */
 export interface NpyOptions {
@@ -18,6 +19,12 @@ export interface NpyOptions {
 
 const FEATURE_KEYS = ['x', 'X', 'features', 'data', 'images', 'inputs', 'x_train'];
 const LABEL_KEYS = ['y', 'Y', 'labels', 'label', 'targets', 'target', 'y_train'];
+
+/** Features as float32, the allocation checked against the import budget first. */
+function toFloat32(x: NpyArray, file: string): Float32Array {
+  checkAllocation(x.data.length * 4, file, "header field 'shape'", `features of shape (${x.shape.join(', ')}) as float32`);
+  return Float32Array.from(x.data);
+}
 
 /** The labels `.npy` next to a features `.npy`, by common naming (x.npy → y.npy, X_train → y_train, …). */
 export function guessNpyLabelsFile(featuresFile: string): string | undefined {
@@ -42,16 +49,24 @@ export async function importNpy(file: string, options: NpyOptions, progress = Im
   let y: NpyArray;
   let labelsWhere: string;
   if (/\.npz$/i.test(file)) {
-    const entries = readZipEntries(await readInputFile(file, progress), file, defaultMaxInputBytes());
-    const arrays = new Map([...entries].map(([name, bytes]) => [name.replace(/\.npy$/, ''), bytes] as const));
+    const archive = await readInputFile(file, progress);
+    const directory = readZipDirectory(archive, file);
+    const budget = importByteBudget();
+    const declared = directory.reduce((a, e) => a + e.size, 0);
+    if (declared > budget) {
+      throw importError(file, null, `the archive's ${directory.length} entries declare ${mb(declared)} uncompressed, more than the import limit of ${mb(budget)}`);
+    }
+    const arrays = new Map(directory.map((entry) => [entry.name.replace(/\.npy$/, ''), entry] as const));
     const featureKey = FEATURE_KEYS.find((k) => arrays.has(k));
     const labelKey = options.label ?? LABEL_KEYS.find((k) => arrays.has(k));
     const names = [...arrays.keys()].join(', ');
     if (!featureKey) throw importError(file, null, `no features array (looked for ${FEATURE_KEYS.join(', ')}; the archive holds ${names})`);
     if (!labelKey || !arrays.has(labelKey)) throw importError(file, null, `no labels array ${labelKey ? `'${labelKey}'` : `(looked for ${LABEL_KEYS.join(', ')})`}; the archive holds ${names}`);
-    x = parseNpy(arrays.get(featureKey) as Buffer, `${file}:${featureKey}.npy`);
-    labelsWhere = `${file}:${labelKey}.npy`;
-    y = parseNpy(arrays.get(labelKey) as Buffer, labelsWhere);
+    const featureEntry = arrays.get(featureKey) as ZipEntry;
+    const labelEntry = arrays.get(labelKey) as ZipEntry;
+    x = parseNpy(extractZipEntry(archive, featureEntry, file), `${file}:${featureKey}.npy (entry ${featureEntry.index})`);
+    labelsWhere = `${file}:${labelKey}.npy (entry ${labelEntry.index})`;
+    y = parseNpy(extractZipEntry(archive, labelEntry, file), labelsWhere);
   } else {
     const labelsFile = options.labelsPath ?? guessNpyLabelsFile(file);
     if (!labelsFile) throw importError(file, null, 'no labels file found next to it (e.g. y.npy next to x.npy); name it with --labels');
@@ -70,7 +85,8 @@ export async function importNpy(file: string, options: NpyOptions, progress = Im
   progress.begin('decoding', 'samples', n);
   for (let i = 0; i < n; i++) {
     const v = y.data[i] as number;
-    if (!Number.isInteger(v)) throw importError(labelsWhere, `item ${i}`, `label ${v} is not an integer class index`);
+    const problem = classIndexProblem(v, options.classes);
+    if (problem) throw importError(labelsWhere, `item ${i}`, problem);
     labels[i] = v;
     if (progress.due()) await progress.pause(i);
   }
@@ -80,7 +96,7 @@ export async function importNpy(file: string, options: NpyOptions, progress = Im
   const rowSize = sampleDims.reduce((a, b) => a * b, 1);
   return {
     format: 'npy',
-    features: x.data instanceof Uint8Array && !x.dtype.endsWith('b1') ? x.data : Float32Array.from(x.data),
+    features: x.data instanceof Uint8Array && !x.dtype.endsWith('b1') ? x.data : toFloat32(x, file),
     labels,
     inputShape: [rowSize],
     numClasses,

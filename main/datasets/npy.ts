@@ -1,4 +1,5 @@
 import { importError } from './import-error.js';
+import { checkAllocation } from './limits.js';
 
 /** A parsed NumPy array: shape, element type, and values (uint8 kept as uint8, others as float64). */
 export interface NpyArray {
@@ -42,21 +43,35 @@ export function parseNpy(bytes: Buffer, file: string): NpyArray {
       `unsupported dtype '${descr}' (supported: little-endian bool, int8–int64, uint8–uint64, float32, float64)`,
     );
   }
-  const shape = shapeText
+  const dims = shapeText
     .split(',')
     .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map(Number);
+    .filter((s) => s !== '');
+  const bad = dims.find((d) => !/^\d{1,15}L?$/.test(d));
+  if (bad !== undefined) {
+    const why = /^-\d/.test(bad) ? `dimension ${bad} is negative` : `dimension '${bad.slice(0, 40)}' is not a whole number`;
+    throw importError(file, "header field 'shape'", `invalid shape (${shapeText.trim().slice(0, 80)}): ${why}`);
+  }
+  const shape = dims.map((d) => Number(d.replace(/L$/, '')));
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = dataStart + count * size;
+  if (!Number.isSafeInteger(expected)) throw importError(file, "header field 'shape'", `shape (${shape.join(', ')}) is impossibly large`);
   if (bytes.length < expected) {
     throw importError(file, `byte ${bytes.length}`, `truncated: shape (${shape.join(', ')}) of ${descr} needs ${expected} bytes, the file has ${bytes.length}`);
   }
   let data: Uint8Array | Float64Array;
   if (kind === 'u1' || kind === 'b1') data = new Uint8Array(bytes.subarray(dataStart, expected));
   else {
+    checkAllocation(count * 8, file, "header field 'shape'", `shape (${shape.join(', ')}) read as float64`);
     data = new Float64Array(count);
-    for (let i = 0, o = dataStart; i < count; i++, o += size) data[i] = readValue(bytes, o, kind);
+    for (let i = 0, o = dataStart; i < count; i++, o += size) {
+      const v = readValue(bytes, o, kind);
+      if ((kind === 'i8' || kind === 'u8') && !Number.isSafeInteger(v)) {
+        const exact = kind === 'i8' ? bytes.readBigInt64LE(o) : bytes.readBigUInt64LE(o);
+        throw importError(file, `item ${i} (byte ${o})`, `value ${exact} is outside the exactly representable integer range (±2^53)`);
+      }
+      data[i] = v;
+    }
   }
   if (fortran === 'True' && shape.length > 1) {
     if (shape.length > 2) throw importError(file, "header field 'fortran_order'", `Fortran-order arrays of rank ${shape.length} are not supported`);

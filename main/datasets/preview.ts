@@ -13,8 +13,12 @@ const PREVIEW_ROWS = 10;
 function toBytes(values: ArrayLike<number>, isUint8: boolean): number[] {
   const row = Array.from(values);
   if (isUint8) return row;
-  const min = Math.min(...row);
-  const max = Math.max(...row);
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of row) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
   return row.map((v) => (max > min ? Math.round((255 * (v - min)) / (max - min)) : 0));
 }
 

@@ -1,9 +1,9 @@
 import { open, stat } from 'node:fs/promises';
-import os from 'node:os';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { importError } from './import-error.js';
 import { ImportProgress } from './import-progress.js';
+import { fsErrorText, importByteBudget, mb } from './limits.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -11,14 +11,12 @@ const gunzipAsync = promisify(gunzip);
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
- * Largest input the importer reads into memory, in bytes (after decompression): a quarter of the
- * machine's memory, at most 2 GiB. A larger file is refused with a clear error instead of exhausting memory.
+ * Largest input the importer reads into memory, in bytes (after decompression): the import budget
+ * (see {@link importByteBudget}). A larger file is refused with a clear error instead of exhausting memory.
  */
 export function defaultMaxInputBytes(): number {
-  return Math.min(2 * 1024 ** 3, Math.floor(os.totalmem() / 4));
+  return importByteBudget();
 }
-
-const mb = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 
 /**
  * Reads a file in 4 MiB chunks (phase `reading`, counting bytes; cancellable between chunks), gunzipping
@@ -29,9 +27,11 @@ const mb = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 export async function readInputFile(file: string, progress = ImportProgress.silent(file), maxBytes = defaultMaxInputBytes()): Promise<Buffer> {
   let size: number;
   try {
-    size = (await stat(file)).size;
+    const info = await stat(file);
+    if (info.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+    size = info.size;
   } catch (error) {
-    throw importError(file, null, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw importError(file, null, `cannot read the file: ${fsErrorText(error)}`);
   }
   if (size > maxBytes) throw importError(file, null, `the file is too large to import (${mb(size)}; limit ${mb(maxBytes)})`);
   progress.begin('reading', 'bytes', size);
@@ -52,7 +52,7 @@ export async function readInputFile(file: string, progress = ImportProgress.sile
     }
   } catch (error) {
     if ((error as { name?: string }).name === 'InitScopeError') throw error;
-    throw importError(file, null, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw importError(file, null, `cannot read the file: ${fsErrorText(error)}`);
   }
   progress.finish(read);
   const bytes = read === size ? raw : raw.subarray(0, read);

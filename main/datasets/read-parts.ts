@@ -39,7 +39,7 @@ export async function readDatasetParts(
   let testSource: string | undefined;
   const classes = options.classes === undefined ? {} : { classes: options.classes };
   if (layout) {
-    if (options.testPath) throw importError(options.path, null, `is an MNIST-format folder with its own test part (${path.basename(layout.test?.images ?? 't10k-images-idx3-ubyte')}); --test-file applies to single files`);
+    if (options.testPath && layout.test) throw importError(options.path, null, `is an MNIST-format folder with its own test part (${path.basename(layout.test.images)}); --test-file applies to single files`);
     if (options.labelsPath) throw importError(options.path, null, 'is an MNIST-format folder: its labels files are found by name; --labels applies to single files');
     data = await importIdx(layout.trainImages, { ...classes, labelsPath: layout.trainLabels }, progress);
     if (layout.test) {
@@ -48,14 +48,15 @@ export async function readDatasetParts(
     }
   } else {
     data = await readSource(options, extra);
-    if (options.testPath) {
-      testSource = options.testPath;
-      const { labelsPath: _mainLabels, testLabelsPath, ...rest } = options;
-      test = await readSource(
-        { ...rest, path: options.testPath, format: data.format, ...(testLabelsPath ? { labelsPath: testLabelsPath } : {}) },
-        { progress },
-      );
-    }
+  }
+  if (options.testPath && !layout?.test) {
+    // A single file, or an MNIST-format folder with only its train pair: the test file is read like the main one.
+    testSource = options.testPath;
+    const { labelsPath: _mainLabels, testLabelsPath, ...rest } = options;
+    test = await readSource(
+      { ...rest, path: options.testPath, format: data.format, ...(testLabelsPath ? { labelsPath: testLabelsPath } : {}) },
+      { progress },
+    );
   }
   if (test && testSource) {
     if (options.split.test > 0) {

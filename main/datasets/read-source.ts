@@ -4,6 +4,7 @@ import { importCsv } from './csv.js';
 import { importIdx } from './idx.js';
 import { importImageFolder } from './image-folder.js';
 import { importError } from './import-error.js';
+import { fsErrorText } from './limits.js';
 import { ImportProgress } from './import-progress.js';
 import { importNpy } from './npy-import.js';
 import type { ParsedDataset } from './parsed-dataset.js';
@@ -18,7 +19,7 @@ export function detectFormat(path: string, format?: DatasetFormat): DatasetForma
   try {
     isDir = statSync(path).isDirectory();
   } catch (error) {
-    throw importError(path, null, `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw importError(path, null, `cannot read: ${fsErrorText(error)}`);
   }
   if (isDir) return 'images';
   const name = path.toLowerCase().replace(/\.gz$/, '');

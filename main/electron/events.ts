@@ -1,4 +1,4 @@
-import { subscribeHostEvents, type HostEventSources } from '../services/host-events.js';
+import type { HostEvent } from '../../contract/index.js';
 import { EVENTS_IPC_CHANNEL } from '../../contract/index.js';
 
 /** The part of Electron's `WebContents` that event forwarding needs. */
@@ -8,14 +8,17 @@ export interface WebContentsLike {
   once(event: 'destroyed', listener: () => void): unknown;
 }
 
+/** Subscribes a listener to every host event and returns an unsubscribe function (e.g. `HostBridge.onEvent`). */
+export type SubscribeHostEvents = (listener: (event: HostEvent) => void) => () => void;
+
 /**
- * Forwards every run and sweep event to a window on `initscope:events` until the window's contents are destroyed
+ * Forwards every host event (runs, sweeps, imports) to a window on `initscope:events` until the window's contents are destroyed
  * (then the subscription is dropped, so closed windows leave no listener behind). Returns a function
  * that stops forwarding earlier; calling it twice is harmless.
  */
-export function forwardEvents(services: HostEventSources, contents: WebContentsLike): () => void {
+export function forwardEvents(subscribe: SubscribeHostEvents, contents: WebContentsLike): () => void {
   let active = true;
-  const unsubscribe = subscribeHostEvents(services, (event) => {
+  const unsubscribe = subscribe((event) => {
     if (!contents.isDestroyed()) contents.send(EVENTS_IPC_CHANNEL, event);
   });
   const stop = (): void => {

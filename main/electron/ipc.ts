@@ -1,6 +1,4 @@
-import { METHOD_NAMES, type WireResult } from '../../contract/index.js';
-import { dispatch } from '../services/dispatch.js';
-import type { HostServices } from '../services/host-services.js';
+import { METHOD_NAMES, type MethodName, type WireResult } from '../../contract/index.js';
 import { ipcChannelOf } from '../../contract/index.js';
 
 /** What an IPC invoke handler learns about its caller: the frame that sent the message. */
@@ -15,17 +13,20 @@ export interface IpcMainLike {
 }
 
 /**
+ * Carries one contract call to the host and answers its WireResult; never throws. In the desktop app
+ * this posts the call to the host utility process (see host-bridge.ts); tests pass
+ * `(m, p) => dispatch(handlers, m, p)`.
+ */
+export type HostCall = (method: MethodName, payload: unknown) => Promise<WireResult>;
+
+/**
  * Registers one `ipcMain.handle` per contract method on `initscope:<method>` (derived from
  * METHOD_NAMES, nothing else). Each handler refuses senders whose frame URL is not trusted with an
- * `unauthorized` WireResult (the service is not called), and otherwise returns
- * `dispatch(services.handlers, method, payload)`, which parses the payload and never throws.
- * Returns a function that removes every handler it registered.
+ * `unauthorized` WireResult (the host is not called), and otherwise returns `call(method, payload)`
+ * (the host parses the payload with the method's schema). Returns a function that removes every
+ * handler it registered.
  */
-export function registerIpcHandlers(
-  ipcMain: IpcMainLike,
-  services: Pick<HostServices, 'handlers'>,
-  isTrustedSender: (url: string) => boolean,
-): () => void {
+export function registerIpcHandlers(ipcMain: IpcMainLike, call: HostCall, isTrustedSender: (url: string) => boolean): () => void {
   const channels: string[] = [];
   for (const method of METHOD_NAMES) {
     const channel = ipcChannelOf(method);
@@ -34,7 +35,7 @@ export function registerIpcHandlers(
       if (url === undefined || !isTrustedSender(url)) {
         return { ok: false, error: { code: 'unauthorized', message: 'IPC call from an untrusted frame' } };
       }
-      return dispatch(services.handlers, method, payload);
+      return call(method, payload);
     });
     channels.push(channel);
   }

@@ -9,7 +9,8 @@ export const ENDED_STATUSES: ReadonlySet<RunSummary['status']> = new Set(['compl
 /**
  * A run as a report shows it: its summary, every stored metric row (one per recorded epoch, not
  * downsampled) and its reproducibility record (seed, backend, tfjs version, the InitScope version that
- * trained it, the dataset reference and the sha256 of its content).
+ * trained it, the dataset reference and the sha256 of its content, and the engine's record: kernel set,
+ * step layout, data and split hashes as trained on).
  */
 export function reportRunOf(deps: Pick<ExportDeps, 'runs' | 'runAppVersion' | 'storedDatasetHash'>, run: RunSummary): ReportRun {
   const fingerprint = datasetFingerprint(run.experiment.dataset, deps.storedDatasetHash ?? (() => null));
@@ -23,6 +24,7 @@ export function reportRunOf(deps: Pick<ExportDeps, 'runs' | 'runAppVersion' | 's
       appVersion: deps.runAppVersion?.(run.id) ?? null,
       dataset: fingerprint.label,
       datasetHash: fingerprint.hash,
+      provenance: run.provenance ?? null,
     },
   };
 }

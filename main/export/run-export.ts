@@ -57,8 +57,22 @@ function exportableRun(deps: ExportDeps, runId: string, format: ExportFormat): R
   return run;
 }
 
-/** The files of one format. */
+/**
+ * `provenance.json`: the run's reproducibility record (RunProvenance: seed, data and split hashes,
+ * backend, tfjs, kernel set, step layout, InitScope version) in an envelope, or nothing for a run without one.
+ */
+function provenanceFile(run: RunSummary): PendingFile[] {
+  if (!run.provenance) return [];
+  return [{ name: 'provenance.json', kind: 'spec', data: json({ format: 'initscope.provenance', version: 1, runId: run.id, provenance: run.provenance }) }];
+}
+
+/** The files of one format, with the run's provenance.json. */
 async function filesFor(deps: ExportDeps, run: RunSummary, format: ExportFormat, at: Date): Promise<PendingFile[]> {
+  return [...(await formatFiles(deps, run, format, at)), ...provenanceFile(run)];
+}
+
+/** The files of one format. */
+async function formatFiles(deps: ExportDeps, run: RunSummary, format: ExportFormat, at: Date): Promise<PendingFile[]> {
   const network = run.experiment.network;
   const networkFile: PendingFile = { name: 'network.json', kind: 'spec', data: specToJson('network', network) };
   if (format === 'report') {
@@ -93,6 +107,7 @@ async function filesFor(deps: ExportDeps, run: RunSummary, format: ExportFormat,
  * - tfjs: model.json + weights.bin (tf.loadLayersModel reads them), reference.json, network.json
  * - onnx: model.onnx (opset 13), reference.json, network.json
  * - report: report.html (self-contained), metrics.csv, experiment.json
+ * - every format: provenance.json (the run's reproducibility record) when the run has one
  * reference.json holds seeded sample inputs and the engine's outputs for them.
  * @throws InitScopeError `not_found`, `conflict` (status, missing weights, existing file) or `invalid_input`
  */

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { InitScopeError, SourceHandle, type UploadResult } from '../../contract/index.js';
 import type { HostServices } from '../services/host-services.js';
 import { sendWire, sendWireError } from './respond.js';
 
@@ -12,7 +12,6 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 1024 ** 3;
 /** File types the importer reads. */
 const ALLOWED = /\.(gz|csv|tsv|tab|txt|npy|npz|png|jpe?g)$|(idx\d-?ubyte|\.idx\d|-ubyte)$/i;
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._ ()+-]{0,199}$/;
-const FOLDER = /^up_[0-9a-f]{16}$/;
 
 /**
  * A safe relative file name for an upload: at most two segments (class folder and file), each a plain
@@ -25,10 +24,12 @@ export function safeUploadName(name: string): string | null {
 }
 
 /**
- * Answers `POST /api/upload?name=…[&folder=up_…]` (access already checked by the server): streams the
- * body (at most `maxBytes`; larger uploads are cut off with 413 and the partial file removed) to
- * `<dataDir>/uploads/<folder>/<name>` and answers the saved file's path and its folder. Files sent with
- * the same `folder` (e.g. an image folder's class sub-folders) land side by side.
+ * Answers `POST /api/upload?name=…[&source=src_…]` (access already checked by the server): streams the
+ * body (at most `maxBytes`; larger uploads are cut off with 413 and the partial file removed) into a
+ * fresh upload folder under `<dataDir>/uploads/` (or, with `source`, into that earlier upload's folder,
+ * e.g. an image folder's class sub-folders) and answers `{ source, entry }`: the upload's handle and the
+ * file's name in it. No host path goes back to the page; `datasets/preview` and `datasets/import` take
+ * the handle. A failed first file releases (deletes) its fresh upload.
  */
 export async function handleUpload(
   req: IncomingMessage,
@@ -39,16 +40,28 @@ export async function handleUpload(
   maxBytes = DEFAULT_MAX_UPLOAD_BYTES,
 ): Promise<void> {
   if (req.method !== 'POST') return sendWireError(res, 405, 'unknown_method', 'Use POST to upload', { ...headers, Allow: 'POST' });
+  const sources = services.sources;
+  if (!sources) return sendWireError(res, 404, 'unknown_method', 'This host takes no uploads', headers);
   const name = safeUploadName(query.get('name') ?? '');
   if (!name) return sendWireError(res, 400, 'invalid_input', 'name must be a file name (optionally class/file) ending in .csv, .tsv, .npy, .npz, .png, .jpg, .gz or an IDX name', headers);
-  const folderId = query.get('folder') ?? `up_${randomBytes(8).toString('hex')}`;
-  if (!FOLDER.test(folderId)) return sendWireError(res, 400, 'invalid_input', 'folder must be an id returned by an earlier upload', headers);
+  const given = query.get('source');
+  if (given !== null && !SourceHandle.safeParse(given).success) return sendWireError(res, 400, 'invalid_input', 'source must be a handle returned by an earlier upload', headers);
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     return sendWireError(res, 413, 'invalid_input', `Upload exceeds ${maxBytes} bytes`, { ...headers, Connection: 'close' });
   }
-  const { dataDir } = await services.handlers['app/info']({});
-  const folder = path.join(dataDir, 'uploads', folderId);
+  let handle: string;
+  let folder: string;
+  try {
+    if (given === null) ({ handle, dir: folder } = sources.createUpload());
+    else {
+      handle = given;
+      folder = sources.uploadDir(given);
+    }
+  } catch (error) {
+    const known = error instanceof InitScopeError;
+    return sendWireError(res, known ? 404 : 500, known ? error.code : 'internal', known ? error.message : 'Could not create the upload folder', headers);
+  }
   const file = path.join(folder, name);
   mkdirSync(path.dirname(file), { recursive: true });
   let size = 0;
@@ -62,11 +75,16 @@ export async function handleUpload(
     }
   });
   try {
-    await pipeline(req, createWriteStream(file));
+    await pipeline(req, createWriteStream(file, { flags: 'wx' }));
   } catch {
     rmSync(file, { force: true });
-    if (tooLarge && !res.headersSent) sendWireError(res, 413, 'invalid_input', `Upload exceeds ${maxBytes} bytes`, { ...headers, Connection: 'close' });
+    if (given === null) sources.release(handle);
+    if (!res.headersSent) {
+      if (tooLarge) sendWireError(res, 413, 'invalid_input', `Upload exceeds ${maxBytes} bytes`, { ...headers, Connection: 'close' });
+      else if (!req.destroyed) sendWireError(res, 409, 'conflict', `${name} was already uploaded to this folder`, headers);
+    }
     return;
   }
-  sendWire(res, 200, { ok: true, value: { path: file, folder } }, headers);
+  const value: UploadResult = { source: handle, entry: name.split(path.sep).join('/') };
+  sendWire(res, 200, { ok: true, value }, headers);
 }

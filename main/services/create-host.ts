@@ -1,7 +1,9 @@
 import os from 'node:os';
 import { DatasetService } from '../datasets/dataset-service.js';
+import type { SourceDecoder } from '../datasets/prepare-import.js';
+import { SourceRegistry, sweepStaleUploads } from '../datasets/source-registry.js';
 import { appVersion, APP_NAME, databasePath } from '../app-paths.js';
-import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
+import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, RunProvenanceStore, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
 import { createCompareReporter, createRunExporter } from '../export/run-exporter.js';
 import { saveRunWeights } from '../export/run-weights.js';
 import { EnginePool } from './engine-pool.js';
@@ -10,6 +12,7 @@ import type { HostServices, ShellKind } from './host-services.js';
 import { RunService } from './run-service.js';
 import { SweepService } from './sweep-service.js';
 import { forkWorkerLauncher, type WorkerLauncher } from './worker-launcher.js';
+import { workerSourceDecoder } from './import-worker-launcher.js';
 
 export interface HostOptions {
   /** Per-user data folder (database, imported datasets, exports). */
@@ -19,7 +22,12 @@ export interface HostOptions {
   shell: ShellKind;
   /** Engine worker processes; defaults to the number of cores. */
   workers?: number;
-  /** How workers are started; defaults to `child_process.fork`. Electron passes a utilityProcess launcher. */
+  /**
+   * better-sqlite3's compiled driver to load instead of the one in node_modules (the desktop app passes
+   * a build for Electron's ABI; see main/electron-sqlite.ts).
+   */
+  nativeBinding?: string;
+  /** How workers are started; defaults to `child_process.fork`. */
   launcher?: WorkerLauncher;
   /**
    * Mark runs left `queued`/`running` by a previous crash as `interrupted` (default true). Commands that
@@ -32,6 +40,8 @@ export interface HostOptions {
    * `initscope sweep resume <id>` does it, so a `train` command never picks up other runs).
    */
   resumeInterrupted?: boolean;
+  /** How user files are decoded; default: in a memory-limited worker process per preview or import. */
+  decoder?: SourceDecoder;
 }
 
 /**
@@ -41,7 +51,7 @@ export interface HostOptions {
  */
 export async function createHostServices(options: HostOptions): Promise<HostServices> {
   const dbPath = options.dbPath ?? databasePath(options.dataDir);
-  const db = openDatabase(dbPath);
+  const db = openDatabase(dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   const store = new RunStore(db);
   const sweepStore = new SweepStore(db);
   const sweepsAvailable = sweepStore.isAvailable();
@@ -59,7 +69,11 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   const version = appVersion();
   const runs = new RunService(store, pool, version);
   runs.storeLayerStatsIn(new LayerStatsStore(db));
-  const datasets = new DatasetService(new DatasetStore(db), options.dataDir);
+  runs.recordProvenanceIn(new RunProvenanceStore(db));
+  const datasets = new DatasetService(new DatasetStore(db), options.dataDir, undefined, options.decoder ?? workerSourceDecoder());
+  // Uploads left by hosts that are gone (crashed, killed) are deleted; a live host's are kept.
+  if (options.shell !== 'cli') sweepStaleUploads(options.dataDir);
+  const sources = new SourceRegistry(options.dataDir);
   runs.resolveDatasetsWith((ref) => datasets.resolve(ref));
   const sweeps = new SweepService(sweepStore, runs, version);
   const artifacts = new ArtifactStore(db);
@@ -79,6 +93,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     runs,
     sweeps,
     datasets,
+    sources,
     exportRun,
     compareRuns,
     info: {
@@ -102,12 +117,16 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     onDatasetImportEvent: (listener) => datasets.onImportEvent(listener),
     exportRun,
     compareRuns,
-    async close() {
+    sources,
+    async close(closeOptions) {
       if (closed) return;
       closed = true;
+      sources.releaseAll();
       sweeps.close();
+      const leave = closeOptions?.leaveUnfinished === true;
+      if (leave) runs.close(); // stop listening first, so the pool's 'cancelled' events are not stored
       await pool.close();
-      runs.close();
+      if (!leave) runs.close();
       db.close();
     },
   };

@@ -11,6 +11,8 @@ interface Job {
   experiment: ExperimentSpec;
   /** An imported dataset's stored file, resolved by the host. */
   dataset?: DatasetSource;
+  /** A reproduction's step layout, as recorded by the original run (see HostToWorker 'start'). */
+  recordedSplit?: boolean;
   cancelRequested: boolean;
 }
 
@@ -40,10 +42,11 @@ export interface EnginePoolOptions {
  * fails its run with the exit reason and is replaced on demand; the host keeps serving.
  * Every event (worker events and the pool's own `failed`/`cancelled`) goes to the listeners.
  *
- * Cores: a run that trains alone (no other run running or queued) may use two cores — its worker then
- * splits batches where that pays (engine/parallel) — and every run gets one as soon as another run is
- * queued or running, so no two runs ever compete for a core (each worker is told with a 'cores' message,
- * applied from its next step).
+ * Cores: a run that trains alone (no other run running or queued) may use two cores — a two-part run
+ * (engine/parallel/split-policy.ts) then computes each batch's second part on the other core — and
+ * every run gets one as soon as another run is queued or running, so no two runs ever compete for a
+ * core (each worker is told with a 'cores' message, applied from its next step). The grant only
+ * changes speed: a run's step layout is fixed before it trains, so its numbers are the same either way.
  */
 export class EnginePool {
   private readonly slots: Slot[] = [];
@@ -86,10 +89,13 @@ export class EnginePool {
     return () => this.weightListeners.delete(listener);
   }
 
-  /** Queues a run; it starts as soon as a worker is free. */
-  submit(runId: string, experiment: ExperimentSpec, dataset?: DatasetSource): void {
+  /**
+   * Queues a run; it starts as soon as a worker is free.
+   * @param recordedSplit for a reproduction, the original's step layout (provenance split.parts === 2)
+   */
+  submit(runId: string, experiment: ExperimentSpec, dataset?: DatasetSource, recordedSplit?: boolean): void {
     if (this.closed) throw new Error('The engine pool is closed');
-    this.queue.push({ runId, experiment, cancelRequested: false, ...(dataset ? { dataset } : {}) });
+    this.queue.push({ runId, experiment, cancelRequested: false, ...(dataset ? { dataset } : {}), ...(recordedSplit !== undefined ? { recordedSplit } : {}) });
     // Another run is coming: a run alone on two cores goes back to one before its worker starts.
     this.rebalanceCores();
     this.pump();
@@ -154,7 +160,14 @@ export class EnginePool {
       if (!idle || !job) break;
       idle.job = job;
       idle.cores = 1;
-      idle.handle.send({ type: 'start', runId: job.runId, experiment: job.experiment, cores: 1, ...(job.dataset ? { dataset: job.dataset } : {}) });
+      idle.handle.send({
+        type: 'start',
+        runId: job.runId,
+        experiment: job.experiment,
+        cores: 1,
+        ...(job.dataset ? { dataset: job.dataset } : {}),
+        ...(job.recordedSplit !== undefined ? { recordedSplit: job.recordedSplit } : {}),
+      });
     }
     this.rebalanceCores();
     this.previews.dispatch(() => (this.slots.find((s) => s.ready && !s.job) ?? this.slots.find((s) => s.ready))?.handle ?? null);

@@ -1,5 +1,6 @@
-import type { AppInfo, Handlers } from '../../contract/index.js';
+import type { AppInfo, DatasetSourceOptions, Handlers } from '../../contract/index.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
+import type { SourceRegistry } from '../datasets/source-registry.js';
 import type { CompareReporter, RunExporter } from '../export/run-exporter.js';
 import type { RunService } from './run-service.js';
 import { sweepHandlers } from './sweep-handlers.js';
@@ -11,25 +12,57 @@ export interface HandlerContext {
   sweeps: SweepService;
   info: AppInfo;
   datasets: Pick<DatasetService, 'list' | 'preview' | 'import' | 'delete' | 'cancelImport'>;
+  /** The source handles clients name files by (uploads, dialog choices, CLI paths). */
+  sources: SourceRegistry;
   /** Writes exports into the data folder (see main/export/run-export.ts). */
   exportRun: RunExporter;
   /** Writes comparison reports into the data folder (see main/export/compare-report.ts). */
   compareRuns: CompareReporter;
 }
 
+/** Every source handle a request names (main, labels, test, test labels), each once. */
+function handlesOf(options: DatasetSourceOptions): string[] {
+  const all = [options.source, options.labelsSource, options.testSource, options.testLabelsSource];
+  return [...new Set(all.filter((h): h is string => h !== undefined))];
+}
+
+/** An error with the host paths of every upload the request names replaced by the names the page uploaded. */
+function redactAll(sources: SourceRegistry, options: DatasetSourceOptions, error: unknown): unknown {
+  return handlesOf(options).reduce((e, handle) => sources.redact(handle, e), error);
+}
+
 /** Implements every contract method once; the shells (HTTP, Electron IPC, CLI) only carry them. */
-export function createHandlers({ runs, sweeps, info, datasets, exportRun, compareRuns }: HandlerContext): Handlers {
+export function createHandlers({ runs, sweeps, info, datasets, sources, exportRun, compareRuns }: HandlerContext): Handlers {
   return {
     'app/info': async () => info,
     'datasets/list': async () => datasets.list(),
-    'datasets/preview': async (options) => datasets.preview(options),
-    'datasets/import': async ({ importId, ...options }) => datasets.import(options, importId ? { importId } : {}),
+    // Files are named by source handles only (see SourceRegistry); errors about uploads name the upload, not the host path.
+    'datasets/preview': async (options) => {
+      try {
+        return await datasets.preview(sources.resolveOptions(options));
+      } catch (error) {
+        throw redactAll(sources, options, error);
+      }
+    },
+    // An import consumes its uploads, whatever its outcome (success, error or cancel).
+    'datasets/import': async ({ importId, ...options }) => {
+      try {
+        return await datasets.import(sources.resolveOptions(options), importId ? { importId } : {});
+      } catch (error) {
+        throw redactAll(sources, options, error);
+      } finally {
+        for (const handle of handlesOf(options)) if (sources.isUpload(handle)) sources.release(handle);
+      }
+    },
+    'datasets/releaseSource': async ({ source }) => ({ released: sources.release(source) }),
     'datasets/cancelImport': async ({ importId }) => ({ cancelled: datasets.cancelImport(importId) }),
     'datasets/delete': async ({ id }) => ({ deleted: datasets.delete(id) }),
     'runs/start': async ({ experiment }) => runs.start(experiment),
     'runs/cancel': async ({ runId }) => runs.cancel(runId),
     'runs/list': async () => runs.list(),
     'runs/get': async ({ runId }) => runs.get(runId),
+    'runs/reproduce': async ({ runId }) => runs.reproduce(runId),
+    'runs/reproduction': async ({ runId }) => runs.reproduction(runId),
     'runs/metrics': async ({ runId, maxPoints }) => runs.curve(runId, maxPoints),
     'runs/layerStats': async ({ runId, maxPoints }) => runs.layerStats(runId, maxPoints),
     // No output folder from clients: exports always go to a new folder under <dataDir>/exports/.

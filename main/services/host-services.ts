@@ -1,3 +1,4 @@
+import type { SourceRegistry } from '../datasets/source-registry.js';
 import type { CompareReportResult, DatasetImportEvent, ExportFormat, Handlers, RunEvent, RunExportResult, SweepEvent } from '../../contract/index.js';
 
 /** Which shell hosts the services; recorded in `app/info`. */
@@ -22,6 +23,16 @@ export interface HostServices {
    * `<dataDir>/exports/comparisons/`), recording each file's sha256. Clients use `runs/compareReport`.
    */
   compareRuns?(runIds: readonly string[], outDir?: string): Promise<CompareReportResult>;
-  /** Cancels running work, stops worker processes and closes the database. */
-  close(): Promise<void>;
+  /**
+   * The source handles behind `datasets/preview` and `datasets/import` (trusted shells only): the CLI
+   * and the desktop's native dialog register paths here, browser-mode uploads create upload folders.
+   */
+  sources?: SourceRegistry;
+  /**
+   * Cancels running work, stops worker processes and closes the database. With `leaveUnfinished`
+   * nothing is cancelled: pending metrics are written, workers stopped and the database closed with
+   * queued and running runs left as they are, so the next start resumes them exactly as after a crash
+   * (the desktop app's "stop and resume at next start").
+   */
+  close(options?: { leaveUnfinished?: boolean }): Promise<void>;
 }

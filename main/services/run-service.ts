@@ -8,14 +8,16 @@ import {
   type DatasetRef,
   type ExperimentSpec,
   type MetricPoint,
+  type ReproductionReport,
   type RunEvent,
   type RunSummary,
 } from '../../contract/index.js';
-import type { LayerStatsStore, RunStore } from '../store/index.js';
+import type { LayerStatsStore, RunProvenanceStore, RunStore } from '../store/index.js';
 import type { PreviewRequest } from './preview-requests.js';
 import type { DatasetSource } from '../../engine/datasets/index.js';
 import type { EnginePool } from './engine-pool.js';
 import { MetricBuffer } from './metric-buffer.js';
+import { compareReproduction, REPRODUCIBLE_STATUSES, type StoredRunNumbers } from './reproduction.js';
 
 /** A sortable, unique run id: `run_<ms since epoch in base 36>_<random>`. */
 export function newRunId(now = Date.now()): string {
@@ -100,7 +102,54 @@ export class RunService {
       this.onEngineEvent({ type: 'failed', runId, error: (error as Error).message });
       return;
     }
-    this.pool.submit(runId, experiment, dataset);
+    const original = this.provenanceStore?.reproducesOf(runId);
+    this.pool.submit(runId, experiment, dataset, original ? this.recordedSplitOf(original) : undefined);
+  }
+
+  private provenanceStore: RunProvenanceStore | null = null;
+
+  /** Stores every started run's reproducibility record (and links reproductions to their originals) in `store`. */
+  recordProvenanceIn(store: RunProvenanceStore): void {
+    this.provenanceStore = store;
+  }
+
+  /** The step layout an original run recorded (provenance split.parts === 2), or undefined for an older run without a record. */
+  private recordedSplitOf(originalRunId: string): boolean | undefined {
+    const parts = this.store.getRun(originalRunId)?.provenance?.split.parts;
+    return parts === undefined ? undefined : parts === 2;
+  }
+
+  /**
+   * Queues a rerun of a completed or diverged run: its frozen experiment and recorded step layout, as a
+   * new run linked to it (provenance.reproduces). An `invalid_input` error for runs in other states.
+   */
+  reproduce(runId: string): RunSummary {
+    const original = this.get(runId);
+    if (!REPRODUCIBLE_STATUSES.has(original.status)) {
+      throw new InitScopeError('invalid_input', `Run ${runId} is ${original.status}: only a completed or diverged run can be reproduced`);
+    }
+    if (!this.provenanceStore) throw new InitScopeError('internal', 'This host records no provenance');
+    const dataset = this.resolveDataset(original.experiment);
+    const id = newRunId();
+    this.store.createRun({
+      id,
+      name: `${original.name} (rerun)`,
+      experiment: original.experiment,
+      createdAt: this.now().toISOString(),
+      appVersion: this.appVersion,
+    });
+    this.provenanceStore.markReproduction(id, runId);
+    this.pool.submit(id, original.experiment, dataset, this.recordedSplitOf(runId));
+    return this.get(id);
+  }
+
+  /** Compares a reproduction with the run it reproduces (see compareReproduction); `invalid_input` for a run that is not one. */
+  reproduction(runId: string): ReproductionReport {
+    const reproduction = this.get(runId);
+    const originalId = this.provenanceStore?.reproducesOf(runId) ?? null;
+    if (!originalId) throw new InitScopeError('invalid_input', `Run ${runId} is not a reproduction (see runs/reproduce)`);
+    const numbers = (run: RunSummary): StoredRunNumbers => ({ run, curve: this.curve(run.id), layerStats: this.layerStats(run.id) });
+    return compareReproduction(numbers(this.get(originalId)), numbers(reproduction));
   }
 
   /**
@@ -203,6 +252,7 @@ export class RunService {
     switch (event.type) {
       case 'started':
         this.store.markStarted(event.runId, { backend: event.backend, tfjsVersion: event.tfjsVersion, startedAt: at });
+        if (event.provenance) this.provenanceStore?.record(event.runId, event.provenance, this.appVersion);
         return;
       case 'progress':
         this.metrics.add(event.runId, event.point);

@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { unpackedPath } from '../../engine/asar-path.js';
 import type { HostToWorker, WorkerToHost } from '../../engine/protocol.js';
 
 /** One engine worker process, behind the smallest interface the pool needs (fork or Electron utilityProcess). */
@@ -18,11 +19,12 @@ export type WorkerLauncher = () => WorkerHandle;
 
 /**
  * Where the engine worker entry lives: the compiled `dist/engine/worker.js` next to the compiled host,
- * or, when the host itself runs from TypeScript sources (tests), `engine/worker.ts` loaded through tsx.
+ * (in a packed desktop app its copy outside app.asar, see engine/asar-path.ts), or, when the host itself
+ * runs from TypeScript sources (tests), `engine/worker.ts` loaded through tsx.
  */
 export function resolveWorkerEntry(): { path: string; execArgv: string[] } {
   const compiled = fileURLToPath(new URL('../../engine/worker.js', import.meta.url));
-  if (existsSync(compiled)) return { path: compiled, execArgv: [] };
+  if (existsSync(compiled)) return { path: unpackedPath(compiled), execArgv: [] };
   const source = fileURLToPath(new URL('../../engine/worker.ts', import.meta.url));
   return { path: source, execArgv: ['--import', 'tsx'] };
 }

@@ -9,6 +9,8 @@ export interface OpenDatabaseOptions {
   migrationsDir?: string;
   /** How long a statement waits for another connection's lock, in ms (default 5000). */
   busyTimeoutMs?: number;
+  /** Path of a compiled better-sqlite3 driver (`better_sqlite3.node`) to load instead of the installed one (Electron's ABI). */
+  nativeBinding?: string;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -24,7 +26,10 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): Database.Database {
   const inMemory = path === ':memory:' || path === '';
   if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
-  const db = new Database(path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+  const db = new Database(path, {
+    timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
   try {
     db.pragma('foreign_keys = ON');
     migrate(db, options.migrationsDir === undefined ? {} : { migrationsDir: options.migrationsDir });

@@ -9,4 +9,4 @@ export { SweepStore, type CreateSweepInput, type NewSweepRun, type RequeuedRun, 
 export { DatasetStore, type StoredDataset } from './dataset-store.js';
 export { ArtifactStore, type ArtifactInput, type ArtifactKind, type ArtifactRecord } from './artifact-store.js';
 export { LayerStatsStore } from './layer-stats-store.js';
-export { runAppVersionReader } from './run-provenance.js';
+export { provenanceFromJson, runAppVersionReader, RunProvenanceStore } from './run-provenance.js';

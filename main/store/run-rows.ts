@@ -1,4 +1,5 @@
 import { ExperimentSpec, InitScopeError, RunStatus, type FinalMetrics, type MetricPoint, type RunSummary } from '../../contract/index.js';
+import { provenanceFromJson } from './run-provenance.js';
 
 /** A `runs` row as SELECTed by {@link RUN_COLUMNS}. */
 export interface RunRow {
@@ -21,6 +22,7 @@ export interface RunRow {
   error: string | null;
   diverged_at_step: number | null;
   diverged_layer: string | null;
+  provenance_json: string | null;
 }
 
 /** A `metrics` row as SELECTed by {@link METRIC_COLUMNS}. */
@@ -37,7 +39,8 @@ export interface MetricRow {
 /** The `runs` columns a {@link RunSummary} needs. */
 export const RUN_COLUMNS =
   'id, name, status, experiment_json, backend, tfjs_version, created_at, started_at, finished_at, epochs_done, ' +
-  'train_loss, train_acc, val_loss, val_acc, test_loss, test_acc, error, diverged_at_step, diverged_layer';
+  'train_loss, train_acc, val_loss, val_acc, test_loss, test_acc, error, diverged_at_step, diverged_layer' +
+  ', provenance_json';
 
 /** The `metrics` columns a {@link MetricPoint} needs. */
 export const METRIC_COLUMNS = 'epoch, step, train_loss, train_acc, val_loss, val_acc, elapsed_ms';
@@ -63,6 +66,7 @@ export function runFromRow(row: RunRow): RunSummary {
     error: row.error,
     divergedAtStep: row.diverged_at_step,
     divergedLayer: row.diverged_layer,
+    provenance: provenanceFromJson(row.provenance_json),
   };
 }
 

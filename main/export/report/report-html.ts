@@ -1,4 +1,4 @@
-import type { MetricPoint, RunSummary } from '../../../contract/index.js';
+import type { MetricPoint, RunProvenance, RunSummary } from '../../../contract/index.js';
 import { escapeHtml } from './escape.js';
 import { metricsCsv } from './metrics-csv.js';
 import { configDiff, identicalLeafCount } from './config-diff.js';
@@ -15,6 +15,8 @@ export interface ReproducibilityRecord {
   dataset: string;
   /** sha256 (hex) of the dataset's content (generated samples, or the imported file), or null if unknown. */
   datasetHash: string | null;
+  /** The run's full record (RunProvenance), null for a run without one. */
+  provenance: RunProvenance | null;
 }
 
 /** One run of a report. */
@@ -121,6 +123,12 @@ export function buildReportHtml(runs: readonly ReportRun[], meta: ReportMeta): s
     text(r.appVersion),
     text(r.dataset),
     r.datasetHash ? `<code>${text(r.datasetHash)}</code>` : '—',
+    r.provenance ? text(r.provenance.kernels.set === 'patched' ? `patched (${r.provenance.kernels.groups.join(', ')})` : r.provenance.kernels.set) : '—',
+    r.provenance ? text(r.provenance.split.parts === 2 ? 'two halves per batch' : 'whole batches') : '—',
+    r.provenance
+      ? `<code>${text(r.provenance.dataset.hash)}</code><br><code>${text(r.provenance.dataset.splitHash)}</code>` +
+        (r.provenance.dataset.testHash ? `<br>test part: <code>${text(r.provenance.dataset.testHash)}</code>` : '')
+      : '—',
   ]);
   const loss = metricSeries(runs, (p) => p.trainLoss, (p) => p.valLoss, 'loss');
   const acc = metricSeries(runs, (p) => p.trainAcc, (p) => p.valAcc, 'accuracy');
@@ -140,8 +148,8 @@ ${runs.some((r) => r.summary.metrics.testAcc != null || r.summary.metrics.testLo
 ${lineChartSvg('Loss', 'epoch', loss)}
 ${lineChartSvg('Accuracy', 'epoch', acc)}
 <h2>Reproducibility</h2>
-<p>The same configuration, seed, backend and versions on the same data give the same numbers.</p>
-${table(['run', 'seed', 'backend', 'tfjs', 'InitScope', 'dataset', 'dataset sha256'], reproRows)}
+<p>The same configuration and seed, on the same data, backend, versions, kernel set and step layout, give bit-identical numbers (initscope rerun &lt;runId&gt; checks it).</p>
+${table(['run', 'seed', 'backend', 'tfjs', 'InitScope', 'dataset', 'dataset sha256', 'kernels', 'step layout', 'data as trained / split (/ test part) sha256'], reproRows)}
 ${runs.length > 1 ? `<h2>Configuration differences</h2>\n${configDiffSection(runs)}\n` : ''}<h2>Configuration</h2>
 ${runs.map((r, i) => `<h3>${text(runLabel(runs, i))} <code>${text(r.summary.id)}</code></h3><pre>${escapeHtml(JSON.stringify(r.summary.experiment, null, 2))}</pre>`).join('\n')}
 <h2>Metrics</h2>

@@ -179,9 +179,19 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** Starts a run of `experiment` and selects it. Returns the new run, or null if the host refused. */
   async function start(experiment: ExperimentSpec): Promise<RunSummary | null> {
+    return launch(() => useHost().client.call('runs/start', { experiment }));
+  }
+
+  /** Reruns a completed or diverged run from its record (runs/reproduce) and selects the rerun. */
+  async function reproduce(id: string): Promise<RunSummary | null> {
+    return launch(() => useHost().client.call('runs/reproduce', { runId: id }));
+  }
+
+  /** Creates a run with `call`, adds it with an empty curve and selects it; errors are reported. */
+  async function launch(call: () => Promise<RunSummary>): Promise<RunSummary | null> {
     starting.value = true;
     try {
-      const summary = await useHost().client.call('runs/start', { experiment });
+      const summary = await call();
       upsert(summary);
       points.value[summary.id] ??= [];
       curveLoaded.add(summary.id); // a new run's curve is complete from its first live point
@@ -338,6 +348,7 @@ export const useRunsStore = defineStore('runs', () => {
     toggleCompare,
     select,
     start,
+    reproduce,
     cancel,
     applyEvent,
     connect,

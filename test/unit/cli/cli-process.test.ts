@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunEvent, RunSummary } from '../../../contract/index.js';
+import { ReproductionReport, RunEvent, RunSummary } from '../../../contract/index.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'initscope-cli-proc-'));
@@ -48,6 +48,20 @@ describe('initscope CLI', () => {
     const last = jsonLines(stdout).at(-1)!;
     expect(last).toMatchObject({ type: 'diverged', layer: expect.stringMatching(/^dense_\d$/) });
   });
+
+  it('rerun reproduces a stored run bit for bit (exit 0), prints the report with --json, and exits 2 for an unknown run', () => {
+    const trained = jsonLines(cli('train', 'examples/diverging-sgd.json', '--db', db, '--json').stdout);
+    const runId = trained[0]!.runId;
+    const human = cli('rerun', runId, '--db', db);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(new RegExp(`^identical: run_\\w+ reproduces ${runId} bit for bit`));
+    const json = cli('rerun', runId, '--db', db, '--json');
+    expect(json.code).toBe(0);
+    expect(ReproductionReport.parse(JSON.parse(json.stdout))).toMatchObject({ originalRunId: runId, verdict: 'identical', firstDifference: null, provenanceDiffers: [] });
+    const unknown = cli('rerun', 'run_nope', '--db', db);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('run_nope');
+  }, 240_000);
 
   it('exits 2 on invalid input with a message naming the bad field', () => {
     const file = path.join(dir, 'bad.json');

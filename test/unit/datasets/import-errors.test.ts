@@ -121,6 +121,6 @@ describe('malformed input: a clear error naming the file and place; nothing stor
   });
 
   it('a file that is not there', async () => {
-    await expectRefused({ path: path.join(ctx.inputDir, 'nope.csv') }, /nope\.csv: cannot read \(ENOENT\)/);
+    await expectRefused({ path: path.join(ctx.inputDir, 'nope.csv') }, /nope\.csv: cannot read: no such file or folder \(ENOENT\)/);
   });
 });

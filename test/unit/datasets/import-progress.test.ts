@@ -1,3 +1,4 @@
+import { SourceRegistry } from '../../../main/datasets/source-registry.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -134,7 +135,8 @@ describe('import progress and cancel', () => {
 
   it('keeps the host responsive: app/info is answered and progress is pushed while an import runs', async () => {
     const info = { name: 'InitScope', version: '0', shell: 'browser', dataDir: env.dataDir, dbPath: '', preferredBackend: 'cpu' } as const;
-    const handlers = createHandlers({ info, datasets: env.service, runs: {}, sweeps: {} } as unknown as HandlerContext);
+    const sources = new SourceRegistry(env.dataDir);
+    const handlers = createHandlers({ info, datasets: env.service, sources, runs: {}, sweeps: {} } as unknown as HandlerContext);
     const server: HttpServerHandle = await startHttpServer({
       services: { handlers, onEvent: () => () => {}, onDatasetImportEvent: (l) => env.service.onImportEvent(l), close: async () => {} },
       token: TOKEN,
@@ -174,7 +176,7 @@ describe('import progress and cancel', () => {
     let importDone = false;
     try {
       // normalization 'unit' makes the content (and so the dataset) new, not the one stored by the test above.
-      const answer = await call('datasets/import', { path: bigCsv, importId: 'via-http', normalization: 'unit' });
+      const answer = await call('datasets/import', { source: sources.registerPath(bigCsv), importId: 'via-http', normalization: 'unit' });
       importDone = true;
       expect(answer.ok).toBe(true);
       expect(answeredDuringDecoding, 'app/info answered while rows were still being decoded').toBe(true);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forwardEvents, type WebContentsLike } from '../../../main/electron/events.js';
+import { subscribeHostEvents } from '../../../main/services/host-events.js';
 import { createFakeServices, failedEvent, sweepProgressEvent } from '../http/fake-services.js';
 import type { HostServices } from '../../../main/services/host-services.js';
 
@@ -29,7 +30,7 @@ describe('forwardEvents', () => {
   it('sends each run event on initscope:events', () => {
     const services = createFakeServices();
     const contents = new FakeContents();
-    forwardEvents(services, contents);
+    forwardEvents((l) => subscribeHostEvents(services, l), contents);
     services.emit(failedEvent('r1'));
     expect(contents.sent).toEqual([{ channel: 'initscope:events', args: [failedEvent('r1')] }]);
   });
@@ -37,7 +38,7 @@ describe('forwardEvents', () => {
   it('sends sweep events on the same channel, interleaved with run events in emission order', () => {
     const services = createFakeServices();
     const contents = new FakeContents();
-    forwardEvents(services, contents);
+    forwardEvents((l) => subscribeHostEvents(services, l), contents);
     services.emitSweep(sweepProgressEvent('s1', 1));
     services.emit(failedEvent('r2'));
     expect(contents.sent).toEqual([
@@ -50,7 +51,7 @@ describe('forwardEvents', () => {
     const full = createFakeServices();
     const runsOnly: Pick<HostServices, 'onEvent'> = { onEvent: (listener) => full.onEvent(listener) };
     const contents = new FakeContents();
-    const stop = forwardEvents(runsOnly, contents);
+    const stop = forwardEvents((l) => subscribeHostEvents(runsOnly, l), contents);
     full.emit(failedEvent('r5'));
     expect(contents.sent).toHaveLength(1);
     stop();
@@ -60,7 +61,7 @@ describe('forwardEvents', () => {
   it('unsubscribes from both sources when the window contents are destroyed', () => {
     const services = createFakeServices();
     const contents = new FakeContents();
-    forwardEvents(services, contents);
+    forwardEvents((l) => subscribeHostEvents(services, l), contents);
     expect(services.listenerCount()).toBe(1);
     expect(services.sweepListenerCount()).toBe(1);
     contents.destroy();
@@ -73,8 +74,8 @@ describe('forwardEvents', () => {
   it('can stop early, and stopping twice is harmless', () => {
     const services = createFakeServices();
     const contents = new FakeContents();
-    const stop = forwardEvents(services, contents);
-    const other = forwardEvents(services, new FakeContents());
+    const stop = forwardEvents((l) => subscribeHostEvents(services, l), contents);
+    const other = forwardEvents((l) => subscribeHostEvents(services, l), new FakeContents());
     stop();
     stop();
     contents.destroy();

@@ -2,16 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { METHOD_NAMES, type WireResult } from '../../../contract/index.js';
 import { ipcChannelOf } from '../../../contract/index.js';
 import { registerIpcHandlers } from '../../../main/electron/ipc.js';
+import { dispatch } from '../../../main/services/dispatch.js';
 import { createFakeServices, EXPERIMENT } from '../http/fake-services.js';
 import { FakeIpcMain } from './fake-ipc.js';
 
-const APP = 'file:///opt/initscope/dist/renderer/index.html';
+const APP = 'app://initscope/index.html';
 const trusted = (url: string): boolean => url === APP;
 
 function setup() {
   const ipc = new FakeIpcMain();
   const services = createFakeServices();
-  const dispose = registerIpcHandlers(ipc, services, trusted);
+  const dispose = registerIpcHandlers(ipc, (m, p) => dispatch(services.handlers, m, p), trusted);
   return { ipc, services, dispose };
 }
 
@@ -57,6 +58,7 @@ describe('registerIpcHandlers', () => {
     dispose();
     expect(ipc.handlers.size).toBe(0);
     dispose();
-    expect(() => registerIpcHandlers(ipc, createFakeServices(), trusted)).not.toThrow();
+    const again = createFakeServices();
+    expect(() => registerIpcHandlers(ipc, (m, p) => dispatch(again.handlers, m, p), trusted)).not.toThrow();
   });
 });

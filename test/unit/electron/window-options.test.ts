@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createAppUrlMatcher } from '../../../main/electron/app-url.js';
+import { isAppUrl } from '../../../main/electron/app-protocol.js';
 import {
   isExternalHttpsUrl,
   secureWebContents,
@@ -8,7 +8,7 @@ import {
   type SecurableWebContents,
 } from '../../../main/electron/window-options.js';
 
-const APP = 'file:///opt/initscope/dist/renderer/index.html';
+const APP = 'app://initscope/index.html';
 
 describe('secureWebPreferences', () => {
   it('turns every isolation switch on and sets the preload', () => {
@@ -24,18 +24,6 @@ describe('secureWebPreferences', () => {
       webviewTag: false,
       preload: '/opt/initscope/dist/preload/preload.cjs',
     });
-  });
-});
-
-describe('createAppUrlMatcher', () => {
-  it('matches the app page with any query or fragment, and nothing else', () => {
-    const isApp = createAppUrlMatcher(APP);
-    expect(isApp(APP)).toBe(true);
-    expect(isApp(`${APP}#/runs/r1`)).toBe(true);
-    expect(isApp('file:///opt/initscope/dist/renderer/other.html')).toBe(false);
-    expect(isApp('file:///etc/passwd')).toBe(false);
-    expect(isApp('https://evil.example/opt/initscope/dist/renderer/index.html')).toBe(false);
-    expect(isApp('not a url')).toBe(false);
   });
 });
 
@@ -72,7 +60,7 @@ function fakeContents() {
 describe('secureWebContents', () => {
   it('cancels navigation and redirects away from the app, allows the app itself', () => {
     const f = fakeContents();
-    secureWebContents(f.contents, { isAppUrl: createAppUrlMatcher(APP), openExternal: vi.fn() });
+    secureWebContents(f.contents, { isAppUrl: isAppUrl, openExternal: vi.fn() });
     expect(f.navigate('will-navigate', 'https://evil.example/')).toBe(true);
     expect(f.navigate('will-navigate', 'file:///etc/passwd')).toBe(true);
     expect(f.navigate('will-redirect', 'https://evil.example/')).toBe(true);
@@ -83,7 +71,7 @@ describe('secureWebContents', () => {
   it('denies every new window and opens only https links externally', () => {
     const f = fakeContents();
     const openExternal = vi.fn();
-    secureWebContents(f.contents, { isAppUrl: createAppUrlMatcher(APP), openExternal });
+    secureWebContents(f.contents, { isAppUrl: isAppUrl, openExternal });
     expect(f.open('https://arxiv.org/abs/1502.01852')).toEqual({ action: 'deny' });
     expect(f.open('http://example.com/')).toEqual({ action: 'deny' });
     expect(f.open('file:///etc/passwd')).toEqual({ action: 'deny' });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExperimentSpec, InitScopeError, TERMINAL_EVENT_TYPES, type RunEvent, type RunSummary } from '../../../contract/index.js';
+import { ExperimentSpec, InitScopeError, TERMINAL_EVENT_TYPES, type RunEvent, type RunProvenance, type RunSummary } from '../../../contract/index.js';
 import { dispatch } from '../../../main/services/dispatch.js';
 import { createHostServices } from '../../../main/services/create-host.js';
 import type { HostServices } from '../../../main/services/host-services.js';
@@ -92,7 +92,10 @@ describe('trained weights reach the host and exports are written and recorded', 
   it('ONNX: onnxruntime reproduces the reference outputs the engine computed from the stored weights', async () => {
     const result = await services.handlers['runs/export']({ runId: run.id, format: 'onnx' });
     expect(result.dir.startsWith(path.join(dataDir, 'exports', run.id))).toBe(true);
-    expect(result.files.map((f) => f.name)).toEqual(['model.onnx', 'reference.json', 'network.json']);
+    expect(result.files.map((f) => f.name)).toEqual(['model.onnx', 'reference.json', 'network.json', 'provenance.json']);
+    const written = JSON.parse(readFileSync(path.join(result.dir, 'provenance.json'), 'utf8')) as { format: string; runId: string; provenance: unknown };
+    expect(written).toMatchObject({ format: 'initscope.provenance', runId: run.id, provenance: { seed: 5, backend: 'wasm', split: { parts: 1 } } });
+    expect(written.provenance).toEqual((await services.handlers['runs/get']({ runId: run.id })).provenance);
     const ref = JSON.parse(readFileSync(path.join(result.dir, 'reference.json'), 'utf8')) as { inputs: number[][]; outputs: number[][] };
     const session = await ort.InferenceSession.create(path.join(result.dir, 'model.onnx'));
     const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(ref.inputs.flat()), [ref.inputs.length, 2]) });
@@ -132,7 +135,7 @@ describe('trained weights reach the host and exports are written and recorded', 
     expect(html).not.toMatch(/\bsrc=/);
     const record = JSON.parse(/<script type="application\/json" id="initscope-record">(.*?)<\/script>/s.exec(html)![1]!) as {
       appVersion: string;
-      runs: { id: string; reproducibility: { seed: number; backend: string; tfjsVersion: string; appVersion: string; dataset: string; datasetHash: string } }[];
+      runs: { id: string; reproducibility: { seed: number; backend: string; tfjsVersion: string; appVersion: string; dataset: string; datasetHash: string; provenance: RunProvenance } }[];
     };
     const r = record.runs[0]!.reproducibility;
     expect(r.seed).toBe(5);
@@ -142,6 +145,11 @@ describe('trained weights reach the host and exports are written and recorded', 
     expect(r.dataset).toContain('builtin spiral');
     expect(r.datasetHash).toMatch(/^[0-9a-f]{64}$/);
     expect(html).toContain(r.datasetHash);
+    // The engine's record: the kernel set, the step layout and the data and split as trained on.
+    expect(r.provenance).toMatchObject({ seed: 5, kernels: { set: 'patched' }, split: { parts: 1 }, dataset: { trainSamples: expect.any(Number) as number } });
+    expect(html).toContain(r.provenance.dataset.splitHash);
+    expect(html).toContain('whole batches');
+    expect(result.files.map((f) => f.name)).toContain('provenance.json');
     expect((html.match(/<polyline/g) ?? []).length).toBeGreaterThanOrEqual(4); // train+val loss and accuracy
     const csv = readFileSync(path.join(result.dir, 'metrics.csv'), 'utf8').trim().split('\r\n');
     expect(csv[0]).toBe('run_id,epoch,step,train_loss,train_acc,val_loss,val_acc,elapsed_ms');

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -19,6 +20,8 @@ interface BuilderConfig {
   files: string[];
   asar: boolean;
   asarUnpack: string[];
+  npmRebuild: boolean;
+  afterPack: string;
   win: { target: { target: string; arch: string[] }[] };
   mac: { target: { target: string; arch: string[] }[] };
   linux: { target: { target: string; arch: string[] }[] };
@@ -38,20 +41,50 @@ describe('electron-builder.yml', () => {
     await expect(validate({ ...config, asarUnpak: [] })).rejects.toThrow(/asarUnpak/);
   });
 
-  it('targets nsis (Windows), a universal dmg (macOS), AppImage and deb (Linux)', () => {
-    expect(config.win.target.map((t) => t.target)).toEqual(['nsis']);
-    expect(config.mac.target).toEqual([{ target: 'dmg', arch: ['universal'] }]);
-    expect(config.linux.target.map((t) => t.target).sort()).toEqual(['AppImage', 'deb']);
+  it('targets nsis x64+arm64 (Windows), one dmg per arch (macOS), deb first then AppImage (Linux)', () => {
+    expect(config.win.target).toEqual([{ target: 'nsis', arch: ['x64', 'arm64'] }]);
+    expect(config.mac.target).toEqual([{ target: 'dmg', arch: ['x64', 'arm64'] }]); // no universal merge of native files
+    expect(config.linux.target.map((t) => t.target)).toEqual(['deb', 'AppImage']);
   });
 
-  it('unpacks native modules from the asar and ships only compiled code and migrations', () => {
+  it('never rebuilds the shared node_modules for Electron; the afterPack hook adds the Electron-ABI driver', async () => {
+    expect(config.npmRebuild).toBe(false);
+    expect(existsSync(path.join(root, config.afterPack))).toBe(true);
+    const hook = (await import(path.join(root, config.afterPack))) as { default: unknown };
+    expect(typeof hook.default).toBe('function');
+  });
+
+  it('packs compiled code and migrations, leaves better-sqlite3\'s Node build out, and unpacks what workers load', () => {
+    const minimatch = require('minimatch') as (file: string, pattern: string, options?: { dot?: boolean }) => boolean;
+    const matchesAny = (file: string, patterns: string[]) => patterns.some((p) => minimatch(file, p, { dot: true }));
+    // electron-builder copies production node_modules, then applies the `files` patterns in order.
+    const included = (file: string) => {
+      let keep = file.startsWith('node_modules/');
+      for (const p of config.files) {
+        if (p.startsWith('!')) {
+          if (minimatch(file, p.slice(1), { dot: true })) keep = false;
+        } else if (minimatch(file, p, { dot: true })) keep = true;
+      }
+      return keep;
+    };
     expect(config.asar).toBe(true);
-    for (const mod of ['better-sqlite3', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']) {
-      expect(config.asarUnpack).toContain(`**/node_modules/${mod}/**`);
+    // The real files of this checkout: entries that worker processes and threads start from.
+    for (const file of ['dist/engine/worker.js', 'dist/engine/parallel/peer-thread.js', 'dist/contract/index.js', 'package.json']) {
+      expect(existsSync(path.join(root, file)), `${file} (npm run build:node)`).toBe(true);
+      expect(included(file), file).toBe(true);
+      expect(matchesAny(file, config.asarUnpack), `${file} unpacked`).toBe(true);
     }
-    expect(config.files).toContain('dist/**/*');
-    expect(config.files).toContain('migrations/*.sql');
-    expect(config.files).toContain('!dist/**/*.map');
+    for (const file of ['node_modules/@tensorflow/tfjs/package.json', 'node_modules/zod/package.json', 'node_modules/better-sqlite3/lib/database.js']) {
+      expect(matchesAny(file, config.asarUnpack), `${file} unpacked`).toBe(true);
+    }
+    // The host utility process, main and the renderer stay in app.asar.
+    for (const file of ['dist/main/electron/host-process.js', 'dist/main/electron/main.js', 'dist/renderer/index.html', 'migrations/0001_initial.sql']) {
+      expect(included(file), file).toBe(true);
+      expect(matchesAny(file, config.asarUnpack), `${file} stays packed`).toBe(false);
+    }
+    expect(included('node_modules/better-sqlite3/build/Release/better_sqlite3.node')).toBe(false);
+    expect(included('node_modules/better-sqlite3/deps/sqlite3/sqlite3.c')).toBe(false);
+    expect(included('dist/main/start.js.map')).toBe(false);
     expect(config.files.some((f) => /^(main|engine|test|renderer\/src)\b/.test(f))).toBe(false);
   });
 
@@ -66,12 +99,12 @@ describe('electron-builder.yml', () => {
 
 /**
  * Packs the app with `electron-builder --dir` offline, using a stand-in Electron folder (`electronDist`:
- * a shell script instead of the real binary) and no native rebuild. Opt-in (INITSCOPE_PACK_TEST=1): it
+ * a shell script instead of the real binary) and no native rebuild. On by default (INITSCOPE_PACK_TEST=0 skips it): it
  * takes ~25 s and ~350 MB, and packs the shared checkout's dist/, which must be built and not being
  * rebuilt meanwhile.
  */
-describe.runIf(process.env.INITSCOPE_PACK_TEST === '1')('packed layout (electron-builder --dir, stand-in Electron)', () => {
-  it('puts the compiled app and migrations in app.asar and better-sqlite3 outside it', () => {
+describe.runIf(process.env.INITSCOPE_PACK_TEST !== '0')('packed layout (electron-builder --dir, stand-in Electron)', () => {
+  it('puts the compiled app in app.asar, the Electron-ABI driver in resources/native, and starts workers from app.asar.unpacked', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'initscope-pack-'));
     try {
       const electron = path.join(tmp, 'electron-dist');
@@ -82,7 +115,7 @@ describe.runIf(process.env.INITSCOPE_PACK_TEST === '1')('packed layout (electron
       execFileSync(
         process.execPath,
         [require.resolve('electron-builder/cli.js'), '--linux', 'dir', '--x64', '--publish', 'never', `-c.electronDist=${electron}`, '-c.npmRebuild=false', `-c.directories.output=${out}`],
-        { cwd: root, stdio: 'pipe', timeout: 180_000 },
+        { cwd: root, stdio: 'pipe', timeout: 180_000, env: { ...process.env, INITSCOPE_ELECTRON_SQLITE: path.join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node') } },
       );
       const app = path.join(out, 'linux-unpacked');
       expect(existsSync(path.join(app, 'initscope'))).toBe(true); // the renamed executable
@@ -93,7 +126,34 @@ describe.runIf(process.env.INITSCOPE_PACK_TEST === '1')('packed layout (electron
       expect(files).toContain('/migrations/0001_initial.sql');
       expect(files.filter((f) => f.startsWith('/dist') && f.endsWith('.map'))).toEqual([]);
       expect(files.some((f) => f.startsWith('/test/') || f.startsWith('/main/'))).toBe(false);
-      expect(existsSync(path.join(app, 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
+      expect(files).toContain('/dist/main/electron/host-process.js'); // the host utility process entry
+      const resources = path.join(app, 'resources');
+      const unpacked = path.join(resources, 'app.asar.unpacked');
+      // The Electron-ABI driver (here the stand-in given by INITSCOPE_ELECTRON_SQLITE), not Node's build.
+      expect(existsSync(path.join(resources, 'native', 'better_sqlite3.node'))).toBe(true);
+      expect(JSON.parse(readFileSync(path.join(resources, 'native', 'driver.json'), 'utf8'))).toMatchObject({ runtime: 'electron', platform: 'linux', arch: 'x64' });
+      expect(existsSync(path.join(unpacked, 'node_modules', 'better-sqlite3', 'build'))).toBe(false);
+      expect(existsSync(path.join(unpacked, 'node_modules', 'better-sqlite3', 'lib', 'database.js'))).toBe(true);
+      for (const entry of ['package.json', 'dist/engine/worker.js', 'dist/engine/parallel/peer-thread.js']) {
+        expect(existsSync(path.join(unpacked, entry)), entry).toBe(true);
+      }
+      // Started from the unpacked copies, as the packed app starts them: the gradient-peer thread loads
+      // TensorFlow.js and answers 'ready'; the engine worker process does the same.
+      const thread = new Worker(path.join(unpacked, 'dist', 'engine', 'parallel', 'peer-thread.js'));
+      const threadReady = await new Promise<unknown>((resolve, reject) => {
+        thread.on('message', resolve);
+        thread.on('error', reject);
+        thread.postMessage({ type: 'init', backend: 'cpu' });
+      });
+      await thread.terminate();
+      expect(threadReady, JSON.stringify(threadReady)).toMatchObject({ type: 'ready' });
+      const worker = fork(path.join(unpacked, 'dist', 'engine', 'worker.js'), [], { env: { ...process.env, INITSCOPE_BACKEND: 'cpu' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+      const workerReady = await new Promise<unknown>((resolve, reject) => {
+        worker.on('message', resolve);
+        worker.on('exit', (code) => reject(new Error(`the unpacked engine worker exited with ${code}`)));
+      });
+      worker.kill();
+      expect(workerReady, JSON.stringify(workerReady)).toMatchObject({ type: 'ready' });
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

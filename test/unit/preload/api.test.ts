@@ -37,12 +37,12 @@ describe('createBridgeApi', () => {
     expect(Object.isFrozen(api.invoke)).toBe(true);
   });
 
-  it('pickPath asks the dialog channel for a file or folder and passes only a string path back', async () => {
+  it('pickPath asks the dialog channel for a file or folder and passes back only a { source, name } pair', async () => {
     const ipc = new FakeIpcRenderer();
     const api = createBridgeApi(ipc);
     await api.pickPath({ kind: 'folder', extra: 'dropped' } as never);
     expect(ipc.invoked.at(-1)).toEqual({ channel: PICK_PATH_IPC_CHANNEL, args: [{ kind: 'folder' }] });
-    // The fake answers a WireResult object, which is not a path: the page gets null.
+    // The fake answers a WireResult object, which is not a picked source: the page gets null.
     expect(await api.pickPath({ kind: 'file' })).toBeNull();
   });
 

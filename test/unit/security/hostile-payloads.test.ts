@@ -117,6 +117,8 @@ function targetedPayloads(method: MethodName): unknown[] {
   switch (method) {
     case 'runs/cancel':
     case 'runs/get':
+    case 'runs/reproduce':
+    case 'runs/reproduction':
       return ids('runId');
     case 'runs/metrics':
     case 'runs/layerStats':

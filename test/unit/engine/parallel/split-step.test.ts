@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BuiltinDatasetRef, NetworkSpec, OptimizerSpec, type RunEvent } from '../../../../contract/index.js';
+import { BuiltinDatasetRef, EngineProvenance, NetworkSpec, OptimizerSpec, type MetricPoint, type RunEvent } from '../../../../contract/index.js';
 import { generateMnist } from '../../../../engine/datasets/mnist.js';
 import { createLoss } from '../../../../engine/losses.js';
 import { buildModel, type Model } from '../../../../engine/model.js';
 import { createOptimizer } from '../../../../engine/optimizers.js';
-import { BatchSplitter } from '../../../../engine/parallel/batch-splitter.js';
-import { GradientPeer } from '../../../../engine/parallel/gradient-peer.js';
+import { BatchSplitter, type SplitParts } from '../../../../engine/parallel/batch-splitter.js';
+import { GradientPeer, type PeerNetwork } from '../../../../engine/parallel/gradient-peer.js';
+import { buildShareNetwork, type ShareNetwork } from '../../../../engine/parallel/share-gradients.js';
 import { trainStepSplit } from '../../../../engine/parallel/split-step.js';
 import { trainStep } from '../../../../engine/step.js';
 import type { TF } from '../../../../engine/tf.js';
@@ -26,7 +27,7 @@ afterAll(async () => {
 
 /** 200 real MNIST digits (the `mnist` package), pixels in [0, 1]. */
 const digits = generateMnist(BuiltinDatasetRef.parse({ builtin: 'mnist', samples: 200 }));
-const network = NetworkSpec.parse({
+const mlp = NetworkSpec.parse({
   inputShape: [784],
   layers: [
     { type: 'dense', units: 48, activation: { name: 'tanh' } },
@@ -34,7 +35,19 @@ const network = NetworkSpec.parse({
     { type: 'dense', units: 10, activation: { name: 'softmax' } },
   ],
 });
-const peerNetwork = { network, loss: 'sparseCategoricalCrossentropy' as const, outputActivation: { name: 'softmax' as const }, outputUnits: 10, numClasses: 10 };
+/** Every kind of kernel a split step runs: conv (XNNPACK + the patched backprop), max pool, dropout masks, dense GEMMs. */
+const convNet = NetworkSpec.parse({
+  inputShape: [784],
+  layers: [
+    { type: 'reshape', targetShape: [28, 28, 1] },
+    { type: 'conv2d', filters: 4, kernelSize: 3, activation: { name: 'relu' } },
+    { type: 'maxPool2d', poolSize: 2 },
+    { type: 'flatten' },
+    { type: 'dropout', rate: 0.3 },
+    { type: 'dense', units: 10, activation: { name: 'softmax' } },
+  ],
+});
+const peerNetworkOf = (network: NetworkSpec): PeerNetwork => ({ network, loss: 'sparseCategoricalCrossentropy', outputActivation: { name: 'softmax' }, outputUnits: 10, numClasses: 10 });
 
 /** Samples [start, start + n) of the digits as a host batch. */
 function batch(start: number, n: number) {
@@ -42,7 +55,7 @@ function batch(start: number, n: number) {
 }
 
 /** A fresh model, optimizer and loss, identical for the same seed. */
-function setup(optimizer: Record<string, unknown>) {
+function setup(network: NetworkSpec, optimizer: Record<string, unknown>) {
   const model = buildModel(tf, network, { seed: 5 });
   return {
     model,
@@ -50,11 +63,26 @@ function setup(optimizer: Record<string, unknown>) {
     lossFn: createLoss(tf, 'sparseCategoricalCrossentropy', { outputActivation: model.outputActivation, outputUnits: 10, numClasses: 10 }),
   };
 }
+type Setup = ReturnType<typeof setup>;
+const dispose = (...setups: Setup[]) => setups.forEach((s) => (s.optimizer.dispose(), s.model.dispose()));
 
-const weightsOf = (model: Model) => model.variables.map((v) => v.dataSync() as Float32Array);
+const weightsOf = (model: Model) => model.variables.map((v) => Array.from(v.dataSync() as Float32Array));
+
+/** Second parts on the peer when `usePeer(step)` says so, else on this thread (a local copy of the network). */
+function parts(network: NetworkSpec, usePeer: (step: number) => boolean, thePeer: GradientPeer = peer) {
+  let step = 0;
+  let local: ShareNetwork | null = null;
+  const p: SplitParts & { end(): void; peerSteps: number } = {
+    peerSteps: 0,
+    peerNow: () => (usePeer(step++) ? (p.peerSteps++, thePeer) : null),
+    local: () => (local ??= buildShareNetwork(tf, peerNetworkOf(network))),
+    end: () => local?.model.dispose(),
+  };
+  return p;
+}
 
 /** One whole-batch step on this thread (the reference). */
-async function wholeStep(s: ReturnType<typeof setup>, b: ReturnType<typeof batch>, seed: number) {
+async function wholeStep(s: Setup, b: ReturnType<typeof batch>, seed: number) {
   const xb = tf.tensor(b.x, [b.n, 784]);
   const yb = tf.tensor1d(b.y, 'int32');
   try {
@@ -65,19 +93,18 @@ async function wholeStep(s: ReturnType<typeof setup>, b: ReturnType<typeof batch
   }
 }
 
-describe('a batch split across two cores (gradient peer thread)', () => {
-  it('gives the whole batch its loss, accuracy and SGD update, for an odd batch (19 + 18 samples)', async () => {
-    const whole = setup({ name: 'sgd', learningRate: 0.5 });
-    const split = setup({ name: 'sgd', learningRate: 0.5 });
+describe('a batch computed in two parts', () => {
+  it('gives the whole batch its loss, accuracy and SGD update to float32 rounding, for an odd batch (19 + 18 samples)', async () => {
+    const whole = setup(mlp, { name: 'sgd', learningRate: 0.5 });
+    const split = setup(mlp, { name: 'sgd', learningRate: 0.5 });
     const before = weightsOf(whole.model);
-    peer.prepare(peerNetwork);
+    peer.prepare(peerNetworkOf(mlp));
     const tensors = tf.memory().numTensors;
     const buffers = wasmBuffers(tf);
     const a = await wholeStep(whole, batch(0, 37), 1);
-    const b = await trainStepSplit(tf, split.model, split.lossFn, split.optimizer, peer, batch(0, 37), 1);
-    expect(b.finite).toBe(true);
+    const b = await trainStepSplit(tf, split.model, split.lossFn, split.optimizer, parts(mlp, () => true), batch(0, 37), 1);
+    expect(b).toMatchObject({ finite: true, onPeer: true, correct: a.correct });
     expect(b.loss).toBeCloseTo(a.loss, 5);
-    expect(b.correct).toBe(a.correct);
     const after = weightsOf(whole.model);
     weightsOf(split.model).forEach((w, i) => {
       // The update itself (lr · gradient) must agree, not just the weights, which barely move.
@@ -86,94 +113,90 @@ describe('a batch split across two cores (gradient peer thread)', () => {
       expect(Math.max(...moved.map(Math.abs))).toBeGreaterThan(1e-3);
       expect(maxRelError(movedSplit, moved)).toBeLessThan(1e-5);
     });
-    for (const s of [whole, split]) {
-      s.optimizer.dispose();
-      s.model.dispose();
-    }
-    expect(tf.memory().numTensors).toBe(tensors - 2 * network.layers.length * 2);
-    expect(wasmBuffers(tf)).toBe(buffers - 2 * network.layers.length * 2);
+    dispose(whole, split);
+    expect(tf.memory().numTensors).toBe(tensors - 2 * mlp.layers.length * 2);
+    expect(wasmBuffers(tf)).toBe(buffers - 2 * mlp.layers.length * 2);
   });
 
-  it('tracks a one-core Adam run over 15 steps of 64 digits', async () => {
-    const whole = setup({ name: 'adam', learningRate: 0.003 });
-    const split = setup({ name: 'adam', learningRate: 0.003 });
-    peer.prepare(peerNetwork);
-    const losses: [number, number][] = [];
-    for (let step = 0; step < 15; step++) {
-      const b = batch((step * 64) % 136, 64);
-      const a = await wholeStep(whole, b, step);
-      const c = await trainStepSplit(tf, split.model, split.lossFn, split.optimizer, peer, b, step);
-      losses.push([a.loss, c.loss]);
-    }
-    // Training happens (the loss falls) and both follow the same trajectory.
-    expect(losses.at(-1)![0]).toBeLessThan(losses[0]![0] * 0.7);
-    for (const [a, c] of losses) expect(Math.abs(a - c)).toBeLessThan(1e-4 * Math.max(1, a));
-    const w = weightsOf(whole.model);
-    weightsOf(split.model).forEach((v, i) => expect(maxRelError(v, w[i]!)).toBeLessThan(1e-4));
-    for (const s of [whole, split]) {
-      s.optimizer.dispose();
-      s.model.dispose();
-    }
-  });
-
-  it('trains the step on this thread alone when the peer fails', async () => {
-    const whole = setup({ name: 'sgd', learningRate: 0.5 });
-    const split = setup({ name: 'sgd', learningRate: 0.5 });
+  it('gives bit-identical weights and losses whether the peer or this thread computes the second part, alternating or after the peer fails', async () => {
+    peer.prepare(peerNetworkOf(convNet));
     const failing = { gradients: () => Promise.reject(new Error('peer crashed')) } as unknown as GradientPeer;
+    const variants = {
+      peer: parts(convNet, () => true),
+      thisThread: parts(convNet, () => false),
+      alternating: parts(convNet, (step) => step % 2 === 1),
+      failingPeer: parts(convNet, () => true, failing),
+    };
     const tensors = tf.memory().numTensors;
-    const a = await wholeStep(whole, batch(40, 50), 3);
-    const b = await trainStepSplit(tf, split.model, split.lossFn, split.optimizer, failing, batch(40, 50), 3);
-    expect(b.loss).toBe(a.loss);
-    const w = weightsOf(whole.model);
-    weightsOf(split.model).forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(w[i]!)));
-    expect(tf.memory().numTensors).toBe(tensors);
-    for (const s of [whole, split]) {
-      s.optimizer.dispose();
-      s.model.dispose();
+    const results: Record<string, { losses: number[]; weights: number[][] }> = {};
+    for (const [name, p] of Object.entries(variants)) {
+      const s = setup(convNet, { name: 'adam', learningRate: 0.003 });
+      const losses: number[] = [];
+      for (let step = 0; step < 6; step++) {
+        const r = await trainStepSplit(tf, s.model, s.lossFn, s.optimizer, p, batch((step * 40) % 160, 40), 100 + step);
+        expect(r.onPeer).toBe(name === 'peer' || (name === 'alternating' && step % 2 === 1));
+        losses.push(r.loss);
+      }
+      results[name] = { losses, weights: weightsOf(s.model) };
+      p.end();
+      dispose(s);
     }
-  });
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(variants.peer.peerSteps).toBe(6);
+    // Training moved the weights (else identity would prove nothing)...
+    const fresh = setup(convNet, { name: 'sgd', learningRate: 0.1 });
+    expect(maxRelError(results.peer!.weights[1]!, weightsOf(fresh.model)[1]!)).toBeGreaterThan(1e-3);
+    dispose(fresh);
+    // ...and every variant lands on exactly the same bits.
+    for (const name of ['thisThread', 'alternating', 'failingPeer']) {
+      expect(results[name]!.losses, name).toEqual(results.peer!.losses);
+      results[name]!.weights.forEach((w, i) => expect(w, `${name} variable ${i}`).toEqual(results.peer!.weights[i]));
+    }
+  }, 60_000);
 });
 
-describe('trainRun with a batch splitter', () => {
-  it('gives the numbers of a one-core run, also when the second core comes and goes mid-run', async () => {
+describe('trainRun of a two-part run', () => {
+  it('gives bit-identical curves and statistics with no second core, with it, and when the pool grants and takes it back mid-run', async () => {
     const spec = experiment({
-      dataset: { builtin: 'mnist', samples: 400 },
-      network: { inputShape: [784], layers: [{ type: 'dense', units: 32, activation: { name: 'relu' } }, { type: 'dense', units: 10, activation: { name: 'softmax' } }] },
-      train: { epochs: 2, batchSize: 64, optimizer: { name: 'adam', learningRate: 0.003 }, seed: 4, statsEvery: 3 },
+      dataset: { builtin: 'mnist', samples: 300 },
+      network: convNet,
+      train: { epochs: 2, batchSize: 64, optimizer: { name: 'adam', learningRate: 0.003 }, seed: 4, statsEvery: 3, validationSplit: 0.2 },
     });
     const run = async (splitter?: BatchSplitter) => {
       const events: RunEvent[] = [];
       await trainRun(tf, 'r', spec, (e) => events.push(e), () => false, undefined, undefined, splitter);
       return events;
     };
-    const oneCore = await run();
-    // The pool's grant alternates every two steps; the threshold is dropped so this small net splits.
     let asked = 0;
-    let usedPeer = 0;
+    // The layout rule would keep this small net whole (6 · 64 · 12,436 MAC ≈ 4.8 MFLOP): =1 forces two parts.
     process.env.INITSCOPE_BATCH_SPLIT = '1';
-    const splitter = new BatchSplitter({ backend: 'wasm', coresAllowed: () => (Math.floor(asked++ / 2) % 2 === 0 ? 2 : 1), startPeer: () => peer });
-    const forRun = splitter.forRun.bind(splitter);
-    splitter.forRun = (...args) => {
-      const split = forRun(...args);
-      if (!split) return null;
-      return { ...split, peerNow: () => { const p = split.peerNow(); if (p) usedPeer++; return p; } };
-    };
-    let twoCores: RunEvent[];
+    let runs: RunEvent[][];
     try {
-      twoCores = await run(splitter);
+      runs = [
+        await run(),
+        await run(new BatchSplitter({ backend: 'wasm', coresAllowed: () => 2, startPeer: () => peer })),
+        await run(new BatchSplitter({ backend: 'wasm', coresAllowed: () => (Math.floor(asked++ / 2) % 2 === 0 ? 2 : 1), startPeer: () => peer })),
+      ];
     } finally {
       delete process.env.INITSCOPE_BATCH_SPLIT;
     }
-    expect(usedPeer).toBeGreaterThan(2);
-    const progress = (events: RunEvent[]) => events.filter((e) => e.type === 'progress').map((e) => (e as Extract<RunEvent, { type: 'progress' }>).point);
-    const [p1, p2] = [progress(oneCore), progress(twoCores)];
-    expect(p2).toHaveLength(2);
-    p1.forEach((point, i) => {
-      expect(p2[i]!.trainLoss).toBeCloseTo(point.trainLoss!, 4);
-      expect(p2[i]!.valLoss).toBeCloseTo(point.valLoss!, 4);
-      expect(p2[i]!.trainAcc).toBeCloseTo(point.trainAcc!, 2);
-    });
-    expect(twoCores.filter((e) => e.type === 'layerStats')).toHaveLength(oneCore.filter((e) => e.type === 'layerStats').length);
-    expect(twoCores.at(-1)!.type).toBe('finished');
-  }, 60_000);
+    const points = (events: RunEvent[]) => events.flatMap((e) => (e.type === 'progress' ? [{ ...e.point, elapsedMs: 0 } as MetricPoint] : []));
+    const stats = (events: RunEvent[]) => events.filter((e) => e.type === 'layerStats');
+    const cores = (events: RunEvent[]) => events.flatMap((e) => (e.type === 'progress' ? [e.cores] : []));
+    const started = runs[0]!.find((e) => e.type === 'started');
+    expect(started?.type === 'started' && EngineProvenance.parse(started.provenance).split.parts).toBe(2);
+    expect(points(runs[0]!)).toHaveLength(2);
+    expect(cores(runs[0]!)).toEqual([1, 1]);
+    expect(cores(runs[1]!)).toEqual([2, 2]);
+    expect(stats(runs[0]!).length).toBeGreaterThan(1);
+    for (const other of runs.slice(1)) {
+      expect(points(other)).toEqual(points(runs[0]!));
+      expect(stats(other)).toEqual(stats(runs[0]!));
+      expect(other.at(-1)!.type).toBe('finished');
+    }
+    // The same provenance on every run: where the second part ran is not part of it.
+    const provenance = runs.map((events) => events.find((e) => e.type === 'started')).map((e) => e?.type === 'started' && e.provenance);
+    expect(provenance[1]).toEqual(provenance[0]);
+    expect(provenance[2]).toEqual(provenance[0]);
+  }, 120_000);
 });

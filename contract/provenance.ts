@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
+
+/**
+ * What the engine worker knows determines a run's numbers beyond its frozen experiment (seed, network,
+ * training settings), recorded before the first step (the 'started' event). With the same experiment
+ * and the same record, a rerun gives bit-identical numbers; see {@link RunProvenance}.
+ */
+export const EngineProvenance = z.object({
+  /** train.seed (weights, shuffling, dropout masks). */
+  seed: z.number().int(),
+  /** The data as trained on. */
+  dataset: z.object({
+    /** SHA-256 of the samples (float32 bytes) followed by the labels (int32 class indices or float32 targets). */
+    hash: sha256,
+    /** SHA-256 of the train then validation sample indices (int32 bytes): the split. */
+    splitHash: sha256,
+    trainSamples: z.number().int().min(0),
+    valSamples: z.number().int().min(0),
+    /** SHA-256 of the held-out test part's samples (float32 bytes) then labels (int32), where the dataset has one (its test metrics depend on it). */
+    testHash: sha256.optional(),
+    /** Samples of the held-out test part, where the dataset has one. */
+    testSamples: z.number().int().min(0).optional(),
+  }),
+  /** tf.getBackend(): 'wasm', 'tensorflow' or 'cpu'. */
+  backend: z.string(),
+  tfjsVersion: z.string(),
+  /**
+   * The wasm kernel set: `patched` (InitScope's kernels in engine/kernels, `groups` naming the
+   * replaced or added kernels, `gemm`/`heapSimd` their two switches) or `stock`; `none` on other backends.
+   */
+  kernels: z.object({
+    set: z.enum(['patched', 'stock', 'none']),
+    groups: z.array(z.string()),
+    gemm: z.boolean(),
+    heapSimd: z.boolean(),
+  }),
+  /**
+   * The step layout, fixed before the run: `parts` 2 computes every batch of ≥ 32 samples in two parts
+   * (the first ⌈n/2⌉ samples and the rest, gradients added in that order; the second part on another
+   * core when the engine pool grants one, else on the same core, with identical numbers); 1 computes
+   * it whole. `reason`: why (engine/parallel/split-policy.ts).
+   */
+  split: z.object({ parts: z.union([z.literal(1), z.literal(2)]), reason: z.string() }),
+  /** Node.js version of the worker (JavaScript math in initializers and data generation). */
+  node: z.string(),
+  /** CPU architecture of the worker, e.g. 'x64'. */
+  arch: z.string(),
+});
+export type EngineProvenance = z.infer<typeof EngineProvenance>;
+
+/**
+ * A run's reproducibility record: {@link EngineProvenance} plus the InitScope version that ran it and,
+ * for a reproduction, the run it reproduces. Stored with the run (runs.provenance_json), shown in the
+ * Run view, the HTML report and exports; null for runs that never started or predate the record.
+ */
+export const RunProvenance = EngineProvenance.extend({
+  /** package.json version of the InitScope that ran it. */
+  initscopeVersion: z.string(),
+  /** The run this one reproduces (runs/reproduce), else null. */
+  reproduces: z.string().nullable(),
+});
+export type RunProvenance = z.infer<typeof RunProvenance>;
+
+/** One metric value of a reproduction that differs from the original's. */
+export const ReproductionDifference = z.object({
+  /** The epoch (from 1) of the first differing curve point; 0 for the final metrics or a difference in the count of points. */
+  epoch: z.number().int().min(0),
+  /** e.g. 'trainLoss', 'valAcc', 'epochs' (how many epochs were recorded), 'status'. */
+  metric: z.string(),
+  original: z.number().nullable(),
+  reproduction: z.number().nullable(),
+});
+export type ReproductionDifference = z.infer<typeof ReproductionDifference>;
+
+/**
+ * The verdict of comparing a reproduction with its original: `identical` when every stored metric
+ * (each epoch's train/validation loss and accuracy, the final metrics, the epoch count) is bit-identical;
+ * `differs` with the first difference (epoch order, then trainLoss, trainAcc, valLoss, valAcc); `pending`
+ * while the reproduction has not ended. `provenanceDiffers` names the record fields that differ (other
+ * backend, kernel set, dataset...) — the likely reason for a difference.
+ */
+export const ReproductionReport = z.object({
+  originalRunId: z.string(),
+  reproductionRunId: z.string(),
+  verdict: z.enum(['identical', 'differs', 'pending']),
+  /** Curve points compared. */
+  pointsCompared: z.number().int().min(0),
+  firstDifference: ReproductionDifference.nullable(),
+  provenanceDiffers: z.array(z.string()),
+});
+export type ReproductionReport = z.infer<typeof ReproductionReport>;
