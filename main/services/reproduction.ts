@@ -48,7 +48,8 @@ function firstLayerStatsDifference(a: LayerStatsRecord, b: LayerStatsRecord): Re
 /**
  * The first stored number in which a reproduction differs from its original: curve points in step
  * order (each point's trainLoss, trainAcc, valLoss, valAcc; `epochs` when one curve is longer),
- * then per-layer statistics in step order, then the final metrics and the divergence step (epoch 0).
+ * then per-layer statistics in step order, then the final metrics (test loss and accuracy included, where
+ * either run has them) and the divergence step (epoch 0).
  * Compares bit for bit (Object.is); elapsed times are not compared. Null when everything is identical.
  */
 export function firstDifference(original: StoredRunNumbers, reproduction: StoredRunNumbers): ReproductionDifference | null {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Random } from '../../../engine/random.js';
+import { npyBytes } from './fixtures.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'initscope-ds-cli-'));
@@ -70,6 +71,27 @@ describe('initscope datasets', () => {
     const mismatch = cli('train', experimentFile('bad-shape.json', { id: info.id }, [2]), '--json', '--db', db);
     expect(mismatch.code).toBe(2);
     expect(mismatch.stderr).toMatch(/network\.inputShape \[2\] does not match the dataset blobs's input shape \[3\]/);
+  }, 120_000);
+
+  it('--test-file and --test-labels take paths (registered as handles by the CLI) and store the test part; a bad test file is named', () => {
+    const rng = new Random(9);
+    const features = (n: number) => npyBytes('<f4', [n, 3], Array.from({ length: 3 * n }, () => rng.normal(0, 1)));
+    const labels = (n: number) => npyBytes('<i4', [n], Array.from({ length: n }, (_, i) => i % 2));
+    writeFileSync(path.join(dir, 'x_train.npy'), features(40));
+    writeFileSync(path.join(dir, 'y_train.npy'), labels(40));
+    writeFileSync(path.join(dir, 'x_test.npy'), features(12));
+    writeFileSync(path.join(dir, 'answers.npy'), labels(12)); // not findable by name: needs --test-labels
+    const args = ['datasets', 'import', path.join(dir, 'x_train.npy'), '--test-file', path.join(dir, 'x_test.npy'), '--validation', '0.25', '--json', '--db', db];
+    const missing = cli(...args);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('x_test.npy');
+    const imported = cli(...args, '--test-labels', path.join(dir, 'answers.npy'));
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ inputShape: [3], numClasses: 2, counts: { train: 30, validation: 10, test: 12 }, existing: false });
+    writeFileSync(path.join(dir, 'x_wide.npy'), npyBytes('<f4', [12, 4], new Array(48).fill(0)));
+    const wide = cli('datasets', 'import', path.join(dir, 'x_train.npy'), '--test-file', path.join(dir, 'x_wide.npy'), '--test-labels', path.join(dir, 'answers.npy'), '--db', db);
+    expect(wide.code).toBe(2);
+    expect(wide.stderr).toMatch(/x_wide\.npy: has 4 values per sample, the training data 3/);
   }, 120_000);
 
   it('refuses an unknown dataset id and a malformed file with clear messages', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +88,15 @@ describe('test metrics: evaluated once when a run finishes, on the held-out test
     if (aloneLast?.type !== 'finished') throw new Error(JSON.stringify(aloneLast));
     expect(aloneLast.metrics).toEqual({ ...last.metrics, testLoss: null, testAcc: null });
     expect(aloneEvents[0]).toMatchObject({ testSamples: 0 });
+    // The reproducibility record: the test part has its own hash (of its normalised float32 samples, then
+    // its int32 labels), absent where there is no test part.
+    const [withTest, without] = [events[0], aloneEvents[0]];
+    if (withTest?.type !== 'started' || without?.type !== 'started') throw new Error('no started event');
+    const x = Float32Array.from(digits.test.pixels, (v) => v / 255);
+    const y = Int32Array.from(digits.test.labels);
+    const expected = createHash('sha256').update(new Uint8Array(x.buffer)).update(new Uint8Array(y.buffer)).digest('hex');
+    expect(withTest.provenance?.dataset).toMatchObject({ testHash: expected, testSamples: 300 });
+    expect(without.provenance?.dataset.testHash).toBeUndefined();
   }, 120_000);
 
   it('on early stop: the test part is evaluated after the stopping epoch; validation alone decides the stop', async () => {

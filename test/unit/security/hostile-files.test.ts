@@ -138,6 +138,37 @@ describe('hostile files through a real serve host', () => {
     for (const source of [images.source]) await host.call('datasets/releaseSource', { source });
   });
 
+  it('decodes a hostile test part in the worker too: the test file is named, the host keeps serving', async () => {
+    const good = 'x1,x2,label\n' + Array.from({ length: 40 }, (_, i) => `${i % 5},${(i * 3) % 4},${i % 2}`).join('\n') + '\n';
+    const gzBomb = gzipSync(Buffer.alloc(600 * 1024 ** 2), { level: 1 });
+    const train = await uploadAll([{ name: 'train.csv', bytes: Buffer.from(good) }]);
+    const bomb = await uploadAll([{ name: 'test.csv.gz', bytes: gzBomb }]);
+    const request = { ...train, testSource: bomb.source, testEntry: bomb.entry };
+    for (const method of ['datasets/preview', 'datasets/import']) {
+      const answer = await host.call(method, request);
+      expect(answer.ok, method).toBe(false);
+      expect(answer.error?.message, method).toMatch(/test\.csv\.gz/);
+      expect(answer.error?.message, method).toMatch(/decompressed data is too large/);
+      expect(answer.error?.message, method).not.toContain(dataDir);
+    }
+    // An MNIST-format upload whose t10k images claim 2^32−1 × 2^32−1 pixels per image.
+    const claiming = Buffer.from([0, 0, 8, 3, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 7]);
+    const mnist = await uploadAll([
+      { name: 'train-images-idx3-ubyte', bytes: Buffer.from([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8]) },
+      { name: 'train-labels-idx1-ubyte', bytes: Buffer.from([0, 0, 8, 1, 0, 0, 0, 2, 0, 1]) },
+      { name: 't10k-images-idx3-ubyte', bytes: claiming },
+      { name: 't10k-labels-idx1-ubyte', bytes: Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 0]) },
+    ]);
+    const folder = await host.call('datasets/import', { source: mnist.source });
+    expect(folder.ok).toBe(false);
+    expect(folder.error?.message).toMatch(/^t10k-images-idx3-ubyte/);
+    expect(folder.error?.message).not.toContain(dataDir);
+    expect(uploads()).toEqual([]);
+    expect((await host.call('app/info', {})).ok).toBe(true);
+    expect(host.alive()).toBe(true);
+    expect(host.peakBytes()).toBeLessThan(GB);
+  }, 240_000);
+
   it('leaves the datasets and runs stored before unchanged', async () => {
     expect((await host.call('datasets/list', {})).value).toEqual(before.datasets);
     expect((await host.call('runs/list', {})).value).toEqual(before.runs);

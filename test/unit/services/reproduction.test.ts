@@ -58,6 +58,21 @@ describe('compareReproduction', () => {
     expect(compareReproduction(stored('a'), stored('b', { curve: [] }, { status: 'running' }))).toMatchObject({ verdict: 'pending', firstDifference: null });
   });
 
+  it('compares the test metrics and the test part’s hash: one ulp of testAcc, or a test part on one side only, differs', () => {
+    const withTest = (testAcc: number | null, testHash?: string) => ({
+      metrics: { trainLoss: 0.3, trainAcc: 0.9, valLoss: 0.4, valAcc: 0.8, testLoss: 0.45, testAcc },
+      provenance: { ...provenance, dataset: { ...provenance.dataset, ...(testHash ? { testHash, testSamples: 100 } : {}) } },
+    });
+    const a = stored('a', {}, withTest(0.75, 'c'.repeat(64)));
+    expect(compareReproduction(a, stored('b', {}, withTest(0.75, 'c'.repeat(64)))).verdict).toBe('identical');
+    const ulp = 0.75 + 2 ** -53;
+    expect(ulp).not.toBe(0.75);
+    expect(compareReproduction(a, stored('b', {}, withTest(ulp, 'c'.repeat(64)))).firstDifference).toEqual({ epoch: 0, metric: 'final.testAcc', original: 0.75, reproduction: ulp });
+    expect(compareReproduction(a, stored('b')).firstDifference).toEqual({ epoch: 0, metric: 'final.testLoss', original: 0.45, reproduction: null });
+    expect(compareReproduction(a, stored('b', {}, withTest(0.75, 'd'.repeat(64)))).provenanceDiffers).toEqual(['dataset.testHash']);
+    expect(compareReproduction(a, stored('b', {}, withTest(0.75))).provenanceDiffers).toEqual(['dataset.testHash', 'dataset.testSamples']);
+  });
+
   it('names the provenance fields that differ (not the link or the reason wording) as the likely reason', () => {
     const other = { ...provenance, backend: 'cpu', kernels: { ...provenance.kernels, set: 'stock' as const, groups: [] }, split: { parts: 2 as const, reason: 'as recorded' }, reproduces: 'a' };
     expect(provenanceDifferences(provenance, other)).toEqual(['backend', 'kernels.groups', 'kernels.set']);
