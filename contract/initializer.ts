@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strictObject } from './strict.js';
 
 /**
  * How a weight or bias tensor is drawn before training. All random initializers are seeded by the run
@@ -8,20 +9,20 @@ import { z } from 'zod';
  * Var = 2/fan_in; LeCun 1998: Var = 1/fan_in.
  */
 export const InitializerSpec = z.discriminatedUnion('name', [
-  z.object({ name: z.literal('glorotNormal') }),
-  z.object({ name: z.literal('glorotUniform') }),
-  z.object({ name: z.literal('heNormal') }),
-  z.object({ name: z.literal('heUniform') }),
-  z.object({ name: z.literal('lecunNormal') }),
-  z.object({ name: z.literal('lecunUniform') }),
-  z.object({ name: z.literal('normal'), mean: z.number().default(0), std: z.number().nonnegative().default(0.02) }),
-  z.object({ name: z.literal('uniform'), min: z.number().default(-0.05), max: z.number().default(0.05) }),
-  z.object({ name: z.literal('truncatedNormal'), mean: z.number().default(0), std: z.number().nonnegative().default(0.05) }),
-  z.object({ name: z.literal('orthogonal'), gain: z.number().positive().default(1) }),
-  z.object({ name: z.literal('zeros') }),
-  z.object({ name: z.literal('ones') }),
-  z.object({ name: z.literal('constant'), value: z.number() }),
-  z.object({
+  strictObject({ name: z.literal('glorotNormal') }),
+  strictObject({ name: z.literal('glorotUniform') }),
+  strictObject({ name: z.literal('heNormal') }),
+  strictObject({ name: z.literal('heUniform') }),
+  strictObject({ name: z.literal('lecunNormal') }),
+  strictObject({ name: z.literal('lecunUniform') }),
+  strictObject({ name: z.literal('normal'), mean: z.number().default(0), std: z.number().nonnegative().default(0.02) }),
+  strictObject({ name: z.literal('uniform'), min: z.number().default(-0.05), max: z.number().default(0.05) }),
+  strictObject({ name: z.literal('truncatedNormal'), mean: z.number().default(0), std: z.number().nonnegative().default(0.05) }),
+  strictObject({ name: z.literal('orthogonal'), gain: z.number().positive().default(1) }),
+  strictObject({ name: z.literal('zeros') }),
+  strictObject({ name: z.literal('ones') }),
+  strictObject({ name: z.literal('constant'), value: z.number() }),
+  strictObject({
     name: z.literal('varianceScaling'),
     scale: z.number().positive().default(1),
     mode: z.enum(['fanIn', 'fanOut', 'fanAvg']).default('fanIn'),

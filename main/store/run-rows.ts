@@ -1,4 +1,5 @@
-import { ExperimentSpec, InitScopeError, RunStatus, type MetricPoint, type RunSummary } from '../../contract/index.js';
+import { ExperimentSpec, RunStatus, type MetricPoint, type RunSummary } from '../../contract/index.js';
+import { parseStoredSpec } from './stored-spec.js';
 
 /** A `runs` row as SELECTed by {@link RUN_COLUMNS}. */
 export interface RunRow {
@@ -42,8 +43,8 @@ export const METRIC_COLUMNS = 'epoch, step, train_loss, train_acc, val_loss, val
 
 /**
  * Maps a `runs` row to the contract's {@link RunSummary}; the frozen spec is parsed with
- * {@link ExperimentSpec} (so defaults added by later versions are filled in). Throws an `internal`
- * error if the stored spec no longer parses.
+ * {@link ExperimentSpec} (so defaults added by later versions are filled in, unknown keys dropped).
+ * Throws an `internal` error if the stored spec no longer parses.
  */
 export function runFromRow(row: RunRow): RunSummary {
   return {
@@ -78,15 +79,5 @@ export function metricFromRow(row: MetricRow): MetricPoint {
 }
 
 function parseStoredExperiment(runId: string, json: string): ExperimentSpec {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (error) {
-    throw new InitScopeError('internal', `Run ${runId} has an unreadable experiment spec: ${(error as Error).message}`);
-  }
-  const result = ExperimentSpec.safeParse(value);
-  if (!result.success) {
-    throw new InitScopeError('internal', `Run ${runId} has an experiment spec this version cannot read: ${result.error.message}`);
-  }
-  return result.data;
+  return parseStoredSpec(ExperimentSpec, json, `Run ${runId}`);
 }
