@@ -20,3 +20,4 @@ export * from './strict.js';
 export * from './shapes.js';
 export * from './memory-estimate.js';
 export * from './experiment-check.js';
+export * from './optimizer-defaults.js';

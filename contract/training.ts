@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { strictObject } from './strict.js';
 
-/** Optimizer and its hyper-parameters; `learningRate` is the step size per batch. */
+/**
+ * Optimizer and its hyper-parameters; `learningRate` is the step size per batch. Defaults follow Keras
+ * (and tfjs): Adam/AdamW/RMSprop ε = 1e-7 where PyTorch uses 1e-8, RMSprop `decay` (ρ, PyTorch's
+ * `alpha`) = 0.9 where PyTorch uses 0.99, Adagrad's accumulator starts at 0.1 (PyTorch: 0, ε 1e-10).
+ * Write the PyTorch values to match a PyTorch run; `withOptimizerDefaults(spec, 'pytorch')`
+ * (contract/optimizer-defaults.ts) fills them in, and the Builder has a button for it.
+ */
 export const OptimizerSpec = z.discriminatedUnion('name', [
   strictObject({ name: z.literal('sgd'), learningRate: z.number().positive().max(100).default(0.1) }),
   strictObject({
