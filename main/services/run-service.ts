@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
+  assertExperimentRuns,
+  datasetFacts,
   InitScopeError,
   TERMINAL_EVENT_TYPES,
   type LayerStatsRecord,
@@ -54,19 +56,26 @@ export class RunService {
     this.datasetResolver = resolver;
   }
 
-  /** The stored file of the experiment's dataset (undefined for built-ins); throws for an unknown id or a shape mismatch. */
-  private resolveDataset(experiment: ExperimentSpec): DatasetSource | undefined {
+  /**
+   * The stored file of the experiment's dataset (undefined for built-ins). Throws `not_found` for an
+   * unknown dataset id, and `invalid_input` listing every reason the experiment cannot train on its
+   * dataset (input shape, layer shapes, output vs loss and labels, memory estimate over the limit;
+   * contract/experiment-check.ts), so nothing is stored or started for it.
+   * @param what how the experiment is named in the error, e.g. `experiment`
+   */
+  private resolveDataset(experiment: ExperimentSpec, what = 'experiment'): DatasetSource | undefined {
     if (!this.datasetResolver) return undefined;
     const { info, source } = this.datasetResolver(experiment.dataset);
-    const want = info.inputShape.join(',');
-    if (source && experiment.network.inputShape.join(',') !== want) {
-      throw new InitScopeError(
-        'invalid_input',
-        `network.inputShape [${experiment.network.inputShape.join(', ')}] does not match the dataset ${info.name}'s input shape [${info.inputShape.join(', ')}]`,
-        { issues: [{ path: 'network.inputShape', message: `must be [${want}]` }] },
-      );
-    }
+    assertExperimentRuns(experiment, datasetFacts(info, experiment.dataset), what);
     return source;
+  }
+
+  /**
+   * Checks an experiment as {@link start} would, without storing or starting anything (the sweep
+   * service checks every run of a sweep before storing it). Throws like {@link start}.
+   */
+  check(experiment: ExperimentSpec, what = 'experiment'): void {
+    this.resolveDataset(experiment, what);
   }
 
   /** Subscribes to stored run events; returns the unsubscribe function. */

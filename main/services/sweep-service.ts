@@ -61,9 +61,14 @@ export class SweepService {
     return planSweep(spec);
   }
 
-  /** Expands, stores (all runs `queued`, one transaction) and queues a sweep. */
+  /**
+   * Expands, stores (all runs `queued`, one transaction) and queues a sweep. Every expanded run is
+   * checked first (shapes, output vs loss, memory estimate: RunService.check); if one cannot run,
+   * nothing is stored and the `invalid_input` error names that run.
+   */
   start(spec: SweepSpec): SweepInfo {
     const { plan, runs } = expandSweep(spec);
+    for (const run of runs) this.runs.check(run.experiment, `sweep run "${run.experiment.name}"`);
     const id = newSweepId();
     this.store.createSweep({
       id,

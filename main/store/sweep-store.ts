@@ -11,6 +11,7 @@ import {
 } from '../../contract/index.js';
 import { toUtcIso } from './values.js';
 import { RunStore } from './run-store.js';
+import { parseStoredSpec } from './stored-spec.js';
 
 /** One run of a new sweep, as {@link SweepStore.createSweep} stores it. */
 export interface NewSweepRun {
@@ -244,7 +245,7 @@ export class SweepStore {
         ['sweep_runs'],
       );
       this.statements.setStatus.run({ id: sweepId, status: 'running', finishedAt: null });
-      return rows.map((row) => ({ runId: row.run_id, experiment: ExperimentSpec.parse(JSON.parse(row.experiment_json)) }));
+      return rows.map((row) => ({ runId: row.run_id, experiment: parseStoredSpec(ExperimentSpec, row.experiment_json, `Run ${row.run_id}`) }));
     })();
   }
 
@@ -260,7 +261,7 @@ function sweepFromRow(row: SweepRow): StoredSweep {
     id: row.id,
     name: row.name,
     status: SweepStatus.parse(row.status),
-    spec: SweepSpec.parse(JSON.parse(row.spec_json)),
+    spec: parseStoredSpec(SweepSpec, row.spec_json, `Sweep ${row.id}`),
     axes: SweepAxisInfo.array().parse(JSON.parse(row.axes_json)),
     totalRuns: row.total_runs,
     createdAt: row.created_at,
