@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { expandSweep } from '../../main/services/sweep-expand.js';
-import { openDatabase, RunStore, SweepStore } from '../../main/store/index.js';
+import { openDatabase, recoverOrphans, RunStore, SweepStore } from '../../main/store/index.js';
 import { tinySweep } from '../unit/sweeps/helpers.js';
 import { copyRealMigrations, makeTempDir } from './helpers.js';
 
@@ -52,7 +52,7 @@ describe('SweepStore', () => {
   });
 
   it('requeues interrupted and cancelled runs from scratch, keeping ended ones and their curves', () => {
-    const { sweeps, runStore } = setup();
+    const { db, sweeps, runStore } = setup();
     const started = { backend: 'wasm', tfjsVersion: '4.22.0', startedAt: at };
     runStore.markStarted('r0', started);
     runStore.appendMetrics('r0', [point(1, 0.7), point(2, 0.8)]);
@@ -63,9 +63,11 @@ describe('SweepStore', () => {
     runStore.markStarted('r2', started);
     runStore.appendMetrics('r2', [point(1, 0.65), point(2, 0.9)]);
     runStore.finishRun('r3', { status: 'cancelled', finishedAt: at });
-    // The host dies: r2 (running) and the queued runs become interrupted.
-    expect(runStore.markUnfinishedInterrupted(at)).toBe(5); // r2 and r4…r7
-    expect(sweeps.markRunningInterrupted()).toBe(1);
+    // The host dies (its runs have no owner): r2 (running) and the queued runs become interrupted.
+    const recovered = recoverOrphans(db, { ownerId: 'owner_next', requeueSingles: true, finishedAt: at });
+    expect(recovered.interruptedRunIds).toEqual(['r2', 'r4', 'r5', 'r6', 'r7']);
+    expect(recovered.requeuedRunIds).toEqual([]); // sweep runs are never requeued as singles
+    expect(recovered.interruptedSweepIds).toEqual(['sw1']);
     expect(sweeps.sweepIdsWithStatus('interrupted')).toEqual(['sw1']);
     expect(sweeps.firstEpochReaching('sw1', 0.75)).toEqual(new Map([['r0', 2], ['r2', 2]]));
 
