@@ -77,7 +77,8 @@ async function start(): Promise<void> {
   });
 }
 
-// One writer per database: a second instance only focuses the first one's window.
+// One app instance: a second launch only focuses the first one's window. (Other processes — `initscope serve`,
+// CLI trains and sweeps — may share its database: see docs/design-notes.md, "Many processes, one store".)
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { DatasetService } from '../datasets/dataset-service.js';
 import { appVersion, APP_NAME, databasePath } from '../app-paths.js';
-import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, recoverOrphans, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
+import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, OwnerStore, recoverOrphans, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
 import { createCompareReporter, createRunExporter } from '../export/run-exporter.js';
 import { saveRunWeights } from '../export/run-weights.js';
 import { EnginePool } from './engine-pool.js';
@@ -62,7 +62,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   let requeuedSingles: string[] = [];
   try {
     if (recover) {
-      owner = registerProcessOwner(db, OWNER_KIND[options.shell], options.ownerLeaseMs);
+      owner = registerProcessOwner(new OwnerStore(db), OWNER_KIND[options.shell], options.ownerLeaseMs);
       requeuedSingles = recoverOrphans(db, { ownerId: owner.id, requeueSingles: resume, finishedAt: new Date().toISOString() }).requeuedRunIds;
     }
   } catch (error) {

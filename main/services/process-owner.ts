@@ -1,5 +1,4 @@
-import type Database from 'better-sqlite3';
-import { OwnerStore, type OwnerKind, type OwnerRow } from '../store/owner-store.js';
+import type { OwnerKind, OwnerRow, OwnerStore } from '../store/owner-store.js';
 
 /** This process's row in the `owners` table, kept alive by a heartbeat until {@link ProcessOwner.release}. */
 export interface ProcessOwner {
@@ -21,17 +20,16 @@ export const DEFAULT_OWNER_LEASE_MS = 60_000;
  * with a warning. On the same host a crash is seen at once (dead pid); the lease covers other hosts and
  * recycled pids.
  */
-export function registerProcessOwner(db: Database.Database, kind: OwnerKind, leaseMs = DEFAULT_OWNER_LEASE_MS): ProcessOwner {
-  const owners = new OwnerStore(db);
+export function registerProcessOwner(owners: OwnerStore, kind: OwnerKind, leaseMs = DEFAULT_OWNER_LEASE_MS): ProcessOwner {
   const row = owners.register(kind, leaseMs);
   let released = false;
   const timer = setInterval(() => {
     try {
       if (!owners.renew(row, leaseMs)) {
-        console.warn(`InitScope: this process's lease on ${db.name} had expired and was taken; registered again as ${row.id}`);
+        console.warn(`InitScope: this process's lease on ${owners.path} had expired and was taken; registered again as ${row.id}`);
       }
     } catch (error) {
-      console.error(`InitScope: could not renew this process's lease on ${db.name} (will retry):`, (error as Error).message);
+      console.error(`InitScope: could not renew this process's lease on ${owners.path} (will retry):`, (error as Error).message);
     }
   }, Math.max(10, Math.floor(leaseMs / 6)));
   timer.unref();
@@ -46,7 +44,7 @@ export function registerProcessOwner(db: Database.Database, kind: OwnerKind, lea
       try {
         owners.remove(row.id);
       } catch (error) {
-        console.error(`InitScope: could not remove this process's owner row from ${db.name}:`, (error as Error).message);
+        console.error(`InitScope: could not remove this process's owner row from ${owners.path}:`, (error as Error).message);
       }
     },
   };

@@ -123,12 +123,17 @@ export class SweepService {
 
   /**
    * Cancels a sweep: queued runs are dropped at once, running ones stop within one training step; the
-   * sweep ends `cancelled` when the last one has stopped. An interrupted sweep is simply marked cancelled.
+   * sweep ends `cancelled` when the last one has stopped. An interrupted sweep (or one whose process is
+   * gone) is simply marked cancelled; one that another live process runs is refused (`conflict`).
    */
   cancel(sweepId: string): SweepInfo {
     const sweep = this.require(sweepId);
     const active = this.active.get(sweepId);
     if (!active) {
+      const runner = sweep.status === 'running' && sweep.ownerId !== null && this.owner ? this.owner.describeLive(sweep.ownerId) : null;
+      if (runner !== null) {
+        throw new InitScopeError('conflict', `Sweep ${sweepId} is being run by another InitScope process (${runner}); cancel it there (Ctrl-C for a CLI sweep)`);
+      }
       if (sweep.status === 'interrupted' || sweep.status === 'running') this.store.setStatus(sweepId, 'cancelled', this.now().toISOString());
       return this.info(sweepId);
     }

@@ -123,6 +123,11 @@ export class OwnerStore {
     })();
   }
 
+  /** The database file. */
+  get path(): string {
+    return this.db.name;
+  }
+
   /** The owner with this id, or undefined. */
   get(ownerId: string): OwnerRow | undefined {
     return this.statements.get.get(ownerId);

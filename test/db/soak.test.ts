@@ -142,7 +142,10 @@ describe('one store, many processes, random SIGKILLs', () => {
     // Let the CLI processes end on their own, then close the host cleanly.
     const endBy = Date.now() + 150_000;
     while (alive('train').length + alive('sweep').length > 0 && Date.now() < endBy) await sleep(500);
-    for (const p of [...alive('train'), ...alive('sweep')]) (p.killedByUs = true), p.child.kill('SIGKILL');
+    for (const p of [...alive('train'), ...alive('sweep')]) {
+      p.killedByUs = true;
+      p.child.kill('SIGKILL');
+    }
     for (const host of alive('host')) host.child.kill('SIGTERM');
     await Promise.all(procs.map((p) => p.exited));
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { expandSweep } from '../../main/services/sweep-expand.js';
-import { openDatabase, recoverOrphans, RunStore, SweepStore } from '../../main/store/index.js';
+import { openDatabase, OwnerStore, recoverOrphans, RunStore, SweepStore } from '../../main/store/index.js';
 import { tinySweep } from '../unit/sweeps/helpers.js';
 import { copyRealMigrations, makeTempDir } from './helpers.js';
 
@@ -81,6 +81,22 @@ describe('SweepStore', () => {
     expect(runStore.getMetrics('r0')).toHaveLength(2);
     expect(runStore.getRun('r1')).toMatchObject({ status: 'diverged', divergedAtStep: 6 });
     expect(sweeps.firstEpochReaching('sw1', 0.75)).toEqual(new Map([['r0', 2]]));
+  });
+
+  it('hands a sweep to one process at a time: a live owner keeps it, a gone one is taken over', () => {
+    const { db, sweeps } = setup();
+    const owners = new OwnerStore(db);
+    const alive = owners.register('cli', 60_000); // this process: alive
+    db.prepare('UPDATE sweeps SET owner_id = ?').run(alive.id);
+    const claim = (ownerId: string) => ({ ownerId, describeLive: (id: string) => owners.describeLive(id) });
+    expect(() => sweeps.requeue('sw1', claim('owner_app'))).toThrow(
+      expect.objectContaining({ code: 'conflict', message: expect.stringContaining(`cli process ${process.pid} on host`) }),
+    );
+    expect(sweeps.getSweep('sw1')?.ownerId).toBe(alive.id);
+    owners.remove(alive.id); // its process has ended
+    expect(sweeps.requeue('sw1', claim('owner_app')).map((r) => r.runId)).toHaveLength(8);
+    expect(sweeps.getSweep('sw1')).toMatchObject({ status: 'running', ownerId: 'owner_app' });
+    expect(db.prepare("SELECT count(*) FROM runs WHERE experiment_id = 'sw1' AND owner_id = 'owner_app'").pluck().get()).toBe(8);
   });
 
   it('sets status and refuses unknown sweeps', () => {
