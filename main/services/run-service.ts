@@ -20,6 +20,7 @@ import type { DatasetSource } from '../../engine/datasets/index.js';
 import type { EnginePool } from './engine-pool.js';
 import { MetricBuffer } from './metric-buffer.js';
 import { compareReproduction, REPRODUCIBLE_STATUSES, type StoredRunNumbers } from './reproduction.js';
+import type { ProcessOwner } from './process-owner.js';
 
 /** A sortable, unique run id: `run_<ms since epoch in base 36>_<random>`. */
 export function newRunId(now = Date.now()): string {
@@ -40,6 +41,8 @@ export class RunService {
     private readonly store: RunStore,
     private readonly pool: EnginePool,
     private readonly appVersion: string,
+    /** This process's owner row: runs it creates are recorded as its own (null: no owner). */
+    private readonly owner: ProcessOwner | null = null,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.metrics = new MetricBuffer((runId, points) => this.store.appendMetrics(runId, points));
@@ -94,6 +97,7 @@ export class RunService {
       experiment,
       createdAt: this.now().toISOString(),
       appVersion: this.appVersion,
+      ownerId: this.owner?.id ?? null,
     });
     this.pool.submit(id, experiment, dataset);
     return summary;
@@ -159,17 +163,6 @@ export class RunService {
     if (!originalId) throw new InitScopeError('invalid_input', `Run ${runId} is not a reproduction (see runs/reproduce)`);
     const numbers = (run: RunSummary): StoredRunNumbers => ({ run, curve: this.curve(run.id), layerStats: this.layerStats(run.id) });
     return compareReproduction(numbers(this.get(originalId)), numbers(reproduction));
-  }
-
-  /**
-   * Starts stored runs again from scratch with their frozen experiment (same seed, so same initial
-   * weights): their old curves and statistics are deleted, they go back to `queued` and to the pool.
-   * Used at app start for single runs a crash interrupted.
-   */
-  requeue(runIds: readonly string[]): void {
-    if (runIds.length === 0) return;
-    this.store.resetForRequeue(runIds);
-    for (const id of runIds) this.enqueue(id, this.get(id).experiment);
   }
 
   /** Asks a queued or running run to stop; it ends as `cancelled` with its data kept. */
