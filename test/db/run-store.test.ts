@@ -71,6 +71,7 @@ describe('RunStore', () => {
       error: null,
       divergedAtStep: null,
       divergedLayer: null,
+      provenance: null,
     });
     expect(RunSummary.parse(created)).toEqual(created);
     expect(db.prepare('SELECT id, name, kind FROM experiments').all()).toEqual([{ id: 'r1', name: 'spiral tanh', kind: 'single' }]);

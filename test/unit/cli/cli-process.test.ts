@@ -77,7 +77,9 @@ describe('initscope CLI', () => {
     const { code, stdout } = cli('runs', 'list', '--db', db, '--json');
     expect(code).toBe(0);
     const runs = RunSummary.array().parse(JSON.parse(stdout));
-    expect(runs.map((r) => r.status)).toEqual(['diverged', 'completed']);
-    expect(runs[1]!.backend).toBe('wasm');
+    // Newest first: the rerun test's diverged run and its two reruns, the diverged run, the first (completed) run.
+    expect(runs.map((r) => r.status)).toEqual(['diverged', 'diverged', 'diverged', 'diverged', 'completed']);
+    expect(runs.map((r) => r.createdAt)).toEqual(runs.map((r) => r.createdAt).sort().reverse());
+    expect(runs.at(-1)!.backend).toBe('wasm');
   });
 });
