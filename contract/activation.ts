@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strictObject } from './strict.js';
 
 /**
  * Activation applied after a layer's affine map.
@@ -6,20 +7,20 @@ import { z } from 'zod';
  * `elu.alpha` is the saturation value for x → −∞.
  */
 export const ActivationSpec = z.discriminatedUnion('name', [
-  z.object({ name: z.literal('linear') }),
-  z.object({ name: z.literal('sigmoid') }),
-  z.object({ name: z.literal('tanh') }),
-  z.object({ name: z.literal('relu') }),
-  z.object({ name: z.literal('leakyRelu'), alpha: z.number().min(0).max(1).default(0.01) }),
-  z.object({ name: z.literal('elu'), alpha: z.number().positive().max(10).default(1) }),
-  z.object({ name: z.literal('selu') }),
-  z.object({ name: z.literal('gelu') }),
-  z.object({ name: z.literal('swish') }),
-  z.object({ name: z.literal('softplus') }),
-  z.object({ name: z.literal('softsign') }),
-  z.object({ name: z.literal('hardSigmoid') }),
-  z.object({ name: z.literal('relu6') }),
-  z.object({ name: z.literal('softmax') }),
+  strictObject({ name: z.literal('linear') }),
+  strictObject({ name: z.literal('sigmoid') }),
+  strictObject({ name: z.literal('tanh') }),
+  strictObject({ name: z.literal('relu') }),
+  strictObject({ name: z.literal('leakyRelu'), alpha: z.number().min(0).max(1).default(0.01) }),
+  strictObject({ name: z.literal('elu'), alpha: z.number().positive().max(10).default(1) }),
+  strictObject({ name: z.literal('selu') }),
+  strictObject({ name: z.literal('gelu') }),
+  strictObject({ name: z.literal('swish') }),
+  strictObject({ name: z.literal('softplus') }),
+  strictObject({ name: z.literal('softsign') }),
+  strictObject({ name: z.literal('hardSigmoid') }),
+  strictObject({ name: z.literal('relu6') }),
+  strictObject({ name: z.literal('softmax') }),
 ]);
 export type ActivationSpec = z.infer<typeof ActivationSpec>;
 export type ActivationName = ActivationSpec['name'];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strictObject } from './strict.js';
 
 /**
  * Datasets that ship with the app: seeded 2-D two-class sets (spiral, circle, xor, gaussian), a
@@ -40,7 +41,7 @@ export const UploadResult = z.object({ source: SourceHandle, entry: SourceEntry 
 export type UploadResult = z.infer<typeof UploadResult>;
 
 /** A built-in generator with its parameters. */
-export const BuiltinDatasetRef = z.object({
+export const BuiltinDatasetRef = strictObject({
   builtin: BuiltinDatasetName,
   /** Number of samples to generate (mnist: digits taken, at most the ~10,000 the package ships). */
   samples: z.number().int().min(10).max(1_000_000).default(1000),
@@ -57,7 +58,7 @@ export type BuiltinDatasetRef = z.infer<typeof BuiltinDatasetRef>;
 export const DatasetId = z.string().regex(/^ds_[0-9a-f]{16}$/, 'must be a dataset id like ds_0123456789abcdef');
 
 /** An imported dataset, by id (see `datasets/list`). */
-export const StoredDatasetRef = z.object({ id: DatasetId }).strict();
+export const StoredDatasetRef = strictObject({ id: DatasetId });
 export type StoredDatasetRef = z.infer<typeof StoredDatasetRef>;
 
 /** A dataset reference inside an experiment: a built-in generator, or an imported dataset by id. */

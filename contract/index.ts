@@ -17,3 +17,8 @@ export * from './methods.js';
 export * from './client.js';
 export * from './wire.js';
 export * from './json-text.js';
+export * from './strict.js';
+export * from './shapes.js';
+export * from './memory-estimate.js';
+export * from './experiment-check.js';
+export * from './optimizer-defaults.js';

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { strictObject } from './strict.js';
 import { ActivationSpec } from './activation.js';
 import { InitializerSpec } from './initializer.js';
 
 /** A fully connected layer: y = activation(x·W + b), W of shape [fanIn, units]. */
-export const DenseLayerSpec = z.object({
+export const DenseLayerSpec = strictObject({
   type: z.literal('dense'),
   units: z.number().int().min(1).max(65536),
   activation: ActivationSpec.default({ name: 'linear' }),
@@ -14,7 +15,7 @@ export const DenseLayerSpec = z.object({
 export type DenseLayerSpec = z.infer<typeof DenseLayerSpec>;
 
 /** Inverted dropout: during training zeroes each unit with probability `rate` and scales by 1/(1−rate). */
-export const DropoutLayerSpec = z.object({
+export const DropoutLayerSpec = strictObject({
   type: z.literal('dropout'),
   rate: z.number().min(0).lt(1),
 });
@@ -29,7 +30,7 @@ export type Size2D = z.infer<typeof Size2D>;
  * Fans use the receptive field: fan_in = kh·kw·inC, fan_out = kh·kw·filters.
  * `valid` padding: out = floor((in − k)/s) + 1; `same`: out = ceil(in/s).
  */
-export const Conv2DLayerSpec = z.object({
+export const Conv2DLayerSpec = strictObject({
   type: z.literal('conv2d'),
   filters: z.number().int().min(1).max(4096),
   kernelSize: Size2D.default(3),
@@ -44,7 +45,7 @@ export type Conv2DLayerSpec = z.infer<typeof Conv2DLayerSpec>;
 
 /** 2-D max or average pooling over [height, width, channels]; `strides` defaults to `poolSize`. */
 const pool2d = <T extends 'maxPool2d' | 'avgPool2d'>(type: T) =>
-  z.object({
+  strictObject({
     type: z.literal(type),
     poolSize: Size2D.default(2),
     strides: Size2D.optional(),
@@ -56,7 +57,7 @@ export const AvgPool2DLayerSpec = pool2d('avgPool2d');
 export type AvgPool2DLayerSpec = z.infer<typeof AvgPool2DLayerSpec>;
 
 /** Reshapes [d1, d2, …] to [d1·d2·…] (per sample). */
-export const FlattenLayerSpec = z.object({ type: z.literal('flatten') });
+export const FlattenLayerSpec = strictObject({ type: z.literal('flatten') });
 export type FlattenLayerSpec = z.infer<typeof FlattenLayerSpec>;
 
 /**
@@ -64,7 +65,7 @@ export type FlattenLayerSpec = z.infer<typeof FlattenLayerSpec>;
  * mnist's flat [784] to [28, 28, 1] before a conv2d. The element counts of the input and of
  * `targetShape` must be equal. No parameters.
  */
-export const ReshapeLayerSpec = z.object({
+export const ReshapeLayerSpec = strictObject({
   type: z.literal('reshape'),
   targetShape: z.array(z.number().int().min(1).max(1 << 20)).min(1).max(4),
 });
@@ -75,7 +76,7 @@ export type ReshapeLayerSpec = z.infer<typeof ReshapeLayerSpec>;
  * y = γ·(x − μ_B)/√(σ²_B + ε) + β with batch statistics, and moving averages
  * m ← momentum·m + (1 − momentum)·μ_B (likewise for the variance) used at inference.
  */
-export const BatchNormLayerSpec = z.object({
+export const BatchNormLayerSpec = strictObject({
   type: z.literal('batchNorm'),
   momentum: z.number().min(0).lt(1).default(0.99),
   epsilon: z.number().positive().max(1).default(1e-3),
@@ -83,7 +84,7 @@ export const BatchNormLayerSpec = z.object({
 export type BatchNormLayerSpec = z.infer<typeof BatchNormLayerSpec>;
 
 /** A standalone activation (e.g. after batchNorm): y = activation(x), element-wise. */
-export const ActivationLayerSpec = z.object({
+export const ActivationLayerSpec = strictObject({
   type: z.literal('activation'),
   activation: ActivationSpec,
 });
@@ -107,7 +108,7 @@ export type LayerSpec = z.infer<typeof LayerSpec>;
  * A feed-forward network: `inputShape` excludes the batch dimension (e.g. [2] for 2-D points,
  * [784] for flattened digits). The last layer's units must match the dataset's outputs.
  */
-export const NetworkSpec = z.object({
+export const NetworkSpec = strictObject({
   name: z.string().min(1).max(200).default('network'),
   inputShape: z.array(z.number().int().min(1).max(1 << 20)).min(1).max(4),
   layers: z.array(LayerSpec).min(1).max(256),

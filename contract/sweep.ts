@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strictObject } from './strict.js';
 import { ActivationSpec } from './activation.js';
 import { ExperimentSpec } from './experiment.js';
 import { InitializerSpec } from './initializer.js';
@@ -21,29 +22,25 @@ export type SweepAxisName = z.infer<typeof SweepAxisName>;
  * - `batchSize`: samples per step. `depth`: number of hidden dense layers (see the sweep service).
  * - `seeds`: how many seeds per cell: base seed, base seed + 1, …
  */
-export const SweepAxes = z
-  .object({
-    initializer: z.array(InitializerSpec).min(1).max(64).optional(),
-    activation: z.array(ActivationSpec).min(1).max(64).optional(),
-    optimizer: z.array(OptimizerSpec).min(1).max(64).optional(),
-    learningRate: z.array(z.number().positive().max(100)).min(1).max(64).optional(),
-    batchSize: z.array(z.number().int().min(1).max(65536)).min(1).max(64).optional(),
-    depth: z.array(z.number().int().min(1).max(64)).min(1).max(64).optional(),
-    seeds: z.number().int().min(1).max(100).default(1),
-  })
-  .strict();
+export const SweepAxes = strictObject({
+  initializer: z.array(InitializerSpec).min(1).max(64).optional(),
+  activation: z.array(ActivationSpec).min(1).max(64).optional(),
+  optimizer: z.array(OptimizerSpec).min(1).max(64).optional(),
+  learningRate: z.array(z.number().positive().max(100)).min(1).max(64).optional(),
+  batchSize: z.array(z.number().int().min(1).max(65536)).min(1).max(64).optional(),
+  depth: z.array(z.number().int().min(1).max(64)).min(1).max(64).optional(),
+  seeds: z.number().int().min(1).max(100).default(1),
+});
 export type SweepAxes = z.infer<typeof SweepAxes>;
 
 /** A sweep: a base experiment and the axes whose product is the set of runs. */
-export const SweepSpec = z
-  .object({
-    name: z.string().min(1).max(200).default('sweep'),
-    base: ExperimentSpec,
-    axes: SweepAxes,
-    /** Accuracy in [0, 1] used for "epochs to target" in the summary (validation accuracy, else training). */
-    targetAccuracy: z.number().gt(0).max(1).default(0.9),
-  })
-  .strict();
+export const SweepSpec = strictObject({
+  name: z.string().min(1).max(200).default('sweep'),
+  base: ExperimentSpec,
+  axes: SweepAxes,
+  /** Accuracy in [0, 1] used for "epochs to target" in the summary (validation accuracy, else training). */
+  targetAccuracy: z.number().gt(0).max(1).default(0.9),
+});
 export type SweepSpec = z.infer<typeof SweepSpec>;
 export type SweepInput = z.input<typeof SweepSpec>;
 
@@ -199,18 +196,16 @@ export const SweepSummary = z.object({
 export type SweepSummary = z.infer<typeof SweepSummary>;
 
 /** Request of `sweeps/summary`: which metric, which two axes, and fixed values for other axes. */
-export const SweepSummaryRequest = z
-  .object({
-    sweepId: z.string().min(1).max(100),
-    metric: SweepMetric.default('valAcc'),
-    rowAxis: SweepAxisName.optional(),
-    colAxis: SweepAxisName.optional(),
-    /** Keep only runs with these coordinates on other axes (e.g. `{ "optimizer": 0 }`). */
-    fixed: z.partialRecord(SweepAxisName, z.number().int().min(0)).optional(),
-    /** Overrides the sweep's own target accuracy. */
-    targetAccuracy: z.number().gt(0).max(1).optional(),
-  })
-  .strict();
+export const SweepSummaryRequest = strictObject({
+  sweepId: z.string().min(1).max(100),
+  metric: SweepMetric.default('valAcc'),
+  rowAxis: SweepAxisName.optional(),
+  colAxis: SweepAxisName.optional(),
+  /** Keep only runs with these coordinates on other axes (e.g. `{ "optimizer": 0 }`). */
+  fixed: z.partialRecord(SweepAxisName, z.number().int().min(0)).optional(),
+  /** Overrides the sweep's own target accuracy. */
+  targetAccuracy: z.number().gt(0).max(1).optional(),
+});
 export type SweepSummaryRequest = z.infer<typeof SweepSummaryRequest>;
 
 /** Sweep-level events, pushed next to run events (the CLI prints them with `--json`). */

@@ -1,28 +1,35 @@
 import { z } from 'zod';
+import { strictObject } from './strict.js';
 
-/** Optimizer and its hyper-parameters; `learningRate` is the step size per batch. */
+/**
+ * Optimizer and its hyper-parameters; `learningRate` is the step size per batch. Defaults follow Keras
+ * (and tfjs): Adam/AdamW/RMSprop ε = 1e-7 where PyTorch uses 1e-8, RMSprop `decay` (ρ, PyTorch's
+ * `alpha`) = 0.9 where PyTorch uses 0.99, Adagrad's accumulator starts at 0.1 (PyTorch: 0, ε 1e-10).
+ * Write the PyTorch values to match a PyTorch run; `withOptimizerDefaults(spec, 'pytorch')`
+ * (contract/optimizer-defaults.ts) fills them in, and the Builder has a button for it.
+ */
 export const OptimizerSpec = z.discriminatedUnion('name', [
-  z.object({ name: z.literal('sgd'), learningRate: z.number().positive().max(100).default(0.1) }),
-  z.object({
+  strictObject({ name: z.literal('sgd'), learningRate: z.number().positive().max(100).default(0.1) }),
+  strictObject({
     name: z.literal('momentum'),
     learningRate: z.number().positive().max(100).default(0.05),
     momentum: z.number().min(0).lt(1).default(0.9),
     nesterov: z.boolean().default(false),
   }),
-  z.object({
+  strictObject({
     name: z.literal('adagrad'),
     learningRate: z.number().positive().max(100).default(0.05),
     /** Starting value of the squared-gradient accumulator (Keras and tfjs use 0.1). */
     initialAccumulator: z.number().min(0).default(0.1),
     epsilon: z.number().positive().default(1e-7),
   }),
-  z.object({
+  strictObject({
     name: z.literal('rmsprop'),
     learningRate: z.number().positive().max(100).default(0.001),
     decay: z.number().min(0).lt(1).default(0.9),
     epsilon: z.number().positive().default(1e-7),
   }),
-  z.object({
+  strictObject({
     name: z.literal('adam'),
     learningRate: z.number().positive().max(100).default(0.001),
     beta1: z.number().min(0).lt(1).default(0.9),
@@ -30,7 +37,7 @@ export const OptimizerSpec = z.discriminatedUnion('name', [
     epsilon: z.number().positive().default(1e-7),
   }),
   /** Adam with decoupled weight decay (Loshchilov & Hutter 2019): w ← w − lr·(m̂/(√v̂ + ε) + weightDecay·w). */
-  z.object({
+  strictObject({
     name: z.literal('adamw'),
     learningRate: z.number().positive().max(100).default(0.001),
     beta1: z.number().min(0).lt(1).default(0.9),
@@ -55,13 +62,13 @@ export type LossName = z.infer<typeof LossName>;
  * - cosine (Loshchilov & Hutter 2017, no restarts): minLearningRate + ½(lr₀ − minLearningRate)(1 + cos(π·(step − 1)/totalSteps))
  */
 export const LrSchedule = z.discriminatedUnion('name', [
-  z.object({ name: z.literal('constant') }),
-  z.object({
+  strictObject({ name: z.literal('constant') }),
+  strictObject({
     name: z.literal('step'),
     everyEpochs: z.number().int().min(1).max(100000).default(10),
     gamma: z.number().positive().max(1).default(0.1),
   }),
-  z.object({ name: z.literal('cosine'), minLearningRate: z.number().min(0).default(0) }),
+  strictObject({ name: z.literal('cosine'), minLearningRate: z.number().min(0).default(0) }),
 ]);
 export type LrSchedule = z.infer<typeof LrSchedule>;
 
@@ -70,14 +77,14 @@ export const EarlyStopMetric = z.enum(['valLoss', 'valAcc', 'trainLoss', 'trainA
 export type EarlyStopMetric = z.infer<typeof EarlyStopMetric>;
 
 /** Stop at the end of the first epoch whose `metric` reaches `target` (≤ for losses, ≥ for accuracies). */
-export const EarlyStop = z.object({ metric: EarlyStopMetric, target: z.number() });
+export const EarlyStop = strictObject({ metric: EarlyStopMetric, target: z.number() });
 export type EarlyStop = z.infer<typeof EarlyStop>;
 
 /** Default of {@link TrainConfig.statsEvery}: per-layer statistics every this many steps. */
 export const DEFAULT_STATS_EVERY = 50;
 
 /** How a run trains: epochs over the training split in batches of `batchSize` samples. */
-export const TrainConfig = z.object({
+export const TrainConfig = strictObject({
   epochs: z.number().int().min(1).max(100000).default(20),
   batchSize: z.number().int().min(1).max(65536).default(32),
   optimizer: OptimizerSpec.default({ name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }),

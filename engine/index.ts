@@ -11,7 +11,6 @@ export { loadDataset } from './datasets/index.js';
 export { datasetSplit } from './datasets/split.js';
 export { evaluate, type Evaluation } from './evaluate.js';
 export { computeFans, initialValues, initializerMoments, theoreticalStd, TRUNCATED_NORMAL_STD_RATIO, type Fans } from './initializers.js';
-export { inferLayerShape, inferNetworkShapes, layerName, type LayerShapeInfo } from './layers/shapes.js';
 export type { ForwardContext, Layer, LayerOutput, LayerParam, StateUpdate } from './layers/types.js';
 export { createLoss, type LossFunction, type LossTarget } from './losses.js';
 export {

@@ -10,9 +10,11 @@ import { Random } from './random.js';
  * - glorot* (Glorot & Bengio 2010): scale 1, n = (fanIn + fanOut)/2  ⇒ Var = 2/(fanIn + fanOut)
  * - he*     (He et al. 2015):       scale 2, n = fanIn                ⇒ Var = 2/fanIn
  * - lecun*  (LeCun et al. 1998):    scale 1, n = fanIn                ⇒ Var = 1/fanIn
- * `*Normal` draws a plain (untruncated) Gaussian with that variance, as in the papers (Keras draws a
- * truncated normal with a corrected std; same variance, lighter tails — use `varianceScaling` with
- * `distribution: 'truncatedNormal'` for that). `*Uniform` draws U(−L, L) with L = √(3·Var).
+ * `*Normal` draws a plain (untruncated) Gaussian with that variance, as in the papers and PyTorch.
+ * `*TruncatedNormal` is Keras's form of the same names (Keras's GlorotNormal etc.): a normal of std
+ * √Var / 0.8796… re-drawn outside ±2 of that std, so the variance is still Var with lighter tails
+ * (the same as `varianceScaling` with `distribution: 'truncatedNormal'`). `*Uniform` draws U(−L, L)
+ * with L = √(3·Var).
  */
 
 /** Fan-in and fan-out of a weight tensor, in number of connections. */
@@ -54,14 +56,20 @@ function asVarianceScaling(spec: InitializerSpec): VarianceScaling | null {
   switch (spec.name) {
     case 'glorotNormal':
       return { scale: 1, mode: 'fanAvg', distribution: 'normal' };
+    case 'glorotTruncatedNormal':
+      return { scale: 1, mode: 'fanAvg', distribution: 'truncatedNormal' };
     case 'glorotUniform':
       return { scale: 1, mode: 'fanAvg', distribution: 'uniform' };
     case 'heNormal':
       return { scale: 2, mode: 'fanIn', distribution: 'normal' };
+    case 'heTruncatedNormal':
+      return { scale: 2, mode: 'fanIn', distribution: 'truncatedNormal' };
     case 'heUniform':
       return { scale: 2, mode: 'fanIn', distribution: 'uniform' };
     case 'lecunNormal':
       return { scale: 1, mode: 'fanIn', distribution: 'normal' };
+    case 'lecunTruncatedNormal':
+      return { scale: 1, mode: 'fanIn', distribution: 'truncatedNormal' };
     case 'lecunUniform':
       return { scale: 1, mode: 'fanIn', distribution: 'uniform' };
     case 'varianceScaling':

@@ -1,6 +1,5 @@
-import type { ActivationSpec, LossName, NetworkSpec } from '../contract/index.js';
+import { type ActivationSpec, type LossName, type NetworkSpec, inferNetworkShapes, outputProblems, problemError } from '../contract/index.js';
 import { buildLayer } from './layers/build.js';
-import { inferNetworkShapes, layerError } from './layers/shapes.js';
 import type { Layer, StateUpdate } from './layers/types.js';
 import type { Tensor, TF, Variable } from './tf.js';
 
@@ -82,49 +81,18 @@ export function layerSeed(seed: number, index: number): number {
 }
 
 /**
- * Checks that the network's input and last layer fit the dataset and loss:
- * sparse categorical CE needs a last dense layer with numClasses units; binary CE needs 1 unit and
- * 2 classes; MSE needs numClasses units (one-hot targets) or 1 unit with 2 classes. A regression set
- * (numClasses 0) needs MSE and 1 unit (its real-valued target).
- * @throws Error naming the offending layer
+ * Checks that the network's input and last layer fit the dataset and loss (contract
+ * `outputProblems`: the same rules the host applies before a run is stored).
+ * @throws Error naming the offending layer (`layer 3 (dense): has 3 units …`) or field
  */
 export function checkNetworkTarget(network: NetworkSpec, target: ModelTarget): void {
   const fmt = (s: readonly number[]) => `[${s.join(', ')}]`;
   if (target.inputShape && fmt(target.inputShape) !== fmt(network.inputShape)) {
     throw new Error(`network input shape ${fmt(network.inputShape)} does not match the dataset's sample shape ${fmt(target.inputShape)}`);
   }
-  const index = network.layers.length - 1;
-  const last = network.layers[index];
-  const afterDense = last?.type === 'activation' && network.layers[index - 1]?.type === 'dense';
-  if (!last || (last.type !== 'dense' && !afterDense)) {
-    throw layerError(index, last?.type ?? 'none', `the last layer must be dense, or an activation layer after one (it produces the ${target.loss} outputs)`);
-  }
-  const k = target.numClasses;
-  const outputShape = inferNetworkShapes(network)[index]!.outputShape;
-  const units = outputShape[outputShape.length - 1] as number;
-  const type = last.type;
-  if (k === 0) {
-    if (target.loss !== 'meanSquaredError') {
-      throw new Error(`train.loss: ${target.loss} needs class labels, but this dataset is a regression set (real-valued targets); use meanSquaredError`);
-    }
-    if (units !== 1) throw layerError(index, type, `has ${units} units but a regression set needs exactly 1 (one real-valued target per sample)`);
-    return;
-  }
-  switch (target.loss) {
-    case 'sparseCategoricalCrossentropy':
-    case 'categoricalCrossentropy':
-      if (units !== k) throw layerError(index, type, `has ${units} units but ${target.loss} needs one per class (${k})`);
-      break;
-    case 'binaryCrossentropy':
-      if (k !== 2) throw new Error(`binaryCrossentropy needs a 2-class dataset, this one has ${k} classes`);
-      if (units !== 1) throw layerError(index, type, `has ${units} units but binaryCrossentropy needs exactly 1`);
-      break;
-    case 'meanSquaredError':
-      if (units !== k && !(units === 1 && k === 2)) {
-        throw layerError(index, type, `has ${units} units but meanSquaredError needs ${k} (one-hot targets)${k === 2 ? ' or 1' : ''}`);
-      }
-      break;
-  }
+  const problem = outputProblems(network, target.loss, target.numClasses)[0];
+  if (!problem) return;
+  throw problemError(problem);
 }
 
 /**

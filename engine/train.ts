@@ -1,4 +1,4 @@
-import type { ExperimentSpec, FinalMetrics, MetricPoint, RunEvent } from '../contract/index.js';
+import { experimentProblems, isStoredDatasetRef, problemError, type DatasetRef, type ExperimentSpec, type FinalMetrics, type MetricPoint, type RunEvent } from '../contract/index.js';
 import { readTfjsVersion } from './backend.js';
 import { gatherLabels, gatherRows } from './batches.js';
 import { loadDataset, type DatasetSource } from './datasets/index.js';
@@ -107,11 +107,12 @@ export async function trainRun(
     const cfg = experiment.train;
     const data = loadDataset(experiment.dataset, datasetSource);
     const labels = data.targets ?? data.y;
-    if (data.targets && cfg.earlyStop && cfg.earlyStop.metric.endsWith('Acc')) {
-      throw new Error(`train.earlyStop.metric: ${cfg.earlyStop.metric} is undefined for a regression set (accuracy is null); use valLoss or trainLoss`);
-    }
     const rowSize = data.inputShape.reduce((a, b) => a * b, 1);
     const splitIndices = datasetSplit(experiment.dataset, data, cfg.validationSplit);
+    // The host checked this before storing the run; a run stored by an older version is checked here.
+    const facts = { name: datasetLabel(experiment.dataset), inputShape: data.inputShape, numClasses: data.numClasses, trainSamples: splitIndices.train.length };
+    const problem = experimentProblems(experiment, facts)[0];
+    if (problem) throw problemError(problem);
     model = buildModel(tf, experiment.network, {
       seed: cfg.seed,
       target: { loss: cfg.loss, numClasses: data.numClasses, inputShape: data.inputShape },
@@ -238,4 +239,9 @@ export async function trainRun(
     model?.dispose();
   }
   emit(terminal);
+}
+
+/** A dataset reference as messages name it: the built-in's name or the imported dataset's id. */
+function datasetLabel(ref: DatasetRef): string {
+  return isStoredDatasetRef(ref) ? ref.id : ref.builtin;
 }

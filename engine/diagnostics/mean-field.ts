@@ -1,6 +1,5 @@
-import type { ActivationSpec, LayerSpec, NetworkSpec } from '../../contract/index.js';
+import { type ActivationSpec, type LayerSpec, type NetworkSpec, inferNetworkShapes } from '../../contract/index.js';
 import { initializerMoments } from '../initializers.js';
-import { inferNetworkShapes } from '../layers/shapes.js';
 import { gaussianMoments, type Moments } from './gaussian-moments.js';
 import { scalarActivation } from './scalar-activations.js';
 

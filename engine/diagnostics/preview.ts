@@ -1,9 +1,8 @@
-import type { ExperimentSpec, InitializerSpec, LayerSpec, NetworkSpec, PreviewLayer, PreviewResult } from '../../contract/index.js';
+import { type ExperimentSpec, type InitializerSpec, type LayerSpec, type NetworkSpec, type PreviewLayer, type PreviewResult, inferNetworkShapes } from '../../contract/index.js';
 import { gatherRows, labelTensor } from '../batches.js';
 import { loadDataset, type DatasetSource } from '../datasets/index.js';
 import { datasetSplit } from '../datasets/split.js';
 import { initializerMoments } from '../initializers.js';
-import { inferNetworkShapes } from '../layers/shapes.js';
 import { createLoss } from '../losses.js';
 import { buildModel, type Model } from '../model.js';
 import { deriveSeed } from '../random.js';

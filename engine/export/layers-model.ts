@@ -1,6 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import type { ActivationSpec, NetworkSpec } from '../../contract/index.js';
-import { inferNetworkShapes } from '../layers/shapes.js';
+import { type ActivationSpec, type NetworkSpec, inferNetworkShapes } from '../../contract/index.js';
 import type { TF } from '../tf.js';
 import type { NamedWeight } from './weights.js';
 

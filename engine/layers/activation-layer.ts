@@ -1,7 +1,6 @@
-import type { ActivationLayerSpec } from '../../contract/index.js';
+import type { ActivationLayerSpec, LayerShapeInfo } from '../../contract/index.js';
 import { applyActivation } from '../activations.js';
 import type { Tensor, TF } from '../tf.js';
-import type { LayerShapeInfo } from './shapes.js';
 import type { Layer } from './types.js';
 
 /**

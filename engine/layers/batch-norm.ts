@@ -1,7 +1,6 @@
-import type { BatchNormLayerSpec } from '../../contract/index.js';
+import type { BatchNormLayerSpec, LayerShapeInfo } from '../../contract/index.js';
 import type { Tensor, Tensor1D, TF, Variable } from '../tf.js';
 import { makeVariable } from './weights.js';
-import type { LayerShapeInfo } from './shapes.js';
 import type { ForwardContext, Layer } from './types.js';
 
 /**

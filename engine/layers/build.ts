@@ -1,4 +1,4 @@
-import type { LayerSpec } from '../../contract/index.js';
+import { type LayerSpec, layerError, type LayerShapeInfo } from '../../contract/index.js';
 import type { TF } from '../tf.js';
 import { buildActivationLayer } from './activation-layer.js';
 import { buildBatchNorm } from './batch-norm.js';
@@ -8,7 +8,6 @@ import { buildDropout } from './dropout.js';
 import { buildFlatten } from './flatten.js';
 import { buildPool2D } from './pool.js';
 import { buildReshape } from './reshape.js';
-import { layerError, type LayerShapeInfo } from './shapes.js';
 import type { Layer } from './types.js';
 
 /**

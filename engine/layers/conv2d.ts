@@ -1,9 +1,7 @@
-import type { Conv2DLayerSpec } from '../../contract/index.js';
+import { type Conv2DLayerSpec, type LayerShapeInfo, pair } from '../../contract/index.js';
 import { applyActivation } from '../activations.js';
 import type { Tensor, Tensor1D, TF } from '../tf.js';
 import { makeKernelAndBias } from './weights.js';
-import type { LayerShapeInfo } from './shapes.js';
-import { pair } from './size.js';
 import type { Layer } from './types.js';
 
 type Tensor4D = import('@tensorflow/tfjs').Tensor4D;

@@ -1,7 +1,6 @@
-import type { DenseLayerSpec } from '../../contract/index.js';
+import type { DenseLayerSpec, LayerShapeInfo } from '../../contract/index.js';
 import { applyActivation } from '../activations.js';
 import type { Tensor, Tensor1D, Tensor2D, TF } from '../tf.js';
-import type { LayerShapeInfo } from './shapes.js';
 import type { Layer } from './types.js';
 import { makeKernelAndBias } from './weights.js';
 

@@ -1,6 +1,5 @@
-import type { DropoutLayerSpec } from '../../contract/index.js';
+import type { DropoutLayerSpec, LayerShapeInfo } from '../../contract/index.js';
 import type { Tensor, TF } from '../tf.js';
-import type { LayerShapeInfo } from './shapes.js';
 import type { ForwardContext, Layer } from './types.js';
 
 /**

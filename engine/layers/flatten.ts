@@ -1,6 +1,6 @@
 import type { Tensor, TF } from '../tf.js';
-import type { LayerShapeInfo } from './shapes.js';
 import type { Layer } from './types.js';
+import type { LayerShapeInfo } from '../../contract/index.js';
 
 /** Reshapes [batch, d1, d2, …] to [batch, d1·d2·…] (row-major, so channels vary fastest). */
 export function buildFlatten(tf: TF, info: LayerShapeInfo): Layer {

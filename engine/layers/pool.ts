@@ -1,7 +1,5 @@
-import type { AvgPool2DLayerSpec, MaxPool2DLayerSpec } from '../../contract/index.js';
+import { type AvgPool2DLayerSpec, type MaxPool2DLayerSpec, type LayerShapeInfo, pair } from '../../contract/index.js';
 import type { Tensor, TF } from '../tf.js';
-import type { LayerShapeInfo } from './shapes.js';
-import { pair } from './size.js';
 import type { Layer } from './types.js';
 
 type Tensor4D = import('@tensorflow/tfjs').Tensor4D;

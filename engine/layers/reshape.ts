@@ -1,6 +1,6 @@
 import type { Tensor, TF } from '../tf.js';
-import type { LayerShapeInfo } from './shapes.js';
 import type { Layer } from './types.js';
+import type { LayerShapeInfo } from '../../contract/index.js';
 
 /**
  * Reshapes [batch, ...inputShape] to [batch, ...targetShape] (row-major: the element order is kept,

@@ -1,8 +1,7 @@
-import type { InitializerSpec } from '../../contract/index.js';
+import type { InitializerSpec, LayerShapeInfo } from '../../contract/index.js';
 import { initialValues } from '../initializers.js';
 import { deriveSeed } from '../random.js';
 import type { TF, Variable } from '../tf.js';
-import type { LayerShapeInfo } from './shapes.js';
 import type { LayerParam } from './types.js';
 
 /** Creates a trainable tf.Variable holding `values` with `shape`; the temporary tensor is freed. */

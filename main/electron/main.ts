@@ -76,7 +76,9 @@ async function start(relaunch: ReturnType<typeof handleRelaunch>): Promise<void>
   relaunch.hostReady();
 }
 
-// One host per data folder: a second launch only brings the first one's window forward.
+// One app instance: a second launch only brings the first one's window forward. (Other processes —
+// `initscope serve`, CLI trains and sweeps — may share its database: see docs/design-notes.md,
+// "Many processes, one store".)
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {

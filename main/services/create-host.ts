@@ -3,12 +3,13 @@ import { DatasetService } from '../datasets/dataset-service.js';
 import type { SourceDecoder } from '../datasets/prepare-import.js';
 import { SourceRegistry, sweepStaleUploads } from '../datasets/source-registry.js';
 import { appVersion, APP_NAME, databasePath } from '../app-paths.js';
-import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, RunProvenanceStore, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
+import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, OwnerStore, recoverOrphans, RunProvenanceStore, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
 import { createCompareReporter, createRunExporter } from '../export/run-exporter.js';
 import { saveRunWeights } from '../export/run-weights.js';
 import { EnginePool } from './engine-pool.js';
 import { createHandlers } from './handlers.js';
 import type { HostServices, ShellKind } from './host-services.js';
+import { registerProcessOwner, type ProcessOwner } from './process-owner.js';
 import { RunService } from './run-service.js';
 import { SweepService } from './sweep-service.js';
 import { forkWorkerLauncher, type WorkerLauncher } from './worker-launcher.js';
@@ -30,24 +31,34 @@ export interface HostOptions {
   /** How workers are started; defaults to `child_process.fork`. */
   launcher?: WorkerLauncher;
   /**
-   * Mark runs left `queued`/`running` by a previous crash as `interrupted` (default true). Commands that
-   * only read (e.g. `runs list`) pass false so they never touch the runs of an app that is running.
+   * This process runs work (default true): it registers as an owner in the store (a row with a lease,
+   * renewed by a heartbeat, removed by `close()`), and recovers orphaned work at start — runs left
+   * `queued`/`running` and sweeps left `running` by a process that is gone (see store/recovery.ts;
+   * a live process's work is never touched). Commands that only read (e.g. `runs list`) pass false:
+   * they neither register nor write anything.
    */
   recoverInterrupted?: boolean;
   /**
-   * Requeue the work a crash interrupted, at start: single runs that were queued or running, and
-   * interrupted sweeps (default: true for the app shells, false for the CLI, where
-   * `initscope sweep resume <id>` does it, so a `train` command never picks up other runs).
+   * Requeue orphaned work at start, here: single runs that were queued or running, and interrupted
+   * sweeps (default: true for the app shells, false for the CLI, where orphaned runs are marked
+   * `interrupted` and `initscope sweep resume <id>` continues a sweep, so a `train` command never
+   * picks up other runs).
    */
   resumeInterrupted?: boolean;
   /** How user files are decoded; default: in a memory-limited worker process per preview or import. */
   decoder?: SourceDecoder;
+  /** Lease of this process's owner row in ms (default 60 s; see process-owner.ts). */
+  ownerLeaseMs?: number;
 }
 
+/** The `owners.kind` of a shell. */
+const OWNER_KIND = { electron: 'app', browser: 'serve', cli: 'cli' } as const;
+
 /**
- * Opens the store (migrating it, or refusing a database from a newer version), marks runs that a
- * previous crash left unfinished as `interrupted` (and their sweeps too), starts the engine pool,
- * requeues interrupted runs and sweeps (app shells; see `resumeInterrupted`) and returns the services every shell exposes.
+ * Opens the store (migrating it, or refusing a damaged database or one from a newer version),
+ * registers this process as an owner and recovers the work of owners that are gone (marks it
+ * `interrupted`, or requeues it here in the app shells; see `resumeInterrupted`), starts the engine
+ * pool and returns the services every shell exposes.
  */
 export async function createHostServices(options: HostOptions): Promise<HostServices> {
   const dbPath = options.dbPath ?? databasePath(options.dataDir);
@@ -57,17 +68,24 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   const sweepsAvailable = sweepStore.isAvailable();
   const recover = options.recoverInterrupted ?? true;
   const resume = recover && (options.resumeInterrupted ?? options.shell !== 'cli');
-  const interruptedSingles = recover ? store.unfinishedSingleRunIds() : [];
-  if (recover) {
-    store.markUnfinishedInterrupted(new Date().toISOString());
-    if (sweepsAvailable) sweepStore.markRunningInterrupted();
+  let owner: ProcessOwner | null = null;
+  let requeuedSingles: string[] = [];
+  try {
+    if (recover) {
+      owner = registerProcessOwner(new OwnerStore(db), OWNER_KIND[options.shell], options.ownerLeaseMs);
+      requeuedSingles = recoverOrphans(db, { ownerId: owner.id, requeueSingles: resume, finishedAt: new Date().toISOString() }).requeuedRunIds;
+    }
+  } catch (error) {
+    owner?.release();
+    db.close();
+    throw error;
   }
   const pool = new EnginePool({
     launcher: options.launcher ?? forkWorkerLauncher(),
     size: Math.max(1, options.workers ?? os.availableParallelism()),
   });
   const version = appVersion();
-  const runs = new RunService(store, pool, version);
+  const runs = new RunService(store, pool, version, owner);
   runs.storeLayerStatsIn(new LayerStatsStore(db));
   runs.recordProvenanceIn(new RunProvenanceStore(db));
   const datasets = new DatasetService(new DatasetStore(db), options.dataDir, undefined, options.decoder ?? workerSourceDecoder());
@@ -75,7 +93,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   if (options.shell !== 'cli') sweepStaleUploads(options.dataDir);
   const sources = new SourceRegistry(options.dataDir);
   runs.resolveDatasetsWith((ref) => datasets.resolve(ref));
-  const sweeps = new SweepService(sweepStore, runs, version);
+  const sweeps = new SweepService(sweepStore, runs, version, owner);
   const artifacts = new ArtifactStore(db);
   runs.storeWeightsWith((runId, tensors) => saveRunWeights(options.dataDir, artifacts, runId, tensors, new Date()));
   let datasetHashes: DatasetStore | null = null;
@@ -106,7 +124,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     },
   });
   if (resume) {
-    runs.requeue(interruptedSingles);
+    for (const id of requeuedSingles) runs.enqueue(id, runs.get(id).experiment);
     if (sweepsAvailable) sweeps.resumeInterrupted();
   }
   let closed = false;
@@ -127,6 +145,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
       if (leave) runs.close(); // stop listening first, so the pool's 'cancelled' events are not stored
       await pool.close();
       if (!leave) runs.close();
+      owner?.release();
       db.close();
     },
   };

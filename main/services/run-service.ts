@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
+  assertExperimentRuns,
+  datasetFacts,
   InitScopeError,
   TERMINAL_EVENT_TYPES,
   type LayerStatsRecord,
@@ -18,6 +20,7 @@ import type { DatasetSource } from '../../engine/datasets/index.js';
 import type { EnginePool } from './engine-pool.js';
 import { MetricBuffer } from './metric-buffer.js';
 import { compareReproduction, REPRODUCIBLE_STATUSES, type StoredRunNumbers } from './reproduction.js';
+import type { ProcessOwner } from './process-owner.js';
 
 /** A sortable, unique run id: `run_<ms since epoch in base 36>_<random>`. */
 export function newRunId(now = Date.now()): string {
@@ -38,6 +41,8 @@ export class RunService {
     private readonly store: RunStore,
     private readonly pool: EnginePool,
     private readonly appVersion: string,
+    /** This process's owner row: runs it creates are recorded as its own (null: no owner). */
+    private readonly owner: ProcessOwner | null = null,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.metrics = new MetricBuffer((runId, points) => this.store.appendMetrics(runId, points));
@@ -54,19 +59,26 @@ export class RunService {
     this.datasetResolver = resolver;
   }
 
-  /** The stored file of the experiment's dataset (undefined for built-ins); throws for an unknown id or a shape mismatch. */
-  private resolveDataset(experiment: ExperimentSpec): DatasetSource | undefined {
+  /**
+   * The stored file of the experiment's dataset (undefined for built-ins). Throws `not_found` for an
+   * unknown dataset id, and `invalid_input` listing every reason the experiment cannot train on its
+   * dataset (input shape, layer shapes, output vs loss and labels, memory estimate over the limit;
+   * contract/experiment-check.ts), so nothing is stored or started for it.
+   * @param what how the experiment is named in the error, e.g. `experiment`
+   */
+  private resolveDataset(experiment: ExperimentSpec, what = 'experiment'): DatasetSource | undefined {
     if (!this.datasetResolver) return undefined;
     const { info, source } = this.datasetResolver(experiment.dataset);
-    const want = info.inputShape.join(',');
-    if (source && experiment.network.inputShape.join(',') !== want) {
-      throw new InitScopeError(
-        'invalid_input',
-        `network.inputShape [${experiment.network.inputShape.join(', ')}] does not match the dataset ${info.name}'s input shape [${info.inputShape.join(', ')}]`,
-        { issues: [{ path: 'network.inputShape', message: `must be [${want}]` }] },
-      );
-    }
+    assertExperimentRuns(experiment, datasetFacts(info, experiment.dataset), what);
     return source;
+  }
+
+  /**
+   * Checks an experiment as {@link start} would, without storing or starting anything (the sweep
+   * service checks every run of a sweep before storing it). Throws like {@link start}.
+   */
+  check(experiment: ExperimentSpec, what = 'experiment'): void {
+    this.resolveDataset(experiment, what);
   }
 
   /** Subscribes to stored run events; returns the unsubscribe function. */
@@ -85,6 +97,7 @@ export class RunService {
       experiment,
       createdAt: this.now().toISOString(),
       appVersion: this.appVersion,
+      ownerId: this.owner?.id ?? null,
     });
     this.pool.submit(id, experiment, dataset);
     return summary;
@@ -150,17 +163,6 @@ export class RunService {
     if (!originalId) throw new InitScopeError('invalid_input', `Run ${runId} is not a reproduction (see runs/reproduce)`);
     const numbers = (run: RunSummary): StoredRunNumbers => ({ run, curve: this.curve(run.id), layerStats: this.layerStats(run.id) });
     return compareReproduction(numbers(this.get(originalId)), numbers(reproduction));
-  }
-
-  /**
-   * Starts stored runs again from scratch with their frozen experiment (same seed, so same initial
-   * weights): their old curves and statistics are deleted, they go back to `queued` and to the pool.
-   * Used at app start for single runs a crash interrupted.
-   */
-  requeue(runIds: readonly string[]): void {
-    if (runIds.length === 0) return;
-    this.store.resetForRequeue(runIds);
-    for (const id of runIds) this.enqueue(id, this.get(id).experiment);
   }
 
   /** Asks a queued or running run to stop; it ends as `cancelled` with its data kept. */

@@ -13,6 +13,7 @@ import {
   type SweepSummaryRequest,
 } from '../../contract/index.js';
 import type { StoredSweep, SweepStore } from '../store/sweep-store.js';
+import type { ProcessOwner } from './process-owner.js';
 import { newRunId, type RunService } from './run-service.js';
 import { expandSweep, planSweep } from './sweep-expand.js';
 import { sweepProgress, type ThroughputOrigin } from './sweep-progress.js';
@@ -45,6 +46,8 @@ export class SweepService {
     private readonly store: SweepStore,
     private readonly runs: RunService,
     private readonly appVersion: string,
+    /** This process's owner row: sweeps it starts or resumes are recorded as its own (null: no owner). */
+    private readonly owner: ProcessOwner | null = null,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.unsubscribeRuns = runs.onEvent((event) => this.onRunEvent(event));
@@ -61,9 +64,14 @@ export class SweepService {
     return planSweep(spec);
   }
 
-  /** Expands, stores (all runs `queued`, one transaction) and queues a sweep. */
+  /**
+   * Expands, stores (all runs `queued`, one transaction) and queues a sweep. Every expanded run is
+   * checked first (shapes, output vs loss, memory estimate: RunService.check); if one cannot run,
+   * nothing is stored and the `invalid_input` error names that run.
+   */
   start(spec: SweepSpec): SweepInfo {
     const { plan, runs } = expandSweep(spec);
+    for (const run of runs) this.runs.check(run.experiment, `sweep run "${run.experiment.name}"`);
     const id = newSweepId();
     this.store.createSweep({
       id,
@@ -72,6 +80,7 @@ export class SweepService {
       createdAt: this.now().toISOString(),
       appVersion: this.appVersion,
       runs: runs.map((run) => ({ ...run, runId: newRunId() })),
+      ownerId: this.owner?.id ?? null,
     });
     const queued = this.store.listRuns(id);
     this.activate(id, 0);
@@ -83,12 +92,15 @@ export class SweepService {
   /**
    * Continues a sweep: its runs that had not ended on their own (interrupted by a crash, cancelled,
    * still queued) restart from scratch, the others are kept. A sweep with nothing left finishes at once.
-   * Throws `conflict` if this host is already running it, `not_found` for an unknown id.
+   * Throws `conflict` if this host or another live process is already running it (see
+   * SweepStore.requeue: the takeover is atomic, so two processes never both resume it), `not_found`
+   * for an unknown id.
    */
   resume(sweepId: string): SweepInfo {
     const sweep = this.require(sweepId);
     if (this.active.has(sweepId)) throw new InitScopeError('conflict', `Sweep ${sweepId} is already running`);
-    const requeued = this.store.requeue(sweepId);
+    const owner = this.owner;
+    const requeued = this.store.requeue(sweepId, owner ? { ownerId: owner.id, describeLive: (id) => owner.describeLive(id) } : undefined);
     const counts = this.store.counts(sweepId);
     this.activate(sweepId, counts.completed + counts.diverged + counts.failed);
     this.emit({ type: 'sweepStarted', sweepId, plan: planSweep(sweep.spec), resumed: true });
@@ -97,21 +109,36 @@ export class SweepService {
     return this.info(sweepId);
   }
 
-  /** At host start: resumes every sweep a crash interrupted. Returns their ids. */
+  /**
+   * At app start: resumes every interrupted sweep. One that another process took over meanwhile is
+   * skipped (its `conflict` is expected). Returns the ids resumed here.
+   */
   resumeInterrupted(): string[] {
-    const ids = this.store.sweepIdsWithStatus('interrupted');
-    for (const id of ids) this.resume(id);
-    return ids;
+    const resumed: string[] = [];
+    for (const id of this.store.sweepIdsWithStatus('interrupted')) {
+      try {
+        this.resume(id);
+        resumed.push(id);
+      } catch (error) {
+        if ((error as InitScopeError).code !== 'conflict') throw error;
+      }
+    }
+    return resumed;
   }
 
   /**
    * Cancels a sweep: queued runs are dropped at once, running ones stop within one training step; the
-   * sweep ends `cancelled` when the last one has stopped. An interrupted sweep is simply marked cancelled.
+   * sweep ends `cancelled` when the last one has stopped. An interrupted sweep (or one whose process is
+   * gone) is simply marked cancelled; one that another live process runs is refused (`conflict`).
    */
   cancel(sweepId: string): SweepInfo {
     const sweep = this.require(sweepId);
     const active = this.active.get(sweepId);
     if (!active) {
+      const runner = sweep.status === 'running' && sweep.ownerId !== null && this.owner ? this.owner.describeLive(sweep.ownerId) : null;
+      if (runner !== null) {
+        throw new InitScopeError('conflict', `Sweep ${sweepId} is being run by another InitScope process (${runner}); cancel it there (Ctrl-C for a CLI sweep)`);
+      }
       if (sweep.status === 'interrupted' || sweep.status === 'running') this.store.setStatus(sweepId, 'cancelled', this.now().toISOString());
       return this.info(sweepId);
     }

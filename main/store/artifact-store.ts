@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { InitScopeError } from '../../contract/index.js';
+import { writeTransaction } from './busy.js';
 import { toUtcIso } from './values.js';
 
 /** The kinds of files InitScope records (see migrations/0004_artifacts.sql). */
@@ -103,7 +104,7 @@ export class ArtifactStore {
     const runExists = this.db.prepare<[string], number>('SELECT 1 FROM runs WHERE id = ?').pluck();
     const byRun = this.db.prepare<[string], ArtifactRow>(`SELECT ${COLUMNS} FROM artifacts WHERE run_id = ? ORDER BY created_at DESC, id DESC`);
     const bySha = this.db.prepare<[string], ArtifactRow>(`SELECT ${COLUMNS} FROM artifacts WHERE sha256 = ? ORDER BY created_at DESC, id DESC`);
-    const recordAll = this.db.transaction((runId: string | null, exportId: string, files: readonly ArtifactInput[], createdAt: string) => {
+    const recordAll = writeTransaction(this.db, (runId: string | null, exportId: string, files: readonly ArtifactInput[], createdAt: string) => {
       if (runId !== null && !runExists.get(runId)) throw new InitScopeError('not_found', `No run with id ${runId}`);
       return files.map((f) => fromRow(insert.get({ runId, exportId, createdAt, kind: f.kind, path: f.path, bytes: f.bytes, sha256: f.sha256 }) as ArtifactRow));
     });

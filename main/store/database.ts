@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { retryBusy } from './busy.js';
+import { checkDatabaseFile, quickCheckOrThrow } from './integrity.js';
 import { migrate } from './migrate.js';
 
 /** Options of {@link openDatabase}. */
@@ -20,20 +22,23 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
  * migrations (see `migrate`). The connection has foreign keys on, a busy timeout, and WAL journal mode
  * (in-memory databases report `memory`). `':memory:'` is allowed, for tests.
  *
- * The WAL switch comes after the version check, so a database from a newer InitScope is refused
- * (`FutureDatabaseError`) without a byte of the file changing. On any error the connection is closed.
+ * Nothing is written before the file has passed `PRAGMA quick_check` (a damaged file is refused with
+ * `DamagedDatabaseError`, offering the newest backup) and its version check (a database from a newer
+ * InitScope is refused with `FutureDatabaseError`): either way the file stays byte-identical. Several
+ * processes may open one file at once (see `migrate` and busy.ts). On any error the connection is closed.
  */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): Database.Database {
   const inMemory = path === ':memory:' || path === '';
+  const timeout = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
-  const db = new Database(path, {
-    timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-  });
+  const driver = options.nativeBinding ? { nativeBinding: options.nativeBinding } : {};
+  const checked = inMemory || checkDatabaseFile(path, timeout, driver);
+  const db = new Database(path, { timeout, ...driver });
   try {
+    if (!checked) quickCheckOrThrow(db, path);
     db.pragma('foreign_keys = ON');
     migrate(db, options.migrationsDir === undefined ? {} : { migrationsDir: options.migrationsDir });
-    db.pragma('journal_mode = WAL');
+    retryBusy(db, () => db.pragma('journal_mode = WAL'));
     return db;
   } catch (error) {
     db.close();

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { DatasetInfo, InitScopeError, parseOrThrow } from '../../contract/index.js';
+import { retryBusy } from './busy.js';
 
 /** One imported dataset as stored in the `datasets` table. */
 export interface StoredDataset {
@@ -43,7 +44,7 @@ function fromRow(row: DatasetRow): StoredDataset {
 export class DatasetStore {
   private readonly statements;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.statements = {
       insert: db.prepare(
         `INSERT INTO datasets (id, name, kind, info_json, content_hash, path, created_at)
@@ -60,7 +61,7 @@ export class DatasetStore {
   insert(dataset: StoredDataset): StoredDataset {
     const info = parseOrThrow(DatasetInfo, dataset.info, 'dataset info');
     try {
-      this.statements.insert.run({
+      retryBusy(this.db, () => this.statements.insert.run({
         id: dataset.id,
         name: dataset.name,
         kind: dataset.kind,
@@ -68,7 +69,7 @@ export class DatasetStore {
         contentHash: dataset.contentHash,
         path: dataset.path,
         createdAt: dataset.createdAt,
-      });
+      }));
     } catch (error) {
       if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
         throw new InitScopeError('conflict', `Dataset ${dataset.id} (content ${dataset.contentHash.slice(0, 12)}…) is already stored`);
@@ -97,6 +98,6 @@ export class DatasetStore {
 
   /** Removes a dataset's row; true if there was one. */
   delete(id: string): boolean {
-    return this.statements.delete.run(id).changes > 0;
+    return retryBusy(this.db, () => this.statements.delete.run(id)).changes > 0;
   }
 }

@@ -41,3 +41,24 @@ export class MigrationError extends InitScopeError {
     this.cause = cause;
   }
 }
+
+/**
+ * The database file failed SQLite's `PRAGMA quick_check` (or is not a database at all). It is refused
+ * before anything is written, so the file is byte-identical afterwards. The message names the file, the
+ * first problems found and, when there is one, the newest `<db>.backup-v<N>` to restore. Code `conflict`.
+ */
+export class DamagedDatabaseError extends InitScopeError {
+  constructor(
+    readonly path: string,
+    readonly problems: readonly string[],
+    readonly backupPath: string | null,
+  ) {
+    const shown = problems.slice(0, 2).join('; ') + (problems.length > 2 ? `; and ${problems.length - 2} more problems` : '');
+    const restore =
+      backupPath === null
+        ? 'No backup of it was found; move it aside to start a new database.'
+        : `The newest backup is ${backupPath}: to restore it, move the damaged file aside and copy the backup to ${path} (runs stored after the backup are not in it).`;
+    super('conflict', `Database ${path} is damaged (${shown}) and was not opened or modified. ${restore}`, { path, problems, backupPath });
+    this.name = 'DamagedDatabaseError';
+  }
+}

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { InitScopeError, type LayerStats, type LayerStatsRecord } from '../../contract/index.js';
+import { writeTransaction } from './busy.js';
 import { evenlySpacedIndices } from './downsample.js';
 import { finiteOrNull } from './values.js';
 
@@ -46,7 +47,7 @@ function statsFromRow(row: LayerStatsRow): LayerStats {
  */
 export class LayerStatsStore {
   private readonly statements;
-  private readonly appendTransaction;
+  private readonly appendTransaction: (runId: string, records: readonly LayerStatsRecord[]) => void;
 
   constructor(db: Database.Database) {
     this.statements = {
@@ -65,7 +66,7 @@ export class LayerStatsStore {
       steps: db.prepare<[string], number>('SELECT DISTINCT step FROM layer_stats WHERE run_id = ? ORDER BY step').pluck(),
       all: db.prepare<[string], LayerStatsRow>(`SELECT ${COLUMNS} FROM layer_stats WHERE run_id = ? ORDER BY step, layer_index`),
     };
-    this.appendTransaction = db.transaction((runId: string, records: readonly LayerStatsRecord[]) => {
+    this.appendTransaction = writeTransaction(db, (runId: string, records: readonly LayerStatsRecord[]) => {
       if (this.statements.runExists.get(runId) === undefined) throw new InitScopeError('not_found', `No run ${runId}`);
       for (const record of records) {
         for (const s of record.layers) {

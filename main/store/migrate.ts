@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { InitScopeError } from '../../contract/index.js';
 import { backupDatabase } from './backup.js';
+import { retryBusy } from './busy.js';
 import { FutureDatabaseError, MigrationError } from './errors.js';
 import { listMigrationFiles, readMigrationSql, type MigrationFile } from './migration-files.js';
 import { findPackageRoot } from '../package-root.js';
@@ -44,6 +44,10 @@ export function readSchemaVersion(db: Database.Database): number {
  *   `PRAGMA foreign_key_check` before commit. Any failure rolls everything back and throws
  *   {@link MigrationError} naming the file; the database stays at its old version.
  *
+ * Several processes may open a new (or old) database at once: the version is read again inside the
+ * immediate transaction, so the one that gets the write lock first migrates and the others (waiting
+ * on the busy timeout, with retries) find it current and apply nothing, or only what is still missing.
+ *
  * Migration files must not contain their own BEGIN/COMMIT.
  */
 export function migrate(db: Database.Database, options: MigrateOptions = {}): MigrationResult {
@@ -60,39 +64,37 @@ export function migrate(db: Database.Database, options: MigrateOptions = {}): Mi
 
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
   if (foreignKeys) db.pragma('foreign_keys = OFF');
+  let applied: string[];
   try {
-    db.transaction(() => applyAll(db, scripts, fromVersion, latest)).immediate();
+    const transaction = db.transaction(() => applyAll(db, scripts, latest));
+    applied = retryBusy(db, () => transaction.immediate());
   } finally {
     if (foreignKeys) db.pragma('foreign_keys = ON');
   }
-  return { fromVersion, toVersion: latest, applied: pending.map((m) => m.file), backupPath };
+  return { fromVersion, toVersion: latest, applied, backupPath };
 }
 
-function applyAll(
-  db: Database.Database,
-  scripts: ReadonlyArray<{ migration: MigrationFile; sql: string }>,
-  fromVersion: number,
-  latest: number,
-): void {
+/** Inside the write lock: applies the scripts the database still lacks; returns their file names. */
+function applyAll(db: Database.Database, scripts: ReadonlyArray<{ migration: MigrationFile; sql: string }>, latest: number): string[] {
   const current = readSchemaVersion(db);
-  if (current !== fromVersion) {
-    throw new InitScopeError('conflict', `Database ${db.name} moved from schema version ${fromVersion} to ${current} while being migrated; open it again`);
-  }
-  for (const { migration, sql } of scripts) {
+  if (current > latest) throw new FutureDatabaseError(db.name, current, latest);
+  const missing = scripts.filter(({ migration }) => migration.version > current);
+  for (const { migration, sql } of missing) {
     try {
       db.exec(sql);
     } catch (error) {
-      throw new MigrationError(migration.path, fromVersion, error);
+      throw new MigrationError(migration.path, current, error);
     }
     if (!db.inTransaction) {
-      throw new MigrationError(migration.path, fromVersion, new Error('the file ends the migration transaction itself (remove its BEGIN/COMMIT)'));
+      throw new MigrationError(migration.path, current, new Error('the file ends the migration transaction itself (remove its BEGIN/COMMIT)'));
     }
     const violations = db.pragma('foreign_key_check') as unknown[];
     if (violations.length > 0) {
-      throw new MigrationError(migration.path, fromVersion, new Error(`it leaves ${violations.length} foreign-key violation(s)`));
+      throw new MigrationError(migration.path, current, new Error(`it leaves ${violations.length} foreign-key violation(s)`));
     }
   }
-  db.pragma(`user_version = ${latest}`);
+  if (missing.length > 0) db.pragma(`user_version = ${latest}`);
+  return missing.map(({ migration }) => migration.file);
 }
 
 /** True if the database already holds something worth backing up. */

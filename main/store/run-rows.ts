@@ -1,5 +1,6 @@
-import { ExperimentSpec, InitScopeError, RunStatus, type FinalMetrics, type MetricPoint, type RunSummary } from '../../contract/index.js';
+import { ExperimentSpec, RunStatus, type FinalMetrics, type MetricPoint, type RunSummary } from '../../contract/index.js';
 import { provenanceFromJson } from './run-provenance.js';
+import { parseStoredSpec } from './stored-spec.js';
 
 /** A `runs` row as SELECTed by {@link RUN_COLUMNS}. */
 export interface RunRow {
@@ -47,8 +48,8 @@ export const METRIC_COLUMNS = 'epoch, step, train_loss, train_acc, val_loss, val
 
 /**
  * Maps a `runs` row to the contract's {@link RunSummary}; the frozen spec is parsed with
- * {@link ExperimentSpec} (so defaults added by later versions are filled in). Throws an `internal`
- * error if the stored spec no longer parses.
+ * {@link ExperimentSpec} (so defaults added by later versions are filled in, unknown keys dropped).
+ * Throws an `internal` error if the stored spec no longer parses.
  */
 export function runFromRow(row: RunRow): RunSummary {
   return {
@@ -97,15 +98,5 @@ export function metricFromRow(row: MetricRow): MetricPoint {
 }
 
 function parseStoredExperiment(runId: string, json: string): ExperimentSpec {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (error) {
-    throw new InitScopeError('internal', `Run ${runId} has an unreadable experiment spec: ${(error as Error).message}`);
-  }
-  const result = ExperimentSpec.safeParse(value);
-  if (!result.success) {
-    throw new InitScopeError('internal', `Run ${runId} has an experiment spec this version cannot read: ${result.error.message}`);
-  }
-  return result.data;
+  return parseStoredSpec(ExperimentSpec, json, `Run ${runId}`);
 }

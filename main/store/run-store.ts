@@ -8,6 +8,7 @@ import {
   type RunStatus,
   type RunSummary,
 } from '../../contract/index.js';
+import { retryBusy, writeTransaction } from './busy.js';
 import { downsampleEvenly } from './downsample.js';
 import { METRIC_COLUMNS, RUN_COLUMNS, metricFromRow, runFromRow, type MetricRow, type RunRow } from './run-rows.js';
 import { finiteOrNull, toUtcIso } from './values.js';
@@ -20,6 +21,8 @@ export interface CreateRunInput {
   createdAt: string;
   /** The InitScope version that created the run. */
   appVersion: string;
+  /** The process that will run it (`owners.id`, migration 0005); null or omitted: no owner. */
+  ownerId?: string | null;
 }
 
 /** What {@link RunStore.markStarted} records: the backend the engine really got. */
@@ -46,13 +49,15 @@ export interface FinishRunInput {
 const UNFINISHED = "('queued', 'running')";
 
 /**
- * Runs and their metric curves in SQLite, through prepared statements. One writer (the host) is assumed.
+ * Runs and their metric curves in SQLite, through prepared statements. Several processes may write at
+ * once: write transactions take the lock up front (`BEGIN IMMEDIATE`) and busy errors are retried
+ * (see busy.ts). Each run records its owner process (`owner_id`, see owner-store.ts).
  * Stored times are normalised to UTC ISO-8601 (`toISOString()`); non-finite metric values are stored as null.
  * `MetricPoint.epoch` counts completed epochs (0 = before training), so `epochsDone` is the largest epoch seen.
  */
 export class RunStore {
   private readonly statements;
-  private readonly appendTransaction;
+  private readonly appendTransaction: (runId: string, points: readonly MetricPoint[]) => void;
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
@@ -64,8 +69,8 @@ export class RunStore {
         `INSERT INTO experiments (id, name, kind, spec_json, created_at) VALUES (@id, @name, 'single', @specJson, @createdAt)`,
       ),
       insertRun: db.prepare(
-        `INSERT INTO runs (id, experiment_id, name, status, experiment_json, seed, app_version, created_at)
-         VALUES (@id, @id, @name, 'queued', @specJson, @seed, @appVersion, @createdAt)`,
+        `INSERT INTO runs (id, experiment_id, name, status, experiment_json, seed, app_version, created_at, owner_id)
+         VALUES (@id, @id, @name, 'queued', @specJson, @seed, @appVersion, @createdAt, @ownerId)`,
       ),
       start: db.prepare(
         `UPDATE runs SET status = 'running', backend = @backend, tfjs_version = @tfjsVersion, started_at = @startedAt
@@ -96,13 +101,6 @@ export class RunStore {
            error = @error, diverged_at_step = @divergedAtStep, diverged_layer = @divergedLayer
          WHERE id = @id AND status IN ${UNFINISHED}`,
       ),
-      interruptAll: db.prepare(`UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status IN ${UNFINISHED}`),
-      unfinishedSingles: db
-        .prepare<[], string>(
-          `SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id
-           WHERE r.status IN ${UNFINISHED} AND e.kind = 'single' ORDER BY r.created_at`,
-        )
-        .pluck(),
       resetRun: db.prepare(
         `UPDATE runs SET status = 'queued', backend = NULL, tfjs_version = NULL, started_at = NULL, finished_at = NULL,
            epochs_done = 0, train_loss = NULL, train_acc = NULL, val_loss = NULL, val_acc = NULL, test_loss = NULL, test_acc = NULL, error = NULL,
@@ -116,7 +114,7 @@ export class RunStore {
       ),
       experimentOf: db.prepare<[string], string>('SELECT experiment_id FROM runs WHERE id = ?').pluck(),
     };
-    this.appendTransaction = db.transaction((runId: string, points: readonly MetricPoint[]) => {
+    this.appendTransaction = writeTransaction(db, (runId: string, points: readonly MetricPoint[]) => {
       this.requireRun(runId);
       let maxEpoch = 0;
       for (const point of points) {
@@ -142,8 +140,9 @@ export class RunStore {
       seed: experiment.train.seed,
       appVersion: input.appVersion,
       createdAt: toUtcIso(input.createdAt, 'createdAt'),
+      ownerId: input.ownerId ?? null,
     };
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       if (this.statements.exists.get(input.id) !== undefined) throw new InitScopeError('conflict', `Run ${input.id} already exists`);
       this.statements.insertExperiment.run(params);
       this.statements.insertRun.run({ ...params, name: input.name });
@@ -157,7 +156,7 @@ export class RunStore {
    */
   markStarted(runId: string, input: StartRunInput): RunSummary {
     const params = { id: runId, backend: input.backend, tfjsVersion: input.tfjsVersion, startedAt: toUtcIso(input.startedAt, 'startedAt') };
-    if (this.statements.start.run(params).changes === 0) this.throwWrongStatus(runId, 'start', 'queued');
+    if (retryBusy(this.db, () => this.statements.start.run(params)).changes === 0) this.throwWrongStatus(runId, 'start', 'queued');
     return this.requireRun(runId);
   }
 
@@ -198,7 +197,7 @@ export class RunStore {
       divergedAtStep: input.divergedAtStep ?? null,
       divergedLayer: input.divergedLayer ?? null,
     };
-    if (this.statements.finish.run(params).changes === 0) this.throwWrongStatus(runId, `mark ${input.status}`, 'queued or running');
+    if (retryBusy(this.db, () => this.statements.finish.run(params)).changes === 0) this.throwWrongStatus(runId, `mark ${input.status}`, 'queued or running');
     return this.requireRun(runId);
   }
 
@@ -229,19 +228,6 @@ export class RunStore {
   }
 
   /**
-   * At host start: runs a crash left `running` or `queued` become `interrupted`, finished at `finishedAt`.
-   * Returns how many runs changed.
-   */
-  markUnfinishedInterrupted(finishedAt: string): number {
-    return this.statements.interruptAll.run(toUtcIso(finishedAt, 'finishedAt')).changes;
-  }
-
-  /** Ids of single (non-sweep) runs still `queued` or `running`, oldest first: what a crash left behind. */
-  unfinishedSingleRunIds(): string[] {
-    return this.statements.unfinishedSingles.all();
-  }
-
-  /**
    * Puts runs back to `queued` for a fresh start with the same experiment (and so the same seed): deletes
    * every row that refers to them (metrics, layer statistics, artifacts and whatever later migrations add,
    * except `keepTables`) and clears their status, timings and results, all in one transaction.
@@ -255,7 +241,7 @@ export class RunStore {
       .all()
       .filter((r) => !keepTables.includes(r.tbl))
       .map((r) => this.db.prepare<[string]>(`DELETE FROM ${quoteIdentifier(r.tbl)} WHERE ${quoteIdentifier(r.col)} = ?`));
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       for (const id of runIds) {
         for (const dependent of dependents) dependent.run(id);
         this.statements.resetRun.run(id);
@@ -268,7 +254,7 @@ export class RunStore {
    * Returns false if there was no such run.
    */
   deleteRun(id: string): boolean {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const experimentId = this.statements.experimentOf.get(id);
       if (experimentId === undefined) return false;
       this.statements.deleteRun.run(id);

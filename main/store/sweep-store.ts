@@ -10,9 +10,11 @@ import {
   type FinalMetrics,
   type SweepCounts,
 } from '../../contract/index.js';
+import { retryBusy, writeTransaction } from './busy.js';
 import { toUtcIso } from './values.js';
 import { metricsFromRow } from './run-rows.js';
 import { RunStore } from './run-store.js';
+import { parseStoredSpec } from './stored-spec.js';
 
 /** One run of a new sweep, as {@link SweepStore.createSweep} stores it. */
 export interface NewSweepRun {
@@ -32,6 +34,15 @@ export interface CreateSweepInput {
   createdAt: string;
   appVersion: string;
   runs: NewSweepRun[];
+  /** The process that runs the sweep and its runs (`owners.id`); null or omitted: no owner. */
+  ownerId?: string | null;
+}
+
+/** Who takes a sweep over in {@link SweepStore.requeue}, and how to tell whether its current owner lives. */
+export interface SweepClaim {
+  ownerId: string;
+  /** A description of the owner (e.g. `cli process 4242 on host lab1`) when it is a live process, else null. */
+  describeLive(ownerId: string): string | null;
 }
 
 /** A stored sweep (without its runs). */
@@ -39,6 +50,8 @@ export interface StoredSweep {
   id: string;
   name: string;
   status: SweepStatus;
+  /** The process running it (`owners.id`), or null. */
+  ownerId: string | null;
   spec: SweepSpec;
   axes: SweepAxisInfo[];
   totalRuns: number;
@@ -68,6 +81,7 @@ export interface RequeuedRun {
 
 interface SweepRow {
   id: string;
+  owner_id: string | null;
   name: string;
   status: string;
   spec_json: string;
@@ -95,7 +109,7 @@ interface SweepRunRow {
   error: string | null;
 }
 
-const SWEEP_COLUMNS = 's.id, e.name, s.status, e.spec_json, s.axes_json, s.total_runs, s.created_at, s.finished_at';
+const SWEEP_COLUMNS = 's.id, s.owner_id, e.name, s.status, e.spec_json, s.axes_json, s.total_runs, s.created_at, s.finished_at';
 const SWEEP_FROM = 'sweeps s JOIN experiments e ON e.id = s.id';
 /** Run statuses {@link SweepStore.requeue} sends back to the queue (the run had not ended on its own). */
 const REQUEUABLE = "('queued', 'interrupted', 'cancelled')";
@@ -104,7 +118,8 @@ const REQUEUABLE = "('queued', 'interrupted', 'cancelled')";
  * Sweeps in SQLite (migration 0004): a `sweeps` row per sweep (sharing its id with an `experiments`
  * row of kind 'sweep') and a `sweep_runs` row per run giving its position and grid coordinates. The
  * runs themselves are ordinary `runs` rows (experiment_id = sweep id), so RunStore keeps writing their
- * status and metrics. One writer (the host) is assumed.
+ * status and metrics. Several processes may write at once (write transactions are `BEGIN IMMEDIATE`
+ * with busy retries); a sweep and its runs record the process that runs them (`owner_id`).
  */
 export class SweepStore {
   private prepared: ReturnType<typeof prepareStatements> | null = null;
@@ -133,9 +148,10 @@ export class SweepStore {
     const createdAt = toUtcIso(input.createdAt, 'createdAt');
     if (input.runs.length === 0) throw new InitScopeError('invalid_input', `Sweep ${input.id} has no runs`);
     try {
-      this.db.transaction(() => {
+      writeTransaction(this.db, () => {
         this.statements.insertExperiment.run({ id: input.id, name: input.spec.name, specJson: JSON.stringify(input.spec), createdAt });
-        this.statements.insertSweep.run({ id: input.id, total: input.runs.length, axesJson: JSON.stringify(input.axes), createdAt });
+        const ownerId = input.ownerId ?? null;
+        this.statements.insertSweep.run({ id: input.id, total: input.runs.length, axesJson: JSON.stringify(input.axes), createdAt, ownerId });
         for (const run of input.runs) {
           this.statements.insertRun.run({
             runId: run.runId,
@@ -145,6 +161,7 @@ export class SweepStore {
             seed: run.experiment.train.seed,
             appVersion: input.appVersion,
             createdAt,
+            ownerId,
           });
           this.statements.insertSweepRun.run({
             sweepId: input.id,
@@ -183,12 +200,7 @@ export class SweepStore {
   /** Sets a sweep's status; `finishedAt` (ISO time) for an ended sweep, null while it runs. */
   setStatus(id: string, status: SweepStatus, finishedAt: string | null): void {
     const params = { id, status, finishedAt: finishedAt === null ? null : toUtcIso(finishedAt, 'finishedAt') };
-    if (this.statements.setStatus.run(params).changes === 0) throw new InitScopeError('not_found', `No sweep with id ${id}`);
-  }
-
-  /** At host start: sweeps a crash left `running` become `interrupted`. Returns how many changed. */
-  markRunningInterrupted(): number {
-    return this.statements.interruptRunning.run().changes;
+    if (retryBusy(this.db, () => this.statements.setStatus.run(params)).changes === 0) throw new InitScopeError('not_found', `No sweep with id ${id}`);
   }
 
   /** How many of the sweep's runs are in each status (every status present, zeros included). */
@@ -238,17 +250,30 @@ export class SweepStore {
    * scratch (same seed, so the same numbers): its metric rows and any other rows referring to it (e.g.
    * per-layer statistics) are deleted, so the finished sweep has neither duplicated nor partial curves.
    * Completed, diverged and failed runs are untouched. Returns the requeued runs in position order.
+   *
+   * With `claim`, the sweep and its requeued runs pass to `claim.ownerId`; a sweep still `running` under
+   * another live owner is refused (`conflict`, naming that process), so two processes never run one
+   * sweep. The check and the takeover are one `BEGIN IMMEDIATE` transaction.
    */
-  requeue(sweepId: string): RequeuedRun[] {
-    this.require(sweepId);
-    return this.db.transaction(() => {
+  requeue(sweepId: string, claim?: SweepClaim): RequeuedRun[] {
+    return writeTransaction(this.db, () => {
+      const sweep = this.require(sweepId);
+      const owner = sweep.ownerId;
+      const liveOwner = claim && sweep.status === 'running' && owner !== null && owner !== claim.ownerId ? claim.describeLive(owner) : null;
+      if (liveOwner !== null) {
+        throw new InitScopeError('conflict', `Sweep ${sweepId} is being run by another InitScope process (${liveOwner}); wait for it to end or cancel it there`, { ownerId: owner });
+      }
       const rows = this.statements.requeuable.all(sweepId);
       new RunStore(this.db).resetForRequeue(
         rows.map((row) => row.run_id),
         ['sweep_runs'],
       );
       this.statements.setStatus.run({ id: sweepId, status: 'running', finishedAt: null });
-      return rows.map((row) => ({ runId: row.run_id, experiment: ExperimentSpec.parse(JSON.parse(row.experiment_json)) }));
+      if (claim) {
+        this.statements.setOwner.run(claim.ownerId, sweepId);
+        for (const row of rows) this.statements.setRunOwner.run(claim.ownerId, row.run_id);
+      }
+      return rows.map((row) => ({ runId: row.run_id, experiment: parseStoredSpec(ExperimentSpec, row.experiment_json, `Run ${row.run_id}`) }));
     })();
   }
 
@@ -264,7 +289,8 @@ function sweepFromRow(row: SweepRow): StoredSweep {
     id: row.id,
     name: row.name,
     status: SweepStatus.parse(row.status),
-    spec: SweepSpec.parse(JSON.parse(row.spec_json)),
+    ownerId: row.owner_id,
+    spec: parseStoredSpec(SweepSpec, row.spec_json, `Sweep ${row.id}`),
     axes: SweepAxisInfo.array().parse(JSON.parse(row.axes_json)),
     totalRuns: row.total_runs,
     createdAt: row.created_at,
@@ -279,11 +305,11 @@ function prepareStatements(db: Database.Database) {
       `INSERT INTO experiments (id, name, kind, spec_json, created_at) VALUES (@id, @name, 'sweep', @specJson, @createdAt)`,
     ),
     insertSweep: db.prepare(
-      `INSERT INTO sweeps (id, status, total_runs, axes_json, created_at) VALUES (@id, 'running', @total, @axesJson, @createdAt)`,
+      `INSERT INTO sweeps (id, status, total_runs, axes_json, created_at, owner_id) VALUES (@id, 'running', @total, @axesJson, @createdAt, @ownerId)`,
     ),
     insertRun: db.prepare(
-      `INSERT INTO runs (id, experiment_id, name, status, experiment_json, seed, app_version, created_at)
-       VALUES (@runId, @sweepId, @name, 'queued', @specJson, @seed, @appVersion, @createdAt)`,
+      `INSERT INTO runs (id, experiment_id, name, status, experiment_json, seed, app_version, created_at, owner_id)
+       VALUES (@runId, @sweepId, @name, 'queued', @specJson, @seed, @appVersion, @createdAt, @ownerId)`,
     ),
     insertSweepRun: db.prepare(
       `INSERT INTO sweep_runs (sweep_id, position, run_id, seed_index, coords_json)
@@ -293,7 +319,8 @@ function prepareStatements(db: Database.Database) {
     list: db.prepare<[], SweepRow>(`SELECT ${SWEEP_COLUMNS} FROM ${SWEEP_FROM} ORDER BY s.created_at DESC, s.id DESC`),
     withStatus: db.prepare<[string], string>('SELECT id FROM sweeps WHERE status = ? ORDER BY created_at').pluck(),
     setStatus: db.prepare('UPDATE sweeps SET status = @status, finished_at = @finishedAt WHERE id = @id'),
-    interruptRunning: db.prepare("UPDATE sweeps SET status = 'interrupted' WHERE status = 'running'"),
+    setOwner: db.prepare<[string, string]>('UPDATE sweeps SET owner_id = ? WHERE id = ?'),
+    setRunOwner: db.prepare<[string, string]>('UPDATE runs SET owner_id = ? WHERE id = ?'),
     counts: db.prepare<[string], { status: string; n: number }>(
       'SELECT r.status AS status, count(*) AS n FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id WHERE sr.sweep_id = ? GROUP BY r.status',
     ),

@@ -176,21 +176,6 @@ describe('RunStore', () => {
     expect(db.prepare('SELECT test_loss, test_acc FROM runs WHERE id = ?').get('t')).toEqual({ test_loss: null, test_acc: null });
   });
 
-  it('marks runs left queued or running as interrupted', () => {
-    create('queued');
-    create('running');
-    create('done');
-    store.markStarted('running', { backend: 'wasm', tfjsVersion: '4.22.0', startedAt: '2025-01-01T10:00:01.000Z' });
-    store.markStarted('done', { backend: 'wasm', tfjsVersion: '4.22.0', startedAt: '2025-01-01T10:00:01.000Z' });
-    store.finishRun('done', { status: 'completed', finishedAt: '2025-01-01T10:05:00.000Z' });
-
-    expect(store.markUnfinishedInterrupted('2025-01-02T00:00:00.000Z')).toBe(2);
-    expect(store.getRun('queued')).toMatchObject({ status: 'interrupted', finishedAt: '2025-01-02T00:00:00.000Z' });
-    expect(store.getRun('running')).toMatchObject({ status: 'interrupted', finishedAt: '2025-01-02T00:00:00.000Z' });
-    expect(store.getRun('done')).toMatchObject({ status: 'completed', finishedAt: '2025-01-01T10:05:00.000Z' });
-    expect(store.markUnfinishedInterrupted('2025-01-03T00:00:00.000Z')).toBe(0);
-  });
-
   it('records divergence and failure details', () => {
     create('div');
     store.markStarted('div', { backend: 'cpu', tfjsVersion: '4.22.0', startedAt: '2025-01-01T10:00:01.000Z' });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { expandSweep } from '../../main/services/sweep-expand.js';
-import { openDatabase, RunStore, SweepStore } from '../../main/store/index.js';
+import { openDatabase, OwnerStore, recoverOrphans, RunStore, SweepStore } from '../../main/store/index.js';
 import { tinySweep } from '../unit/sweeps/helpers.js';
 import { copyRealMigrations, makeTempDir } from './helpers.js';
 
@@ -52,7 +52,7 @@ describe('SweepStore', () => {
   });
 
   it('requeues interrupted and cancelled runs from scratch, keeping ended ones and their curves', () => {
-    const { sweeps, runStore } = setup();
+    const { db, sweeps, runStore } = setup();
     const started = { backend: 'wasm', tfjsVersion: '4.22.0', startedAt: at };
     runStore.markStarted('r0', started);
     runStore.appendMetrics('r0', [point(1, 0.7), point(2, 0.8)]);
@@ -63,9 +63,11 @@ describe('SweepStore', () => {
     runStore.markStarted('r2', started);
     runStore.appendMetrics('r2', [point(1, 0.65), point(2, 0.9)]);
     runStore.finishRun('r3', { status: 'cancelled', finishedAt: at });
-    // The host dies: r2 (running) and the queued runs become interrupted.
-    expect(runStore.markUnfinishedInterrupted(at)).toBe(5); // r2 and r4…r7
-    expect(sweeps.markRunningInterrupted()).toBe(1);
+    // The host dies (its runs have no owner): r2 (running) and the queued runs become interrupted.
+    const recovered = recoverOrphans(db, { ownerId: 'owner_next', requeueSingles: true, finishedAt: at });
+    expect(recovered.interruptedRunIds).toEqual(['r2', 'r4', 'r5', 'r6', 'r7']);
+    expect(recovered.requeuedRunIds).toEqual([]); // sweep runs are never requeued as singles
+    expect(recovered.interruptedSweepIds).toEqual(['sw1']);
     expect(sweeps.sweepIdsWithStatus('interrupted')).toEqual(['sw1']);
     expect(sweeps.firstEpochReaching('sw1', 0.75)).toEqual(new Map([['r0', 2], ['r2', 2]]));
 
@@ -79,6 +81,22 @@ describe('SweepStore', () => {
     expect(runStore.getMetrics('r0')).toHaveLength(2);
     expect(runStore.getRun('r1')).toMatchObject({ status: 'diverged', divergedAtStep: 6 });
     expect(sweeps.firstEpochReaching('sw1', 0.75)).toEqual(new Map([['r0', 2]]));
+  });
+
+  it('hands a sweep to one process at a time: a live owner keeps it, a gone one is taken over', () => {
+    const { db, sweeps } = setup();
+    const owners = new OwnerStore(db);
+    const alive = owners.register('cli', 60_000); // this process: alive
+    db.prepare('UPDATE sweeps SET owner_id = ?').run(alive.id);
+    const claim = (ownerId: string) => ({ ownerId, describeLive: (id: string) => owners.describeLive(id) });
+    expect(() => sweeps.requeue('sw1', claim('owner_app'))).toThrow(
+      expect.objectContaining({ code: 'conflict', message: expect.stringContaining(`cli process ${process.pid} on host`) }),
+    );
+    expect(sweeps.getSweep('sw1')?.ownerId).toBe(alive.id);
+    owners.remove(alive.id); // its process has ended
+    expect(sweeps.requeue('sw1', claim('owner_app')).map((r) => r.runId)).toHaveLength(8);
+    expect(sweeps.getSweep('sw1')).toMatchObject({ status: 'running', ownerId: 'owner_app' });
+    expect(db.prepare("SELECT count(*) FROM runs WHERE experiment_id = 'sw1' AND owner_id = 'owner_app'").pluck().get()).toBe(8);
   });
 
   it('sets status and refuses unknown sweeps', () => {

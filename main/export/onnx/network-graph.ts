@@ -1,7 +1,5 @@
-import type { LayerSpec, NetworkSpec } from '../../../contract/index.js';
+import { inferNetworkShapes, pair, type LayerShapeInfo, type LayerSpec, type NetworkSpec } from '../../../contract/index.js';
 import type { NamedWeight } from '../../../engine/export/weights.js';
-import { inferNetworkShapes, type LayerShapeInfo } from '../../../engine/layers/shapes.js';
-import { pair } from '../../../engine/layers/size.js';
 import { appendActivation } from './activations.js';
 import { GraphBuilder } from './graph-builder.js';
 import type { OnnxGraph } from './onnx-model.js';

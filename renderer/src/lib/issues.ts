@@ -64,6 +64,14 @@ export function describeProblem(issue: ExperimentIssue, t: Translate, tc: Transl
       return t(`shapeErrors.${String(p.shapeCode)}`, p);
     case 'outputUnits':
       return t('errors.outputUnits', { n: p.n });
+    case 'lastLayer':
+    case 'regressionLoss':
+    case 'regressionAccuracy':
+      return t(`errors.${issue.code}`);
+    case 'binaryClasses':
+      return t('errors.binaryClasses', { n: p.n });
+    case 'tooLarge':
+      return t('errors.tooLarge', { estimate: p.estimate, limit: p.limit });
     case 'inputShape':
       return t('errors.inputShape', { shape: p.shape });
     case 'invalid_type':

@@ -3,8 +3,12 @@ import { computed, ref, watch } from 'vue';
 import {
   ActivationSpec,
   BuiltinDatasetName as BuiltinDatasetNameSchema,
+  datasetFacts,
+  experimentProblems,
   ExperimentSpec,
+  followShapes,
   InitializerSpec,
+  totalParams,
   isStoredDatasetRef,
   TrainConfig as TrainConfigSchema,
   OptimizerSpec,
@@ -21,7 +25,6 @@ import {
 import { EditHistory } from '../lib/history.js';
 import { defaultLayer, hasActivation, hasKernel, type LayerType } from '../lib/layer-kinds.js';
 import { buildPreset, type PresetId } from '../lib/presets.js';
-import { inferShapes, totalParams } from '../lib/shapes.js';
 import { useDatasetsStore } from './datasets.js';
 
 /** The experiment as the form holds it: complete shapes, but numbers may be NaN while being typed. */
@@ -125,10 +128,20 @@ function zodIssueParams(issue: Record<string, unknown>): Record<string, number |
   return params;
 }
 
-/** Checks the draft against `ExperimentSpec`, the shapes flowing through it and the selected dataset's shape. */
+/**
+ * Checks the draft against `ExperimentSpec` and, once it parses and the dataset is known, with the
+ * host's own checks (contract `experimentProblems`: input and layer shapes, output vs loss and labels,
+ * memory estimate), so Train is disabled exactly when the host would refuse the run.
+ */
 export function validateDraft(draft: ExperimentDraft, dataset?: DatasetInfo): ExperimentIssue[] {
   const issues: ExperimentIssue[] = [];
   const parsed = ExperimentSpec.safeParse(toExperimentInput(draft));
+  if (parsed.success && dataset) {
+    for (const problem of experimentProblems(parsed.data, datasetFacts(dataset, parsed.data.dataset))) {
+      issues.push({ path: problem.path, code: problem.code, message: problem.message, params: problem.params });
+    }
+    return issues;
+  }
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       issues.push({
@@ -139,37 +152,19 @@ export function validateDraft(draft: ExperimentDraft, dataset?: DatasetInfo): Ex
       });
     }
   }
-  inferShapes(draft.network.inputShape, draft.network.layers).forEach((shape, i) => {
-    if (!shape.problem) return;
+  // While a field is invalid (or the dataset unknown), still point at the layers that cannot take their input.
+  for (const shape of followShapes(draft.network.inputShape, draft.network.layers)) {
+    if (!shape.problem) continue;
     issues.push({
-      path: `network.layers.${i}`,
+      path: `network.layers.${shape.index}`,
       code: 'shape',
-      message: `${shape.problem.code} ${JSON.stringify(shape.problem.params)}`,
+      message: shape.problem.message,
       params: { shapeCode: shape.problem.code, ...shape.problem.params },
     });
-  });
-  if (dataset) {
+  }
+  if (dataset && draft.network.inputShape.join(',') !== dataset.inputShape.join(',')) {
     const shape = dataset.inputShape.join(',');
-    if (draft.network.inputShape.join(',') !== shape) {
-      issues.push({ path: 'network.inputShape', code: 'inputShape', message: `does not match [${shape}]`, params: { shape } });
-    }
-    const layers = draft.network.layers;
-    const last = layers.length - 1;
-    const out = layers[last];
-    if (
-      out?.type === 'dense' &&
-      draft.train.loss === 'sparseCategoricalCrossentropy' &&
-      dataset.numClasses >= 2 &&
-      Number.isFinite(out.units) &&
-      out.units !== dataset.numClasses
-    ) {
-      issues.push({
-        path: `network.layers.${last}.units`,
-        code: 'outputUnits',
-        message: `must equal the number of classes (${dataset.numClasses})`,
-        params: { n: dataset.numClasses },
-      });
-    }
+    issues.push({ path: 'network.inputShape', code: 'inputShape', message: `does not match [${shape}]`, params: { shape } });
   }
   return issues;
 }
@@ -224,7 +219,7 @@ export const useExperimentStore = defineStore('experiment', () => {
   const hiddenIndices = computed(() => hiddenWeightIndices(draft.value.network.layers));
 
   /** Input/output shape, parameter count and shape problem of every layer. */
-  const shapes = computed(() => inferShapes(draft.value.network.inputShape, draft.value.network.layers));
+  const shapes = computed(() => followShapes(draft.value.network.inputShape, draft.value.network.layers));
 
   /** Parameters of the whole network (weights, biases, normalization statistics), NaN-safe. */
   const parameterCount = computed(() => totalParams(shapes.value));

@@ -54,6 +54,22 @@ const CASES: Record<string, Case> = {
     expected: (f) => ({ mean: 0, variance: 1 / f.fanIn }),
     bounds: (f) => [-Math.sqrt(3 / f.fanIn), Math.sqrt(3 / f.fanIn)],
   },
+  // Keras's GlorotNormal/HeNormal/LecunNormal: std √Var/0.8796 truncated to ±2 of it, so the variance is exactly Var.
+  glorotTruncatedNormal: {
+    input: { name: 'glorotTruncatedNormal' },
+    expected: (f) => ({ mean: 0, variance: 2 / (f.fanIn + f.fanOut) }),
+    bounds: (f) => [(-2 * Math.sqrt(2 / (f.fanIn + f.fanOut))) / TRUNC, (2 * Math.sqrt(2 / (f.fanIn + f.fanOut))) / TRUNC],
+  },
+  heTruncatedNormal: {
+    input: { name: 'heTruncatedNormal' },
+    expected: (f) => ({ mean: 0, variance: 2 / f.fanIn }),
+    bounds: (f) => [(-2 * Math.sqrt(2 / f.fanIn)) / TRUNC, (2 * Math.sqrt(2 / f.fanIn)) / TRUNC],
+  },
+  lecunTruncatedNormal: {
+    input: { name: 'lecunTruncatedNormal' },
+    expected: (f) => ({ mean: 0, variance: 1 / f.fanIn }),
+    bounds: (f) => [(-2 * Math.sqrt(1 / f.fanIn)) / TRUNC, (2 * Math.sqrt(1 / f.fanIn)) / TRUNC],
+  },
   normal: { input: { name: 'normal', mean: 0.3, std: 0.02 }, expected: () => ({ mean: 0.3, variance: 0.02 ** 2 }) },
   uniform: {
     input: { name: 'uniform', min: -0.05, max: 0.15 },
@@ -131,6 +147,20 @@ describe('initialValues', () => {
       const c = initialValues(spec, [20, 30], 10);
       expect(Array.from(a), name).toEqual(Array.from(b));
       expect(Array.from(a), name).not.toEqual(Array.from(c));
+    }
+  });
+
+  it('draws untruncated normals for glorotNormal/heNormal/lecunNormal (PyTorch) and never beyond 2 pre-truncation std for the Keras forms', () => {
+    const shape = [400, 300];
+    for (const family of ['glorot', 'he', 'lecun'] as const) {
+      const variance = CASES[`${family}Normal`]!.expected(FANS.dense!).variance;
+      const kerasBound = (2 * Math.sqrt(variance)) / TRUNC; // ≈ 2.27 std
+      const beyond = (v: Float32Array) => v.filter((x) => Math.abs(x) > kerasBound).length;
+      const plain = initialValues(InitializerSpec.parse({ name: `${family}Normal` }), shape, 5);
+      const keras = initialValues(InitializerSpec.parse({ name: `${family}TruncatedNormal` }), shape, 5);
+      // P(|z| > 2/0.8796) ≈ 0.023 for an untruncated normal: about 2,760 of 120,000 values.
+      expect(beyond(plain), family).toBeGreaterThan(2000);
+      expect(beyond(keras), family).toBe(0);
     }
   });
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NetworkSpec, OptimizerSpec, type LayerSpec } from '../../../contract/index.js';
+import { inferNetworkShapes, NetworkSpec, OptimizerSpec, type LayerSpec } from '../../../contract/index.js';
 import { createLoss } from '../../../engine/losses.js';
 import { buildModel, type Model } from '../../../engine/model.js';
 import { createOptimizer } from '../../../engine/optimizers.js';
-import { inferNetworkShapes } from '../../../engine/layers/shapes.js';
 import { Random } from '../../../engine/random.js';
 import { trainStep } from '../../../engine/step.js';
 import type { TF } from '../../../engine/tf.js';

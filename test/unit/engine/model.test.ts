@@ -1,7 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { InitializerSpec, NetworkSpec } from '../../../contract/index.js';
+import { inferNetworkShapes, InitializerSpec, NetworkSpec } from '../../../contract/index.js';
 import { initialValues } from '../../../engine/initializers.js';
-import { inferNetworkShapes } from '../../../engine/layers/shapes.js';
 import { buildModel, layerSeed } from '../../../engine/model.js';
 import { deriveSeed } from '../../../engine/random.js';
 import type { TF } from '../../../engine/tf.js';

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ExperimentSpec, LayerSpec, NetworkSpec, type RunEvent } from '../../../contract/index.js';
+import { inferNetworkShapes, ExperimentSpec, LayerSpec, NetworkSpec, type RunEvent } from '../../../contract/index.js';
 import { meanFieldStds } from '../../../engine/diagnostics/mean-field.js';
 import { previewInit } from '../../../engine/diagnostics/preview.js';
-import { inferNetworkShapes } from '../../../engine/layers/shapes.js';
 import { buildModel } from '../../../engine/model.js';
 import { Random } from '../../../engine/random.js';
 import type { TF } from '../../../engine/tf.js';

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { LayerSpec, NetworkSpec } from '../../../contract/index.js';
+import { followShapes as inferShapes, LayerSpec, NetworkSpec, totalParams, windowOutputLength as windowOutput, type LayerShapeInfo } from '../../../contract/index.js';
+
+/** Trainable plus non-trainable values of one layer (what the Builder shows). */
+const size = (s: LayerShapeInfo): number => s.paramCount + s.stateCount;
 import { EditHistory } from '../../../renderer/src/lib/history.js';
 import { defaultLayer, LAYER_TYPES } from '../../../renderer/src/lib/layer-kinds.js';
 import { networkToJson, parseNetworkFile } from '../../../renderer/src/lib/network-io.js';
 import { buildPreset, PRESET_IDS } from '../../../renderer/src/lib/presets.js';
-import { inferShapes, totalParams, windowOutput } from '../../../renderer/src/lib/shapes.js';
 
 const dense = (units: number): LayerSpec => LayerSpec.parse({ type: 'dense', units });
 
@@ -22,9 +24,9 @@ describe('layer palette', () => {
 describe('shape check and parameter count', () => {
   it('counts the 784-256-128-10 MLP as 784·256+256 + 256·128+128 + 128·10+10 parameters', () => {
     const shapes = inferShapes([784], [dense(256), dense(128), dense(10)]);
-    expect(shapes.map((s) => s.params)).toEqual([200_960, 32_896, 1_290]);
+    expect(shapes.map(size)).toEqual([200_960, 32_896, 1_290]);
     expect(totalParams(shapes)).toBe(235_146);
-    expect(shapes.map((s) => s.outShape)).toEqual([[256], [128], [10]]);
+    expect(shapes.map((s) => s.outputShape)).toEqual([[256], [128], [10]]);
     expect(shapes.every((s) => s.problem === null)).toBe(true);
   });
 
@@ -41,14 +43,14 @@ describe('shape check and parameter count', () => {
       dense(10),
     ];
     const shapes = inferShapes([28, 28, 1], layers);
-    expect(shapes.map((s) => s.outShape)).toEqual([[26, 26, 8], [13, 13, 8], [7, 7, 16], [7, 7, 16], [784], [10]]);
+    expect(shapes.map((s) => s.outputShape)).toEqual([[26, 26, 8], [13, 13, 8], [7, 7, 16], [7, 7, 16], [784], [10]]);
     // conv: kh·kw·inC·filters + filters; batchNorm: 4 per channel; dense: 784·10 + 10
-    expect(shapes.map((s) => s.params)).toEqual([3 * 3 * 1 * 8 + 8, 0, 3 * 5 * 8 * 16 + 16, 64, 0, 7_850]);
+    expect(shapes.map(size)).toEqual([3 * 3 * 1 * 8 + 8, 0, 3 * 5 * 8 * 16 + 16, 64, 0, 7_850]);
   });
 
   it('names the layer that cannot take its input', () => {
     const afterImage = inferShapes([28, 28, 1], [dense(10)]);
-    expect(afterImage[0]!.problem).toEqual({ code: 'needsFlat', params: { shape: '[28×28×1]' } });
+    expect(afterImage[0]!.problem).toMatchObject({ code: 'needsFlat', params: { shape: '[28×28×1]' } });
     const convOnVector = inferShapes([2], [dense(4), LayerSpec.parse({ type: 'conv2d', filters: 2 })]);
     expect(convOnVector[0]!.problem).toBeNull();
     expect(convOnVector[1]!.problem?.code).toBe('needsImage');
@@ -116,12 +118,11 @@ describe('presets', () => {
 });
 
 describe('reshape shape check', () => {
-  it('turns flat digits into an image and names a count mismatch', async () => {
-    const { inferShapes } = await import('../../../renderer/src/lib/shapes.js');
+  it('turns flat digits into an image and names a count mismatch', () => {
     const ok = inferShapes([784], [{ type: 'reshape', targetShape: [28, 28, 1] }, { type: 'flatten' }]);
-    expect(ok.map((s) => s.outShape)).toEqual([[28, 28, 1], [784]]);
+    expect(ok.map((s) => s.outputShape)).toEqual([[28, 28, 1], [784]]);
     expect(ok.every((s) => s.problem === null)).toBe(true);
     const bad = inferShapes([784], [{ type: 'reshape', targetShape: [28, 28, 3] }]);
-    expect(bad[0]!.problem).toEqual({ code: 'countMismatch', params: { shape: '[784]', target: '[28×28×3]' } });
+    expect(bad[0]!.problem).toMatchObject({ code: 'countMismatch', params: { shape: '[784]', target: '[28×28×3]' } });
   });
 });

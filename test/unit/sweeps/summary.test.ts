@@ -9,7 +9,7 @@ import { tinySweep } from './helpers.js';
 
 const spec = tinySweep({ axes: { initializer: [{ name: 'glorotNormal' }, { name: 'heNormal' }], activation: [{ name: 'tanh' }, { name: 'relu' }], seeds: 3 } });
 const sweep: StoredSweep = {
-  id: 'sw', name: 'tiny', status: 'completed', spec, axes: planSweep(spec).axes, totalRuns: 12, createdAt: '2025-01-01T00:00:00.000Z', finishedAt: null,
+  id: 'sw', name: 'tiny', status: 'completed', ownerId: null, spec, axes: planSweep(spec).axes, totalRuns: 12, createdAt: '2025-01-01T00:00:00.000Z', finishedAt: null,
 };
 
 /** Final valAcc per (initializer, activation) cell over 3 seeds; null = diverged. */

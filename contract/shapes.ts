@@ -1,0 +1,188 @@
+import type { LayerSpec, NetworkSpec, Size2D } from './network.js';
+
+/**
+ * Shape inference of a network, without TensorFlow.js: the one copy the engine (to build layers), the
+ * host (to refuse an impossible network before a run is stored) and the Builder (live shape check)
+ * all use. Shapes exclude the batch dimension.
+ */
+
+/** Why a layer cannot take its input; `params` fill the UI's translated message `shapeErrors.<code>`. */
+export interface ShapeProblem {
+  code: 'needsFlat' | 'needsImage' | 'tooSmall' | 'badSize' | 'countMismatch';
+  params: Record<string, string | number>;
+  /** The same problem in English, e.g. `expects a flat input of rank 1, got shape [28, 28] (add a flatten layer before it)`. */
+  message: string;
+}
+
+/** Shape facts about one layer. */
+export interface LayerShapeInfo {
+  index: number;
+  type: LayerSpec['type'];
+  /** `${type}_${index}`, e.g. 'dense_2'. */
+  name: string;
+  inputShape: number[];
+  /** Output shape; for a layer with a problem, the input shape (a dense layer: [units]) so later layers still get checked. */
+  outputShape: number[];
+  /** Shapes of the trainable parameters by role, e.g. { kernel: [16, 8], bias: [8] }. */
+  paramShapes: Record<string, number[]>;
+  /** Number of trainable scalar parameters. */
+  paramCount: number;
+  /** Non-trainable scalars the layer keeps (batchNorm's moving mean and variance, one each per channel). */
+  stateCount: number;
+  problem: ShapeProblem | null;
+}
+
+/** Conventional name of layer `index` of type `type`: 'dense_2' is NetworkSpec.layers[2]. */
+export function layerName(type: string, index: number): string {
+  return `${type}_${index}`;
+}
+
+/** An Error whose message names the layer: `layer 3 (dense): …`. */
+export function layerError(index: number, type: string, message: string): Error {
+  return new Error(`layer ${index} (${type}): ${message}`);
+}
+
+/** A {@link Size2D} as [height, width]. */
+export function pair(size: Size2D): [number, number] {
+  return typeof size === 'number' ? [size, size] : [size[0], size[1]];
+}
+
+/**
+ * Output length of a convolution or pooling window along one axis.
+ * - valid: ⌊(input − window)/stride⌋ + 1 (0 when the window does not fit)
+ * - same: ⌈input/stride⌉
+ */
+export function windowOutputLength(input: number, window: number, stride: number, padding: 'valid' | 'same'): number {
+  if (padding === 'same') return Math.ceil(input / stride);
+  return input < window ? 0 : Math.floor((input - window) / stride) + 1;
+}
+
+/** A shape as the UI shows it: `[28×28×1]`. */
+export function showShape(shape: readonly number[]): string {
+  return `[${shape.join('×')}]`;
+}
+
+/** Number of values in a tensor of `shape` (1 for []). */
+export function shapeSize(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+const fmt = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
+/** A whole count from a value that may be mid-edit in the Builder (NaN, negative, fractional → a whole number ≥ 0). */
+const whole = (n: number): number => (Number.isFinite(n) ? Math.max(0, Math.trunc(n)) : 0);
+const validSize = (n: number): boolean => Number.isInteger(n) && n >= 1;
+
+function problem(code: ShapeProblem['code'], params: ShapeProblem['params'], message: string): ShapeProblem {
+  return { code, params, message };
+}
+
+type Facts = Pick<LayerShapeInfo, 'outputShape' | 'paramShapes' | 'paramCount' | 'stateCount' | 'problem'>;
+
+function windowLayer(spec: Extract<LayerSpec, { type: 'conv2d' | 'maxPool2d' | 'avgPool2d' }>, inputShape: number[]): Facts {
+  const same: Facts = { outputShape: inputShape, paramShapes: {}, paramCount: 0, stateCount: 0, problem: null };
+  if (inputShape.length !== 3) {
+    return {
+      ...same,
+      problem: problem('needsImage', { shape: showShape(inputShape) }, `expects an input of rank 3 [height, width, channels], got shape ${fmt(inputShape)}`),
+    };
+  }
+  const [h, w, c] = inputShape as [number, number, number];
+  const isConv = spec.type === 'conv2d';
+  const [kh, kw] = pair(isConv ? spec.kernelSize : spec.poolSize);
+  const [sh, sw] = pair(spec.strides ?? (isConv ? 1 : spec.poolSize));
+  if (![kh, kw, sh, sw].every(validSize)) {
+    return { ...same, problem: problem('badSize', {}, 'kernel, pool size and stride must be whole numbers of at least 1') };
+  }
+  const outH = windowOutputLength(h, kh, sh, spec.padding);
+  const outW = windowOutputLength(w, kw, sw, spec.padding);
+  if (outH < 1 || outW < 1) {
+    const what = isConv ? 'kernel' : 'pool';
+    return {
+      ...same,
+      problem: problem('tooSmall', { shape: showShape(inputShape), kernel: `${kh}×${kw}` }, `${what} ${kh}×${kw} does not fit the ${h}×${w} input with 'valid' padding`),
+    };
+  }
+  if (spec.type !== 'conv2d') return { ...same, outputShape: [outH, outW, c] };
+  const filters = whole(spec.filters);
+  const paramShapes: Record<string, number[]> = { kernel: [kh, kw, c, filters] };
+  if (spec.useBias) paramShapes.bias = [filters];
+  return { ...same, outputShape: [outH, outW, filters], paramShapes, paramCount: kh * kw * c * filters + (spec.useBias ? filters : 0) };
+}
+
+function layerFacts(spec: LayerSpec, inputShape: number[]): Facts {
+  const same: Facts = { outputShape: inputShape, paramShapes: {}, paramCount: 0, stateCount: 0, problem: null };
+  switch (spec.type) {
+    case 'dense': {
+      const units = whole(spec.units);
+      if (inputShape.length !== 1) {
+        const message = `expects a flat input of rank 1, got shape ${fmt(inputShape)} (add a flatten layer before it)`;
+        return { ...same, outputShape: [units], problem: problem('needsFlat', { shape: showShape(inputShape) }, message) };
+      }
+      const fanIn = inputShape[0] as number;
+      const paramShapes: Record<string, number[]> = { kernel: [fanIn, units] };
+      if (spec.useBias) paramShapes.bias = [units];
+      return { ...same, outputShape: [units], paramShapes, paramCount: fanIn * units + (spec.useBias ? units : 0) };
+    }
+    case 'dropout':
+    case 'activation':
+      return same;
+    case 'flatten':
+      return { ...same, outputShape: [shapeSize(inputShape)] };
+    case 'reshape': {
+      const target = spec.targetShape.map(whole);
+      const inSize = shapeSize(inputShape);
+      const outSize = shapeSize(target);
+      if (inSize === outSize) return { ...same, outputShape: target };
+      const message = `cannot reshape ${fmt(inputShape)} (${inSize} values) to ${fmt(target)} (${outSize} values): the element counts must match`;
+      return { ...same, problem: problem('countMismatch', { shape: showShape(inputShape), target: showShape(target) }, message) };
+    }
+    case 'batchNorm': {
+      const channels = inputShape[inputShape.length - 1] ?? 0;
+      return { ...same, paramShapes: { gamma: [channels], beta: [channels] }, paramCount: 2 * channels, stateCount: 2 * channels };
+    }
+    case 'conv2d':
+    case 'maxPool2d':
+    case 'avgPool2d':
+      return windowLayer(spec, inputShape);
+    default: {
+      const never: never = spec;
+      throw new Error(`Unknown layer type '${(never as { type: string }).type}'`);
+    }
+  }
+}
+
+/** Output shape, parameter shapes and (when it cannot take `inputShape`) the problem of layer `index`. */
+export function inferLayerShape(spec: LayerSpec, index: number, inputShape: readonly number[]): LayerShapeInfo {
+  const input = inputShape.map(whole);
+  return { index, type: spec.type, name: layerName(spec.type, index), inputShape: input, ...layerFacts(spec, input) };
+}
+
+/**
+ * Follows the input shape through every layer (never throws): each layer's input and output shape,
+ * parameters and, when it cannot take its input (a dense layer after an image, a conv after a flat
+ * vector, a window larger than the image, a reshape that changes the element count), the problem.
+ */
+export function followShapes(inputShape: readonly number[], layers: readonly LayerSpec[]): LayerShapeInfo[] {
+  let current: readonly number[] = inputShape;
+  return layers.map((spec, index) => {
+    const info = inferLayerShape(spec, index, current);
+    current = info.outputShape;
+    return info;
+  });
+}
+
+/**
+ * Shapes of every layer of a network, in order.
+ * @throws Error naming the first layer whose input does not fit (`layer 3 (dense): expects a flat input …`)
+ */
+export function inferNetworkShapes(network: NetworkSpec): LayerShapeInfo[] {
+  const shapes = followShapes(network.inputShape, network.layers);
+  const bad = shapes.find((s) => s.problem);
+  if (bad?.problem) throw layerError(bad.index, bad.type, bad.problem.message);
+  return shapes;
+}
+
+/** Trainable plus non-trainable parameters of all layers (what the Builder shows as the network's size). */
+export function totalParams(shapes: readonly LayerShapeInfo[]): number {
+  return shapes.reduce((sum, s) => sum + s.paramCount + s.stateCount, 0);
+}
