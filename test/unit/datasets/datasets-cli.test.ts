@@ -70,7 +70,7 @@ describe('initscope datasets', () => {
 
     const mismatch = cli('train', experimentFile('bad-shape.json', { id: info.id }, [2]), '--json', '--db', db);
     expect(mismatch.code).toBe(2);
-    expect(mismatch.stderr).toMatch(/network\.inputShape \[2\] does not match the dataset blobs's input shape \[3\]/);
+    expect(mismatch.stderr).toContain(`network.inputShape: input shape [2] does not match the dataset ${info.id}'s sample shape [3]`);
   }, 120_000);
 
   it('--test-file and --test-labels take paths (registered as handles by the CLI) and store the test part; a bad test file is named', () => {
