@@ -1,4 +1,4 @@
-import type { ExperimentSpec, FinalMetrics, MetricPoint, RunEvent } from '../contract/index.js';
+import { resolveStatsEvery, type ExperimentSpec, type FinalMetrics, type MetricPoint, type RunEvent } from '../contract/index.js';
 import { readTfjsVersion } from './backend.js';
 import { gatherLabels, gatherRows } from './batches.js';
 import { loadDataset, type DatasetSource } from './datasets/index.js';
@@ -44,7 +44,8 @@ type Terminal = Extract<RunEvent, { type: 'finished' | 'failed' | 'diverged' | '
  * validation loss/accuracy on the held-out split, null when it is empty; for a regression set
  * (plane, multiGaussian: real-valued targets, meanSquaredError on one output unit) the losses are
  * the train/validation MSE in squared target units and both accuracies are null; `epoch` counts completed
- * epochs from 1; `step` counts batches from 1); with train.statsEvery = K > 0, a 'layerStats' event
+ * epochs from 1; `step` counts batches from 1); with train.statsEvery = K > 0 ('auto': K =
+ * max(1, ⌊total steps / 40⌋), see contract/training.ts resolveStatsEvery), a 'layerStats' event
  * after step 1 and every K-th step (per-layer statistics on a fixed probe batch, see
  * diagnostics/layer-stats.ts; its `epoch` counts completed epochs); then exactly one terminal event:
  * - 'finished': the last epoch's metrics (`stoppedEarly` when train.earlyStop's target was reached);
@@ -127,7 +128,8 @@ export async function trainRun(
       valSamples: splitIndices.val.length,
     });
 
-    recorder = createStatsRecorder(tf, model, data.x, splitIndices.train, cfg.probeSize, cfg.statsEvery);
+    const statsEvery = resolveStatsEvery(cfg.statsEvery, cfg.epochs * stepsPerEpoch);
+    recorder = createStatsRecorder(tf, model, data.x, splitIndices.train, cfg.probeSize, statsEvery);
     split =
       splitting?.forRun(
         model,

@@ -58,7 +58,7 @@ export function defaultDraft(): ExperimentDraft {
       loss: 'sparseCategoricalCrossentropy',
       validationSplit: 0.2,
       seed: 1,
-      statsEvery: 10,
+      statsEvery: 'auto',
     }),
   };
 }

@@ -63,14 +63,26 @@ function zodIssueParams(issue: Record<string, unknown>): Record<string, number |
   return params;
 }
 
+/**
+ * For a field that is a word or a number (`statsEvery: 'auto' | number`), the number's problem ("must be
+ * a whole number") rather than zod's "invalid input": the branch whose issue is not a wrong literal.
+ */
+function numberBranch(issue: { code: string; message: string; path: PropertyKey[] }): { code: string; message: string } {
+  if (issue.code !== 'invalid_union') return issue;
+  const branches = (issue as unknown as { errors?: { code: string; message: string; path: PropertyKey[] }[][] }).errors ?? [];
+  const inner = branches.map((b) => b[0]).find((i) => i && i.path.length === 0 && i.code !== 'invalid_value');
+  return inner ?? issue;
+}
+
 /** Checks the draft against `ExperimentSpec`, the shapes flowing through it and the selected dataset's shape. */
 export function validateDraft(draft: ExperimentDraft, dataset?: DatasetInfo): ExperimentIssue[] {
   const issues: ExperimentIssue[] = [];
   const parsed = ExperimentSpec.safeParse(toExperimentInput(draft));
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+    for (const outer of parsed.error.issues) {
+      const issue = numberBranch(outer);
       issues.push({
-        path: issue.path.map(String).join('.') || '(root)',
+        path: outer.path.map(String).join('.') || '(root)',
         code: issue.code,
         message: issue.message,
         params: zodIssueParams(issue as unknown as Record<string, unknown>),

@@ -177,3 +177,34 @@ describe('experiment files', () => {
     expect(json).toMatchObject({ ok: false, kind: 'json', line: 3 });
   });
 });
+
+describe('statistics cadence', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('defaults to auto: at least 40 records whatever the run length; stored numbers keep parsing', async () => {
+    const { resolveStatsEvery, TrainConfig } = await import('../../../contract/index.js');
+    expect(TrainConfig.parse({}).statsEvery).toBe('auto');
+    expect(TrainConfig.parse({ statsEvery: 50 }).statsEvery).toBe(50);
+    expect(defaultDraft().train.statsEvery).toBe('auto');
+    // A 4-epoch MNIST run: 10,000 digits, 80 % for training, batch 64 → 125 steps an epoch, 500 in all.
+    const steps = 4 * Math.ceil(8000 / 64);
+    const every = resolveStatsEvery('auto', steps);
+    expect(every).toBe(12);
+    const records = 1 + Math.floor(steps / every); // step 1, then every K-th step
+    expect(records).toBeGreaterThanOrEqual(40);
+    expect(1 + Math.floor(steps / 50)).toBe(11); // the old fixed default
+    expect(resolveStatsEvery('auto', 7)).toBe(1);
+    expect(resolveStatsEvery('auto', 1_000_000)).toBe(25_000);
+    expect(resolveStatsEvery(0, 500)).toBe(0);
+  });
+
+  it('phrases a bad typed cadence as a number problem, not "invalid input"', () => {
+    const store = useExperimentStore();
+    store.draft.train.statsEvery = 2.5;
+    expect(store.errorAt('train.statsEvery')).toMatchObject({ code: 'invalid_type', params: { expected: 'int' } });
+    store.draft.train.statsEvery = Number.NaN;
+    expect(store.errorAt('train.statsEvery')).toMatchObject({ code: 'invalid_type', params: { expected: 'number' } });
+    store.draft.train.statsEvery = -1;
+    expect(store.errorAt('train.statsEvery')?.code).toBe('too_small');
+  });
+});
