@@ -402,6 +402,7 @@ const en = {
   },
   findings: {
     suggest: 'Try: {text}',
+    listSeparator: '; ',
     healthy: 'Healthy',
     healthyText: 'Gradients, activations and unit usage look normal at the latest step.',
     noStats: 'No statistics',
@@ -409,33 +410,40 @@ const en = {
     diverged: {
       name: 'Diverged at step {step}',
       explain: 'The loss or a gradient became NaN/Inf at step {step} and training stopped.',
-      suggest: 'a smaller learning rate, or Glorot/He initialization instead of large weights.',
     },
     vanishingGradients: {
       name: 'Vanishing gradients',
-      explain: 'The first layer’s gradient is {ratio}× the last layer’s, so early layers barely learn.',
-      suggest: 'He initialization with ReLU, Glorot with tanh, or fewer layers.',
+      explain: 'The first layer’s gradient is 1/{factor} of the last layer’s ({firstNorm} vs {lastNorm}), so early layers barely learn.',
+      explainZero: 'The first layer’s gradient is exactly 0 (the last layer’s is {lastNorm}): early layers do not learn at all.',
     },
     explodingGradients: {
       name: 'Exploding gradients',
-      explain: 'Gradients grow with depth (first/last ratio {ratio}, largest norm {norm}).',
-      suggest: 'smaller initial weights (Glorot/LeCun) or a lower learning rate.',
+      explain: 'The first layer’s gradient is {factor}× the last layer’s ({firstNorm} vs {lastNorm}); the largest norm is {norm}.',
+      explainNorm: 'The gradient norm of {layer} is {norm}, far above the usual (below 1,000).',
     },
     deadRelu: {
       name: 'Dead ReLUs',
       explain: '{pct}% of the units in {layer} output zero for every probe sample (layers affected: {n}).',
-      suggest: 'He initialization, Leaky ReLU, or a lower learning rate.',
     },
     saturation: {
       name: 'Saturation',
       explain: '{pct}% of the outputs of {layer} sit in the flat tails of the activation (layers affected: {n}).',
-      suggest: 'Glorot initialization (smaller weights) or a ReLU-family activation.',
     },
     collapsingSignal: {
       name: 'Signal collapses with depth',
-      explain: 'The output spread in {layer} is {ratio}× that of the first layer.',
-      suggest: 'an initializer whose variance matches the activation (He for ReLU, Glorot for tanh).',
+      explain: 'The output spread in {layer} is 1/{factor} of the first layer’s ({deepStd} vs {firstStd}).',
+      explainZero: 'The output of {layer} has no spread at all: every probe sample gives the same output.',
     },
+  },
+  remedies: {
+    heInit: 'He initialization (suits ReLU-family activations)',
+    glorotInit: 'Glorot initialization (suits tanh and sigmoid)',
+    lecunInit: 'LeCun normal initialization (suits SELU)',
+    leakyRelu: 'Leaky ReLU or ELU',
+    reluFamily: 'a ReLU-family activation',
+    lowerLr: 'a lower learning rate',
+    fewerLayers: 'fewer layers',
+    batchNorm: 'batch normalization between layers',
   },
   compare: {
     title: 'Comparing {n} runs',

@@ -400,6 +400,7 @@ const zhCN: MessageSchema = {
   },
   findings: {
     suggest: '建议：{text}',
+    listSeparator: '；',
     healthy: '健康',
     healthyText: '在最新一步，梯度、激活和单元使用情况都正常。',
     noStats: '无统计',
@@ -407,33 +408,40 @@ const zhCN: MessageSchema = {
     diverged: {
       name: '在第 {step} 步发散',
       explain: '在第 {step} 步损失或梯度变为 NaN/Inf，训练已停止。',
-      suggest: '更小的学习率，或用 Glorot/He 初始化代替过大的权重。',
     },
     vanishingGradients: {
       name: '梯度消失',
-      explain: '第一层的梯度只有最后一层的 {ratio} 倍，前面的层几乎学不到东西。',
-      suggest: 'ReLU 配 He 初始化，tanh 配 Glorot 初始化，或减少层数。',
+      explain: '第一层的梯度只有最后一层的 1/{factor}（{firstNorm} 对 {lastNorm}），前面的层几乎学不到东西。',
+      explainZero: '第一层的梯度恰好为 0（最后一层为 {lastNorm}）：前面的层完全不学习。',
     },
     explodingGradients: {
       name: '梯度爆炸',
-      explain: '梯度随深度增大（首层/末层比值 {ratio}，最大范数 {norm}）。',
-      suggest: '更小的初始权重（Glorot/LeCun）或更低的学习率。',
+      explain: '第一层的梯度是最后一层的 {factor} 倍（{firstNorm} 对 {lastNorm}）；最大范数为 {norm}。',
+      explainNorm: '{layer} 的梯度范数为 {norm}，远高于通常水平（低于 1,000）。',
     },
     deadRelu: {
       name: '死亡 ReLU',
       explain: '{layer} 中 {pct}% 的单元对所有探针样本都输出零（共 {n} 层受影响）。',
-      suggest: 'He 初始化、Leaky ReLU，或更低的学习率。',
     },
     saturation: {
       name: '饱和',
       explain: '{layer} 的输出中有 {pct}% 落在激活函数的平坦尾部（共 {n} 层受影响）。',
-      suggest: 'Glorot 初始化（更小的权重）或 ReLU 系列激活函数。',
     },
     collapsingSignal: {
       name: '信号随深度衰减',
-      explain: '{layer} 的输出离散度只有第一层的 {ratio} 倍。',
-      suggest: '方差与激活函数匹配的初始化（ReLU 用 He，tanh 用 Glorot）。',
+      explain: '{layer} 的输出离散度只有第一层的 1/{factor}（{deepStd} 对 {firstStd}）。',
+      explainZero: '{layer} 的输出完全没有离散度：所有探针样本的输出都相同。',
     },
+  },
+  remedies: {
+    heInit: 'He 初始化（适合 ReLU 系列激活函数）',
+    glorotInit: 'Glorot 初始化（适合 tanh 和 sigmoid）',
+    lecunInit: 'LeCun 正态初始化（适合 SELU）',
+    leakyRelu: 'Leaky ReLU 或 ELU',
+    reluFamily: 'ReLU 系列激活函数',
+    lowerLr: '更低的学习率',
+    fewerLayers: '减少层数',
+    batchNorm: '在层之间加入批归一化',
   },
   compare: {
     title: '对比 {n} 个运行',

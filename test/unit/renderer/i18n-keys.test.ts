@@ -15,6 +15,7 @@ import { datasetImportMessages } from '../../../renderer/src/components/datasets
 import en from '../../../renderer/src/i18n/en.js';
 import zhCN from '../../../renderer/src/i18n/zh-CN.js';
 import { LAYER_TYPES } from '../../../renderer/src/lib/layer-kinds.js';
+import { REMEDIES } from '../../../renderer/src/lib/remedies.js';
 
 const SRC = fileURLToPath(new URL('../../../renderer/src/', import.meta.url));
 
@@ -87,6 +88,12 @@ describe('translation keys used by the renderer', () => {
       ...RunStatus.options.map((n) => `status.${n}`),
       ...ExportFormat.options.flatMap((n) => [`export.formats.${n}`, `export.help.${n}`]),
       ...LAYER_TYPES.flatMap((n) => [`layerTypes.${n}.name`, `layerTypes.${n}.blurb`, `layerTypes.${n}.help`]),
+      ...REMEDIES.map((r) => `remedies.${r}`),
+      // Findings (lib/diagnostics.ts): every kind's name and the texts diagnose() picks.
+      ...['diverged', 'vanishingGradients', 'explodingGradients', 'deadRelu', 'saturation', 'collapsingSignal'].flatMap((k) => [`findings.${k}.name`, `findings.${k}.explain`]),
+      'findings.vanishingGradients.explainZero',
+      'findings.explodingGradients.explainNorm',
+      'findings.collapsingSignal.explainZero',
     ];
     expect(optimizers).toContain('adamw');
     expect(LossName.options).toContain('categoricalCrossentropy');
