@@ -2,6 +2,7 @@ import os from 'node:os';
 import { DatasetService } from '../datasets/dataset-service.js';
 import { appVersion, APP_NAME, databasePath } from '../app-paths.js';
 import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
+import { findDownload } from '../export/download.js';
 import { createCompareReporter, createRunExporter } from '../export/run-exporter.js';
 import { saveRunWeights } from '../export/run-weights.js';
 import { EnginePool } from './engine-pool.js';
@@ -107,6 +108,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     onDatasetImportEvent: (listener) => datasets.onImportEvent(listener),
     exportRun,
     compareRuns,
+    findDownload: (sha256) => findDownload(artifacts, options.dataDir, sha256),
     async close(closeOptions) {
       if (closed) return;
       closed = true;
