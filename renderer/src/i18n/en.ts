@@ -373,7 +373,7 @@ const en = {
   diagnostics: {
     statsEvery: 'Stats every (steps)',
     statsEveryHelp: 'When to record per-layer statistics: auto spreads about {n} records over the whole run, whatever its length; or every this many steps (0 = off). Each record costs one probe-batch pass.',
-    statsAuto: 'Auto (≈{n} per run)',
+    statsAuto: 'Auto (~{n})',
     statsSteps: 'Every N steps',
     title: 'Diagnosis',
     step: 'step {n}',
@@ -388,7 +388,7 @@ const en = {
     logScale: 'log₁₀ colour scale',
     metrics: {
       activationStd: 'Activation std',
-      gradientNorm: 'Gradient norm (log)',
+      gradientNorm: 'Gradient norm',
       deadFraction: 'Dead units',
       saturatedFraction: 'Saturated outputs',
     },

@@ -371,7 +371,7 @@ const zhCN: MessageSchema = {
   diagnostics: {
     statsEvery: '统计间隔（步）',
     statsEveryHelp: '何时记录逐层统计：自动在整个运行中均匀记录约 {n} 次（无论运行多长）；或每隔 N 步记录一次（0 = 关闭）。每次记录需要一次探针批次前向计算。',
-    statsAuto: '自动（每次运行约 {n} 次）',
+    statsAuto: '自动（约 {n}）',
     statsSteps: '每 N 步',
     title: '诊断',
     step: '第 {n} 步',
@@ -386,7 +386,7 @@ const zhCN: MessageSchema = {
     logScale: '对数（log₁₀）色阶',
     metrics: {
       activationStd: '激活标准差',
-      gradientNorm: '梯度范数（对数）',
+      gradientNorm: '梯度范数',
       deadFraction: '死亡单元',
       saturatedFraction: '饱和输出',
     },
