@@ -22,6 +22,13 @@ export const RunExportResult = z.object({
 });
 export type RunExportResult = z.infer<typeof RunExportResult>;
 
+/**
+ * Browser mode: `GET DOWNLOAD_PATH?sha256=<64 hex>` sends an exported file as an attachment (token
+ * required like every request). Only files the host wrote under its data folder's `exports/` and
+ * recorded as artifacts are served, and only while their bytes still match the recorded sha256.
+ */
+export const DOWNLOAD_PATH = '/api/download';
+
 /** Fewest and most runs a comparison report holds. */
 export const COMPARE_MIN_RUNS = 2;
 export const COMPARE_MAX_RUNS = 8;

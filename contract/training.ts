@@ -80,8 +80,28 @@ export type EarlyStopMetric = z.infer<typeof EarlyStopMetric>;
 export const EarlyStop = strictObject({ metric: EarlyStopMetric, target: z.number() });
 export type EarlyStop = z.infer<typeof EarlyStop>;
 
-/** Default of {@link TrainConfig.statsEvery}: per-layer statistics every this many steps. */
+/**
+ * A fixed statistics cadence (every this many steps) for measurements that need one, e.g. the benchmark
+ * of the diagnostics' cost. The default of {@link TrainConfig.statsEvery} is `'auto'`.
+ */
 export const DEFAULT_STATS_EVERY = 50;
+
+/** Statistics records an `'auto'` cadence aims for across a whole run, whatever its length. */
+export const AUTO_STATS_RECORDS = 40;
+
+/** {@link TrainConfig.statsEvery}: a number of steps (0 = never) or `'auto'`. */
+export const StatsEvery = z.union([z.literal('auto'), z.number().int().min(0).max(1000000)]);
+export type StatsEvery = z.infer<typeof StatsEvery>;
+
+/**
+ * The cadence in steps for a run of `totalSteps` optimizer steps: a number is itself, `'auto'` is
+ * max(1, ⌊totalSteps / {@link AUTO_STATS_RECORDS}⌋), which with the record at step 1 gives at least
+ * 40 records (every step of a run shorter than 40 steps).
+ */
+export function resolveStatsEvery(statsEvery: StatsEvery, totalSteps: number): number {
+  if (statsEvery !== 'auto') return statsEvery;
+  return Math.max(1, Math.floor(totalSteps / AUTO_STATS_RECORDS));
+}
 
 /** How a run trains: epochs over the training split in batches of `batchSize` samples. */
 export const TrainConfig = strictObject({
@@ -95,9 +115,11 @@ export const TrainConfig = strictObject({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
   /**
    * Record per-layer statistics (contract/diagnostics.ts) at step 1 and every this many steps
-   * (0 = never). Each record costs one probe-batch forward pass and one device read.
+   * (0 = never), or `'auto'` (the default): about {@link AUTO_STATS_RECORDS} records across the run, see
+   * {@link resolveStatsEvery}. Each record costs one probe-batch forward pass and one device read.
+   * Specs stored with a number keep it.
    */
-  statsEvery: z.number().int().min(0).max(1000000).default(DEFAULT_STATS_EVERY),
+  statsEvery: StatsEvery.default('auto'),
   /** Samples in the fixed probe batch the statistics are measured on (the first ones of the training split). */
   probeSize: z.number().int().min(1).max(4096).default(128),
   lrSchedule: LrSchedule.default({ name: 'constant' }),

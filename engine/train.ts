@@ -1,4 +1,4 @@
-import { experimentProblems, isStoredDatasetRef, problemError, type DatasetRef, type ExperimentSpec, type FinalMetrics, type MetricPoint, type RunEvent } from '../contract/index.js';
+import { experimentProblems, isStoredDatasetRef, problemError, resolveStatsEvery, type DatasetRef, type ExperimentSpec, type FinalMetrics, type MetricPoint, type RunEvent } from '../contract/index.js';
 import { readTfjsVersion } from './backend.js';
 import { gatherLabels, gatherRows } from './batches.js';
 import { loadDataset, type DatasetSource } from './datasets/index.js';
@@ -46,7 +46,8 @@ type Terminal = Extract<RunEvent, { type: 'finished' | 'failed' | 'diverged' | '
  * validation loss/accuracy on the held-out split, null when it is empty; for a regression set
  * (plane, multiGaussian: real-valued targets, meanSquaredError on one output unit) the losses are
  * the train/validation MSE in squared target units and both accuracies are null; `epoch` counts completed
- * epochs from 1; `step` counts batches from 1); with train.statsEvery = K > 0, a 'layerStats' event
+ * epochs from 1; `step` counts batches from 1); with train.statsEvery = K > 0 ('auto': K =
+ * max(1, ⌊total steps / 40⌋), see contract/training.ts resolveStatsEvery), a 'layerStats' event
  * after step 1 and every K-th step (per-layer statistics on a fixed probe batch, see
  * diagnostics/layer-stats.ts; its `epoch` counts completed epochs); then exactly one terminal event:
  * - 'finished': the last epoch's metrics (`stoppedEarly` when train.earlyStop's target was reached),
@@ -144,7 +145,8 @@ export async function trainRun(
       provenance: engineProvenance(backend, tfjsVersion, cfg.seed, data, splitIndices, layout),
     });
 
-    recorder = createStatsRecorder(tf, model, data.x, splitIndices.train, cfg.probeSize, cfg.statsEvery);
+    const statsEvery = resolveStatsEvery(cfg.statsEvery, cfg.epochs * stepsPerEpoch);
+    recorder = createStatsRecorder(tf, model, data.x, splitIndices.train, cfg.probeSize, statsEvery);
     if (layout.split) {
       const outputUnits = model.outputShape[model.outputShape.length - 1] as number;
       const peerNetwork = { network: experiment.network, loss: cfg.loss, outputActivation: model.outputActivation, outputUnits, numClasses: data.numClasses };

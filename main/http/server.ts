@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { EVENTS_PATH, UPLOAD_PATH } from '../../contract/index.js';
+import { DOWNLOAD_PATH, EVENTS_PATH, UPLOAD_PATH } from '../../contract/index.js';
 import type { HostServices } from '../services/host-services.js';
 import { checkAccess, tokenCookie, type AccessDecision } from './access.js';
 import { DEFAULT_MAX_BODY_BYTES, handleApiCall } from './api-route.js';
+import { handleDownload } from './download.js';
 import { createEventSockets } from './events-socket.js';
 import { securityHeaders } from './headers.js';
 import { parseRequestTarget } from './request-target.js';
@@ -42,7 +43,8 @@ function isApiPath(path: string): boolean {
 
 /**
  * Starts the browser-mode server on 127.0.0.1 only: the contract's methods as `POST /api/<method>`, run
- * events over the WebSocket at `/api/events`, and the built renderer. Every request and upgrade must
+ * events over the WebSocket at `/api/events`, exported files at `GET /api/download?sha256=…`, and the
+ * built renderer. Every request and upgrade must
  * carry the loopback Host header and the token (query, bearer header or cookie); POST requests and
  * upgrades with a foreign Origin are refused.
  */
@@ -73,6 +75,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (access.setCookie) headers['Set-Cookie'] = tokenCookie(token);
     if (path === UPLOAD_PATH) {
       await handleUpload(req, res, query, services, headers);
+    } else if (path === DOWNLOAD_PATH) {
+      handleDownload(req, res, query, services, headers);
     } else if (path === EVENTS_PATH) {
       sendWireError(res, 426, 'invalid_input', 'Open this path as a WebSocket', { ...headers, Upgrade: 'websocket' });
     } else if (api) {

@@ -4,6 +4,7 @@ import type { SourceDecoder } from '../datasets/prepare-import.js';
 import { SourceRegistry, sweepStaleUploads } from '../datasets/source-registry.js';
 import { appVersion, APP_NAME, databasePath } from '../app-paths.js';
 import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, OwnerStore, recoverOrphans, RunProvenanceStore, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
+import { findDownload } from '../export/download.js';
 import { createCompareReporter, createRunExporter } from '../export/run-exporter.js';
 import { saveRunWeights } from '../export/run-weights.js';
 import { EnginePool } from './engine-pool.js';
@@ -136,6 +137,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     exportRun,
     compareRuns,
     sources,
+    findDownload: (sha256) => findDownload(artifacts, options.dataDir, sha256),
     async close(closeOptions) {
       if (closed) return;
       closed = true;

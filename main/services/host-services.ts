@@ -29,6 +29,11 @@ export interface HostServices {
    */
   sources?: SourceRegistry;
   /**
+   * An exported file by sha256 for a browser download (main/export/download.ts): only files this host
+   * wrote under `<dataDir>/exports/` and recorded, whose bytes still match; null otherwise.
+   */
+  findDownload?(sha256: string): { name: string; data: Buffer } | null;
+  /**
    * Cancels running work, stops worker processes and closes the database. With `leaveUnfinished`
    * nothing is cancelled: pending metrics are written, workers stopped and the database closed with
    * queued and running runs left as they are, so the next start resumes them exactly as after a crash

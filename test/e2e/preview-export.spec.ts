@@ -75,6 +75,8 @@ test('init preview of a deep tanh stack, a tiny run exported as ONNX and a repor
   await expect(page.getByTestId('run-item').first()).toHaveAttribute('data-status', 'completed', { timeout: 20_000 });
 
   // ONNX model and HTML report: files with their sha256.
+  const downloads: string[] = [];
+  page.on('download', (d) => downloads.push(d.suggestedFilename()));
   for (const format of ['onnx', 'report'] as const) {
     await page.getByTestId(`export-${format}`).click();
     const files = page.getByTestId(`export-result-${format}`).getByTestId('export-file');
@@ -86,6 +88,8 @@ test('init preview of a deep tanh stack, a tiny run exported as ONNX and a repor
   const names = await page.getByTestId('export-file').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
   expect(names.some((n) => n?.endsWith('.onnx'))).toBe(true);
   expect(names.some((n) => n?.endsWith('.html'))).toBe(true);
+  // Browser mode: every written file also reached the browser as a download (served by sha256).
+  await expect.poll(() => [...downloads].sort(), { timeout: 10_000 }).toEqual([...(names as string[])].sort());
   if (process.env.SCREENSHOTS) await page.screenshot({ path: 'test-results/screens/export-en-light.png' });
 
   // About: the database the host was started with.

@@ -21,6 +21,7 @@ test('every view, light and dark, English and Chinese', async ({ page }) => {
   await page.getByTestId('tab-experiment').click();
   await page.getByTestId('dataset-samples').fill('400');
   await page.getByTestId('epochs').fill('8');
+  await page.getByTestId('stats-every-mode').selectOption('steps');
   await page.getByTestId('stats-every').fill('2');
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('run-item').first()).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });

@@ -20,6 +20,7 @@ test('a 2×2 sweep: size before start, refusal of an absurd one, live progress t
   await page.getByTestId('tab-experiment').click();
   await page.getByTestId('dataset-samples').fill('300');
   await page.getByTestId('epochs').fill('3');
+  await page.getByTestId('stats-every-mode').selectOption('steps');
   await page.getByTestId('stats-every').fill('0');
 
   await page.getByTestId('nav-sweeps').click();

@@ -77,6 +77,7 @@ test('two runs that differ only in initializer, compared side by side, then in C
   await openBuilder(page);
   await page.getByTestId('dataset-samples').fill('300');
   await page.getByTestId('epochs').fill('4');
+  await page.getByTestId('stats-every-mode').selectOption('steps');
   await page.getByTestId('stats-every').fill('2');
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('run-item').first()).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });

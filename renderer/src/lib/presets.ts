@@ -50,12 +50,12 @@ export function buildPreset(id: PresetId): PresetContent | null {
         dataset: 'mnist',
         inputShape: [784],
         layers: [dense(256, 'relu', 'heNormal'), dense(128, 'relu', 'heNormal'), dense(10, 'softmax', 'glorotNormal')],
-        train: { epochs: 10, batchSize: 128, statsEvery: 20 },
+        train: { epochs: 10, batchSize: 128, statsEvery: 'auto' },
       };
     case 'deepTanh':
-      return { dataset: 'spiral', inputShape: [2], layers: deepStack('tanh', 'glorotNormal'), train: { epochs: 100, statsEvery: 10 } };
+      return { dataset: 'spiral', inputShape: [2], layers: deepStack('tanh', 'glorotNormal'), train: { epochs: 100, statsEvery: 'auto' } };
     case 'deepRelu':
-      return { dataset: 'spiral', inputShape: [2], layers: deepStack('relu', 'heNormal'), train: { epochs: 100, statsEvery: 10 } };
+      return { dataset: 'spiral', inputShape: [2], layers: deepStack('relu', 'heNormal'), train: { epochs: 100, statsEvery: 'auto' } };
     case 'smallConv': {
       const parts = [
         // MNIST samples are flat [784]: reshape them into images for the conv layers.
@@ -69,7 +69,7 @@ export function buildPreset(id: PresetId): PresetContent | null {
         dense(10, 'softmax', 'glorotNormal'),
       ];
       if (parts.some((p) => p === null)) return null;
-      return { dataset: 'mnist', inputShape: [784], layers: parts as LayerSpec[], train: { epochs: 5, batchSize: 64, statsEvery: 20 } };
+      return { dataset: 'mnist', inputShape: [784], layers: parts as LayerSpec[], train: { epochs: 5, batchSize: 64, statsEvery: 'auto' } };
     }
   }
 }

@@ -15,28 +15,26 @@ import {
   type ActivationName,
   type BuiltinDatasetName,
   type DatasetInfo,
-  type DenseLayerSpec,
-  type ExperimentInput,
   type InitializerName,
   type LayerSpec,
   type OptimizerSpec as OptimizerSpecT,
-  type TrainConfig,
 } from '../../../contract/index.js';
+import { readStoredDraft, writeStoredDraft, type DraftStorage } from '../lib/draft-storage.js';
+import {
+  clone,
+  defaultDraft,
+  defaultInitializer,
+  dense,
+  draftFromExperiment,
+  toExperimentInput,
+  type ExperimentDraft,
+} from '../lib/experiment-draft.js';
 import { EditHistory } from '../lib/history.js';
 import { defaultLayer, hasActivation, hasKernel, type LayerType } from '../lib/layer-kinds.js';
 import { buildPreset, type PresetId } from '../lib/presets.js';
 import { useDatasetsStore } from './datasets.js';
 
-/** The experiment as the form holds it: complete shapes, but numbers may be NaN while being typed. */
-export interface ExperimentDraft {
-  /** Empty: a name is derived from the dataset and network. */
-  name: string;
-  dataset: { builtin: BuiltinDatasetName; samples: number; noise: number; seed: number; classes?: number };
-  /** An imported dataset's id (`ds_…`) when the experiment uses one instead of the built-in above. */
-  storedDatasetId: string | null;
-  network: { inputShape: number[]; layers: LayerSpec[] };
-  train: TrainConfig;
-}
+export { defaultDraft, defaultInitializer, toExperimentInput, type ExperimentDraft } from '../lib/experiment-draft.js';
 
 /**
  * One problem with the draft, named by the dotted path of its field (`network.layers.0.units`).
@@ -49,45 +47,6 @@ export interface ExperimentIssue {
   params: Record<string, number | string>;
 }
 
-function dense(units: number, activation: ActivationSpec, init: InitializerName = 'glorotNormal'): DenseLayerSpec {
-  return {
-    type: 'dense',
-    units,
-    activation,
-    kernelInitializer: defaultInitializer(init),
-    biasInitializer: { name: 'zeros' },
-    useBias: true,
-  };
-}
-
-/** The starting experiment: a small tanh MLP on the spiral. */
-export function defaultDraft(): ExperimentDraft {
-  return {
-    name: '',
-    dataset: { builtin: 'spiral', samples: 1000, noise: 0.1, seed: 7 },
-    storedDatasetId: null,
-    network: {
-      inputShape: [2],
-      layers: [dense(16, { name: 'tanh' }), dense(16, { name: 'tanh' }), dense(2, { name: 'softmax' })],
-    },
-    train: TrainConfigSchema.parse({
-      epochs: 200,
-      batchSize: 32,
-      optimizer: { name: 'adam', learningRate: 0.01 },
-      loss: 'sparseCategoricalCrossentropy',
-      validationSplit: 0.2,
-      seed: 1,
-      statsEvery: 10,
-    }),
-  };
-}
-
-/** An initializer with the contract's defaults for its parameters (`constant` starts at 0.1). */
-export function defaultInitializer(name: InitializerName): InitializerSpec {
-  if (name === 'constant') return { name: 'constant', value: 0.1 };
-  return InitializerSpec.parse({ name });
-}
-
 /** An activation with the contract's defaults for its parameters. */
 export function defaultActivation(name: ActivationName): ActivationSpec {
   return ActivationSpec.parse({ name });
@@ -96,25 +55,6 @@ export function defaultActivation(name: ActivationName): ActivationSpec {
 /** An optimizer with the contract's defaults, keeping the learning rate the user chose. */
 export function switchOptimizer(name: OptimizerSpecT['name'], learningRate: number): OptimizerSpecT {
   return OptimizerSpec.parse({ name, ...(Number.isFinite(learningRate) && learningRate > 0 ? { learningRate } : {}) });
-}
-
-function shortName(draft: ExperimentDraft): string {
-  const denseLayers = draft.network.layers.filter((l): l is DenseLayerSpec => l.type === 'dense');
-  const hidden = denseLayers.slice(0, -1);
-  const widths = denseLayers.map((l) => l.units).join('-');
-  const act = hidden[0]?.activation.name ?? denseLayers[0]?.activation.name ?? '';
-  const init = hidden[0]?.kernelInitializer.name ?? denseLayers[0]?.kernelInitializer.name ?? '';
-  return [draft.storedDatasetId ?? draft.dataset.builtin, widths, act && init ? `${act}/${init}` : act || init].filter(Boolean).join(' ');
-}
-
-/** The draft as the request of `runs/start` expects it. */
-export function toExperimentInput(draft: ExperimentDraft): ExperimentInput {
-  return {
-    name: draft.name.trim() || shortName(draft),
-    dataset: draft.storedDatasetId ? { id: draft.storedDatasetId } : { ...draft.dataset },
-    network: { name: 'network', inputShape: [...draft.network.inputShape], layers: draft.network.layers.map((l) => ({ ...l })) },
-    train: { ...draft.train },
-  };
 }
 
 function zodIssueParams(issue: Record<string, unknown>): Record<string, number | string> {
@@ -126,6 +66,17 @@ function zodIssueParams(issue: Record<string, unknown>): Record<string, number |
     else if (typeof v === 'bigint') params[key] = Number(v);
   }
   return params;
+}
+
+/**
+ * For a field that is a word or a number (`statsEvery: 'auto' | number`), the number's problem ("must be
+ * a whole number") rather than zod's "invalid input": the branch whose issue is not a wrong literal.
+ */
+function numberBranch(issue: { code: string; message: string; path: PropertyKey[] }): { code: string; message: string } {
+  if (issue.code !== 'invalid_union') return issue;
+  const branches = (issue as unknown as { errors?: { code: string; message: string; path: PropertyKey[] }[][] }).errors ?? [];
+  const inner = branches.map((b) => b[0]).find((i) => i && i.path.length === 0 && i.code !== 'invalid_value');
+  return inner ?? issue;
 }
 
 /**
@@ -143,9 +94,10 @@ export function validateDraft(draft: ExperimentDraft, dataset?: DatasetInfo): Ex
     return issues;
   }
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+    for (const outer of parsed.error.issues) {
+      const issue = numberBranch(outer);
       issues.push({
-        path: issue.path.map(String).join('.') || '(root)',
+        path: outer.path.map(String).join('.') || '(root)',
         code: issue.code,
         message: issue.message,
         params: zodIssueParams(issue as unknown as Record<string, unknown>),
@@ -170,11 +122,6 @@ export function validateDraft(draft: ExperimentDraft, dataset?: DatasetInfo): Ex
 }
 
 let nextKey = 1;
-
-/** Deep copy of plain JSON data (works on reactive proxies, unlike structuredClone). */
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
 
 /** Layer indices that carry weights (dense, conv…), except the last one (the output). */
 export function hiddenWeightIndices(layers: readonly LayerSpec[]): number[] {
@@ -474,22 +421,42 @@ export const useExperimentStore = defineStore('experiment', () => {
     return true;
   }
 
-  /** Loads an earlier run's experiment back into the form. */
-  function load(experiment: ExperimentSpec): void {
-    draft.value = {
-      name: '',
-      dataset: isStoredDatasetRef(experiment.dataset) ? { ...draft.value.dataset } : { ...experiment.dataset },
-      storedDatasetId: isStoredDatasetRef(experiment.dataset) ? experiment.dataset.id : null,
-      network: { inputShape: [...experiment.network.inputShape], layers: clone(experiment.network.layers) },
-      train: clone(experiment.train),
-    };
+  /**
+   * Loads an experiment (an earlier run's, or a file's) into the form exactly; one undo step. `keepName`
+   * false leaves the name automatic when it is the automatic name anyway (a run's).
+   */
+  function load(experiment: ExperimentSpec, keepName = true): void {
+    draft.value = draftFromExperiment(experiment, { ...draft.value.dataset }, keepName);
     layerKeys.value = draft.value.network.layers.map(() => nextKey++);
     selectedIndex.value = null;
     commit();
   }
 
   function reset(): void {
-    load(ExperimentSpec.parse(toExperimentInput(defaultDraft())));
+    load(ExperimentSpec.parse(toExperimentInput(defaultDraft())), false);
+  }
+
+  let persisting = false;
+  /**
+   * Restores the draft stored in `storage` (if any and still valid; else the current draft stays) as the
+   * start of this session's undo history, then stores every complete draft there. Call once, at start.
+   */
+  function startPersistence(storage: DraftStorage | null): void {
+    if (persisting) return;
+    persisting = true;
+    const stored = readStoredDraft(storage);
+    if (stored) {
+      restoring = true;
+      draft.value = stored;
+      layerKeys.value = stored.network.layers.map(() => nextKey++);
+      selectedIndex.value = null;
+      history.reset(snapshot());
+      historyTick.value += 1;
+      void Promise.resolve().then(() => {
+        restoring = false;
+      });
+    }
+    watch(draft, (value) => writeStoredDraft(storage, value), { deep: true });
   }
 
   return {
@@ -527,6 +494,7 @@ export const useExperimentStore = defineStore('experiment', () => {
     applyPreset,
     load,
     reset,
+    startPersistence,
     undo,
     redo,
     commit,

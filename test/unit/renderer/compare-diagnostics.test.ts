@@ -72,7 +72,7 @@ describe('diagnosis', () => {
     const findings = diagnose([healthy, sick], { status: 'diverged', divergedAtStep: 21, divergedLayer: 'dense_0' });
     expect(findings.map((f) => f.kind)).toEqual(['diverged', 'vanishingGradients', 'deadRelu', 'saturation']);
     expect(findings[0]!.params.step).toBe(21);
-    expect(findings[1]!.params.ratio).toBe('2.0e-6'); // 1e-6 / 0.5
+    expect(findings[1]!.params.factor).toBe('500,000'); // the first layer's 1e-6 is 1/500,000 of the last layer's 0.5
     expect(findings[2]!.params).toMatchObject({ pct: 60, layer: 'dense_1', n: 1 });
   });
 

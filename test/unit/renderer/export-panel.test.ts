@@ -126,3 +126,30 @@ describe('exports store', () => {
     expect(store.stateOf('r3', 'onnx').error?.code).toBe('conflict');
   });
 });
+
+describe('browser-mode export downloads', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('hands every written file to the browser as a download from the host, by sha256', async () => {
+    const clicked: Array<{ href: string; download: string }> = [];
+    const original = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      clicked.push({ href: this.getAttribute('href') ?? '', download: this.download });
+    };
+    try {
+      const host = fakeHost();
+      const store = useExportsStore();
+      const pending = store.exportRun(summary('r1', { status: 'completed' }), 'tfjs');
+      await flush();
+      host.answer();
+      await pending;
+      await new Promise((resolve) => setTimeout(resolve, 400)); // the second file follows after a short gap
+      expect(clicked).toEqual([
+        { href: `/api/download?sha256=${SHA}`, download: 'model.json' },
+        { href: `/api/download?sha256=${SHA}`, download: 'weights.bin' },
+      ]);
+    } finally {
+      HTMLAnchorElement.prototype.click = original;
+    }
+  });
+});

@@ -8,7 +8,7 @@ export interface Shortcut {
 
 /** Every keyboard shortcut of the workbench, in the order the About dialog lists them. */
 export const SHORTCUTS: readonly Shortcut[] = [
-  { keys: ['↑', '↓'], action: 'builder.keySelect' },
+  { keys: ['↑'], alt: ['↓'], action: 'builder.keySelect' }, // either arrow, not both together
   { keys: ['Alt', '↑↓'], action: 'builder.keyMove' },
   { keys: ['Ctrl', 'D'], action: 'builder.duplicate' },
   { keys: ['Del'], action: 'builder.delete' },
