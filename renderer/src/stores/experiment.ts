@@ -9,8 +9,6 @@ import {
   followShapes,
   InitializerSpec,
   totalParams,
-  isStoredDatasetRef,
-  TrainConfig as TrainConfigSchema,
   OptimizerSpec,
   type ActivationName,
   type BuiltinDatasetName,
