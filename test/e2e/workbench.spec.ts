@@ -54,6 +54,13 @@ test('builds a network by drag and drop: palette → stack, reorder, undo/redo',
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('Delete');
   expect(await stackTypes(page)).toEqual(['dense', 'dense', 'dense', 'dropout']);
+  // A dropout after the output layer is refused here, as the host would refuse the run…
+  await expect(page.getByTestId('train-button')).toBeDisabled();
+  await expect(page.getByTestId('train-button')).toHaveAttribute('title', /last layer must be dense/);
+  // …and deleting it makes the network trainable again.
+  await page.getByTestId('layer-card').nth(3).focus();
+  await page.keyboard.press('Delete');
+  expect(await stackTypes(page)).toEqual(['dense', 'dense', 'dense']);
   await expect(page.getByTestId('train-button')).toBeEnabled();
 });
 
