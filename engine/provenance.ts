@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EngineProvenance } from '../contract/index.js';
 import type { Split } from './batches.js';
 import type { GeneratedDataset } from './datasets/builtin.js';
-import { freshOperandGemmEnabled } from './kernels/batch-matmul.js';
-import { heapSimdEnabled } from './kernels/heap-simd-switch.js';
-import { PATCHED_WASM_KERNELS, wasmPatchesActive } from './kernels/index.js';
+import { PATCHED_WASM_KERNELS, type WasmKernelSet } from './kernels/index.js';
 import type { SplitDecision } from './parallel/split-policy.js';
 
 /** The bytes of a typed array (a view, no copy). */
@@ -30,15 +28,18 @@ export function splitHash(split: Split): string {
   return createHash('sha256').update(bytes(split.train)).update(bytes(split.val)).digest('hex');
 }
 
-/** The kernel set the backend computes with now (process-wide kernel registrations and switches). */
-export function kernelSet(backend: string): EngineProvenance['kernels'] {
+/**
+ * The provenance record of wasm kernel set `kernels` (the one the worker registered, see
+ * registerWasmKernels) on `backend`: 'none' on a backend other than wasm, 'stock' or 'patched'.
+ */
+export function kernelSet(backend: string, kernels: WasmKernelSet): EngineProvenance['kernels'] {
   if (backend !== 'wasm') return { set: 'none', groups: [], gemm: false, heapSimd: false };
-  const patched = wasmPatchesActive();
+  const patched = kernels.patched;
   return {
     set: patched ? 'patched' : 'stock',
     groups: patched ? [...PATCHED_WASM_KERNELS] : [],
-    gemm: patched && freshOperandGemmEnabled(),
-    heapSimd: patched && heapSimdEnabled(),
+    gemm: patched && kernels.gemm,
+    heapSimd: patched && kernels.heapSimd,
   };
 }
 
@@ -47,6 +48,7 @@ export function kernelSet(backend: string): EngineProvenance['kernels'] {
  * split hashes, backend, tfjs version, kernel set, step layout, Node.js version and CPU architecture.
  * @param split the run's train/validation sample indices
  * @param layout the run's step layout (decideSplit)
+ * @param kernels the wasm kernel set the worker registered (its accelerators)
  */
 export function engineProvenance(
   backend: string,
@@ -55,13 +57,14 @@ export function engineProvenance(
   data: GeneratedDataset,
   split: Split,
   layout: SplitDecision,
+  kernels: WasmKernelSet,
 ): EngineProvenance {
   return {
     seed,
     dataset: { hash: datasetHash(data), splitHash: splitHash(split), trainSamples: split.train.length, valSamples: split.val.length },
     backend,
     tfjsVersion,
-    kernels: kernelSet(backend),
+    kernels: kernelSet(backend, kernels),
     split: { parts: layout.split ? 2 : 1, reason: layout.reason },
     node: process.versions.node,
     arch: process.arch,

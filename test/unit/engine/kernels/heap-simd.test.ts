@@ -1,7 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fillTransposedIm2col } from '../../../../engine/kernels/conv2d-backprop-filter.js';
 import { im2colViews, type Im2colTapOnHeap } from '../../../../engine/kernels/im2col-simd.js';
-import { HEAP_SIMD_ENV_VAR, heapSimdCalls, heapSimdEnabled, heapSimdWanted, setHeapSimd } from '../../../../engine/kernels/heap-simd-switch.js';
+import { FULL_WASM_KERNELS, registerWasmKernels } from '../../../../engine/kernels/index.js';
+import { heapSimdCalls } from '../../../../engine/kernels/simd-call-counts.js';
 import { maxPoolGradForBackend, type MaxPoolGradOnHeap } from '../../../../engine/kernels/pool-simd.js';
 import { sumRowsForBackend, sumRowsViews, type SumRowsOnHeap } from '../../../../engine/kernels/reduce-simd.js';
 import { instantiateOn } from '../../../../engine/kernels/heap-module.js';
@@ -11,9 +12,8 @@ import { maxRelError, onCpu, values, wasmBuffers, wasmTf } from './backend-pair.
 let tf: TF;
 beforeAll(async () => {
   tf = await wasmTf();
-  setHeapSimd(true); // whatever INITSCOPE_WASM_HEAP_SIMD says: these tests exercise both paths
 });
-afterEach(() => setHeapSimd(true));
+afterEach(() => registerWasmKernels(tf, FULL_WASM_KERNELS));
 
 /** Flat value of f(x) and its gradient for seeded x of `shape` (relu'd when asked: many ties at zero). */
 function valueAndGrad(shape: number[], f: (x: Tensor) => Tensor, relu: boolean, edit?: (v: Float32Array) => void): Float32Array[] {
@@ -43,11 +43,11 @@ async function expectSimdPath(counter: keyof typeof heapSimdCalls, shape: number
   expect(heapSimdCalls[counter], `${counter} ran its SIMD path`).toBeGreaterThan(calls);
   expect(tf.memory().numTensors).toBe(tensors);
   expect(wasmBuffers(tf)).toBe(buffers);
-  setHeapSimd(false);
+  registerWasmKernels(tf, { ...FULL_WASM_KERNELS, heapSimd: false });
   const callsOff = heapSimdCalls[counter];
   const js = valueAndGrad(shape, f, relu, edit);
   expect(heapSimdCalls[counter], 'switched off: JavaScript pass').toBe(callsOff);
-  setHeapSimd(true);
+  registerWasmKernels(tf, FULL_WASM_KERNELS);
   const cpu = await onCpu(tf, () => valueAndGrad(shape, f, relu, edit));
   simd.forEach((s, i) => {
     expect(Array.from(s), `output ${i} equals the JavaScript pass`).toEqual(Array.from(js[i] as Float32Array));
@@ -121,23 +121,6 @@ describe('SIMD max-pool gradient (pool-simd.ts)', () => {
     await expectSimdPath('maxPoolGrad', [1, 4, 4, 5], (x) => tf.maxPool(x as never, 2, 2, 'valid'), 1e-6, false, minusInfinityCorner);
   });
 
-  it(`is switched by setHeapSimd and defaults from ${HEAP_SIMD_ENV_VAR}`, () => {
-    setHeapSimd(false);
-    expect(heapSimdEnabled()).toBe(false);
-    setHeapSimd(true);
-    expect(heapSimdEnabled()).toBe(true);
-    const saved = process.env[HEAP_SIMD_ENV_VAR];
-    try {
-      for (const [raw, wanted] of [['0', false], ['false', false], [' FALSE ', false], ['1', true], [undefined, true]] as const) {
-        if (raw === undefined) delete process.env[HEAP_SIMD_ENV_VAR];
-        else process.env[HEAP_SIMD_ENV_VAR] = raw;
-        expect(heapSimdWanted(), String(raw)).toBe(wanted);
-      }
-    } finally {
-      if (saved === undefined) delete process.env[HEAP_SIMD_ENV_VAR];
-      else process.env[HEAP_SIMD_ENV_VAR] = saved;
-    }
-  });
 });
 
 describe('im2col on the heap (im2col-simd.ts)', () => {
