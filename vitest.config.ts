@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Compiles the .wat kernels into engine/kernels/wat/binaries.generated.ts (build output).
+    globalSetup: ['test/build-kernels.setup.ts'],
   },
 });

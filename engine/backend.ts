@@ -1,4 +1,4 @@
-import { registerWasmKernels, unregisterWasmKernels, wasmPatchesWanted } from './kernels/index.js';
+import { FULL_WASM_KERNELS, registerWasmKernels, type WasmKernelSet } from './kernels/index.js';
 import type { TF } from './tf.js';
 
 /** Which TensorFlow.js backend to use; 'auto' picks the fastest one that loads. */
@@ -56,20 +56,23 @@ async function tryTensorflow(): Promise<TF | null> {
   return null;
 }
 
-/** Loads @tensorflow/tfjs and switches to the wasm backend; resolves false if wasm fails. */
-async function tryWasm(tf: TF): Promise<boolean> {
+/**
+ * Loads @tensorflow/tfjs's wasm backend and switches to it; resolves false if wasm fails to load.
+ * Then registers kernel set `kernels` (engine/kernels): a failure there is not a reason to fall
+ * back to another backend but an error naming the kernel.
+ * @throws Error if a kernel of `kernels` cannot be registered
+ */
+async function tryWasm(tf: TF, kernels: WasmKernelSet): Promise<boolean> {
   try {
     // In Node the wasm binaries load from the package's dist/ folder next to its Node bundle.
     await import('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend('wasm'))) return false;
     await tf.ready();
-    // InitScope's faster/missing wasm kernels (engine/kernels); INITSCOPE_WASM_PATCHES=0 keeps stock wasm.
-    if (wasmPatchesWanted()) registerWasmKernels(tf);
-    else unregisterWasmKernels(tf);
-    return true;
   } catch {
     return false;
   }
+  registerWasmKernels(tf, kernels);
+  return true;
 }
 
 /** The preference forced by INITSCOPE_BACKEND, if set. @throws Error on an unknown value */
@@ -86,10 +89,12 @@ function forcedPreference(): BackendPreference | undefined {
  * Loads TensorFlow.js and selects a backend. 'auto': tensorflow (tfjs-node-gpu, then tfjs-node) if
  * installed and loadable, else wasm (SIMD when available), else cpu. The env var INITSCOPE_BACKEND
  * (auto | tensorflow | wasm | cpu), when set, overrides `preference`. An explicitly requested
- * backend that cannot load is an error (no silent fallback).
+ * backend that cannot load is an error (no silent fallback), and so is, on wasm, a kernel of
+ * `kernels` that cannot be registered (the error names it).
+ * @param kernels the wasm kernel set to register when the backend is wasm (the worker's accelerators)
  * @returns the namespace, the real backend name (tf.getBackend()) and tf's version
  */
-export async function initBackend(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
+export async function initBackend(preference: BackendPreference = 'auto', kernels: WasmKernelSet = FULL_WASM_KERNELS): Promise<BackendInfo> {
   const choice = forcedPreference() ?? preference;
   if (!BACKEND_PREFERENCES.includes(choice)) throw new Error(`Unknown backend preference '${String(choice)}'`);
 
@@ -103,7 +108,7 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
 
   const tf = await importCjs<TF>('@tensorflow/tfjs');
   if (choice === 'auto' || choice === 'wasm') {
-    if (await tryWasm(tf)) return { tf, backend: tf.getBackend(), tfjsVersion: readTfjsVersion(tf) };
+    if (await tryWasm(tf, kernels)) return { tf, backend: tf.getBackend(), tfjsVersion: readTfjsVersion(tf) };
     if (choice === 'wasm') throw new Error("Backend 'wasm' requested but @tensorflow/tfjs-backend-wasm failed to initialise");
   }
   if (!(await tf.setBackend('cpu'))) throw new Error("Backend 'cpu' failed to initialise");

@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EngineProvenance } from '../contract/index.js';
 import type { Split } from './batches.js';
 import type { GeneratedDataset, TestPart } from './datasets/builtin.js';
-import { freshOperandGemmEnabled } from './kernels/batch-matmul.js';
-import { heapSimdEnabled } from './kernels/heap-simd-switch.js';
-import { PATCHED_WASM_KERNELS, wasmPatchesActive } from './kernels/index.js';
+import { PATCHED_WASM_KERNELS, type WasmKernelSet } from './kernels/index.js';
 import type { SplitDecision } from './parallel/split-policy.js';
 
 /** The bytes of a typed array (a view, no copy). */
@@ -35,15 +33,18 @@ export function splitHash(split: Split): string {
   return createHash('sha256').update(bytes(split.train)).update(bytes(split.val)).digest('hex');
 }
 
-/** The kernel set the backend computes with now (process-wide kernel registrations and switches). */
-export function kernelSet(backend: string): EngineProvenance['kernels'] {
+/**
+ * The provenance record of wasm kernel set `kernels` (the one the worker registered, see
+ * registerWasmKernels) on `backend`: 'none' on a backend other than wasm, 'stock' or 'patched'.
+ */
+export function kernelSet(backend: string, kernels: WasmKernelSet): EngineProvenance['kernels'] {
   if (backend !== 'wasm') return { set: 'none', groups: [], gemm: false, heapSimd: false };
-  const patched = wasmPatchesActive();
+  const patched = kernels.patched;
   return {
     set: patched ? 'patched' : 'stock',
     groups: patched ? [...PATCHED_WASM_KERNELS] : [],
-    gemm: patched && freshOperandGemmEnabled(),
-    heapSimd: patched && heapSimdEnabled(),
+    gemm: patched && kernels.gemm,
+    heapSimd: patched && kernels.heapSimd,
   };
 }
 
@@ -52,6 +53,7 @@ export function kernelSet(backend: string): EngineProvenance['kernels'] {
  * split and (where the dataset has one) test-part hashes, backend, tfjs version, kernel set, step layout, Node.js version and CPU architecture.
  * @param split the run's train/validation sample indices
  * @param layout the run's step layout (decideSplit)
+ * @param kernels the wasm kernel set the worker registered (its accelerators)
  */
 export function engineProvenance(
   backend: string,
@@ -60,6 +62,7 @@ export function engineProvenance(
   data: GeneratedDataset,
   split: Split,
   layout: SplitDecision,
+  kernels: WasmKernelSet,
 ): EngineProvenance {
   return {
     seed,
@@ -72,7 +75,7 @@ export function engineProvenance(
     },
     backend,
     tfjsVersion,
-    kernels: kernelSet(backend),
+    kernels: kernelSet(backend, kernels),
     split: { parts: layout.split ? 2 : 1, reason: layout.reason },
     node: process.versions.node,
     arch: process.arch,

@@ -1,4 +1,5 @@
 import { experimentProblems, isStoredDatasetRef, problemError, resolveStatsEvery, type DatasetRef, type ExperimentSpec, type FinalMetrics, type MetricPoint, type RunEvent } from '../contract/index.js';
+import { DEFAULT_ACCELERATORS, type Accelerators } from './accelerators.js';
 import { readTfjsVersion } from './backend.js';
 import { gatherLabels, gatherRows } from './batches.js';
 import { loadDataset, type DatasetSource } from './datasets/index.js';
@@ -84,6 +85,8 @@ type Terminal = Extract<RunEvent, { type: 'finished' | 'failed' | 'diverged' | '
  *   (engine/parallel); without it both parts run on this thread. Never changes the numbers.
  * @param recordedSplit the step layout of the run being reproduced (its provenance's split.parts === 2),
  *   which wins over decideSplit's rule
+ * @param accelerators the worker's accelerators: the wasm kernel set it registered on `tf` (see
+ *   initBackend) and its batch-splitting mode; both are recorded in the run's provenance
  */
 export async function trainRun(
   tf: TF,
@@ -95,6 +98,7 @@ export async function trainRun(
   onTrained?: (model: Model) => void,
   splitting?: BatchSplitting,
   recordedSplit?: boolean,
+  accelerators: Accelerators = DEFAULT_ACCELERATORS,
 ): Promise<void> {
   const t0 = performance.now();
   const elapsed = () => performance.now() - t0;
@@ -131,7 +135,7 @@ export async function trainRun(
     const backend = tf.getBackend();
     const tfjsVersion = readTfjsVersion(tf);
     // The step layout is fixed here, before training, never by timing or the cores granted (split-policy.ts).
-    const layout = decideSplit(model, batchSize, backend, process.env, recordedSplit);
+    const layout = decideSplit(model, batchSize, backend, accelerators.batchSplit, recordedSplit);
     emit({
       type: 'started',
       runId,
@@ -142,7 +146,7 @@ export async function trainRun(
       trainSamples: nTrain,
       valSamples: splitIndices.val.length,
       testSamples: data.test?.y.length ?? 0,
-      provenance: engineProvenance(backend, tfjsVersion, cfg.seed, data, splitIndices, layout),
+      provenance: engineProvenance(backend, tfjsVersion, cfg.seed, data, splitIndices, layout, accelerators.wasmKernels),
     });
 
     const statsEvery = resolveStatsEvery(cfg.statsEvery, cfg.epochs * stepsPerEpoch);

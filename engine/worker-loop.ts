@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ExperimentSpec, InitializerSpec, parseOrThrow, type RunEvent } from '../contract/index.js';
+import { DEFAULT_ACCELERATORS, type Accelerators } from './accelerators.js';
 import type { BackendInfo } from './backend.js';
 import { previewInit } from './diagnostics/preview.js';
 import type { DatasetSource } from './datasets/index.js';
@@ -17,7 +18,12 @@ export interface WorkerChannel {
 }
 
 export interface WorkerLoopOptions {
-  /** Initialises TensorFlow.js (called once, immediately). */
+  /**
+   * The worker's accelerators, chosen once at its entry (engine/accelerators.ts); `init` must register
+   * the same wasm kernel set. Every run computes with them and records them. Default: all of them.
+   */
+  accelerators?: Accelerators;
+  /** Initialises TensorFlow.js (called once, immediately), registering `accelerators.wasmKernels`. */
   init: () => Promise<BackendInfo>;
   /** Ends the process (or the fake worker in tests). */
   exit: (code: number) => void;
@@ -171,6 +177,7 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
         (model) => sendWeights(run, () => readModelWeights(tf, model)),
         splitterFor(backendName),
         recordedSplit,
+        options.accelerators ?? DEFAULT_ACCELERATORS,
       );
     } catch (error) {
       await fail(run, error);

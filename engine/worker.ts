@@ -5,6 +5,7 @@
  * Protocol: see protocol.ts. The process exits on 'shutdown' (0), when the IPC channel closes (0),
  * and after an uncaught error (1, once the current run has been reported 'failed').
  */
+import { acceleratorsFromEnv, type Accelerators } from './accelerators.js';
 import { initBackend } from './backend.js';
 import { BatchSplitter } from './parallel/batch-splitter.js';
 import type { WorkerToHost } from './protocol.js';
@@ -41,16 +42,28 @@ function processChannel(): WorkerChannel | null {
   };
 }
 
+/** The accelerators chosen by this process's environment (read once, here); exits 1 on a bad value. */
+function chosenAccelerators(): Accelerators {
+  try {
+    return acceleratorsFromEnv(process.env);
+  } catch (error) {
+    console.error(`engine worker: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+
 const channel = processChannel();
 if (!channel) {
   console.error('engine worker: no IPC channel; start this file with child_process.fork (or utilityProcess.fork)');
   process.exit(1);
 } else {
+  const accelerators = chosenAccelerators();
   const loop = serveWorker(channel, {
-    init: () => initBackend(),
+    accelerators,
+    init: () => initBackend('auto', accelerators.wasmKernels),
     exit: (code) => process.exit(code),
     log: (message) => console.error(message),
-    splitting: (backend, coresAllowed) => new BatchSplitter({ backend, coresAllowed, log: (message) => console.error(message) }),
+    splitting: (backend, coresAllowed) => new BatchSplitter({ backend, kernels: accelerators.wasmKernels, coresAllowed, log: (message) => console.error(message) }),
   });
   const fatal = (error: unknown) => {
     console.error('engine worker: fatal error:', error);

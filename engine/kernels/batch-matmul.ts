@@ -1,7 +1,6 @@
 import type { KernelFunc } from '@tensorflow/tfjs';
 import { gemmForBackend, gemmViews } from './gemm-simd.js';
 import { KernelScope, type KernelArgs, type WasmBackendLike } from './wasm-kernel-call.js';
-import { envFlagOn } from './env-flag.js';
 
 /**
  * Wraps the wasm backend's `BatchMatMul` or `_FusedMatMul` kernel so that transposed operands take
@@ -36,31 +35,6 @@ export function transposedMatMulFastPath(stock: KernelFunc, kernelOf: (name: str
   };
 }
 
-/** Environment variable that turns the fresh-operand GEMM off when set to '0' or 'false' (to measure it). */
-export const WASM_GEMM_ENV_VAR = 'INITSCOPE_WASM_GEMM';
-
-/** False when INITSCOPE_WASM_GEMM is '0' or 'false'; true otherwise (the default). */
-export function wasmGemmWanted(): boolean {
-  return envFlagOn(WASM_GEMM_ENV_VAR);
-}
-
-/** Whether {@link freshOperandGemm} wrappers use the SIMD GEMM (process-wide; see {@link setFreshOperandGemm}). */
-let gemmEnabled = wasmGemmWanted();
-
-/**
- * Turns the SIMD GEMM of {@link freshOperandGemm} on or off for the whole process (every call then
- * takes the wrapped kernel); for A/B measurements within one process. The default comes from
- * INITSCOPE_WASM_GEMM.
- */
-export function setFreshOperandGemm(enabled: boolean): void {
-  gemmEnabled = enabled;
-}
-
-/** True while {@link freshOperandGemm} wrappers use the SIMD GEMM. */
-export function freshOperandGemmEnabled(): boolean {
-  return gemmEnabled;
-}
-
 /** Product of a shape's leading (batch) axes. */
 const batchSize = (shape: readonly number[]): number => shape.slice(0, -2).reduce((p, d) => p * d, 1);
 
@@ -73,8 +47,8 @@ const batchSize = (shape: readonly number[]): number => shape.slice(0, -2).reduc
  * (evaluation with fixed weights) take `next`, whose cached operator is then the faster choice. With
  * transposeB the stock path would multiply a fresh explicit transpose every time, so the GEMM always
  * runs. Only float32 operands whose batch axes hold one matrix (2-D, or [1, m, k]·[1, k, n]) take
- * the GEMM; batched ones, other dtypes, INITSCOPE_WASM_GEMM=0, or a backend whose heap the SIMD
- * module cannot be instantiated on take `next`. Transposed A is transposed explicitly (one copy).
+ * the GEMM; batched ones, other dtypes, or a backend whose heap the SIMD module cannot be
+ * instantiated on take `next`. (A kernel set without `gemm` does not install this wrapper.) Transposed A is transposed explicitly (one copy).
  * Shapes: a [..., m, k] (or [..., k, m] with transposeA), b [..., k, n] (or [..., n, k] with
  * transposeB) → [..., m, n], the leading axes all 1.
  * @param next the kernel to call otherwise (the transposed-operand fast path around the stock kernel)
@@ -83,7 +57,6 @@ const batchSize = (shape: readonly number[]): number => shape.slice(0, -2).reduc
 export function freshOperandGemm(next: KernelFunc, kernelOf: (name: string) => KernelFunc): KernelFunc {
   const multiplied = new WeakSet<object>();
   return (args) => {
-    if (!gemmEnabled) return next(args);
     const { inputs, attrs = {} } = args;
     const a = inputs.a;
     const b = inputs.b;

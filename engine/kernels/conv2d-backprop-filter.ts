@@ -1,7 +1,7 @@
 import type { KernelFunc } from '@tensorflow/tfjs';
 import type { TF } from '../tf.js';
 import { gemmForBackend, gemmViews } from './gemm-simd.js';
-import { heapSimdCalls, heapSimdEnabled } from './heap-simd-switch.js';
+import { heapSimdCalls } from './simd-call-counts.js';
 import { im2colForBackend, im2colViews } from './im2col-simd.js';
 import { KernelScope, type Info, type KernelArgs } from './wasm-kernel-call.js';
 
@@ -68,17 +68,19 @@ export function fillTransposedIm2col(
  *   dW[i, j, c, o] = Σ_{n, p, q} xPadded[n, p·sh + i, q·sw + j, c] · dy[n, p, q, o]
  * The transposed im2col [kh·kw·ci, n·oh·ow] (row order (i, j, c), the filter's) is written in one
  * pass over the wasm heap (WebAssembly code from im2col-simd.ts, or the JavaScript loop
- * {@link fillTransposedIm2col} when the SIMD heap kernels are off) (stock strided slices, channel-axis concats and rank-5
+ * {@link fillTransposedIm2col} when `useSimd` is false) (stock strided slices, channel-axis concats and rank-5
  * transposes were each 50–170 ms at these sizes), then one matrix product with dy [n·oh·ow, co]
  * gives [kh·kw·ci, co]: the SIMD GEMM of gemm-simd.ts on the heap (dy is new on every training
  * step, and the stock XNNPACK BatchMatMul packs each new B first: ~25 ms of ~31 for the conv
  * net's [128, 26, 26, 32]), or the stock BatchMatMul where that module cannot be instantiated or the
- * SIMD heap kernels are switched off (heap-simd-switch.ts). The product is reshaped to the filter shape [kh, kw, ci, co]. Batches whose im2col exceeds
+ * `useSimd` is false (the kernel set's `heapSimd`). The product is reshaped to the filter shape [kh, kw, ci, co]. Batches whose im2col exceeds
  * {@link im2colLimits} are processed in chunks whose results are summed.
  * Inputs: x [batch, h, w, ci], dy [batch, oh, ow, co]; attrs: strides, pad ('same' | 'valid' | number
  * | explicit), dataFormat 'NHWC' (NCHW is refused), dimRoundingMode, filterShape [kh, kw, ci, co].
+ * @param useSimd whether to run the im2col and GEMM modules (im2col.wat, gemm.wat) or the JavaScript
+ *   im2col and the stock BatchMatMul (float32 rounding differs)
  */
-export function conv2dBackpropFilter(tf: TF, kernelOf: (name: string) => KernelFunc): KernelFunc {
+export function conv2dBackpropFilter(tf: TF, kernelOf: (name: string) => KernelFunc, useSimd: boolean): KernelFunc {
   return (args) => {
     const { inputs, backend, attrs = {} } = args as KernelArgs;
     const x = inputs.x as Info;
@@ -99,7 +101,7 @@ export function conv2dBackpropFilter(tf: TF, kernelOf: (name: string) => KernelF
     const { batchSize, outHeight: oh, outWidth: ow } = info;
     const taps = kh * kw * ci;
     const scope = new KernelScope(backend, kernelOf);
-    const gemm = heapSimdEnabled() && taps > 0 && co > 0 && batchSize * oh * ow > 0 ? gemmForBackend(backend) : null;
+    const gemm = useSimd && taps > 0 && co > 0 && batchSize * oh * ow > 0 ? gemmForBackend(backend) : null;
     const im2col = gemm ? im2colForBackend(backend) : null;
     try {
       const chunk = Math.max(1, Math.min(batchSize, Math.floor(im2colLimits.blockElements / Math.max(1, oh * ow * taps))));

@@ -2,37 +2,65 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { TF } from '../tf.js';
 import { freshOperandGemm, transposedMatMulFastPath } from './batch-matmul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
+import { heapMemoryOf, instantiateOn, type KernelModuleName } from './heap-module.js';
 import { maxPoolGradHeap } from './max-pool-grad.js';
 import { OPTIMIZER_UPDATE_KERNEL, optimizerUpdateHeap } from './optimizer-update.js';
 import { sumLeadingAxes } from './sum-leading-axes.js';
 import { stockKernel } from './wasm-kernel-call.js';
-import { envFlagOn } from './env-flag.js';
 
-/** Environment variable that turns the wasm kernel patches off when set to '0' (to measure stock wasm). */
-export const WASM_PATCHES_ENV_VAR = 'INITSCOPE_WASM_PATCHES';
-
-/** Names of the wasm kernels this module registers, replacing (or adding) the stock one. */
+/** Names of the wasm kernels InitScope registers, replacing (or adding) the stock one. */
 export const PATCHED_WASM_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'Sum', OPTIMIZER_UPDATE_KERNEL] as const;
 
-/** False when INITSCOPE_WASM_PATCHES is '0' or 'false'; true otherwise (the default). */
-export function wasmPatchesWanted(): boolean {
-  return envFlagOn(WASM_PATCHES_ENV_VAR);
+/** One of {@link PATCHED_WASM_KERNELS}. */
+export type PatchedWasmKernel = (typeof PATCHED_WASM_KERNELS)[number];
+
+/**
+ * Which of InitScope's wasm kernels a worker registers (engine/accelerators.ts chooses it once per
+ * worker and records it on every run):
+ * - `patched`: false keeps every stock wasm kernel (then `gemm` and `heapSimd` do not matter);
+ * - `gemm`: BatchMatMul multiplies a B operand it has not seen before with the SIMD GEMM (gemm.wat)
+ *   instead of creating an XNNPACK operator for it;
+ * - `heapSimd`: Sum over leading axes, MaxPoolGrad and Conv2DBackpropFilter's im2col and product run
+ *   as WebAssembly SIMD on the heap (sum-rows.wat, max-pool-grad.wat, im2col.wat, gemm.wat); false
+ *   selects their JavaScript passes (same values) and the stock BatchMatMul for the product (float32
+ *   rounding differs).
+ */
+export interface WasmKernelSet {
+  readonly patched: boolean;
+  readonly gemm: boolean;
+  readonly heapSimd: boolean;
 }
 
-/** Stock wasm kernel configs (undefined where wasm has none), saved before the first patch; per process. */
+/** Every InitScope wasm kernel with every SIMD module: the default. */
+export const FULL_WASM_KERNELS: WasmKernelSet = Object.freeze({ patched: true, gemm: true, heapSimd: true });
+
+/** The stock wasm kernels only (to measure them). */
+export const STOCK_WASM_KERNELS: WasmKernelSet = Object.freeze({ patched: false, gemm: false, heapSimd: false });
+
+/** Stock wasm kernel configs (undefined where wasm has none), saved before the first registration; per tfjs instance. */
 let originals: Map<string, KernelConfig | undefined> | null = null;
 
-/** The kernels that run when patched, built from the stock ones. */
-function patchedKernels(tf: TF, stock: Map<string, KernelConfig>): Record<(typeof PATCHED_WASM_KERNELS)[number], KernelFunc> {
+/** The kernels that run when patched, built from the stock ones for kernel set `set`. */
+function patchedKernels(tf: TF, stock: Map<string, KernelConfig>, set: WasmKernelSet): Record<PatchedWasmKernel, KernelFunc> {
   const kernelOf = (name: string): KernelFunc => stockKernel(stock, name);
+  const batchMatMul = transposedMatMulFastPath(kernelOf('BatchMatMul'), kernelOf);
   return {
-    BatchMatMul: freshOperandGemm(transposedMatMulFastPath(kernelOf('BatchMatMul'), kernelOf), kernelOf),
+    BatchMatMul: set.gemm ? freshOperandGemm(batchMatMul, kernelOf) : batchMatMul,
     _FusedMatMul: transposedMatMulFastPath(kernelOf('_FusedMatMul'), kernelOf),
-    Conv2DBackpropFilter: conv2dBackpropFilter(tf, kernelOf),
-    MaxPoolGrad: maxPoolGradHeap(tf, kernelOf('MaxPoolGrad'), kernelOf),
-    Sum: sumLeadingAxes(kernelOf('Sum'), kernelOf),
+    Conv2DBackpropFilter: conv2dBackpropFilter(tf, kernelOf, set.heapSimd),
+    MaxPoolGrad: maxPoolGradHeap(tf, kernelOf('MaxPoolGrad'), kernelOf, set.heapSimd),
+    Sum: sumLeadingAxes(kernelOf('Sum'), kernelOf, set.heapSimd),
     [OPTIMIZER_UPDATE_KERNEL]: optimizerUpdateHeap(kernelOf),
   };
+}
+
+/** The WebAssembly modules (engine/kernels/wat) each kernel of set `set` runs. */
+function modulesOf(set: WasmKernelSet): [PatchedWasmKernel, KernelModuleName][] {
+  const modules: [PatchedWasmKernel, KernelModuleName][] = [];
+  if (set.gemm) modules.push(['BatchMatMul', 'gemm']);
+  if (set.heapSimd) modules.push(['Conv2DBackpropFilter', 'im2col'], ['Conv2DBackpropFilter', 'gemm'], ['MaxPoolGrad', 'max-pool-grad'], ['Sum', 'sum-rows']);
+  modules.push([OPTIMIZER_UPDATE_KERNEL, 'optimizer']);
+  return modules;
 }
 
 /** Every stock wasm kernel by name (the patched ones as they were before patching). */
@@ -46,45 +74,48 @@ function stockKernels(tf: TF): Map<string, KernelConfig> {
   return all;
 }
 
-/** True while the patched kernels are registered (this process). */
-let active = false;
-
-/** True while InitScope's wasm kernels are registered in this process. */
-export function wasmPatchesActive(): boolean {
-  return active;
-}
-
 /**
- * Registers InitScope's wasm kernels (see PATCHED_WASM_KERNELS): BatchMatMul and _FusedMatMul with
- * a fast path for transposed operands (BatchMatMul also multiplies a B it has not seen before with a
- * SIMD GEMM instead of creating an XNNPACK operator for it; INITSCOPE_WASM_GEMM=0 turns that off), the missing Conv2DBackpropFilter, a faster MaxPoolGrad,
- * a faster Sum over leading axes (bias gradients) — these three as WebAssembly SIMD code on the heap
- * (heap-simd-switch.ts; INITSCOPE_WASM_HEAP_SIMD=0 or setHeapSimd(false) selects their JavaScript /
- * stock-matmul paths) — and the fused optimizer update
- * (InitScopeOptimizerUpdate, which stock wasm lacks; engine/optimizers.ts uses it when registered).
- * Call after the wasm
- * backend is ready; idempotent. Kernel registrations are global to the tfjs instance, so this
- * affects every model of the process. Gradients equal the cpu backend's to float32 rounding.
- * @param tf the TensorFlow.js namespace whose registry holds the wasm backend
- * @throws Error if the wasm backend's kernels are not registered
+ * Registers InitScope's wasm kernels as kernel set `set` says (see {@link WasmKernelSet}), or, when
+ * `set.patched` is false, restores the stock ones (removing Conv2DBackpropFilter and
+ * InitScopeOptimizerUpdate, which stock wasm lacks). The kernels: BatchMatMul and _FusedMatMul with a
+ * fast path for transposed operands (BatchMatMul also with the fresh-operand GEMM when `set.gemm`),
+ * the missing Conv2DBackpropFilter, a faster MaxPoolGrad, a faster Sum over leading axes and the
+ * fused optimizer update (engine/optimizers.ts uses it when registered). Gradients equal the cpu
+ * backend's to float32 rounding. Call after the wasm backend is ready; calling it again replaces the
+ * registration. Kernel registrations are global to the tfjs instance: every model of the process
+ * computes with the last set registered.
+ * @param tf the TensorFlow.js namespace whose registry holds the wasm backend (the current backend)
+ * @throws Error if the wasm backend is not loaded, or naming the kernel and its WebAssembly module
+ *   when that module cannot be instantiated on the backend's heap (nothing is registered then)
  */
-export function registerWasmKernels(tf: TF): void {
+export function registerWasmKernels(tf: TF, set: WasmKernelSet = FULL_WASM_KERNELS): void {
   if (tf.getKernel('BatchMatMul', 'wasm') === undefined) throw new Error('registerWasmKernels: the wasm backend is not loaded');
   if (originals === null) {
     originals = new Map(PATCHED_WASM_KERNELS.map((name) => [name, tf.getKernel(name, 'wasm')]));
   }
+  if (!set.patched) {
+    unregisterWasmKernels(tf);
+    return;
+  }
+  const memory = heapMemoryOf(tf.findBackend('wasm'));
+  for (const [kernel, module] of modulesOf(set)) {
+    if (!memory) throw new Error(`wasm kernel '${kernel}': the tfjs wasm backend exposes no WebAssembly.Memory to run ${module}.wat on`);
+    try {
+      instantiateOn(module, memory);
+    } catch (error) {
+      throw new Error(`wasm kernel '${kernel}' cannot be registered: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   const stock = stockKernels(tf);
-  for (const [name, kernelFunc] of Object.entries(patchedKernels(tf, stock))) {
+  for (const [name, kernelFunc] of Object.entries(patchedKernels(tf, stock, set))) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });
   }
-  active = true;
 }
 
 /**
  * Restores the stock wasm kernels (removing Conv2DBackpropFilter and InitScopeOptimizerUpdate,
- * which stock wasm lacks). Used to
- * measure stock wasm; a no-op if {@link registerWasmKernels} never ran.
+ * which stock wasm lacks); a no-op if {@link registerWasmKernels} never ran.
  */
 export function unregisterWasmKernels(tf: TF): void {
   if (originals === null) return;
@@ -92,5 +123,4 @@ export function unregisterWasmKernels(tf: TF): void {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     if (config) tf.registerKernel(config);
   }
-  active = false;
 }

@@ -1,13 +1,13 @@
 import type { KernelFunc } from '@tensorflow/tfjs';
 import type { TF } from '../tf.js';
-import { heapSimdCalls, heapSimdEnabled } from './heap-simd-switch.js';
+import { heapSimdCalls } from './simd-call-counts.js';
 import { maxPoolGradForBackend, maxPoolGradViews } from './pool-simd.js';
 import { KernelScope, type Info, type KernelArgs } from './wasm-kernel-call.js';
 
 /**
  * `MaxPoolGrad` for the wasm backend, written as one pass over the wasm heap: WebAssembly SIMD code
  * (pool-simd.ts), or the JavaScript loop below with the same results where that module cannot be
- * instantiated or the SIMD heap kernels are switched off (heap-simd-switch.ts). The stock
+ * instantiated or `useSimd` is false (the kernel set's `heapSimd`). The stock
  * wasm kernel took ~90 ms of a ~330 ms conv-net step ([128, 26, 26, 32], 2×2 pool); compositions
  * of stock kernels were slower still (a strided slice took 69 ms, a rank-5 transpose 171 ms).
  *
@@ -18,8 +18,9 @@ import { KernelScope, type Info, type KernelArgs } from './wasm-kernel-call.js';
  * Inputs: dy [n, oh, ow, c], input [n, h, w, c] (float32, NHWC); attrs filterSize, strides, pad,
  * dimRoundingMode. Output dx [n, h, w, c].
  * @param stock the stock kernel, used for anything but float32 input
+ * @param useSimd whether to run the SIMD module (max-pool-grad.wat) or the JavaScript pass (same values)
  */
-export function maxPoolGradHeap(tf: TF, stock: KernelFunc, kernelOf: (name: string) => KernelFunc): KernelFunc {
+export function maxPoolGradHeap(tf: TF, stock: KernelFunc, kernelOf: (name: string) => KernelFunc, useSimd: boolean): KernelFunc {
   return (args) => {
     const { inputs, backend, attrs = {} } = args as KernelArgs;
     const dyInfo = inputs.dy as Info;
@@ -40,7 +41,7 @@ export function maxPoolGradHeap(tf: TF, stock: KernelFunc, kernelOf: (name: stri
     const scope = new KernelScope(backend, kernelOf);
     try {
       const dxInfo = scope.alloc([n, h, w, c]);
-      const simd = heapSimdEnabled() && dxInfo.shape.every((d) => d > 0) ? maxPoolGradForBackend(backend) : null;
+      const simd = useSimd && dxInfo.shape.every((d) => d > 0) ? maxPoolGradForBackend(backend) : null;
       if (simd) {
         const trash = scope.alloc([4]);
         // Views only after the last allocation (the heap may grow).

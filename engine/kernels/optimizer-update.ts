@@ -2,7 +2,7 @@ import type { KernelFunc, NamedAttrMap, NamedTensorMap } from '@tensorflow/tfjs'
 import type { Tensor, TF } from '../tf.js';
 import { OPTIMIZER_RULES, SLOT_COUNT, type OptimizerRule, type RuleParams } from './optimizer-rules.js';
 import { applyRuleOnHeap } from './optimizer-simd.js';
-import { heapMemoryOf } from './wasm-simd-assembler.js';
+import { heapMemoryOf } from './heap-module.js';
 import { KernelScope, type Info, type KernelArgs } from './wasm-kernel-call.js';
 
 /** Name of the fused optimizer-update kernel (registered for wasm only; stock tfjs has none). */

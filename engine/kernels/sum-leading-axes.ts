@@ -1,5 +1,5 @@
 import type { KernelFunc } from '@tensorflow/tfjs';
-import { heapSimdCalls, heapSimdEnabled } from './heap-simd-switch.js';
+import { heapSimdCalls } from './simd-call-counts.js';
 import { sumRowsForBackend, sumRowsViews } from './reduce-simd.js';
 import { KernelScope, type Info, type KernelArgs } from './wasm-kernel-call.js';
 
@@ -7,15 +7,16 @@ import { KernelScope, type Info, type KernelArgs } from './wasm-kernel-call.js';
  * `Sum` for the wasm backend when the reduced axes are the leading ones (e.g. a bias gradient: the
  * sum of dy [n, h, w, c] over axes [0, 1, 2]): one pass over the wasm heap accumulating in float64,
  * out[j] = Σ_i x[i·cols + j] — WebAssembly SIMD code (reduce-simd.ts, f64x2 accumulators), or a
- * JavaScript loop with the same results where that module cannot be instantiated or the SIMD heap
- * kernels are switched off (heap-simd-switch.ts). Stock wasm first transposes the reduced axes innermost
+ * JavaScript loop with the same results where that module cannot be instantiated or `useSimd` is
+ * false (the kernel set's `heapSimd`). Stock wasm first transposes the reduced axes innermost
  * (a slow generic rank-4 transpose: ~16 ms of a ~100 ms conv-net step). Any other case (other axes,
  * non-float32) runs the stock kernel.
  * Inputs: x [d0, …, dk]; attrs axis (number | number[]), keepDims. Output: x's trailing shape
  * (with ones in place of the reduced axes when keepDims).
  * @param stock the stock Sum kernel
+ * @param useSimd whether to run the SIMD module (sum-rows.wat) or the JavaScript pass (same values)
  */
-export function sumLeadingAxes(stock: KernelFunc, kernelOf: (name: string) => KernelFunc): KernelFunc {
+export function sumLeadingAxes(stock: KernelFunc, kernelOf: (name: string) => KernelFunc, useSimd: boolean): KernelFunc {
   return (args) => {
     const { inputs, backend, attrs = {} } = args as KernelArgs;
     const x = inputs.x as Info;
@@ -31,7 +32,7 @@ export function sumLeadingAxes(stock: KernelFunc, kernelOf: (name: string) => Ke
     const scope = new KernelScope(backend, kernelOf);
     try {
       const outInfo = scope.alloc(outShape);
-      const sumRows = heapSimdEnabled() && cols > 0 ? sumRowsForBackend(backend) : null;
+      const sumRows = useSimd && cols > 0 ? sumRowsForBackend(backend) : null;
       if (sumRows) {
         const scratch = scope.alloc([2 * cols]);
         // Views only after the last allocation (the heap may grow).

@@ -1,6 +1,7 @@
 import type { TF } from '../tf.js';
 import { GradientPeer, type PeerNetwork } from './gradient-peer.js';
 import { buildShareNetwork, type ShareNetwork } from './share-gradients.js';
+import type { WasmKernelSet } from '../kernels/index.js';
 import type { SplitDecision } from './split-policy.js';
 
 /** Where a split step's second part is computed (see trainStepSplit). */
@@ -34,6 +35,8 @@ export interface BatchSplitting {
 export interface BatchSplitterOptions {
   /** The backend this worker trains on (tf.getBackend()). */
   backend: string;
+  /** The wasm kernel set this worker registered (its accelerators); the peer registers the same. */
+  kernels: WasmKernelSet;
   /** Cores this worker may use right now (the engine pool lowers it to 1 while other runs train). */
   coresAllowed: () => number;
   /** Receives one line when the peer cannot start or fails. */
@@ -107,7 +110,7 @@ export class BatchSplitter implements BatchSplitting {
   }
 
   private ensurePeer(): GradientPeer {
-    this.peer ??= this.options.startPeer?.() ?? new GradientPeer('wasm', this.options.log);
+    this.peer ??= this.options.startPeer?.() ?? new GradientPeer('wasm', this.options.kernels, this.options.log);
     return this.peer;
   }
 }

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { ActivationSpec, LossName, NetworkSpec } from '../../contract/index.js';
 import { unpackedPath } from '../asar-path.js';
 import type { BackendPreference } from '../backend.js';
+import type { WasmKernelSet } from '../kernels/index.js';
 import type { FromPeer, ToPeer } from './peer-protocol.js';
 
 /** What a peer computed for its share of a batch. */
@@ -56,10 +57,11 @@ export class GradientPeer {
   readonly ready: Promise<boolean>;
 
   /**
-   * Starts the thread and loads TensorFlow.js on `backend` there (the caller's own backend).
+   * Starts the thread and loads TensorFlow.js on `backend` there with wasm kernel set `kernels` (the
+   * caller's own: the two parts of a batch must compute with the same kernels).
    * @param log receives one line when the peer breaks
    */
-  constructor(backend: BackendPreference, private readonly log: (message: string) => void = () => {}) {
+  constructor(backend: BackendPreference, kernels: WasmKernelSet, private readonly log: (message: string) => void = () => {}) {
     this.worker = startThread();
     this.worker.unref();
     this.ready = new Promise<boolean>((resolve) => {
@@ -87,7 +89,7 @@ export class GradientPeer {
         resolve(false);
       });
     });
-    this.send({ type: 'init', backend });
+    this.send({ type: 'init', backend, kernels });
   }
 
   /** True once started and until it breaks. */

@@ -1,5 +1,6 @@
 import type { ActivationSpec, LossName, NetworkSpec } from '../../contract/index.js';
 import type { BackendPreference } from '../backend.js';
+import type { WasmKernelSet } from '../kernels/index.js';
 
 /**
  * Messages between an engine worker's main thread and its gradient peer (a worker thread with its
@@ -7,8 +8,8 @@ import type { BackendPreference } from '../backend.js';
  * cross the thread boundary as transferred buffers (no copy).
  */
 export type ToPeer =
-  /** Load TensorFlow.js on this backend (the worker's own). Answered by 'ready' or 'failed'. */
-  | { type: 'init'; backend: BackendPreference }
+  /** Load TensorFlow.js on this backend with this wasm kernel set (the worker's own). Answered by 'ready' or 'failed'. */
+  | { type: 'init'; backend: BackendPreference; kernels: WasmKernelSet }
   /** Build the run's network (variables in model.variables order) and its loss; replaces any earlier one. */
   | { type: 'prepare'; network: NetworkSpec; loss: LossName; outputActivation: ActivationSpec; outputUnits: number; numClasses: number }
   /**

@@ -36,7 +36,7 @@ async function handle(m: ToPeer): Promise<void> {
   switch (m.type) {
     case 'init':
       try {
-        const info = await initBackend(m.backend);
+        const info = await initBackend(m.backend, m.kernels);
         tf = info.tf;
         post({ type: 'ready', backend: info.backend });
       } catch (error) {

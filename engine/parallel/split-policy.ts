@@ -1,12 +1,5 @@
+import type { BatchSplitMode } from '../accelerators.js';
 import type { Model } from '../model.js';
-
-/**
- * Environment variable: '0' computes every batch whole (never in two parts); '1' computes every
- * eligible run's batches in two parts, however small the network (tests, benchmarks); unset: see
- * decideSplit. It changes a run's numbers (float32 summation order), so the choice is recorded in the
- * run's provenance (`split`), and a reproduction passes the recorded choice instead of reading this.
- */
-export const BATCH_SPLIT_ENV_VAR = 'INITSCOPE_BATCH_SPLIT';
 
 /**
  * Training work per step below which a run computes its batches whole, in floating-point operations
@@ -59,24 +52,26 @@ export interface SplitDecision {
  * itself; cpu is never worth it), no batchNorm (its batch statistics would be those of half batches),
  * each part gets ≥ MIN_SPLIT_SAMPLES, a step's training work (6 × batch × forward multiply-adds) is
  * ≥ MIN_SPLIT_FLOPS and the network does ≥ MIN_MACS_PER_PARAM multiply-adds per parameter per sample.
- * INITSCOPE_BATCH_SPLIT=0 forces one part, =1 drops the two work thresholds.
+ * Mode 'whole' forces one part, 'always' drops the two work thresholds (the worker's accelerators,
+ * engine/accelerators.ts). It changes a run's numbers (float32 summation order), so the decision is
+ * recorded in the run's provenance (`split`).
  * @param batchSize samples per step
  * @param backend tf.getBackend()
+ * @param mode the worker's batch-splitting mode
  * @param recorded the layout of the run being reproduced (its provenance's `split`), which wins over
- *   the rule and the environment (batchNorm still forbids two parts)
+ *   the rule and the mode (batchNorm still forbids two parts)
  */
-export function decideSplit(model: Model, batchSize: number, backend: string, env: NodeJS.ProcessEnv = process.env, recorded?: boolean): SplitDecision {
-  const setting = env[BATCH_SPLIT_ENV_VAR]?.trim();
+export function decideSplit(model: Model, batchSize: number, backend: string, mode: BatchSplitMode = 'auto', recorded?: boolean): SplitDecision {
   const no = (reason: string): SplitDecision => ({ split: false, reason });
   if (model.layers.some((l) => l.type === 'batchNorm')) return no('batchNorm needs whole-batch statistics');
   if (recorded !== undefined) return { split: recorded, reason: 'as recorded by the run reproduced' };
-  if (setting === '0') return no(`${BATCH_SPLIT_ENV_VAR}=0`);
+  if (mode === 'whole') return no("batch splitting 'whole'");
   if (backend !== 'wasm') return no(`backend ${backend}`);
   if (batchSize < 2 * MIN_SPLIT_SAMPLES) return no(`batch ${batchSize} < ${2 * MIN_SPLIT_SAMPLES}`);
   const macs = forwardMacsPerSample(model);
   const flops = 6 * batchSize * macs;
   const work = `${(flops / 1e6).toFixed(1)} MFLOP per step`;
-  if (setting === '1') return { split: true, reason: `${work}; ${BATCH_SPLIT_ENV_VAR}=1` };
+  if (mode === 'always') return { split: true, reason: `${work}; batch splitting 'always'` };
   if (flops < MIN_SPLIT_FLOPS) return no(`${work} < ${MIN_SPLIT_FLOPS / 1e6}`);
   const perParam = macs / Math.max(1, model.paramCount);
   if (perParam < MIN_MACS_PER_PARAM) return no(`${perParam.toFixed(2)} multiply-adds per parameter < ${MIN_MACS_PER_PARAM}`);

@@ -1,8 +1,9 @@
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freshOperandGemm, freshOperandGemmEnabled, setFreshOperandGemm } from '../../../../engine/kernels/batch-matmul.js';
-import { assembleGemm, gemmForBackend, gemmViews, type GemmOnHeap } from '../../../../engine/kernels/gemm-simd.js';
-import { instantiateOn } from '../../../../engine/kernels/wasm-simd-assembler.js';
+import { freshOperandGemm } from '../../../../engine/kernels/batch-matmul.js';
+import { gemmForBackend, gemmViews, type GemmOnHeap } from '../../../../engine/kernels/gemm-simd.js';
+import { instantiateOn } from '../../../../engine/kernels/heap-module.js';
+import { FULL_WASM_KERNELS, registerWasmKernels } from '../../../../engine/kernels/index.js';
 import type { Tensor, TF } from '../../../../engine/tf.js';
 import { maxRelError, onCpu, values, wasmBuffers, wasmTf } from './backend-pair.js';
 
@@ -10,7 +11,10 @@ let tf: TF;
 beforeAll(async () => {
   tf = await wasmTf();
 });
-afterEach(() => setFreshOperandGemm(true));
+afterEach(() => registerWasmKernels(tf, FULL_WASM_KERNELS));
+
+/** The full kernel set without the fresh-operand GEMM. */
+const WITHOUT_GEMM = { ...FULL_WASM_KERNELS, gemm: false };
 
 /** [m, k, n] triples: degenerate, odd, every edge path (row and column remainders, N < 4), the MLP's forward and backward shapes. */
 const SHAPES: [number, number, number][] = [
@@ -64,33 +68,26 @@ function product(m: number, k: number, n: number, ta = false, tb = false): Float
 }
 
 describe('SIMD GEMM module', () => {
-  it('multiplies on a plain WebAssembly memory like a float64 reference, for every micro-kernel geometry', () => {
+  it('multiplies on a plain WebAssembly memory like a float64 reference, on every edge path of the 4×8 micro-kernel', () => {
     const memory = new WebAssembly.Memory({ initial: 64 });
-    for (const shape of [
-      { rows: 4, vectors: 2 },
-      { rows: 1, vectors: 1 },
-      { rows: 3, vectors: 3 },
-    ]) {
-      const gemm = instantiateOn(assembleGemm(shape), memory).gemm as GemmOnHeap;
-      for (const [m, k, n] of SHAPES.slice(0, 7)) {
-        // Odd byte offsets of whole floats, so nothing is 16-byte aligned.
-        const a = new Float32Array(memory.buffer, 4, m * k);
-        const b = new Float32Array(memory.buffer, 4 + a.byteLength + 12, k * n);
-        const c = new Float32Array(memory.buffer, b.byteOffset + b.byteLength + 20, m * n + 1);
-        a.set(values(a.length, 1));
-        b.set(values(b.length, 2));
-        c.fill(Number.NaN);
-        gemmViews(gemm, a, b, c.subarray(0, m * n), m, k, n);
-        expect(maxRelError(c.subarray(0, m * n), referenceProduct(a, b, m, k, n)), `${JSON.stringify(shape)} ${m}×${k}×${n}`).toBeLessThan(1e-6);
-        expect(c[m * n], 'writes nothing past C').toBeNaN();
-      }
+    const gemm = instantiateOn('gemm', memory).gemm as GemmOnHeap;
+    for (const [m, k, n] of SHAPES.slice(0, 7)) {
+      // Odd byte offsets of whole floats, so nothing is 16-byte aligned.
+      const a = new Float32Array(memory.buffer, 4, m * k);
+      const b = new Float32Array(memory.buffer, 4 + a.byteLength + 12, k * n);
+      const c = new Float32Array(memory.buffer, b.byteOffset + b.byteLength + 20, m * n + 1);
+      a.set(values(a.length, 1));
+      b.set(values(b.length, 2));
+      c.fill(Number.NaN);
+      gemmViews(gemm, a, b, c.subarray(0, m * n), m, k, n);
+      expect(maxRelError(c.subarray(0, m * n), referenceProduct(a, b, m, k, n)), `${m}×${k}×${n}`).toBeLessThan(1e-6);
+      expect(c[m * n], 'writes nothing past C').toBeNaN();
     }
   });
 
-  it('rejects a bad micro-kernel and views that do not match the sizes', () => {
-    expect(() => assembleGemm({ rows: 0, vectors: 2 })).toThrow(/rows ≥ 1/);
+  it('rejects views that do not match the sizes', () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
-    const gemm = instantiateOn(assembleGemm(), memory).gemm as GemmOnHeap;
+    const gemm = instantiateOn('gemm', memory).gemm as GemmOnHeap;
     const view = (n: number) => new Float32Array(memory.buffer, 0, n);
     expect(() => gemmViews(gemm, view(6), view(6), view(4), 2, 3, 2)).not.toThrow();
     expect(() => gemmViews(gemm, view(6), view(5), view(4), 2, 3, 2)).toThrow(/do not match \[2,3\]·\[3,2\]/);
@@ -105,15 +102,14 @@ describe('SIMD GEMM module', () => {
 
 describe('BatchMatMul with the SIMD GEMM for fresh operands', () => {
   it('matches the cpu backend within 1e-5 (normwise relative) and stock XNNPACK within 1e-6 for every shape, and frees everything', async () => {
-    expect(freshOperandGemmEnabled()).toBe(true);
     const tensors = tf.memory().numTensors;
     const buffers = wasmBuffers(tf);
     const wasm = SHAPES.map(([m, k, n]) => product(m, k, n));
     expect(tf.memory().numTensors).toBe(tensors);
     expect(wasmBuffers(tf)).toBe(buffers);
-    setFreshOperandGemm(false);
+    registerWasmKernels(tf, WITHOUT_GEMM);
     const stock = SHAPES.map(([m, k, n]) => product(m, k, n));
-    setFreshOperandGemm(true);
+    registerWasmKernels(tf, FULL_WASM_KERNELS);
     const cpu = await onCpu(tf, () => SHAPES.map(([m, k, n]) => product(m, k, n)));
     SHAPES.forEach(([m, k, n], i) => {
       expect(wasm[i]?.length).toBe(m * n);
@@ -200,17 +196,21 @@ describe('freshOperandGemm dispatch', () => {
     expect(wasmBuffers(tf)).toBe(buffers);
   });
 
-  it('leaves batched operands, and everything when switched off, to the next kernel', () => {
+  it('leaves batched operands to the next kernel; a kernel set without gemm multiplies with the stock path', () => {
     const { calls, multiply } = dispatcher();
     const a = tf.tensor(values(2 * 3 * 4, 1), [2, 3, 4]);
     const b = tf.tensor(values(2 * 4 * 5, 2), [2, 4, 5]);
     multiply(a, b);
     expect(calls.next).toBe(1);
-    setFreshOperandGemm(false);
     const a2 = tf.tensor(values(12, 3), [3, 4]);
     const b2 = tf.tensor(values(20, 4), [4, 5]);
     multiply(a2, b2);
-    expect(calls.next).toBe(2);
+    expect(calls.next, 'a fresh 2-D B takes the GEMM').toBe(1);
+    const viaGemm = tf.matMul(a2, tf.tensor(values(20, 4), [4, 5])).dataSync();
+    registerWasmKernels(tf, WITHOUT_GEMM);
+    const viaStock = tf.matMul(a2, tf.tensor(values(20, 4), [4, 5])).dataSync();
+    registerWasmKernels(tf, FULL_WASM_KERNELS);
+    expect(maxRelError(viaStock, viaGemm)).toBeLessThan(1e-6);
     tf.dispose([a, b, a2, b2]);
   });
 

@@ -1,19 +1,19 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fillTransposedIm2col } from '../../../../engine/kernels/conv2d-backprop-filter.js';
-import { assembleIm2col, im2colViews, type Im2colTapOnHeap } from '../../../../engine/kernels/im2col-simd.js';
-import { HEAP_SIMD_ENV_VAR, heapSimdCalls, heapSimdEnabled, heapSimdWanted, setHeapSimd } from '../../../../engine/kernels/heap-simd-switch.js';
-import { assembleMaxPoolGrad, maxPoolGradForBackend, type MaxPoolGradOnHeap } from '../../../../engine/kernels/pool-simd.js';
-import { assembleSumRows, sumRowsForBackend, sumRowsViews, type SumRowsOnHeap } from '../../../../engine/kernels/reduce-simd.js';
-import { instantiateOn } from '../../../../engine/kernels/wasm-simd-assembler.js';
+import { im2colViews, type Im2colTapOnHeap } from '../../../../engine/kernels/im2col-simd.js';
+import { FULL_WASM_KERNELS, registerWasmKernels } from '../../../../engine/kernels/index.js';
+import { heapSimdCalls } from '../../../../engine/kernels/simd-call-counts.js';
+import { maxPoolGradForBackend, type MaxPoolGradOnHeap } from '../../../../engine/kernels/pool-simd.js';
+import { sumRowsForBackend, sumRowsViews, type SumRowsOnHeap } from '../../../../engine/kernels/reduce-simd.js';
+import { instantiateOn } from '../../../../engine/kernels/heap-module.js';
 import type { Tensor, TF } from '../../../../engine/tf.js';
 import { maxRelError, onCpu, values, wasmBuffers, wasmTf } from './backend-pair.js';
 
 let tf: TF;
 beforeAll(async () => {
   tf = await wasmTf();
-  setHeapSimd(true); // whatever INITSCOPE_WASM_HEAP_SIMD says: these tests exercise both paths
 });
-afterEach(() => setHeapSimd(true));
+afterEach(() => registerWasmKernels(tf, FULL_WASM_KERNELS));
 
 /** Flat value of f(x) and its gradient for seeded x of `shape` (relu'd when asked: many ties at zero). */
 function valueAndGrad(shape: number[], f: (x: Tensor) => Tensor, relu: boolean, edit?: (v: Float32Array) => void): Float32Array[] {
@@ -43,11 +43,11 @@ async function expectSimdPath(counter: keyof typeof heapSimdCalls, shape: number
   expect(heapSimdCalls[counter], `${counter} ran its SIMD path`).toBeGreaterThan(calls);
   expect(tf.memory().numTensors).toBe(tensors);
   expect(wasmBuffers(tf)).toBe(buffers);
-  setHeapSimd(false);
+  registerWasmKernels(tf, { ...FULL_WASM_KERNELS, heapSimd: false });
   const callsOff = heapSimdCalls[counter];
   const js = valueAndGrad(shape, f, relu, edit);
   expect(heapSimdCalls[counter], 'switched off: JavaScript pass').toBe(callsOff);
-  setHeapSimd(true);
+  registerWasmKernels(tf, FULL_WASM_KERNELS);
   const cpu = await onCpu(tf, () => valueAndGrad(shape, f, relu, edit));
   simd.forEach((s, i) => {
     expect(Array.from(s), `output ${i} equals the JavaScript pass`).toEqual(Array.from(js[i] as Float32Array));
@@ -58,7 +58,7 @@ async function expectSimdPath(counter: keyof typeof heapSimdCalls, shape: number
 describe('SIMD column sums (reduce-simd.ts)', () => {
   it('equal float64 sums rounded once, on a plain memory at unaligned offsets, for odd column counts', () => {
     const memory = new WebAssembly.Memory({ initial: 4 });
-    const sumRows = instantiateOn(assembleSumRows(), memory).sumRows as SumRowsOnHeap;
+    const sumRows = instantiateOn('sum-rows', memory).sumRows as SumRowsOnHeap;
     for (const [rows, cols] of [[0, 3], [1, 1], [5, 3], [7, 5], [3, 33], [40, 4], [9, 2]] as [number, number][]) {
       const x = new Float32Array(memory.buffer, 4, rows * cols);
       const out = new Float32Array(memory.buffer, x.byteOffset + x.byteLength + 12, cols);
@@ -87,7 +87,7 @@ describe('SIMD column sums (reduce-simd.ts)', () => {
 
   it('refuses views that do not match and finds no heap on a backend without one', () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
-    const sumRows = instantiateOn(assembleSumRows(), memory).sumRows as SumRowsOnHeap;
+    const sumRows = instantiateOn('sum-rows', memory).sumRows as SumRowsOnHeap;
     const view = new Float32Array(memory.buffer, 0, 6);
     expect(() => sumRowsViews(sumRows, view, view.subarray(0, 2), view, 2, 3)).toThrow(/do not match \[2,3\]/);
     expect(sumRowsForBackend({})).toBeNull();
@@ -96,9 +96,9 @@ describe('SIMD column sums (reduce-simd.ts)', () => {
 });
 
 describe('SIMD max-pool gradient (pool-simd.ts)', () => {
-  it('assembles a valid module', () => {
+  it('instantiates the compiled module (max-pool-grad.wat)', () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
-    expect(typeof (instantiateOn(assembleMaxPoolGrad(), memory).maxPoolGrad as MaxPoolGradOnHeap)).toBe('function');
+    expect(typeof (instantiateOn('max-pool-grad', memory).maxPoolGrad as MaxPoolGradOnHeap)).toBe('function');
   });
 
   it('takes the SIMD path for 3, 5 and 33 channels with first-maximum ties (relu), overlap and padding; equals the JavaScript pass and cpu', async () => {
@@ -121,29 +121,12 @@ describe('SIMD max-pool gradient (pool-simd.ts)', () => {
     await expectSimdPath('maxPoolGrad', [1, 4, 4, 5], (x) => tf.maxPool(x as never, 2, 2, 'valid'), 1e-6, false, minusInfinityCorner);
   });
 
-  it(`is switched by setHeapSimd and defaults from ${HEAP_SIMD_ENV_VAR}`, () => {
-    setHeapSimd(false);
-    expect(heapSimdEnabled()).toBe(false);
-    setHeapSimd(true);
-    expect(heapSimdEnabled()).toBe(true);
-    const saved = process.env[HEAP_SIMD_ENV_VAR];
-    try {
-      for (const [raw, wanted] of [['0', false], ['false', false], [' FALSE ', false], ['1', true], [undefined, true]] as const) {
-        if (raw === undefined) delete process.env[HEAP_SIMD_ENV_VAR];
-        else process.env[HEAP_SIMD_ENV_VAR] = raw;
-        expect(heapSimdWanted(), String(raw)).toBe(wanted);
-      }
-    } finally {
-      if (saved === undefined) delete process.env[HEAP_SIMD_ENV_VAR];
-      else process.env[HEAP_SIMD_ENV_VAR] = saved;
-    }
-  });
 });
 
 describe('im2col on the heap (im2col-simd.ts)', () => {
   it('equals the JavaScript im2col for 1, 3 and 33 channels, strides, paddings and a batch sub-range (vector copy and scalar paths)', () => {
     const memory = new WebAssembly.Memory({ initial: 16 });
-    const im2col = instantiateOn(assembleIm2col(), memory).im2colTap as Im2colTapOnHeap;
+    const im2col = instantiateOn('im2col', memory).im2colTap as Im2colTapOnHeap;
     const cases: [number[], number[], [number, number], 'valid' | 'same' | number][] = [
       [[3, 12, 11, 1], [3, 3, 1, 2], [1, 1], 'valid'], // contiguous rows: four at a time plus a tail
       [[2, 9, 11, 1], [4, 5, 1, 2], [1, 1], 'same'], // padding on every side

@@ -4,7 +4,7 @@ import { registerWasmKernels, unregisterWasmKernels } from '../../../../engine/k
 import { applyRule, type RuleParams } from '../../../../engine/kernels/optimizer-rules.js';
 import { applyRuleOnHeap } from '../../../../engine/kernels/optimizer-simd.js';
 import { hasFusedOptimizerUpdate, OPTIMIZER_UPDATE_KERNEL } from '../../../../engine/kernels/optimizer-update.js';
-import { heapMemoryOf } from '../../../../engine/kernels/wasm-simd-assembler.js';
+import { heapMemoryOf } from '../../../../engine/kernels/heap-module.js';
 import { createOptimizer } from '../../../../engine/optimizers.js';
 import type { Tensor, TF } from '../../../../engine/tf.js';
 import { getBackend } from '../helpers.js';

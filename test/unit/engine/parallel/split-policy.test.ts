@@ -53,29 +53,29 @@ describe('decideSplit', () => {
   });
 
   it('computes the benchmark conv net in two parts at batch 32 and 128, but not MLPs (dense: 1 multiply-add per parameter), a spiral net or tiny batches', () => {
-    expect(withModel(conv, (m) => decideSplit(m, 128, 'wasm', {}))).toMatchObject({ split: true });
-    expect(withModel(conv, (m) => decideSplit(m, 32, 'wasm', {}))).toMatchObject({ split: true });
+    expect(withModel(conv, (m) => decideSplit(m, 128, 'wasm'))).toMatchObject({ split: true });
+    expect(withModel(conv, (m) => decideSplit(m, 32, 'wasm'))).toMatchObject({ split: true });
     // 6 · 128 · 234,752 multiply-adds = 180.3 MFLOP, but ≈ 1 multiply-add per parameter.
-    const dense = withModel(mlp, (m) => decideSplit(m, 128, 'wasm', {}));
+    const dense = withModel(mlp, (m) => decideSplit(m, 128, 'wasm'));
     expect(dense).toMatchObject({ split: false, reason: expect.stringContaining(`multiply-adds per parameter < ${MIN_MACS_PER_PARAM}`) });
     expect(withModel(mlp, (m) => m.paramCount)).toBe(784 * 256 + 256 + 256 * 128 + 128 + 1290);
-    const small = withModel(spiral, (m) => decideSplit(m, 128, 'wasm', {}));
+    const small = withModel(spiral, (m) => decideSplit(m, 128, 'wasm'));
     expect(small).toMatchObject({ split: false });
     expect(small.reason).toContain(`< ${MIN_SPLIT_FLOPS / 1e6}`);
-    expect(withModel(conv, (m) => decideSplit(m, 16, 'wasm', {})).split).toBe(false);
+    expect(withModel(conv, (m) => decideSplit(m, 16, 'wasm')).split).toBe(false);
   });
 
   it('decides from the network alone: other backends, batchNorm or =0 give one part; =1 drops the work thresholds; a recorded layout wins', () => {
-    expect(withModel(conv, (m) => decideSplit(m, 128, 'tensorflow', {})).split).toBe(false);
-    expect(withModel(conv, (m) => decideSplit(m, 128, 'cpu', {})).split).toBe(false);
-    expect(withModel(conv, (m) => decideSplit(m, 128, 'wasm', { INITSCOPE_BATCH_SPLIT: '0' })).split).toBe(false);
+    expect(withModel(conv, (m) => decideSplit(m, 128, 'tensorflow')).split).toBe(false);
+    expect(withModel(conv, (m) => decideSplit(m, 128, 'cpu')).split).toBe(false);
+    expect(withModel(conv, (m) => decideSplit(m, 128, 'wasm', 'whole')).split).toBe(false);
     const withNorm = NetworkSpec.parse({ ...mlp, layers: [mlp.layers[0], { type: 'batchNorm' }, ...mlp.layers.slice(1)] });
-    expect(withModel(withNorm, (m) => decideSplit(m, 128, 'wasm', { INITSCOPE_BATCH_SPLIT: '1' }))).toMatchObject({ split: false, reason: expect.stringContaining('batchNorm') });
-    expect(withModel(withNorm, (m) => decideSplit(m, 128, 'wasm', {}, true)).split).toBe(false);
-    expect(withModel(spiral, (m) => decideSplit(m, 64, 'wasm', { INITSCOPE_BATCH_SPLIT: '1' }))).toMatchObject({ split: true });
-    expect(withModel(spiral, (m) => decideSplit(m, 16, 'wasm', { INITSCOPE_BATCH_SPLIT: '1' })).split).toBe(false);
+    expect(withModel(withNorm, (m) => decideSplit(m, 128, 'wasm', 'always'))).toMatchObject({ split: false, reason: expect.stringContaining('batchNorm') });
+    expect(withModel(withNorm, (m) => decideSplit(m, 128, 'wasm', 'auto', true)).split).toBe(false);
+    expect(withModel(spiral, (m) => decideSplit(m, 64, 'wasm', 'always'))).toMatchObject({ split: true });
+    expect(withModel(spiral, (m) => decideSplit(m, 16, 'wasm', 'always')).split).toBe(false);
     // A reproduction keeps the original's layout whatever the rule or the environment says now.
-    expect(withModel(spiral, (m) => decideSplit(m, 64, 'wasm', { INITSCOPE_BATCH_SPLIT: '0' }, true))).toMatchObject({ split: true, reason: expect.stringContaining('recorded') });
-    expect(withModel(conv, (m) => decideSplit(m, 128, 'wasm', {}, false)).split).toBe(false);
+    expect(withModel(spiral, (m) => decideSplit(m, 64, 'wasm', 'whole', true))).toMatchObject({ split: true, reason: expect.stringContaining('recorded') });
+    expect(withModel(conv, (m) => decideSplit(m, 128, 'wasm', 'auto', false)).split).toBe(false);
   });
 });

@@ -10,6 +10,8 @@ import { buildShareNetwork, type ShareNetwork } from '../../../../engine/paralle
 import { trainStepSplit } from '../../../../engine/parallel/split-step.js';
 import { trainStep } from '../../../../engine/step.js';
 import type { TF } from '../../../../engine/tf.js';
+import { DEFAULT_ACCELERATORS } from '../../../../engine/accelerators.js';
+import { FULL_WASM_KERNELS } from '../../../../engine/kernels/index.js';
 import { trainRun } from '../../../../engine/train.js';
 import { experiment } from '../helpers.js';
 import { maxRelError, wasmBuffers, wasmTf } from '../kernels/backend-pair.js';
@@ -18,7 +20,7 @@ let tf: TF;
 let peer: GradientPeer;
 beforeAll(async () => {
   tf = await wasmTf();
-  peer = new GradientPeer('wasm');
+  peer = new GradientPeer('wasm', FULL_WASM_KERNELS);
   expect(await peer.ready).toBe(true);
 }, 60_000);
 afterAll(async () => {
@@ -164,22 +166,16 @@ describe('trainRun of a two-part run', () => {
     });
     const run = async (splitter?: BatchSplitter) => {
       const events: RunEvent[] = [];
-      await trainRun(tf, 'r', spec, (e) => events.push(e), () => false, undefined, undefined, splitter);
+      await trainRun(tf, 'r', spec, (e) => events.push(e), () => false, undefined, undefined, splitter, undefined, { ...DEFAULT_ACCELERATORS, batchSplit: 'always' });
       return events;
     };
     let asked = 0;
-    // The layout rule would keep this small net whole (6 · 64 · 12,436 MAC ≈ 4.8 MFLOP): =1 forces two parts.
-    process.env.INITSCOPE_BATCH_SPLIT = '1';
-    let runs: RunEvent[][];
-    try {
-      runs = [
-        await run(),
-        await run(new BatchSplitter({ backend: 'wasm', coresAllowed: () => 2, startPeer: () => peer })),
-        await run(new BatchSplitter({ backend: 'wasm', coresAllowed: () => (Math.floor(asked++ / 2) % 2 === 0 ? 2 : 1), startPeer: () => peer })),
-      ];
-    } finally {
-      delete process.env.INITSCOPE_BATCH_SPLIT;
-    }
+    // The layout rule would keep this small net whole (6 · 64 · 12,436 MAC ≈ 4.8 MFLOP): 'always' forces two parts.
+    const runs = [
+      await run(),
+      await run(new BatchSplitter({ backend: 'wasm', kernels: FULL_WASM_KERNELS, coresAllowed: () => 2, startPeer: () => peer })),
+      await run(new BatchSplitter({ backend: 'wasm', kernels: FULL_WASM_KERNELS, coresAllowed: () => (Math.floor(asked++ / 2) % 2 === 0 ? 2 : 1), startPeer: () => peer })),
+    ];
     const points = (events: RunEvent[]) => events.flatMap((e) => (e.type === 'progress' ? [{ ...e.point, elapsedMs: 0 } as MetricPoint] : []));
     const stats = (events: RunEvent[]) => events.filter((e) => e.type === 'layerStats');
     const cores = (events: RunEvent[]) => events.flatMap((e) => (e.type === 'progress' ? [e.cores] : []));
