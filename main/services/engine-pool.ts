@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { ExperimentSpec, FinalMetrics, PreviewResult, RunEvent } from '../../contract/index.js';
 import { RunEvent as RunEventSchema, TERMINAL_EVENT_TYPES } from '../../contract/index.js';
-import type { DatasetSource } from '../../engine/datasets/index.js';
+import type { DatasetSource } from '../../engine/index.js';
 import { PreviewRequests, type PreviewRequest } from './preview-requests.js';
 import type { WorkerHandle, WorkerLauncher } from './worker-launcher.js';
 

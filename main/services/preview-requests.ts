@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InitScopeError, PreviewResult, type ExperimentSpec, type InitializerSpec } from '../../contract/index.js';
-import type { DatasetSource } from '../../engine/datasets/index.js';
+import type { DatasetSource } from '../../engine/index.js';
 import type { WorkerHandle } from './worker-launcher.js';
 
 /** What an init preview needs (see contract method 'engine/preview'). */

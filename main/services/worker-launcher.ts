@@ -1,8 +1,7 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { unpackedPath } from '../../engine/asar-path.js';
-import type { HostToWorker, WorkerToHost } from '../../engine/protocol.js';
+import { unpackedPath, type HostToWorker, type WorkerToHost } from '../../engine/index.js';
 
 /** One engine worker process, behind the smallest interface the pool needs (fork or Electron utilityProcess). */
 export interface WorkerHandle {
