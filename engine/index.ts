@@ -42,7 +42,7 @@ export { exportLayersModel, type LayersModelFiles } from './export/layers-model.
 export { computeReferenceOutputs, type ReferenceOutputs } from './export/reference.js';
 export type { NamedWeight } from './export/weights.js';
 export { orthogonalMatrix } from './orthogonal.js';
-export type { HostToWorker, WorkerToHost } from './protocol.js';
+export { HostToWorker, WorkerToHost, parseMessage, type ParsedMessage } from './protocol.js';
 export { createRandom, deriveSeed, Random } from './random.js';
 export { releaseAbandonedTape, trainStep, type StepOptions, type StepResult, type StepView } from './step.js';
 export type { TF } from './tf.js';

@@ -17,8 +17,9 @@ beforeAll(() => {
 
 /** Lints `code` as if it were the file at `file` (relative to the repository root). */
 async function lint(file: string, code: string) {
-  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
-  return result.messages;
+  const results = await eslint.lintText(code, { filePath: path.join(root, file) });
+  expect(results).toHaveLength(1);
+  return results[0]!.messages;
 }
 
 const script = (body: string) => `<script setup lang="ts">\n${body}\n</script>\n\n<template>\n  <p>{{ x }}</p>\n</template>\n`;
