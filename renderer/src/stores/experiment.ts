@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import {
   ActivationSpec,
+  DEFAULT_DENSE_UNITS,
   BuiltinDatasetName as BuiltinDatasetNameSchema,
   datasetFacts,
   experimentProblems,
@@ -68,7 +69,7 @@ export function defaultDraft(): ExperimentDraft {
     storedDatasetId: null,
     network: {
       inputShape: [2],
-      layers: [dense(16, { name: 'tanh' }), dense(16, { name: 'tanh' }), dense(2, { name: 'softmax' })],
+      layers: [dense(DEFAULT_DENSE_UNITS, { name: 'tanh' }), dense(DEFAULT_DENSE_UNITS, { name: 'tanh' }), dense(2, { name: 'softmax' })],
     },
     train: TrainConfigSchema.parse({
       epochs: 200,
@@ -305,7 +306,7 @@ export const useExperimentStore = defineStore('experiment', () => {
     const layer =
       template?.type === 'dense'
         ? dense(template.units, { ...template.activation }, template.kernelInitializer.name)
-        : dense(16, { name: 'relu' }, 'heNormal');
+        : dense(DEFAULT_DENSE_UNITS, { name: 'relu' }, 'heNormal');
     if (template?.type === 'dense') layer.kernelInitializer = { ...template.kernelInitializer };
     const at = layers.length > 0 ? layers.length - 1 : 0;
     layers.splice(at, 0, layer);
@@ -363,7 +364,7 @@ export const useExperimentStore = defineStore('experiment', () => {
     if (!layer || layer.type === type) return;
     const fresh = type === 'dropout' ? ({ type: 'dropout', rate: 0.2 } as LayerSpec) : defaultLayer(type);
     if (!fresh) return;
-    if (fresh.type === 'dense') Object.assign(fresh, dense(16, { name: 'relu' }, 'heNormal'));
+    if (fresh.type === 'dense') Object.assign(fresh, dense(DEFAULT_DENSE_UNITS, { name: 'relu' }, 'heNormal'));
     layers[index] = fresh;
     commit();
   }
