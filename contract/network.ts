@@ -3,6 +3,12 @@ import { strictObject } from './strict.js';
 import { ActivationSpec } from './activation.js';
 import { InitializerSpec } from './initializer.js';
 
+/**
+ * Width of a dense layer the builder adds (from the palette, the "+" button, or a layer switched to
+ * dense): the one default, the same as the starting network's hidden layers.
+ */
+export const DEFAULT_DENSE_UNITS = 16;
+
 /** A fully connected layer: y = activation(x·W + b), W of shape [fanIn, units]. */
 export const DenseLayerSpec = strictObject({
   type: z.literal('dense'),

@@ -9,6 +9,19 @@ import { OptimizerSpec } from './training.js';
 /** The most runs one sweep may hold; a larger product of axes is refused with the breakdown. */
 export const MAX_SWEEP_RUNS = 2000;
 
+/**
+ * Bounds of a sweep (the one source for SweepAxes/SweepSpec and the renderer's sweep form): values per
+ * axis, seeds per cell, the name's length, and each number axis's range (`positive`: min exclusive).
+ */
+export const SWEEP_LIMITS = {
+  maxAxisValues: 64,
+  maxSeeds: 100,
+  maxNameLength: 200,
+  learningRate: { min: 0, max: 100, positive: true },
+  batchSize: { integer: true, min: 1, max: 65536 },
+  depth: { integer: true, min: 1, max: 64 },
+} as const;
+
 /** Axes a sweep can vary, in the order they are listed (and expanded, outermost first after seeds). */
 export const SWEEP_AXIS_NAMES = ['initializer', 'activation', 'optimizer', 'learningRate', 'batchSize', 'depth'] as const;
 export const SweepAxisName = z.enum(SWEEP_AXIS_NAMES);
@@ -23,19 +36,23 @@ export type SweepAxisName = z.infer<typeof SweepAxisName>;
  * - `seeds`: how many seeds per cell: base seed, base seed + 1, …
  */
 export const SweepAxes = strictObject({
-  initializer: z.array(InitializerSpec).min(1).max(64).optional(),
-  activation: z.array(ActivationSpec).min(1).max(64).optional(),
-  optimizer: z.array(OptimizerSpec).min(1).max(64).optional(),
-  learningRate: z.array(z.number().positive().max(100)).min(1).max(64).optional(),
-  batchSize: z.array(z.number().int().min(1).max(65536)).min(1).max(64).optional(),
-  depth: z.array(z.number().int().min(1).max(64)).min(1).max(64).optional(),
-  seeds: z.number().int().min(1).max(100).default(1),
+  initializer: z.array(InitializerSpec).min(1).max(SWEEP_LIMITS.maxAxisValues).optional(),
+  activation: z.array(ActivationSpec).min(1).max(SWEEP_LIMITS.maxAxisValues).optional(),
+  optimizer: z.array(OptimizerSpec).min(1).max(SWEEP_LIMITS.maxAxisValues).optional(),
+  learningRate: z.array(z.number().positive().max(SWEEP_LIMITS.learningRate.max)).min(1).max(SWEEP_LIMITS.maxAxisValues).optional(),
+  batchSize: z
+    .array(z.number().int().min(SWEEP_LIMITS.batchSize.min).max(SWEEP_LIMITS.batchSize.max))
+    .min(1)
+    .max(SWEEP_LIMITS.maxAxisValues)
+    .optional(),
+  depth: z.array(z.number().int().min(SWEEP_LIMITS.depth.min).max(SWEEP_LIMITS.depth.max)).min(1).max(SWEEP_LIMITS.maxAxisValues).optional(),
+  seeds: z.number().int().min(1).max(SWEEP_LIMITS.maxSeeds).default(1),
 });
 export type SweepAxes = z.infer<typeof SweepAxes>;
 
 /** A sweep: a base experiment and the axes whose product is the set of runs. */
 export const SweepSpec = strictObject({
-  name: z.string().min(1).max(200).default('sweep'),
+  name: z.string().min(1).max(SWEEP_LIMITS.maxNameLength).default('sweep'),
   base: ExperimentSpec,
   axes: SweepAxes,
   /** Accuracy in [0, 1] used for "epochs to target" in the summary (validation accuracy, else training). */

@@ -2,12 +2,17 @@
  * The InitScope training engine: seeded datasets, initializers and models, a custom training loop that
  * streams contract RunEvents, and the worker process that hosts it (worker.ts, not exported: it is a
  * process entry with side effects).
+ *
+ * This file is the engine's public entry: the host (main/) imports the engine only from here, and
+ * starts worker.ts by path (eslint.config.js enforces both).
  */
 export { applyActivation } from './activations.js';
+export { unpackedPath } from './asar-path.js';
 export { initBackend, readTfjsVersion, BACKEND_ENV_VAR, BACKEND_PREFERENCES, type BackendInfo, type BackendPreference } from './backend.js';
 export { gatherLabels, gatherRows, labelTensor, splitIndices, type Split } from './batches.js';
 export { generateBuiltinDataset, listBuiltinDatasets, BUILTIN_DEFAULT_SAMPLES, type GeneratedDataset } from './datasets/builtin.js';
-export { loadDataset } from './datasets/index.js';
+export { loadDataset, type DatasetSource } from './datasets/index.js';
+export { encodeDatasetFile, type DatasetFileContent, type DatasetFileHeader, type NormalizationStats } from './datasets/dataset-file.js';
 export { datasetSplit } from './datasets/split.js';
 export { evaluate, type Evaluation } from './evaluate.js';
 export { computeFans, initialValues, initializerMoments, theoreticalStd, TRUNCATED_NORMAL_STD_RATIO, type Fans } from './initializers.js';
@@ -33,8 +38,11 @@ export { meanFieldStds } from './diagnostics/mean-field.js';
 export { gaussianMoments, type Moments } from './diagnostics/gaussian-moments.js';
 export { erf, scalarActivation } from './diagnostics/scalar-activations.js';
 export { previewInit, withKernelInitializer, DEFAULT_PREVIEW_PROBE_SIZE } from './diagnostics/preview.js';
+export { exportLayersModel, type LayersModelFiles } from './export/layers-model.js';
+export { computeReferenceOutputs, type ReferenceOutputs } from './export/reference.js';
+export type { NamedWeight } from './export/weights.js';
 export { orthogonalMatrix } from './orthogonal.js';
-export type { HostToWorker, WorkerToHost } from './protocol.js';
+export { HostToWorker, WorkerToHost, parseMessage, type ParsedMessage } from './protocol.js';
 export { createRandom, deriveSeed, Random } from './random.js';
 export { releaseAbandonedTape, trainStep, type StepOptions, type StepResult, type StepView } from './step.js';
 export type { TF } from './tf.js';

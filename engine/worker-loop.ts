@@ -1,12 +1,10 @@
-import { z } from 'zod';
-import { ExperimentSpec, InitializerSpec, parseOrThrow, type RunEvent } from '../contract/index.js';
+import type { RunEvent } from '../contract/index.js';
 import { DEFAULT_ACCELERATORS, type Accelerators } from './accelerators.js';
 import type { BackendInfo } from './backend.js';
 import { previewInit } from './diagnostics/preview.js';
-import type { DatasetSource } from './datasets/index.js';
 import type { BatchSplitting } from './parallel/batch-splitter.js';
 import { readModelWeights, type NamedWeight } from './export/weights.js';
-import type { HostToWorker, WorkerToHost } from './protocol.js';
+import { HostToWorker, parseMessage, type WorkerToHost } from './protocol.js';
 import { trainRun } from './train.js';
 
 /** The IPC side of a worker process, abstracted so the loop runs under fork, utilityProcess or a test. */
@@ -42,66 +40,6 @@ export interface WorkerLoop {
   failCurrentRun(error: unknown): Promise<void>;
 }
 
-type Parsed = { ok: true; message: HostToWorker } | { ok: false; error: string; runId?: string };
-
-/** Minimal structural validation of a host message; the experiment itself is parsed later. */
-function parseHostMessage(raw: unknown): Parsed {
-  if (!raw || typeof raw !== 'object') return { ok: false, error: 'message is not an object' };
-  const m = raw as Record<string, unknown>;
-  const runId = typeof m.runId === 'string' && m.runId.length > 0 ? m.runId : undefined;
-  switch (m.type) {
-    case 'start':
-      if (!runId) return { ok: false, error: "'start' without a runId" };
-      return {
-        ok: true,
-        message: {
-          type: 'start',
-          runId,
-          experiment: m.experiment as ExperimentSpec,
-          ...(isDatasetSource(m.dataset) ? { dataset: m.dataset } : {}),
-          ...(isCoreCount(m.cores) ? { cores: m.cores } : {}),
-          ...(typeof m.recordedSplit === 'boolean' ? { recordedSplit: m.recordedSplit } : {}),
-        },
-      };
-    case 'cores':
-      if (!runId) return { ok: false, error: "'cores' without a runId" };
-      if (!isCoreCount(m.cores)) return { ok: false, error: `'cores' needs a positive integer, got ${JSON.stringify(m.cores)}`, runId };
-      return { ok: true, message: { type: 'cores', runId, cores: m.cores } };
-    case 'cancel':
-      if (!runId) return { ok: false, error: "'cancel' without a runId" };
-      return { ok: true, message: { type: 'cancel', runId } };
-    case 'preview': {
-      const requestId = typeof m.requestId === 'string' && m.requestId.length > 0 ? m.requestId : undefined;
-      if (!requestId) return { ok: false, error: "'preview' without a requestId" };
-      return {
-        ok: true,
-        message: {
-          type: 'preview',
-          requestId,
-          experiment: m.experiment as ExperimentSpec,
-          ...(Array.isArray(m.initializers) ? { initializers: m.initializers as InitializerSpec[] } : {}),
-          ...(typeof m.probeSize === 'number' ? { probeSize: m.probeSize } : {}),
-          ...(isDatasetSource(m.dataset) ? { dataset: m.dataset } : {}),
-        },
-      };
-    }
-    case 'shutdown':
-      return { ok: true, message: { type: 'shutdown' } };
-    default:
-      return { ok: false, error: `unknown message type ${JSON.stringify(m.type)}`, ...(runId ? { runId } : {}) };
-  }
-}
-
-/** A positive whole number of cores. */
-function isCoreCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1;
-}
-
-/** A `{ path }` object naming a stored dataset file. */
-function isDatasetSource(value: unknown): value is DatasetSource {
-  return !!value && typeof value === 'object' && typeof (value as { path?: unknown }).path === 'string';
-}
-
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 interface CurrentRun {
@@ -110,6 +48,12 @@ interface CurrentRun {
   ended: boolean;
   /** Cores the host allows this run now (see HostToWorker 'cores'). */
   cores: number;
+  /**
+   * Set when the host sent an invalid message about this run: the run is stopped like a cancel, and
+   * its terminal event becomes 'failed' with this reason (sent when training has stopped, so the
+   * worker is free again by the time the host learns the run ended).
+   */
+  failure?: string;
 }
 
 /**
@@ -118,6 +62,8 @@ interface CurrentRun {
  * RunEvent as {type:'event'}; 'cores' sets how many cores the current run may use (2 lets a two-part
  * run compute its second parts on the other core, see options.splitting; its numbers do not change); 'cancel' for the current run sets its cancel flag; 'preview' computes
  * an init preview (also while a run trains) and answers 'previewResult'; 'shutdown' exits 0.
+ * Every host message is parsed with protocol.ts's HostToWorker schema first; one that fails it fails
+ * the run it names (or answers the preview it names) with the field-named reason.
  * If the backend cannot be initialised the worker logs why and exits 1 without sending 'ready'.
  */
 export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions): WorkerLoop {
@@ -138,7 +84,7 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
   const sendEvent = (event: RunEvent) => channel.send({ type: 'event', event });
   /** Sends a run's trained weights (before its terminal event); a failure to read them is logged, not fatal. */
   const sendWeights = (run: CurrentRun, read: () => NamedWeight[]): void => {
-    if (run.ended) return;
+    if (run.ended || run.failure !== undefined) return;
     try {
       void channel.send({ type: 'weights', runId: run.runId, tensors: read() });
     } catch (error) {
@@ -151,7 +97,8 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
     return sendEvent({ type: 'failed', runId: run.runId, error: errorMessage(error) });
   };
 
-  async function start(runId: string, rawExperiment: unknown, dataset?: DatasetSource, cores = 1, recordedSplit?: boolean): Promise<void> {
+  async function start(message: Extract<HostToWorker, { type: 'start' }>): Promise<void> {
+    const { runId, experiment, dataset, cores = 1, recordedSplit } = message;
     if (current) {
       await sendEvent({ type: 'failed', runId, error: `engine worker is busy with run ${current.runId}` });
       return;
@@ -159,7 +106,6 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
     const run: CurrentRun = { runId, cancelled: false, ended: false, cores };
     current = run;
     try {
-      const experiment = parseOrThrow(ExperimentSpec, rawExperiment, 'experiment');
       const { tf, backend: backendName } = await backend;
       await trainRun(
         tf,
@@ -169,6 +115,10 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
           if (run.ended) return;
           if (event.type === 'finished' || event.type === 'failed' || event.type === 'diverged' || event.type === 'cancelled') {
             run.ended = true;
+            if (run.failure !== undefined) {
+              void sendEvent({ type: 'failed', runId, error: run.failure });
+              return;
+            }
           }
           void sendEvent(event);
         },
@@ -180,19 +130,37 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
         options.accelerators ?? DEFAULT_ACCELERATORS,
       );
     } catch (error) {
-      await fail(run, error);
+      await fail(run, run.failure ?? error);
     } finally {
       if (current === run) current = null;
     }
+    // A run that stopped without a terminal event (it should not happen) still ends for the host.
+    if (run.failure !== undefined) await fail(run, run.failure);
   }
 
-  /** Answers a 'preview' request (parsing the experiment and initializers with their schemas). */
+  /**
+   * A host message that failed its schema: the run it names fails with the reason (the current run is
+   * stopped first, see CurrentRun.failure; a 'start' the worker never took fails at once), a preview
+   * is answered with the reason; anything else is logged and dropped.
+   */
+  async function rejectMessage(parsed: Extract<ReturnType<typeof parseMessage>, { ok: false }>): Promise<void> {
+    const reason = `invalid '${parsed.type ?? '?'}' message from the host: ${parsed.error}`;
+    options.log(`engine worker: ${reason}`);
+    if (parsed.runId !== undefined && current && current.runId === parsed.runId && !current.ended) {
+      current.failure ??= reason;
+      current.cancelled = true;
+    } else if (parsed.runId !== undefined && parsed.type === 'start') {
+      await sendEvent({ type: 'failed', runId: parsed.runId, error: reason });
+    } else if (parsed.requestId !== undefined && parsed.type === 'preview') {
+      await channel.send({ type: 'previewResult', requestId: parsed.requestId, error: reason });
+    }
+  }
+
+  /** Answers a 'preview' request (already parsed with its schema). */
   async function preview(message: Extract<HostToWorker, { type: 'preview' }>): Promise<void> {
     try {
-      const experiment = parseOrThrow(ExperimentSpec, message.experiment, 'experiment');
-      const initializers = parseOrThrow(z.array(InitializerSpec), message.initializers ?? [], 'initializers');
       const { tf } = await backend;
-      const result = await previewInit(tf, experiment, initializers, message.probeSize, message.dataset);
+      const result = await previewInit(tf, message.experiment, message.initializers ?? [], message.probeSize, message.dataset);
       await channel.send({ type: 'previewResult', requestId: message.requestId, result });
     } catch (error) {
       await channel.send({ type: 'previewResult', requestId: message.requestId, error: errorMessage(error) });
@@ -200,15 +168,15 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
   }
 
   channel.onMessage((raw) => {
-    const parsed = parseHostMessage(raw);
+    const parsed = parseMessage(HostToWorker, raw);
     if (!parsed.ok) {
-      options.log(`engine worker: ignoring message: ${parsed.error}`);
+      void rejectMessage(parsed);
       return;
     }
     const message = parsed.message;
     switch (message.type) {
       case 'start':
-        void start(message.runId, message.experiment, message.dataset, message.cores, message.recordedSplit);
+        void start(message);
         break;
       case 'cores':
         if (current && current.runId === message.runId) current.cores = message.cores;

@@ -11,8 +11,7 @@ import {
   type DatasetPreview,
   type DatasetRef,
 } from '../../contract/index.js';
-import { listBuiltinDatasets } from '../../engine/datasets/builtin.js';
-import type { DatasetSource } from '../../engine/datasets/index.js';
+import { listBuiltinDatasets, type DatasetSource } from '../../engine/index.js';
 import type { DatasetStore } from '../store/index.js';
 import { defaultDatasetName, describeImported } from './describe.js';
 import { ImportProgress } from './import-progress.js';

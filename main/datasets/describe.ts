@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { DatasetFormat, DatasetInfo, NormalizationKind, SplitSpec } from '../../contract/index.js';
-import type { DatasetFileHeader } from '../../engine/datasets/dataset-file.js';
+import type { DatasetFileHeader } from '../../engine/index.js';
 
 /** Samples per class, index = class. */
 export function countClasses(labels: Int32Array, numClasses: number): number[] {

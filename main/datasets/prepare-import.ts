@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { DatasetFormat, DatasetImportOptions, DatasetPreview } from '../../contract/index.js';
-import { encodeDatasetFile, type DatasetFileHeader } from '../../engine/datasets/dataset-file.js';
+import { encodeDatasetFile, type DatasetFileHeader } from '../../engine/index.js';
 import { countClasses } from './describe.js';
 import { importError } from './import-error.js';
 import { ImportProgress } from './import-progress.js';

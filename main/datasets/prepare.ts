@@ -1,6 +1,5 @@
 import type { DatasetCounts, NormalizationKind, SplitSpec } from '../../contract/index.js';
-import type { DatasetFileContent, NormalizationStats } from '../../engine/datasets/dataset-file.js';
-import { Random } from '../../engine/random.js';
+import { type DatasetFileContent, type NormalizationStats, Random } from '../../engine/index.js';
 import { importError } from './import-error.js';
 import type { ParsedDataset } from './parsed-dataset.js';
 

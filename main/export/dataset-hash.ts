@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isStoredDatasetRef, type DatasetRef } from '../../contract/index.js';
-import { generateBuiltinDataset } from '../../engine/datasets/builtin.js';
+import { generateBuiltinDataset } from '../../engine/index.js';
 
 /** How a report names a run's dataset, and the sha256 of its content. */
 export interface DatasetFingerprint {

@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import { InitScopeError, type ExportFormat, type MetricPoint, type RunExportResult, type RunSummary } from '../../contract/index.js';
-import { exportLayersModel } from '../../engine/export/layers-model.js';
-import { computeReferenceOutputs } from '../../engine/export/reference.js';
-import type { TF } from '../../engine/tf.js';
+import { exportLayersModel, computeReferenceOutputs, type TF } from '../../engine/index.js';
 import type { ArtifactStore } from '../store/index.js';
 import { exportOnnxModel } from './onnx/export-onnx.js';
 import { defaultExportDir, safeId } from './paths.js';

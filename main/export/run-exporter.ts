@@ -1,6 +1,5 @@
 import type { CompareReportResult, ExportFormat, RunExportResult } from '../../contract/index.js';
-import { initBackend } from '../../engine/backend.js';
-import type { TF } from '../../engine/tf.js';
+import { initBackend, type TF } from '../../engine/index.js';
 import { writeCompareReport, type CompareDeps } from './compare-report.js';
 import { exportRun, type ExportDeps } from './run-export.js';
 

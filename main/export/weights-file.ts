@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NamedWeight } from '../../engine/export/weights.js';
+import type { NamedWeight } from '../../engine/index.js';
 import { sha256Hex } from './hash.js';
 
 export type { NamedWeight };

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { ExperimentSpec, FinalMetrics, PreviewResult, RunEvent } from '../../contract/index.js';
-import { RunEvent as RunEventSchema, TERMINAL_EVENT_TYPES } from '../../contract/index.js';
-import type { DatasetSource } from '../../engine/datasets/index.js';
+import { TERMINAL_EVENT_TYPES } from '../../contract/index.js';
+import { parseMessage, WorkerToHost, type DatasetSource, type ParsedMessage } from '../../engine/index.js';
 import { PreviewRequests, type PreviewRequest } from './preview-requests.js';
 import type { WorkerHandle, WorkerLauncher } from './worker-launcher.js';
 
@@ -23,6 +23,8 @@ interface Slot {
   killTimer: NodeJS.Timeout | null;
   /** Cores last granted to the slot's run (see EnginePool.rebalanceCores). */
   cores: number;
+  /** Why the worker was stopped after an invalid message (see EnginePool.rejectMessage). */
+  invalid?: string;
 }
 
 const NO_METRICS: FinalMetrics = { trainLoss: null, trainAcc: null, valLoss: null, valAcc: null };
@@ -187,32 +189,60 @@ export class EnginePool {
     slot.handle.onExit((code, signal) => this.onWorkerExit(slot, code, signal));
   }
 
-  private onWorkerMessage(slot: Slot, message: unknown): void {
-    if (this.previews.settle(message)) return;
-    const m = message as { type?: string; event?: unknown };
-    if (m.type === 'ready') {
-      slot.ready = true;
-      this.failedStarts = 0;
-      this.pump();
+  /** Handles one raw message from a worker, after parsing it with the protocol's WorkerToHost schema. */
+  private onWorkerMessage(slot: Slot, raw: unknown): void {
+    const parsed = parseMessage(WorkerToHost, raw);
+    if (!parsed.ok) {
+      this.rejectMessage(slot, parsed);
       return;
     }
-    if (m.type === 'weights') {
-      // Trained weights, sent just before the run's terminal event; only the slot's own run counts.
-      const w = message as { runId?: unknown; tensors?: unknown };
-      if (slot.job && w.runId === slot.job.runId) for (const listener of this.weightListeners) listener(slot.job.runId, w.tensors);
+    const message = parsed.message;
+    switch (message.type) {
+      case 'previewResult':
+        this.previews.settle(message);
+        return;
+      case 'ready':
+        slot.ready = true;
+        this.failedStarts = 0;
+        this.pump();
+        return;
+      case 'weights':
+        // Trained weights, sent just before the run's terminal event; only the slot's own run counts.
+        if (slot.job && message.runId === slot.job.runId) for (const listener of this.weightListeners) listener(slot.job.runId, message.tensors);
+        return;
+      case 'event': {
+        const event = message.event;
+        // A late event of a run the pool already ended (e.g. failed after an invalid message) is dropped.
+        if (!slot.job || event.runId !== slot.job.runId) return;
+        if (TERMINAL_EVENT_TYPES.has(event.type)) {
+          this.releaseSlot(slot);
+          this.emit(event);
+          this.pump();
+        } else {
+          this.emit(event);
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * A worker message that fails the protocol schema. An invalid preview answer fails that preview;
+   * anything else means the worker can no longer be trusted with its run: the run fails with the
+   * field-named reason, the slot is freed and the worker stopped (a fresh one replaces it on demand),
+   * so a malformed final event can never leave a slot busy.
+   */
+  private rejectMessage(slot: Slot, parsed: Extract<ParsedMessage<WorkerToHost>, { ok: false }>): void {
+    const reason = `The engine worker sent an invalid '${parsed.type ?? '?'}' message (${parsed.error})`;
+    if (parsed.type === 'previewResult' && parsed.requestId !== undefined) {
+      this.previews.fail(parsed.requestId, reason);
       return;
     }
-    if (m.type !== 'event') return;
-    const parsed = RunEventSchema.safeParse(m.event);
-    if (!parsed.success || !slot.job || parsed.data.runId !== slot.job.runId) return;
-    const event = parsed.data;
-    if (TERMINAL_EVENT_TYPES.has(event.type)) {
-      this.releaseSlot(slot);
-      this.emit(event);
-      this.pump();
-    } else {
-      this.emit(event);
-    }
+    const job = slot.job;
+    slot.invalid = reason;
+    this.releaseSlot(slot);
+    if (job) this.emit({ type: 'failed', runId: job.runId, error: reason });
+    slot.handle.kill();
   }
 
   private onWorkerExit(slot: Slot, code: number | null, signal: string | null): void {
@@ -220,7 +250,7 @@ export class EnginePool {
     if (index >= 0) this.slots.splice(index, 1);
     const job = slot.job;
     this.releaseSlot(slot);
-    this.previews.failWorker(slot.handle, `The engine worker stopped during the init preview (${code === null ? `signal ${signal}` : `exit code ${code}`})`);
+    this.previews.failWorker(slot.handle, slot.invalid ?? `The engine worker stopped during the init preview (${code === null ? `signal ${signal}` : `exit code ${code}`})`);
     if (job) {
       if (job.cancelRequested) {
         this.emit({ type: 'cancelled', runId: job.runId, epoch: 0, step: 0, metrics: NO_METRICS });
@@ -233,7 +263,7 @@ export class EnginePool {
     }
     if (!slot.ready && ++this.failedStarts >= 3) {
       for (const queued of this.queue.splice(0)) {
-        const reason = code === null ? `signal ${signal}` : `exit code ${code}`;
+        const reason = slot.invalid ?? (code === null ? `signal ${signal}` : `exit code ${code}`);
         this.emit({ type: 'failed', runId: queued.runId, error: `The engine worker could not start (${reason})` });
       }
       this.failedStarts = 0;

@@ -11,7 +11,7 @@ import {
   InitScopeError,
   type DatasetImportOptions,
 } from '../../contract/index.js';
-import type { DatasetFileHeader } from '../../engine/datasets/dataset-file.js';
+import type { DatasetFileHeader } from '../../engine/index.js';
 import { importCancelledError, type ImportProgress } from '../datasets/import-progress.js';
 import type { PreparedImport, SourceDecoder } from '../datasets/prepare-import.js';
 

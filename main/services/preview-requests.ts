@@ -1,6 +1,5 @@
-import { z } from 'zod';
-import { InitScopeError, PreviewResult, type ExperimentSpec, type InitializerSpec } from '../../contract/index.js';
-import type { DatasetSource } from '../../engine/datasets/index.js';
+import { InitScopeError, type ExperimentSpec, type InitializerSpec, type PreviewResult } from '../../contract/index.js';
+import type { DatasetSource, WorkerToHost } from '../../engine/index.js';
 import type { WorkerHandle } from './worker-launcher.js';
 
 /** What an init preview needs (see contract method 'engine/preview'). */
@@ -21,11 +20,9 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-const PreviewResults = z.array(PreviewResult);
-
 /**
  * The init previews an engine pool has in flight: each waits for a ready worker, is sent to it as a
- * 'preview' message and settles on the matching 'previewResult' (parsed with the contract schema),
+ * 'preview' message and settles on the matching 'previewResult' (parsed with the protocol schema by the pool),
  * when its worker dies, or after `timeoutMs`.
  */
 export class PreviewRequests {
@@ -70,17 +67,18 @@ export class PreviewRequests {
     }
   }
 
-  /** Settles the preview a worker message answers; false if the message is not a 'previewResult'. */
-  settle(message: unknown): boolean {
-    const m = message as { type?: unknown; requestId?: unknown; result?: unknown; error?: unknown };
-    if (m?.type !== 'previewResult' || typeof m.requestId !== 'string') return false;
-    if (typeof m.error === 'string') {
-      this.settleWith(m.requestId, new InitScopeError('invalid_input', `Init preview failed: ${m.error}`));
-      return true;
+  /** Settles the preview a worker's 'previewResult' answers (parsed with the protocol schema). */
+  settle(message: Extract<WorkerToHost, { type: 'previewResult' }>): void {
+    if (message.error !== undefined) {
+      this.settleWith(message.requestId, new InitScopeError('invalid_input', `Init preview failed: ${message.error}`));
+      return;
     }
-    const parsed = PreviewResults.safeParse(m.result);
-    this.settleWith(m.requestId, parsed.success ? parsed.data : new InitScopeError('internal', 'The engine sent a malformed init preview'));
-    return true;
+    this.settleWith(message.requestId, message.result ?? new InitScopeError('internal', 'The engine sent an init preview with neither a result nor an error'));
+  }
+
+  /** Fails one preview (its answer was invalid). */
+  fail(requestId: string, reason: string): void {
+    this.settleWith(requestId, new InitScopeError('internal', reason));
   }
 
   /** Fails the previews sent to a worker that stopped. */

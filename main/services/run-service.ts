@@ -16,7 +16,7 @@ import {
 } from '../../contract/index.js';
 import type { LayerStatsStore, RunProvenanceStore, RunStore } from '../store/index.js';
 import type { PreviewRequest } from './preview-requests.js';
-import type { DatasetSource } from '../../engine/datasets/index.js';
+import type { DatasetSource } from '../../engine/index.js';
 import type { EnginePool } from './engine-pool.js';
 import { MetricBuffer } from './metric-buffer.js';
 import { compareReproduction, REPRODUCIBLE_STATUSES, type StoredRunNumbers } from './reproduction.js';

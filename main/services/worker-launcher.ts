@@ -1,13 +1,13 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { unpackedPath } from '../../engine/asar-path.js';
-import type { HostToWorker, WorkerToHost } from '../../engine/protocol.js';
+import { unpackedPath, type HostToWorker } from '../../engine/index.js';
 
 /** One engine worker process, behind the smallest interface the pool needs (fork or Electron utilityProcess). */
 export interface WorkerHandle {
   send(message: HostToWorker): void;
-  onMessage(listener: (message: WorkerToHost) => void): void;
+  /** Registers the listener for raw messages from the worker (unchecked: the pool parses them with WorkerToHost). */
+  onMessage(listener: (message: unknown) => void): void;
   /** Called once when the process ends; `code` null means it was killed by `signal`. */
   onExit(listener: (code: number | null, signal: string | null) => void): void;
   kill(): void;
@@ -47,7 +47,7 @@ export function forkWorkerLauncher(extraEnv: Record<string, string> = {}): Worke
       send: (message) => {
         if (child.connected) child.send(message);
       },
-      onMessage: (listener) => child.on('message', (m) => listener(m as WorkerToHost)),
+      onMessage: (listener) => child.on('message', (m) => listener(m)),
       onExit: (listener) => child.once('exit', (code, signal) => listener(code, signal)),
       kill: () => {
         child.kill('SIGKILL');

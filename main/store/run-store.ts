@@ -9,6 +9,7 @@ import {
   type RunSummary,
 } from '../../contract/index.js';
 import { retryBusy, writeTransaction } from './busy.js';
+import { prepareRunInserts } from './run-inserts.js';
 import { downsampleEvenly } from './downsample.js';
 import { METRIC_COLUMNS, RUN_COLUMNS, metricFromRow, runFromRow, type MetricRow, type RunRow } from './run-rows.js';
 import { finiteOrNull, toUtcIso } from './values.js';
@@ -65,13 +66,7 @@ export class RunStore {
       status: db.prepare<[string], string>('SELECT status FROM runs WHERE id = ?').pluck(),
       get: db.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`),
       list: db.prepare<[], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at DESC, rowid DESC`),
-      insertExperiment: db.prepare(
-        `INSERT INTO experiments (id, name, kind, spec_json, created_at) VALUES (@id, @name, 'single', @specJson, @createdAt)`,
-      ),
-      insertRun: db.prepare(
-        `INSERT INTO runs (id, experiment_id, name, status, experiment_json, seed, app_version, created_at, owner_id)
-         VALUES (@id, @id, @name, 'queued', @specJson, @seed, @appVersion, @createdAt, @ownerId)`,
-      ),
+      inserts: prepareRunInserts(db),
       start: db.prepare(
         `UPDATE runs SET status = 'running', backend = @backend, tfjs_version = @tfjsVersion, started_at = @startedAt
          WHERE id = @id AND status = 'queued'`,
@@ -133,19 +128,20 @@ export class RunStore {
   createRun(input: CreateRunInput): RunSummary {
     if (!input.id) throw new InitScopeError('invalid_input', 'A run needs a non-empty id');
     const experiment = parseOrThrow(ExperimentSpec, input.experiment, 'experiment');
-    const params = {
-      id: input.id,
-      name: experiment.name,
-      specJson: JSON.stringify(experiment),
-      seed: experiment.train.seed,
-      appVersion: input.appVersion,
-      createdAt: toUtcIso(input.createdAt, 'createdAt'),
-      ownerId: input.ownerId ?? null,
-    };
+    const createdAt = toUtcIso(input.createdAt, 'createdAt');
     writeTransaction(this.db, () => {
       if (this.statements.exists.get(input.id) !== undefined) throw new InitScopeError('conflict', `Run ${input.id} already exists`);
-      this.statements.insertExperiment.run(params);
-      this.statements.insertRun.run({ ...params, name: input.name });
+      const { inserts } = this.statements;
+      inserts.experiment({ id: input.id, name: experiment.name, kind: 'single', spec: experiment, createdAt });
+      inserts.queuedRun({
+        id: input.id,
+        experimentId: input.id,
+        name: input.name,
+        experiment,
+        appVersion: input.appVersion,
+        createdAt,
+        ownerId: input.ownerId ?? null,
+      });
     })();
     return this.requireRun(input.id);
   }

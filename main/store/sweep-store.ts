@@ -11,6 +11,7 @@ import {
   type SweepCounts,
 } from '../../contract/index.js';
 import { retryBusy, writeTransaction } from './busy.js';
+import { prepareRunInserts } from './run-inserts.js';
 import { toUtcIso } from './values.js';
 import { metricsFromRow } from './run-rows.js';
 import { RunStore } from './run-store.js';
@@ -149,16 +150,16 @@ export class SweepStore {
     if (input.runs.length === 0) throw new InitScopeError('invalid_input', `Sweep ${input.id} has no runs`);
     try {
       writeTransaction(this.db, () => {
-        this.statements.insertExperiment.run({ id: input.id, name: input.spec.name, specJson: JSON.stringify(input.spec), createdAt });
+        const { inserts } = this.statements;
+        inserts.experiment({ id: input.id, name: input.spec.name, kind: 'sweep', spec: input.spec, createdAt });
         const ownerId = input.ownerId ?? null;
         this.statements.insertSweep.run({ id: input.id, total: input.runs.length, axesJson: JSON.stringify(input.axes), createdAt, ownerId });
         for (const run of input.runs) {
-          this.statements.insertRun.run({
-            runId: run.runId,
-            sweepId: input.id,
+          inserts.queuedRun({
+            id: run.runId,
+            experimentId: input.id,
             name: run.experiment.name,
-            specJson: JSON.stringify(run.experiment),
-            seed: run.experiment.train.seed,
+            experiment: run.experiment,
             appVersion: input.appVersion,
             createdAt,
             ownerId,
@@ -301,15 +302,9 @@ function sweepFromRow(row: SweepRow): StoredSweep {
 /** Every statement SweepStore uses. */
 function prepareStatements(db: Database.Database) {
   return {
-    insertExperiment: db.prepare(
-      `INSERT INTO experiments (id, name, kind, spec_json, created_at) VALUES (@id, @name, 'sweep', @specJson, @createdAt)`,
-    ),
+    inserts: prepareRunInserts(db),
     insertSweep: db.prepare(
       `INSERT INTO sweeps (id, status, total_runs, axes_json, created_at, owner_id) VALUES (@id, 'running', @total, @axesJson, @createdAt, @ownerId)`,
-    ),
-    insertRun: db.prepare(
-      `INSERT INTO runs (id, experiment_id, name, status, experiment_json, seed, app_version, created_at, owner_id)
-       VALUES (@runId, @sweepId, @name, 'queued', @specJson, @seed, @appVersion, @createdAt, @ownerId)`,
     ),
     insertSweepRun: db.prepare(
       `INSERT INTO sweep_runs (sweep_id, position, run_id, seed_index, coords_json)

@@ -270,16 +270,21 @@ test('8 runs × 20,000 points in Compare: frames keep coming and a click is answ
   await page.mouse.move(box.x + 4, y);
   await page.mouse.down();
   const dragStart = Date.now();
+  let lastFraction = 0;
   for (let i = 0; Date.now() - dragStart < PHASE_MS; i += 1) {
     const phase = (i % (2 * steps)) / steps;
-    const fraction = phase <= 1 ? phase : 2 - phase;
-    await page.mouse.move(box.x + 4 + fraction * (box.width - 8), y);
+    lastFraction = phase <= 1 ? phase : 2 - phase;
+    await page.mouse.move(box.x + 4 + lastFraction * (box.width - 8), y);
     await page.waitForTimeout(PHASE_MS / (4 * steps));
   }
   await page.mouse.up();
   await mark(page, 'drag1');
   await page.screenshot({ path: 'test-results/screens/compare-8x20000-en-light.png' });
-  const shownEpoch = Number(await slider.inputValue());
+  // Where the drag let go, read together: the slider's range, its value and the epoch label.
+  const [sliderMax, shownEpoch, epochLabel] = await page.evaluate(() => {
+    const input = document.querySelector<HTMLInputElement>('[data-testid="time-slider"]')!;
+    return [Number(input.max), Number(input.value), document.querySelector('[data-testid="time-epoch"]')!.textContent ?? ''] as const;
+  });
   await stopStream(page);
 
   const result = {
@@ -299,7 +304,11 @@ test('8 runs × 20,000 points in Compare: frames keep coming and a click is answ
 
   // Every point arrived and is plotted; the slider moved the shared epoch.
   await expect.poll(async () => Number(await page.getByTestId('compare-chart-trainLoss').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(RUNS * bulkTo);
-  expect(shownEpoch).toBeGreaterThanOrEqual(0);
+  // The slider followed the pointer: the epoch shown is the drag's last position on the range (within 2 %
+  // of it: the thumb's half-width at each end), and the label names that epoch.
+  expect(sliderMax).toBeGreaterThanOrEqual(bulkTo - 1);
+  expect(Math.abs(shownEpoch - lastFraction * sliderMax)).toBeLessThanOrEqual(0.02 * sliderMax);
+  expect(epochLabel).toContain(String(shownEpoch));
   expect(await page.getByTestId('compare-row').count()).toBe(RUNS);
 
   // Responsiveness, with room for a slow shared machine: no frame stalls for half a second, and a

@@ -1,5 +1,5 @@
 import type { NetworkSpec } from '../../../contract/index.js';
-import type { NamedWeight } from '../../../engine/export/weights.js';
+import type { NamedWeight } from '../../../engine/index.js';
 import { buildOnnxGraph } from './network-graph.js';
 import { encodeOnnxModel } from './onnx-model.js';
 

@@ -1,5 +1,5 @@
 import { inferNetworkShapes, pair, type LayerShapeInfo, type LayerSpec, type NetworkSpec } from '../../../contract/index.js';
-import type { NamedWeight } from '../../../engine/export/weights.js';
+import type { NamedWeight } from '../../../engine/index.js';
 import { appendActivation } from './activations.js';
 import { GraphBuilder } from './graph-builder.js';
 import type { OnnxGraph } from './onnx-model.js';

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_DENSE_UNITS,
   type ExperimentSpec,
   InitializerSpec,
   isStoredDatasetRef,
@@ -49,7 +50,7 @@ export function defaultDraft(): ExperimentDraft {
     storedDatasetId: null,
     network: {
       inputShape: [2],
-      layers: [dense(16, { name: 'tanh' }), dense(16, { name: 'tanh' }), dense(2, { name: 'softmax' })],
+      layers: [dense(DEFAULT_DENSE_UNITS, { name: 'tanh' }), dense(DEFAULT_DENSE_UNITS, { name: 'tanh' }), dense(2, { name: 'softmax' })],
     },
     train: TrainConfigSchema.parse({
       epochs: 200,

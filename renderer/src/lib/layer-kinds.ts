@@ -1,4 +1,4 @@
-import { LayerSpec } from '../../../contract/index.js';
+import { DEFAULT_DENSE_UNITS, LayerSpec } from '../../../contract/index.js';
 
 /** A layer type the contract knows (`dense`, `dropout`, and whatever the LayerSpec union adds later). */
 export type LayerType = LayerSpec['type'];
@@ -12,7 +12,7 @@ export const LAYER_TYPES = LayerSpec.options.map((o) => o.shape.type.value) as L
  */
 const STARTING_FIELDS: Record<string, Record<string, unknown>> = {
   dense: {
-    units: 64,
+    units: DEFAULT_DENSE_UNITS,
     activation: { name: 'relu' },
     kernelInitializer: { name: 'heNormal' },
     biasInitializer: { name: 'zeros' },

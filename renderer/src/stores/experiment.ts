@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import {
   ActivationSpec,
+  DEFAULT_DENSE_UNITS,
   BuiltinDatasetName as BuiltinDatasetNameSchema,
   datasetFacts,
   experimentProblems,
@@ -250,7 +251,7 @@ export const useExperimentStore = defineStore('experiment', () => {
     const layer =
       template?.type === 'dense'
         ? dense(template.units, { ...template.activation }, template.kernelInitializer.name)
-        : dense(16, { name: 'relu' }, 'heNormal');
+        : dense(DEFAULT_DENSE_UNITS, { name: 'relu' }, 'heNormal');
     if (template?.type === 'dense') layer.kernelInitializer = { ...template.kernelInitializer };
     const at = layers.length > 0 ? layers.length - 1 : 0;
     layers.splice(at, 0, layer);
@@ -308,7 +309,7 @@ export const useExperimentStore = defineStore('experiment', () => {
     if (!layer || layer.type === type) return;
     const fresh = type === 'dropout' ? ({ type: 'dropout', rate: 0.2 } as LayerSpec) : defaultLayer(type);
     if (!fresh) return;
-    if (fresh.type === 'dense') Object.assign(fresh, dense(16, { name: 'relu' }, 'heNormal'));
+    if (fresh.type === 'dense') Object.assign(fresh, dense(DEFAULT_DENSE_UNITS, { name: 'relu' }, 'heNormal'));
     layers[index] = fresh;
     commit();
   }

@@ -5,6 +5,7 @@ import {
   INITIALIZER_NAMES,
   InitScopeError,
   OptimizerSpec,
+  SWEEP_LIMITS,
   type ActivationName,
   type ExperimentSpec,
   type InitializerName,
@@ -31,7 +32,7 @@ export const SWEEP_ACTIVATIONS: readonly ActivationName[] = ACTIVATION_NAMES.fil
 /** Optimizers a sweep can vary. */
 export const SWEEP_OPTIMIZERS: readonly OptimizerName[] = OptimizerSpec.options.map((o) => o.shape.name.value) as OptimizerName[];
 /** Most seeds per cell the contract accepts. */
-export const MAX_SEEDS = 100;
+export const MAX_SEEDS = SWEEP_LIMITS.maxSeeds;
 
 /**
  * The "new sweep" form. Chip axes list the chosen names (empty: the axis is not varied and keeps the
@@ -82,7 +83,7 @@ export interface ParsedList {
 }
 
 /** Most values one axis may take (the contract's limit). */
-export const MAX_AXIS_VALUES = 64;
+export const MAX_AXIS_VALUES = SWEEP_LIMITS.maxAxisValues;
 
 /**
  * Parses a comma/space/semicolon-separated number list (`"0.1, 1e-2"`). Empty text gives no values
@@ -110,9 +111,9 @@ export function parseNumberList(
 
 /** The number axes of the form and the rule each follows (the contract's bounds). */
 export const NUMBER_AXES = {
-  learningRate: { key: 'learningRates', rule: { min: 0, max: 100, positive: true } },
-  batchSize: { key: 'batchSizes', rule: { integer: true, min: 1, max: 65536 } },
-  depth: { key: 'depths', rule: { integer: true, min: 1, max: 64 } },
+  learningRate: { key: 'learningRates', rule: SWEEP_LIMITS.learningRate },
+  batchSize: { key: 'batchSizes', rule: SWEEP_LIMITS.batchSize },
+  depth: { key: 'depths', rule: SWEEP_LIMITS.depth },
 } as const satisfies Record<string, { key: keyof SweepDraft; rule: Parameters<typeof parseNumberList>[1] }>;
 export type NumberAxis = keyof typeof NUMBER_AXES;
 
@@ -138,7 +139,7 @@ export function draftName(draft: SweepDraft, base: ExperimentSpec): string {
   if (draft.name.trim()) return draft.name.trim();
   const parts = [draft.activations.join('/'), draft.initializers.join('/'), draft.optimizers.join('/')].filter(Boolean);
   const dataset = 'builtin' in base.dataset ? base.dataset.builtin : base.dataset.id;
-  return [dataset, parts.join(' × ') || 'seeds'].join(' · ').slice(0, 200);
+  return [dataset, parts.join(' × ') || 'seeds'].join(' · ').slice(0, SWEEP_LIMITS.maxNameLength);
 }
 
 /**

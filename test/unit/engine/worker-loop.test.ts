@@ -71,4 +71,34 @@ describe('serveWorker (in process)', () => {
     const terminal = events.filter((e) => e.type !== 'started' && e.type !== 'progress' && e.type !== 'layerStats');
     expect(terminal).toEqual([{ type: 'failed', runId: 'r2', error: 'boom' }]);
   });
+
+  it('fails the run a host message names when the message fails its schema, and stays free for the next run', async () => {
+    const { channel, sent, deliver } = fakeChannel();
+    const logs: string[] = [];
+    serveWorker(channel, { init: getBackend, exit: () => {}, log: (m) => logs.push(m) });
+    await until(() => sent.length > 0);
+    const terminal = () => sent.flatMap((m) => (m.type === 'event' && m.event.type !== 'started' && m.event.type !== 'progress' && m.event.type !== 'layerStats' ? [m.event] : []));
+    // A 'start' whose experiment is invalid fails that run at once, naming the field.
+    deliver({ type: 'start', runId: 'bad', experiment: { network: { inputShape: [2], layers: [{ type: 'dense', units: 0 }] } } });
+    await until(() => terminal().length === 1);
+    expect(terminal()[0]).toMatchObject({ type: 'failed', runId: 'bad' });
+    expect((terminal()[0] as { error: string }).error).toMatch(/invalid 'start' message from the host: experiment\./);
+    // An invalid 'cores' for the running run stops it and fails it with the reason (no weights are sent).
+    deliver({ type: 'start', runId: 'r3', experiment: experiment({ train: { epochs: 10_000 } }) });
+    await until(() => sent.some((m) => m.type === 'event' && m.event.type === 'started' && m.event.runId === 'r3'));
+    deliver({ type: 'cores', runId: 'r3', cores: 0 });
+    await until(() => terminal().length === 2);
+    expect(terminal()[1]).toMatchObject({ type: 'failed', runId: 'r3' });
+    expect((terminal()[1] as { error: string }).error).toMatch(/invalid 'cores' message from the host: cores: /);
+    expect(sent.some((m) => m.type === 'weights')).toBe(false);
+    // The worker is free again: the next run trains to the end.
+    deliver({ type: 'start', runId: 'r4', experiment: experiment({ dataset: { builtin: 'xor', samples: 100 }, train: { epochs: 1, statsEvery: 0 } }) });
+    await until(() => terminal().length === 3);
+    expect(terminal()[2]).toMatchObject({ type: 'finished', runId: 'r4' });
+    // An invalid preview is answered with the reason, so the host does not wait for it.
+    deliver({ type: 'preview', requestId: 'p1', experiment: experiment(), probeSize: -1 });
+    await until(() => sent.some((m) => m.type === 'previewResult'));
+    expect(sent.find((m) => m.type === 'previewResult')).toMatchObject({ requestId: 'p1', error: expect.stringMatching(/probeSize/) });
+    expect(logs).toHaveLength(3);
+  });
 });

@@ -118,7 +118,7 @@ describe('engine worker process', () => {
     worker.send({ type: 'start', runId: 'w4', experiment: { dataset: { builtin: 'nope' } } as never });
     const events = await worker.eventsUntilTerminal();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: 'failed', runId: 'w4', error: expect.stringMatching(/^Invalid experiment: /) });
+    expect(events[0]).toMatchObject({ type: 'failed', runId: 'w4', error: expect.stringMatching(/^invalid 'start' message from the host: experiment\.dataset/) });
   });
 
   it('answers an init preview, and reports a bad one as an error', async () => {
@@ -134,7 +134,7 @@ describe('engine worker process', () => {
     worker.send({ type: 'preview', requestId: 'p2', experiment: { dataset: { builtin: 'nope' } } as never });
     m = await worker.next();
     while (m.type !== 'previewResult') m = await worker.next();
-    expect(m).toMatchObject({ requestId: 'p2', error: expect.stringMatching(/^Invalid experiment: /) });
+    expect(m).toMatchObject({ requestId: 'p2', error: expect.stringMatching(/^invalid 'preview' message from the host: experiment\.dataset/) });
   });
 
   it('exits 0 on shutdown', async () => {

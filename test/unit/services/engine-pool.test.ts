@@ -72,16 +72,81 @@ describe('EnginePool', () => {
     expect(workers[0]!.received.filter((m) => m.type === 'cores')).toEqual([]);
   });
 
-  it('forwards valid events of the current run only', () => {
+  it('forwards the events of the current run only', () => {
     const { pool, workers, events } = setup(1);
     pool.submit('a', experiment);
     const w = workers[0]!;
     w.emit({ type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' });
     w.emit({ type: 'event', event: { type: 'failed', runId: 'someone-else', error: 'x' } });
-    w.emit({ type: 'event', event: { type: 'progress', runId: 'a' } as unknown as RunEvent });
     expect(events).toEqual([]);
     w.emit({ type: 'event', event: { type: 'failed', runId: 'a', error: 'boom' } });
     expect(events).toEqual([{ type: 'failed', runId: 'a', error: 'boom' }]);
+  });
+
+  describe('a message that fails the protocol schema', () => {
+    const ready = { type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' } as const;
+
+    it('fails the run with the field-named reason, frees the slot and replaces the worker', () => {
+      const { pool, workers, events } = setup(1);
+      pool.submit('a', experiment);
+      pool.submit('b', experiment);
+      workers[0]!.emit(ready);
+      // A final event without its metrics: before, it was dropped and the slot stayed busy forever.
+      workers[0]!.emitRaw({ type: 'event', event: { type: 'finished', runId: 'a', epochs: 1, durationMs: 5 } });
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ type: 'failed', runId: 'a' });
+      const error = (events[0] as { error: string }).error;
+      expect(error).toContain("invalid 'event' message");
+      expect(error).toContain('event.metrics');
+      expect(workers[0]!.killed).toBe(true);
+      // The slot is free: a fresh worker takes the queued run, and the old worker's late events are ignored.
+      expect(pool.activeCount).toBe(1);
+      expect(workers).toHaveLength(2);
+      workers[1]!.emit(ready);
+      expect(workers[1]!.received[0]).toMatchObject({ type: 'start', runId: 'b' });
+      workers[0]!.emit({ type: 'event', event: { type: 'finished', runId: 'a', metrics, epochs: 1, durationMs: 5 } });
+      workers[1]!.emit({ type: 'event', event: { type: 'finished', runId: 'b', metrics, epochs: 1, durationMs: 5 } });
+      expect(events.map((e) => [e.type, e.runId])).toEqual([
+        ['failed', 'a'],
+        ['finished', 'b'],
+      ]);
+      expect(pool.activeCount).toBe(0);
+    });
+
+    it('fails the run on a malformed progress event or an unknown message type', () => {
+      for (const bad of [{ type: 'event', event: { type: 'progress', runId: 'a' } }, { type: 'dance', runId: 'a' }, null, 'ready']) {
+        const { pool, workers, events } = setup(1);
+        pool.submit('a', experiment);
+        workers[0]!.emit(ready);
+        workers[0]!.emitRaw(bad);
+        expect(events, JSON.stringify(bad)).toMatchObject([{ type: 'failed', runId: 'a' }]);
+        expect(pool.activeCount).toBe(0);
+        expect(workers[0]!.killed).toBe(true);
+      }
+    });
+
+    it('fails an init preview whose answer is malformed, without touching the running run', async () => {
+      const { pool, workers, events } = setup(1);
+      pool.submit('a', experiment);
+      workers[0]!.emit(ready);
+      const preview = pool.preview({ experiment });
+      const sent = workers[0]!.received.find((m) => m.type === 'preview') as { requestId: string };
+      workers[0]!.emitRaw({ type: 'previewResult', requestId: sent.requestId, result: [{ bogus: true }] });
+      await expect(preview).rejects.toThrow(/invalid 'previewResult' message/);
+      expect(events).toEqual([]);
+      expect(workers[0]!.killed).toBe(false);
+      expect(pool.activeCount).toBe(1);
+    });
+
+    it('counts a worker whose ready message is invalid as a failed start, naming the reason', () => {
+      const { pool, workers, events } = setup(1);
+      pool.submit('a', experiment);
+      for (let i = 0; i < 3; i++) workers[i]!.emitRaw({ type: 'ready', backend: 42 });
+      expect(workers.every((w) => w.killed)).toBe(true);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ type: 'failed', runId: 'a' });
+      expect((events[0] as { error: string }).error).toMatch(/could not start.*invalid 'ready' message.*backend/);
+    });
   });
 
   it('fails the run of a worker that dies, and replaces the worker for the next run', () => {

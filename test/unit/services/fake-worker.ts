@@ -5,14 +5,14 @@ import type { WorkerHandle, WorkerLauncher } from '../../../main/services/worker
 export class FakeWorker implements WorkerHandle {
   readonly pid = undefined;
   readonly received: HostToWorker[] = [];
-  private messageListener: ((m: WorkerToHost) => void) | null = null;
+  private messageListener: ((m: unknown) => void) | null = null;
   private exitListeners: ((code: number | null, signal: string | null) => void)[] = [];
   killed = false;
 
   send(message: HostToWorker): void {
     this.received.push(message);
   }
-  onMessage(listener: (m: WorkerToHost) => void): void {
+  onMessage(listener: (m: unknown) => void): void {
     this.messageListener = listener;
   }
   onExit(listener: (code: number | null, signal: string | null) => void): void {
@@ -24,6 +24,10 @@ export class FakeWorker implements WorkerHandle {
   }
   /** Simulates a message from the worker process. */
   emit(message: WorkerToHost): void {
+    this.messageListener?.(message);
+  }
+  /** Simulates a message that need not follow the protocol (a worker with a bug, or a hostile one). */
+  emitRaw(message: unknown): void {
     this.messageListener?.(message);
   }
   /** Simulates the process ending. */
