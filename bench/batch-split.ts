@@ -81,7 +81,13 @@ export async function measureBatchSplit(tf: TF, cases: readonly SplitCase[], rep
     const model = buildModel(tf, c.network, { seed: 1 });
     try {
       const env = {};
-      return { ...c, flopsPerStep: 6 * c.batch * forwardMacsPerSample(model), oneCore: median(one[i]!), twoCores: median(two[i]!), wouldSplit: decideSplit(model, c.batch, 'wasm', env).split };
+      return {
+        ...c,
+        flopsPerStep: 6 * c.batch * forwardMacsPerSample(model),
+        oneCore: median(one[i]!),
+        twoCores: median(two[i]!),
+        wouldSplit: decideSplit(model, c.batch, 'wasm', env).split,
+      };
     } finally {
       model.dispose();
     }

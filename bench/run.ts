@@ -58,7 +58,10 @@ async function measure(tf: TF, torch: TorchRunner | null, workload: Workload, co
   try {
     // One timed pair of steps is enough for the cpu conv net.
     const seconds = config === 'cpu' && workload === 'conv' ? 0 : SECONDS;
-    record(key, config.startsWith('model.fit') ? await measureModelFit(tf, workload, workload === 'mlp' ? 60 : 12) : await measureCustomLoop(tf, workload, seconds));
+    record(
+      key,
+      config.startsWith('model.fit') ? await measureModelFit(tf, workload, workload === 'mlp' ? 60 : 12) : await measureCustomLoop(tf, workload, seconds),
+    );
   } catch (error) {
     const leaked = tf.memory().numTensors - before;
     failures.set(key, `${(error instanceof Error ? error.message : String(error)).split('\n')[0]} (tensors left behind: ${leaked})`);
@@ -118,7 +121,8 @@ async function main(): Promise<void> {
   torch?.close();
 
   for (const workload of ['mlp', 'conv'] as const) {
-    const title = workload === 'mlp' ? 'MLP 784-256-128-10 (relu, softmax), Adam, batch 128' : 'Conv net: conv 3×3×32 relu → maxpool 2 → dense 10, Adam, batch 128';
+    const title =
+      workload === 'mlp' ? 'MLP 784-256-128-10 (relu, softmax), Adam, batch 128' : 'Conv net: conv 3×3×32 relu → maxpool 2 → dense 10, Adam, batch 128';
     console.log(`\n${title}`);
     console.log(`${'configuration'.padEnd(26)}${'samples/s'.padStart(12)}${'vs PyTorch'.padStart(12)}${'vs stock wasm'.padStart(15)}`);
     const torchRate = med(`${workload}|PyTorch`);
@@ -138,14 +142,20 @@ async function main(): Promise<void> {
   console.log('\nEngine ratios (issue 3 targets in brackets)');
   console.log(`diagnostics every ${DEFAULT_STATS_EVERY} steps vs off (trainRun, MNIST MLP): ${ratio(med('diag|on'), med('diag|off'))} of throughput [≥ 0.85×]`);
   for (const w of ['mlp', 'conv'] as const) {
-    console.log(`${w}: custom loop vs model.fit on patched wasm: ${ratio(wasm(w), med(`${w}|model.fit (wasm patched)`))} [≥ 0.90×]; wasm vs cpu: ${ratio(wasm(w), med(`${w}|cpu`))} [≥ 4×]`);
+    console.log(
+      `${w}: custom loop vs model.fit on patched wasm: ${ratio(wasm(w), med(`${w}|model.fit (wasm patched)`))} [≥ 0.90×]; wasm vs cpu: ${ratio(wasm(w), med(`${w}|cpu`))} [≥ 4×]`,
+    );
   }
   console.log('\nTwo cores (patched wasm)');
   console.log(`MLP batch 64 vs batch 128 samples/s in one process: ${ratio(med('half|mlp'), wasm('mlp'))} (a 2-way batch split can at best reach 2× this)`);
-  console.log(`two concurrent processes training the MLP, aggregate vs one: ${ratio(med('two|mlp'), wasm('mlp'))} (${fmt(med('two|mlp'))} samples/s) — the engine pool's one run per core`);
+  console.log(
+    `two concurrent processes training the MLP, aggregate vs one: ${ratio(med('two|mlp'), wasm('mlp'))} (${fmt(med('two|mlp'))} samples/s) — the engine pool's one run per core`,
+  );
   console.log('every step split across two cores (trainStepSplit), custom loop:');
   console.log(formatBatchSplit(forcedSplit));
-  console.log('one run alone in the app (trainRun on MNIST, batch 128): one core vs two cores granted (the step layout is fixed before the run, see decideSplit):');
+  console.log(
+    'one run alone in the app (trainRun on MNIST, batch 128): one core vs two cores granted (the step layout is fixed before the run, see decideSplit):',
+  );
   for (const workload of ['mlp', 'conv'] as const) {
     const one = median((runs.get(`${workload}|one`) ?? []).map((r) => r.samplesPerSec));
     const twoRuns = runs.get(`${workload}|two`) ?? [];
@@ -157,7 +167,9 @@ async function main(): Promise<void> {
   console.log(formatSweepThroughput(await measureSweepThroughput()));
   console.log(formatSweepThroughput(await measureSweepThroughput(undefined, undefined, 60)));
   const leaked = tf.memory().numTensors - startTensors;
-  console.log(`\nTensors left after all measurements (including those of the failures above): ${leaked}; total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `\nTensors left after all measurements (including those of the failures above): ${leaked}; total time ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
 }
 
 await main();

@@ -133,7 +133,10 @@ export async function measureModelFit(tf: TF, workload: Workload, steps: number)
   model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
   const n = steps * BATCH;
   const x = tf.tensor(randomData(n * rowSize, 7), [n, ...network.inputShape], 'float32');
-  const y = tf.tensor2d(Float32Array.from(randomData(n, 11), (v) => Math.floor(v * 10)), [n, 1]);
+  const y = tf.tensor2d(
+    Float32Array.from(randomData(n, 11), (v) => Math.floor(v * 10)),
+    [n, 1],
+  );
   try {
     const warm = [tf.slice(x, 0, 2 * BATCH), tf.slice(y, 0, 2 * BATCH)] as const;
     await model.fit(warm[0], warm[1], { batchSize: BATCH, epochs: 1, shuffle: false, verbose: 0 });

@@ -48,7 +48,12 @@ export const BuiltinDatasetRef = strictObject({
   /** Noise amplitude in input units (standard deviation of added Gaussian noise; ignored by mnist). */
   noise: z.number().min(0).max(10).default(0.1),
   /** Generator seed; independent from the training seed. */
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(7),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(7),
   /** multiSpiral only: number of classes (arms); default 3. */
   classes: z.number().int().min(2).max(10).optional(),
 });
@@ -112,7 +117,12 @@ export type DatasetFormat = z.infer<typeof DatasetFormat>;
 export const SplitSpec = z.object({
   validation: z.number().min(0).max(0.9).default(0.2),
   test: z.number().min(0).max(0.9).default(0),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
 });
 export type SplitSpec = z.infer<typeof SplitSpec>;
 

@@ -80,7 +80,15 @@ export function outputProblems(network: NetworkSpec, loss: LossName, numClasses:
   const layer = { index, type };
   const afterDense = last?.type === 'activation' && network.layers[index - 1]?.type === 'dense';
   if (!last || (last.type !== 'dense' && !afterDense)) {
-    return [{ path: layerPath, code: 'lastLayer', params: { loss }, layer, message: `the last layer must be dense, or an activation layer after one (it produces the ${loss} outputs)` }];
+    return [
+      {
+        path: layerPath,
+        code: 'lastLayer',
+        params: { loss },
+        layer,
+        message: `the last layer must be dense, or an activation layer after one (it produces the ${loss} outputs)`,
+      },
+    ];
   }
   const outputShape = followShapes(network.inputShape, network.layers)[index]!.outputShape;
   const units = outputShape[outputShape.length - 1] as number;
@@ -88,25 +96,53 @@ export function outputProblems(network: NetworkSpec, loss: LossName, numClasses:
   const k = numClasses;
   if (k === 0) {
     if (loss !== 'meanSquaredError') {
-      return [{ path: 'train.loss', code: 'regressionLoss', params: { loss }, message: `${loss} needs class labels, but this dataset is a regression set (real-valued targets); use meanSquaredError` }];
+      return [
+        {
+          path: 'train.loss',
+          code: 'regressionLoss',
+          params: { loss },
+          message: `${loss} needs class labels, but this dataset is a regression set (real-valued targets); use meanSquaredError`,
+        },
+      ];
     }
     if (units !== 1) {
-      return [{ path: unitsPath, code: 'outputUnits', params: { n: 1, units }, layer, message: `has ${units} units but a regression set needs exactly 1 (one real-valued target per sample)` }];
+      return [
+        {
+          path: unitsPath,
+          code: 'outputUnits',
+          params: { n: 1, units },
+          layer,
+          message: `has ${units} units but a regression set needs exactly 1 (one real-valued target per sample)`,
+        },
+      ];
     }
     return [];
   }
   switch (loss) {
     case 'sparseCategoricalCrossentropy':
     case 'categoricalCrossentropy':
-      if (units !== k) return [{ path: unitsPath, code: 'outputUnits', params: { n: k, units }, layer, message: `has ${units} units but ${loss} needs one per class (${k})` }];
+      if (units !== k)
+        return [{ path: unitsPath, code: 'outputUnits', params: { n: k, units }, layer, message: `has ${units} units but ${loss} needs one per class (${k})` }];
       return [];
     case 'binaryCrossentropy':
-      if (k !== 2) return [{ path: 'train.loss', code: 'binaryClasses', params: { n: k }, message: `binaryCrossentropy needs a 2-class dataset, this one has ${k} classes` }];
-      if (units !== 1) return [{ path: unitsPath, code: 'outputUnits', params: { n: 1, units }, layer, message: `has ${units} units but binaryCrossentropy needs exactly 1` }];
+      if (k !== 2)
+        return [
+          { path: 'train.loss', code: 'binaryClasses', params: { n: k }, message: `binaryCrossentropy needs a 2-class dataset, this one has ${k} classes` },
+        ];
+      if (units !== 1)
+        return [{ path: unitsPath, code: 'outputUnits', params: { n: 1, units }, layer, message: `has ${units} units but binaryCrossentropy needs exactly 1` }];
       return [];
     case 'meanSquaredError':
       if (units !== k && !(units === 1 && k === 2)) {
-        return [{ path: unitsPath, code: 'outputUnits', params: { n: k, units }, layer, message: `has ${units} units but meanSquaredError needs ${k} (one-hot targets)${k === 2 ? ' or 1' : ''}` }];
+        return [
+          {
+            path: unitsPath,
+            code: 'outputUnits',
+            params: { n: k, units },
+            layer,
+            message: `has ${units} units but meanSquaredError needs ${k} (one-hot targets)${k === 2 ? ' or 1' : ''}`,
+          },
+        ];
       }
       return [];
   }

@@ -67,9 +67,7 @@ export const METHODS = {
    */
   'runs/reproduction': { request: RunRef, response: ReproductionReport },
   'runs/metrics': {
-    request: z
-      .object({ runId: z.string().min(1).max(100), maxPoints: z.number().int().min(2).max(100000).optional() })
-      .strict(),
+    request: z.object({ runId: z.string().min(1).max(100), maxPoints: z.number().int().min(2).max(100000).optional() }).strict(),
     response: z.array(MetricPoint),
   },
   /** Stored per-layer statistics of a run, by step; at most `maxPoints` evenly spaced steps (first and last kept). */
@@ -87,9 +85,7 @@ export const METHODS = {
    */
   'runs/compareReport': { request: CompareReportRequest, response: CompareReportResult },
   'runs/layerStats': {
-    request: z
-      .object({ runId: z.string().min(1).max(100), maxPoints: z.number().int().min(2).max(100000).optional() })
-      .strict(),
+    request: z.object({ runId: z.string().min(1).max(100), maxPoints: z.number().int().min(2).max(100000).optional() }).strict(),
     response: z.array(LayerStatsRecord),
   },
   /**

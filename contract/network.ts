@@ -73,7 +73,16 @@ export type FlattenLayerSpec = z.infer<typeof FlattenLayerSpec>;
  */
 export const ReshapeLayerSpec = strictObject({
   type: z.literal('reshape'),
-  targetShape: z.array(z.number().int().min(1).max(1 << 20)).min(1).max(4),
+  targetShape: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(1)
+        .max(1 << 20),
+    )
+    .min(1)
+    .max(4),
 });
 export type ReshapeLayerSpec = z.infer<typeof ReshapeLayerSpec>;
 
@@ -116,7 +125,16 @@ export type LayerSpec = z.infer<typeof LayerSpec>;
  */
 export const NetworkSpec = strictObject({
   name: z.string().min(1).max(200).default('network'),
-  inputShape: z.array(z.number().int().min(1).max(1 << 20)).min(1).max(4),
+  inputShape: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(1)
+        .max(1 << 20),
+    )
+    .min(1)
+    .max(4),
   layers: z.array(LayerSpec).min(1).max(256),
 });
 export type NetworkSpec = z.infer<typeof NetworkSpec>;

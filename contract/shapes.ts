@@ -99,7 +99,11 @@ function windowLayer(spec: Extract<LayerSpec, { type: 'conv2d' | 'maxPool2d' | '
     const what = isConv ? 'kernel' : 'pool';
     return {
       ...same,
-      problem: problem('tooSmall', { shape: showShape(inputShape), kernel: `${kh}×${kw}` }, `${what} ${kh}×${kw} does not fit the ${h}×${w} input with 'valid' padding`),
+      problem: problem(
+        'tooSmall',
+        { shape: showShape(inputShape), kernel: `${kh}×${kw}` },
+        `${what} ${kh}×${kw} does not fit the ${h}×${w} input with 'valid' padding`,
+      ),
     };
   }
   if (spec.type !== 'conv2d') return { ...same, outputShape: [outH, outW, c] };

@@ -40,11 +40,7 @@ export const SweepAxes = strictObject({
   activation: z.array(ActivationSpec).min(1).max(SWEEP_LIMITS.maxAxisValues).optional(),
   optimizer: z.array(OptimizerSpec).min(1).max(SWEEP_LIMITS.maxAxisValues).optional(),
   learningRate: z.array(z.number().positive().max(SWEEP_LIMITS.learningRate.max)).min(1).max(SWEEP_LIMITS.maxAxisValues).optional(),
-  batchSize: z
-    .array(z.number().int().min(SWEEP_LIMITS.batchSize.min).max(SWEEP_LIMITS.batchSize.max))
-    .min(1)
-    .max(SWEEP_LIMITS.maxAxisValues)
-    .optional(),
+  batchSize: z.array(z.number().int().min(SWEEP_LIMITS.batchSize.min).max(SWEEP_LIMITS.batchSize.max)).min(1).max(SWEEP_LIMITS.maxAxisValues).optional(),
   depth: z.array(z.number().int().min(SWEEP_LIMITS.depth.min).max(SWEEP_LIMITS.depth.max)).min(1).max(SWEEP_LIMITS.maxAxisValues).optional(),
   seeds: z.number().int().min(1).max(SWEEP_LIMITS.maxSeeds).default(1),
 });
@@ -83,9 +79,11 @@ export const SweepStatus = z.enum(['running', 'completed', 'cancelled', 'interru
 export type SweepStatus = z.infer<typeof SweepStatus>;
 
 /** How many runs of a sweep are in each status. */
-export const SweepCounts = z.object(Object.fromEntries(RunStatus.options.map((s) => [s, z.number().int().min(0)])) as {
-  [S in RunStatus]: z.ZodNumber;
-});
+export const SweepCounts = z.object(
+  Object.fromEntries(RunStatus.options.map((s) => [s, z.number().int().min(0)])) as {
+    [S in RunStatus]: z.ZodNumber;
+  },
+);
 export type SweepCounts = z.infer<typeof SweepCounts>;
 
 /** Progress of a whole sweep. `done` counts runs that ended (completed, diverged, failed, cancelled). */

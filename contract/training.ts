@@ -112,7 +112,12 @@ export const TrainConfig = strictObject({
   /** Fraction of samples held out for validation, drawn by the seed. */
   validationSplit: z.number().min(0).max(0.9).default(0.2),
   /** Seeds initial weights, the split, shuffling and dropout. */
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
   /**
    * Record per-layer statistics (contract/diagnostics.ts) at step 1 and every this many steps
    * (0 = never), or `'auto'` (the default): about {@link AUTO_STATS_RECORDS} records across the run, see

@@ -67,7 +67,10 @@ export interface LenientResult<T> {
  * of refusing them; any other problem fails as usual. `value` itself is not modified.
  * @returns the zod result with the paths of the dropped keys
  */
-export function parseLenient<S extends z.ZodType>(schema: S, value: unknown): { success: true; value: LenientResult<z.infer<S>> } | { success: false; error: z.ZodError } {
+export function parseLenient<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+): { success: true; value: LenientResult<z.infer<S>> } | { success: false; error: z.ZodError } {
   let current = value;
   const dropped: string[] = [];
   // Each pass drops every unknown key zod reported; a key inside a dropped object cannot reappear, so a

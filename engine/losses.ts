@@ -54,8 +54,7 @@ export interface LossTarget {
 export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunction {
   const act = target.outputActivation.name;
   if (target.numClasses === 0) return createRegressionLoss(tf, name, target);
-  const argmaxCorrect = (scores: Tensor, labels: Tensor1D): Scalar =>
-    tf.sum(tf.cast(tf.equal(tf.argMax(scores, -1), labels), 'float32'));
+  const argmaxCorrect = (scores: Tensor, labels: Tensor1D): Scalar => tf.sum(tf.cast(tf.equal(tf.argMax(scores, -1), labels), 'float32'));
   const labelColumn = (labels: Tensor1D): Tensor => tf.reshape(tf.cast(labels, 'float32'), [-1, 1]);
 
   switch (name) {
@@ -96,22 +95,18 @@ export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunc
             const perSample = tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
             return tf.mean(perSample);
           }),
-        correct: (r, labels) =>
-          tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.cast(tf.greater(logits(r), 0), 'float32'), labelColumn(labels)), 'float32'))),
+        correct: (r, labels) => tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.cast(tf.greater(logits(r), 0), 'float32'), labelColumn(labels)), 'float32'))),
       };
     }
     case 'meanSquaredError': {
       const single = target.outputUnits === 1;
-      const targets = (labels: Tensor1D): Tensor =>
-        single ? labelColumn(labels) : tf.cast(tf.oneHot(labels, target.numClasses), 'float32');
+      const targets = (labels: Tensor1D): Tensor => (single ? labelColumn(labels) : tf.cast(tf.oneHot(labels, target.numClasses), 'float32'));
       return {
         hasAccuracy: true,
         loss: (r, labels) => tf.tidy(() => tf.mean(tf.squaredDifference(r.output, targets(labels)))),
         correct: (r, labels) =>
           tf.tidy(() =>
-            single
-              ? tf.sum(tf.cast(tf.equal(tf.cast(tf.greater(r.output, 0.5), 'float32'), labelColumn(labels)), 'float32'))
-              : argmaxCorrect(r.output, labels),
+            single ? tf.sum(tf.cast(tf.equal(tf.cast(tf.greater(r.output, 0.5), 'float32'), labelColumn(labels)), 'float32')) : argmaxCorrect(r.output, labels),
           ),
       };
     }
@@ -130,7 +125,9 @@ function createRegressionLoss(tf: TF, name: LossName, target: LossTarget): LossF
     throw new Error(`train.loss: ${name} needs class labels, but this dataset is a regression set (real-valued targets); use meanSquaredError`);
   }
   if (target.outputUnits !== 1) {
-    throw new Error(`meanSquaredError on a regression set needs exactly 1 output unit (one real-valued target per sample), the network has ${target.outputUnits}`);
+    throw new Error(
+      `meanSquaredError on a regression set needs exactly 1 output unit (one real-valued target per sample), the network has ${target.outputUnits}`,
+    );
   }
   return {
     hasAccuracy: false,

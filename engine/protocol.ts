@@ -20,7 +20,11 @@ export const DatasetSourceMessage = z.object({ path: z.string().min(1) });
  * main/export/weights-file.ts checks names and duplicates before storing.
  */
 export const NamedWeightMessage = z
-  .object({ name: z.string().min(1), shape: z.array(z.int().min(1)).max(8), values: z.custom<Float32Array>((v) => v instanceof Float32Array, { message: "expected a Float32Array" }) })
+  .object({
+    name: z.string().min(1),
+    shape: z.array(z.int().min(1)).max(8),
+    values: z.custom<Float32Array>((v) => v instanceof Float32Array, { message: 'expected a Float32Array' }),
+  })
   .refine((w) => w.values.length === w.shape.reduce((a, b) => a * b, 1), { message: 'values.length is not the product of shape', path: ['values'] });
 
 export const HostToWorker = z.discriminatedUnion('type', [

@@ -18,7 +18,10 @@ const dataHashes = new WeakMap<Float32Array, string>();
 export function datasetHash(data: GeneratedDataset): string {
   const cached = dataHashes.get(data.x);
   if (cached) return cached;
-  const hash = createHash('sha256').update(bytes(data.x)).update(bytes(data.targets ?? data.y)).digest('hex');
+  const hash = createHash('sha256')
+    .update(bytes(data.x))
+    .update(bytes(data.targets ?? data.y))
+    .digest('hex');
   dataHashes.set(data.x, hash);
   return hash;
 }

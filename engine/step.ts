@@ -82,7 +82,15 @@ export function disposeBatchGradients(computed: BatchGradients): void {
  *   a share of a split batch uses its fraction of the samples, so that shares' results add up
  * @returns tensors owned by the caller
  */
-export function computeBatchGradients(tf: TF, model: Model, lossFn: LossFunction, xb: Tensor, yb: Tensor1D, dropoutSeed: number, lossScale = 1): BatchGradients {
+export function computeBatchGradients(
+  tf: TF,
+  model: Model,
+  lossFn: LossFunction,
+  xb: Tensor,
+  yb: Tensor1D,
+  dropoutSeed: number,
+  lossScale = 1,
+): BatchGradients {
   const variables = [...model.variables];
   const kept: { correct?: Scalar } = {};
   const stateUpdates: StateUpdate[] = [];

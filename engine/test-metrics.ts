@@ -12,8 +12,7 @@ export interface TestMetrics {
   testAcc: number | null;
 }
 
-const finite = (value: number | null | undefined): number | null =>
-  value !== null && value !== undefined && Number.isFinite(value) ? value : null;
+const finite = (value: number | null | undefined): number | null => (value !== null && value !== undefined && Number.isFinite(value) ? value : null);
 
 /**
  * Evaluates the trained model once on the dataset's test part (inference mode, like validation:

@@ -1,4 +1,14 @@
-import { experimentProblems, isStoredDatasetRef, problemError, resolveStatsEvery, type DatasetRef, type ExperimentSpec, type FinalMetrics, type MetricPoint, type RunEvent } from '../contract/index.js';
+import {
+  experimentProblems,
+  isStoredDatasetRef,
+  problemError,
+  resolveStatsEvery,
+  type DatasetRef,
+  type ExperimentSpec,
+  type FinalMetrics,
+  type MetricPoint,
+  type RunEvent,
+} from '../contract/index.js';
 import { DEFAULT_ACCELERATORS, type Accelerators } from './accelerators.js';
 import { readTfjsVersion } from './backend.js';
 import { gatherLabels, gatherRows } from './batches.js';

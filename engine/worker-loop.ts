@@ -78,8 +78,7 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
 
   let current: CurrentRun | null = null;
   let splitter: BatchSplitting | undefined;
-  const splitterFor = (backendName: string): BatchSplitting | undefined =>
-    (splitter ??= options.splitting?.(backendName, () => current?.cores ?? 1));
+  const splitterFor = (backendName: string): BatchSplitting | undefined => (splitter ??= options.splitting?.(backendName, () => current?.cores ?? 1));
 
   const sendEvent = (event: RunEvent) => channel.send({ type: 'event', event });
   /** Sends a run's trained weights (before its terminal event); a failure to read them is logged, not fatal. */

@@ -63,7 +63,8 @@ if (!channel) {
     init: () => initBackend('auto', accelerators.wasmKernels),
     exit: (code) => process.exit(code),
     log: (message) => console.error(message),
-    splitting: (backend, coresAllowed) => new BatchSplitter({ backend, kernels: accelerators.wasmKernels, coresAllowed, log: (message) => console.error(message) }),
+    splitting: (backend, coresAllowed) =>
+      new BatchSplitter({ backend, kernels: accelerators.wasmKernels, coresAllowed, log: (message) => console.error(message) }),
   });
   const fatal = (error: unknown) => {
     console.error('engine worker: fatal error:', error);

@@ -13,7 +13,10 @@ export type ElectronBinary = { found: true; path: string } | { found: false; rea
  */
 export function findElectronBinary(root: string, env: NodeJS.ProcessEnv = process.env): ElectronBinary {
   const override = env.INITSCOPE_ELECTRON;
-  if (override) return existsSync(override) ? { found: true, path: path.resolve(override) } : { found: false, reason: `INITSCOPE_ELECTRON names a missing file: ${override}` };
+  if (override)
+    return existsSync(override)
+      ? { found: true, path: path.resolve(override) }
+      : { found: false, reason: `INITSCOPE_ELECTRON names a missing file: ${override}` };
   const pkgDir = path.join(root, 'node_modules', 'electron');
   if (!existsSync(path.join(pkgDir, 'package.json'))) return { found: false, reason: 'the electron package is not installed' };
   const pathFile = path.join(pkgDir, 'path.txt');
@@ -32,6 +35,9 @@ export function tryDownloadElectron(root: string, timeoutMs = 120_000): Electron
   const result = spawnSync(process.execPath, [installer], { cwd: root, timeout: timeoutMs, encoding: 'utf8' });
   const after = findElectronBinary(root);
   if (after.found) return after;
-  const detail = `${result.stderr ?? ''}`.split('\n').find((l) => /error/i.test(l))?.trim();
+  const detail = `${result.stderr ?? ''}`
+    .split('\n')
+    .find((l) => /error/i.test(l))
+    ?.trim();
   return { found: false, reason: `the Electron binary is not downloaded and could not be fetched${detail ? ` (${detail.slice(0, 120)})` : ''}` };
 }

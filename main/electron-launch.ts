@@ -60,6 +60,10 @@ export function failureReason(code: number | null, signal: NodeJS.Signals | null
   const abi = /NODE_MODULE_VERSION (\d+)[\s\S]*?NODE_MODULE_VERSION (\d+)/.exec(stderr);
   if (abi) return `the desktop app exited before its window showed: a native module was built for NODE_MODULE_VERSION ${abi[1]}, Electron needs ${abi[2]}`;
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-  const last = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '').at(-1);
+  const last = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .at(-1);
   return `the desktop app ${how} before its window showed${last ? `: ${last.length > 160 ? `${last.slice(0, 157)}...` : last}` : ''}`;
 }

@@ -47,7 +47,13 @@ export function installedElectronVersion(root: string): string | null {
  * mode and the tests), so neither build overwrites the other.
  */
 export function driverPath(cacheDir: string, sqlite: string, target: ElectronTarget): string {
-  return path.join(cacheDir, `better-sqlite3-${sqlite}-electron-${target.electronVersion}-${target.platform}-${target.arch}`, 'build', 'Release', 'better_sqlite3.node');
+  return path.join(
+    cacheDir,
+    `better-sqlite3-${sqlite}-electron-${target.electronVersion}-${target.platform}-${target.arch}`,
+    'build',
+    'Release',
+    'better_sqlite3.node',
+  );
 }
 
 const defaultRun: RunCommand = (command, args, cwd) => {
@@ -58,7 +64,10 @@ const defaultRun: RunCommand = (command, args, cwd) => {
 
 /** The last meaningful line of a command's output, shortened, for a one-line reason. */
 function lastLine(output: string): string {
-  const lines = output.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^gyp (info|http)/.test(l));
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^gyp (info|http)/.test(l));
   const line = [...lines].reverse().find((l) => /err|fail|not found|unable|cannot/i.test(l)) ?? lines.at(-1) ?? 'no output';
   return line.length > 140 ? `${line.slice(0, 137)}...` : line;
 }
@@ -74,7 +83,10 @@ function lastLine(output: string): string {
  */
 export function ensureElectronSqlite(options: EnsureOptions, env: NodeJS.ProcessEnv = process.env): ElectronSqlite {
   const given = env.INITSCOPE_ELECTRON_SQLITE;
-  if (given) return existsSync(given) ? { found: true, path: path.resolve(given), source: 'given' } : { found: false, reason: `INITSCOPE_ELECTRON_SQLITE names a missing file: ${given}` };
+  if (given)
+    return existsSync(given)
+      ? { found: true, path: path.resolve(given), source: 'given' }
+      : { found: false, reason: `INITSCOPE_ELECTRON_SQLITE names a missing file: ${given}` };
   const { root, target } = options;
   const moduleDir = path.join(root, 'node_modules', 'better-sqlite3');
   if (!existsSync(path.join(moduleDir, 'package.json'))) return { found: false, reason: 'better-sqlite3 is not installed' };
@@ -112,7 +124,11 @@ export function ensureElectronSqlite(options: EnsureOptions, env: NodeJS.Process
     progress(`InitScope: downloading the database driver for ${label} (once)...`);
     const got = attempt('prebuilt', (stage) => {
       cpSync(path.join(moduleDir, 'package.json'), path.join(stage, 'package.json'));
-      return run(process.execPath, [prebuildCli, '--runtime', 'electron', '--target', target.electronVersion, '--platform', target.platform, '--arch', target.arch, '--verbose'], stage);
+      return run(
+        process.execPath,
+        [prebuildCli, '--runtime', 'electron', '--target', target.electronVersion, '--platform', target.platform, '--arch', target.arch, '--verbose'],
+        stage,
+      );
     });
     if (got) return got;
   } else {
@@ -125,7 +141,15 @@ export function ensureElectronSqlite(options: EnsureOptions, env: NodeJS.Process
       for (const entry of ['package.json', 'binding.gyp', 'src', 'deps']) cpSync(path.join(moduleDir, entry), path.join(stage, entry), { recursive: true });
       return run(
         process.execPath,
-        [gypCli, 'rebuild', '--release', `--target=${target.electronVersion}`, `--arch=${target.arch}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'],
+        [
+          gypCli,
+          'rebuild',
+          '--release',
+          `--target=${target.electronVersion}`,
+          `--arch=${target.arch}`,
+          '--dist-url=https://electronjs.org/headers',
+          '--runtime=electron',
+        ],
         stage,
       );
     });

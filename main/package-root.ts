@@ -20,7 +20,6 @@ export function findPackageRoot(fromUrl: string = import.meta.url): string {
   }
 }
 
-
 function readPackageName(manifest: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(readFileSync(manifest, 'utf8'));

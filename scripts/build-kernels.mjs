@@ -15,7 +15,9 @@ const outFile = join(watDir, 'binaries.generated.ts');
 /** Compiles every .wat under engine/kernels/wat; returns [module name, base64 bytes] pairs, sorted by name. */
 async function compileKernels() {
   const wabt = await createRequire(import.meta.url)('wabt')();
-  const files = readdirSync(watDir).filter((f) => f.endsWith('.wat')).sort();
+  const files = readdirSync(watDir)
+    .filter((f) => f.endsWith('.wat'))
+    .sort();
   if (files.length === 0) throw new Error(`build-kernels: no .wat files in ${watDir}`);
   return files.map((file) => {
     const path = join(watDir, file);

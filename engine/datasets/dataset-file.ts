@@ -19,10 +19,7 @@ import type { DatasetCounts } from '../../contract/index.js';
 export const DATASET_FILE_MAGIC = 'ISDSET01';
 
 /** How features are scaled when loaded; statistics come from the training split only. */
-export type NormalizationStats =
-  | { kind: 'none' }
-  | { kind: 'unit'; min: number; max: number }
-  | { kind: 'standardize'; mean: number[]; std: number[] };
+export type NormalizationStats = { kind: 'none' } | { kind: 'unit'; min: number; max: number } | { kind: 'standardize'; mean: number[]; std: number[] };
 
 /** The JSON header of a dataset file. */
 export interface DatasetFileHeader {
@@ -97,10 +94,8 @@ export function decodeDatasetFile(bytes: Buffer, file: string): DatasetFileConte
   const featureBytes = header.samples * rowSize * bytesPerValue;
   const labelStart = align8(featureStart + featureBytes);
   if (labelStart + header.samples * 4 > bytes.length) fail(`truncated: ${bytes.length} bytes, expected ${labelStart + header.samples * 4}`);
-  const copy = (start: number, length: number): ArrayBuffer =>
-    bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + start + length) as ArrayBuffer;
-  const features =
-    header.featureDtype === 'uint8' ? new Uint8Array(copy(featureStart, featureBytes)) : new Float32Array(copy(featureStart, featureBytes));
+  const copy = (start: number, length: number): ArrayBuffer => bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + start + length) as ArrayBuffer;
+  const features = header.featureDtype === 'uint8' ? new Uint8Array(copy(featureStart, featureBytes)) : new Float32Array(copy(featureStart, featureBytes));
   const labels = new Int32Array(copy(labelStart, header.samples * 4));
   return { header, features, labels };
 }

@@ -11,13 +11,7 @@ import type { Tensor, TF } from '../tf.js';
  * One device read; frees every tensor it creates.
  * @param gradientFinite per model variable (model.variables order), whether its gradient was finite
  */
-export async function locateDivergence(
-  tf: TF,
-  model: Model,
-  xb: Tensor,
-  dropoutSeed: number,
-  gradientFinite: readonly boolean[],
-): Promise<string | null> {
+export async function locateDivergence(tf: TF, model: Model, xb: Tensor, dropoutSeed: number, gradientFinite: readonly boolean[]): Promise<string | null> {
   const flags = tf.tidy(() => {
     const { activations } = model.forward(xb, { training: true, dropoutSeed, collectActivations: true });
     return tf.stack(activations!.map((a) => tf.cast(tf.all(tf.isFinite(a)), 'float32')));

@@ -10,8 +10,7 @@ import { scalarActivation } from './scalar-activations.js';
  */
 type Belief = { kind: 'gaussian'; mean: number; variance: number } | { kind: 'moments'; m1: number; m2: number } | null;
 
-const rawMoments = (b: Exclude<Belief, null>): Moments =>
-  b.kind === 'gaussian' ? { m1: b.mean, m2: b.variance + b.mean * b.mean } : { m1: b.m1, m2: b.m2 };
+const rawMoments = (b: Exclude<Belief, null>): Moments => (b.kind === 'gaussian' ? { m1: b.mean, m2: b.variance + b.mean * b.mean } : { m1: b.m1, m2: b.m2 });
 
 /** Pushes a belief through an activation; null when the result has no closed form. */
 function activate(belief: Belief, activation: ActivationSpec): Belief {

@@ -1,4 +1,12 @@
-import { type ExperimentSpec, type InitializerSpec, type LayerSpec, type NetworkSpec, type PreviewLayer, type PreviewResult, inferNetworkShapes } from '../../contract/index.js';
+import {
+  type ExperimentSpec,
+  type InitializerSpec,
+  type LayerSpec,
+  type NetworkSpec,
+  type PreviewLayer,
+  type PreviewResult,
+  inferNetworkShapes,
+} from '../../contract/index.js';
 import { gatherRows, labelTensor } from '../batches.js';
 import { loadDataset, type DatasetSource } from '../datasets/index.js';
 import { datasetSplit } from '../datasets/split.js';
@@ -28,7 +36,6 @@ function theoryWeightStd(spec: LayerSpec, paramShapes: Record<string, number[]>)
   if (spec.type === 'batchNorm') return 0;
   return null;
 }
-
 
 /**
  * Measures one built model: one forward pass (training mode: batchNorm on batch statistics, dropout

@@ -20,14 +20,7 @@ export interface StatsRecorder {
  * `indices` (the training split, in its unshuffled order), the same at every step.
  * @param x row-major [n, ...inputShape]
  */
-export function createStatsRecorder(
-  tf: TF,
-  model: Model,
-  x: Float32Array,
-  indices: Int32Array,
-  probeSize: number,
-  every: number,
-): StatsRecorder {
+export function createStatsRecorder(tf: TF, model: Model, x: Float32Array, indices: Int32Array, probeSize: number, every: number): StatsRecorder {
   const rowSize = model.inputShape.reduce((a, b) => a * b, 1);
   const p = Math.min(probeSize, indices.length);
   const probe: Tensor | null = every > 0 && p > 0 ? tf.tensor(gatherRows(x, rowSize, indices, 0, p), [p, ...model.inputShape], 'float32') : null;

@@ -154,7 +154,13 @@ export function buildLayersModel(tf: TF, network: NetworkSpec, weights: readonly
  * touching the file system: model.json's object and the weights file's bytes.
  * @param weightsPath the weights file name recorded in the manifest, e.g. 'weights.bin'
  */
-export async function exportLayersModel(tf: TF, network: NetworkSpec, weights: readonly NamedWeight[], weightsPath: string, producer: string): Promise<LayersModelFiles> {
+export async function exportLayersModel(
+  tf: TF,
+  network: NetworkSpec,
+  weights: readonly NamedWeight[],
+  weightsPath: string,
+  producer: string,
+): Promise<LayersModelFiles> {
   const model = buildLayersModel(tf, network, weights);
   try {
     let captured: tfjs.io.ModelArtifacts | null = null;

@@ -32,13 +32,24 @@ export interface Im2colGeometry {
  * call of `fn` per filter tap.
  * @throws Error if the views' lengths do not match the geometry or they lie on different buffers
  */
-export function im2colViews(fn: Im2colTapOnHeap, out: Float32Array, x: Float32Array, xShape: readonly number[], b0: number, nb: number, filterShape: readonly number[], g: Im2colGeometry): void {
+export function im2colViews(
+  fn: Im2colTapOnHeap,
+  out: Float32Array,
+  x: Float32Array,
+  xShape: readonly number[],
+  b0: number,
+  nb: number,
+  filterShape: readonly number[],
+  g: Im2colGeometry,
+): void {
   const [n, h, w, ci] = xShape as [number, number, number, number];
   const [kh, kw] = filterShape as [number, number];
   const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = g;
   const rows = nb * oh * ow;
   if (x.length !== n * h * w * ci || out.length !== kh * kw * ci * rows || b0 < 0 || b0 + nb > n) {
-    throw new Error(`im2col-simd: views of length ${out.length}, ${x.length} do not match x [${xShape.join(',')}], images ${b0}..${b0 + nb}, filter ${kh}×${kw}`);
+    throw new Error(
+      `im2col-simd: views of length ${out.length}, ${x.length} do not match x [${xShape.join(',')}], images ${b0}..${b0 + nb}, filter ${kh}×${kw}`,
+    );
   }
   if (out.buffer !== x.buffer) throw new Error('im2col-simd: out and x must be views of the same wasm heap');
   const { top, left } = g.padInfo;
@@ -50,7 +61,22 @@ export function im2colViews(fn: Im2colTapOnHeap, out: Float32Array, x: Float32Ar
       for (let c = 0; c < ci; c++) {
         const tap = (i * kw + j) * ci + c;
         const xBase = x.byteOffset + (b0 * h * w * ci + c) * 4;
-        fn(out.byteOffset + tap * rows * 4, xBase, nb, oh, ow, h, h * w * ci * 4, w * ci * 4, sw * ci * 4, i - top, sh, qLo, qHi, ((qLo * sw + j - left) * ci) * 4);
+        fn(
+          out.byteOffset + tap * rows * 4,
+          xBase,
+          nb,
+          oh,
+          ow,
+          h,
+          h * w * ci * 4,
+          w * ci * 4,
+          sw * ci * 4,
+          i - top,
+          sh,
+          qLo,
+          qHi,
+          (qLo * sw + j - left) * ci * 4,
+        );
       }
     }
   }

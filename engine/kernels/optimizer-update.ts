@@ -17,7 +17,8 @@ const slotInput = (k: number): string => `slot${k}`;
 /** Checks and reads the attributes. @throws Error naming the bad attribute */
 function readParams(attrs: NamedAttrMap): RuleParams {
   const rule = attrs.rule as OptimizerRule;
-  if (!OPTIMIZER_RULES.includes(rule)) throw new Error(`${OPTIMIZER_UPDATE_KERNEL}: attr 'rule' must be one of ${OPTIMIZER_RULES.join(', ')}, got '${String(rule)}'`);
+  if (!OPTIMIZER_RULES.includes(rule))
+    throw new Error(`${OPTIMIZER_UPDATE_KERNEL}: attr 'rule' must be one of ${OPTIMIZER_RULES.join(', ')}, got '${String(rule)}'`);
   const numeric = ['learningRate', 'step', 'momentum', 'epsilon', 'decay', 'beta1', 'beta2', 'weightDecay'] as const;
   for (const key of numeric) {
     if (typeof attrs[key] !== 'number' || !Number.isFinite(attrs[key])) {
@@ -49,7 +50,8 @@ export function optimizerUpdateHeap(kernelOf: (name: string) => KernelFunc): Ker
     for (const [name, x] of [['w', wInfo], ['g', gInfo], ...slotInfos.map((s, k) => [slotInput(k), s] as const)] as const) {
       if (!x) throw new Error(`${OPTIMIZER_UPDATE_KERNEL}: rule '${params.rule}' needs input '${name}'`);
       if (x.dtype !== 'float32') throw new Error(`${OPTIMIZER_UPDATE_KERNEL}: input '${name}' must be float32, got ${x.dtype}`);
-      if (size(x) !== size(wInfo!)) throw new Error(`${OPTIMIZER_UPDATE_KERNEL}: input '${name}' has shape [${x.shape.join(', ')}], w has [${wInfo!.shape.join(', ')}]`);
+      if (size(x) !== size(wInfo!))
+        throw new Error(`${OPTIMIZER_UPDATE_KERNEL}: input '${name}' has shape [${x.shape.join(', ')}], w has [${wInfo!.shape.join(', ')}]`);
     }
     const scope = new KernelScope(backend, kernelOf);
     try {

@@ -40,10 +40,30 @@ export interface PoolGeometry {
 export function maxPoolGradViews(fn: MaxPoolGradOnHeap, x: Float32Array, dy: Float32Array, dx: Float32Array, trash: Float32Array, g: PoolGeometry): void {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = g;
   if (x.length !== n * h * w * c || dx.length !== x.length || dy.length !== n * oh * ow * c || trash.length < 4) {
-    throw new Error(`pool-simd: views of length ${x.length}, ${dy.length}, ${dx.length}, ${trash.length} do not match x [${n},${h},${w},${c}], dy [${n},${oh},${ow},${c}]`);
+    throw new Error(
+      `pool-simd: views of length ${x.length}, ${dy.length}, ${dx.length}, ${trash.length} do not match x [${n},${h},${w},${c}], dy [${n},${oh},${ow},${c}]`,
+    );
   }
-  if (x.buffer !== dx.buffer || dy.buffer !== dx.buffer || trash.buffer !== dx.buffer) throw new Error('pool-simd: x, dy, dx and trash must be views of the same wasm heap');
+  if (x.buffer !== dx.buffer || dy.buffer !== dx.buffer || trash.buffer !== dx.buffer)
+    throw new Error('pool-simd: x, dy, dx and trash must be views of the same wasm heap');
   dx.fill(0);
   const { strideHeight, strideWidth, filterHeight, filterWidth } = g;
-  fn(x.byteOffset, dy.byteOffset, dx.byteOffset, trash.byteOffset, n, h, w, c, oh, ow, strideHeight, strideWidth, filterHeight, filterWidth, g.padInfo.top, g.padInfo.left);
+  fn(
+    x.byteOffset,
+    dy.byteOffset,
+    dx.byteOffset,
+    trash.byteOffset,
+    n,
+    h,
+    w,
+    c,
+    oh,
+    ow,
+    strideHeight,
+    strideWidth,
+    filterHeight,
+    filterWidth,
+    g.padInfo.top,
+    g.padInfo.left,
+  );
 }

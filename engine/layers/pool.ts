@@ -22,9 +22,7 @@ export function buildPool2D(tf: TF, spec: MaxPool2DLayerSpec | AvgPool2DLayerSpe
     paramCount: 0,
     apply(x: Tensor) {
       const output =
-        spec.type === 'maxPool2d'
-          ? tf.maxPool(x as Tensor4D, window, strides, spec.padding)
-          : tf.avgPool(x as Tensor4D, window, strides, spec.padding);
+        spec.type === 'maxPool2d' ? tf.maxPool(x as Tensor4D, window, strides, spec.padding) : tf.avgPool(x as Tensor4D, window, strides, spec.padding);
       return { preActivation: output, output };
     },
     dispose() {},

@@ -35,7 +35,12 @@ export function makeKernelAndBias(
   prefix: string,
 ): KernelAndBias {
   const kernelShape = info.paramShapes.kernel as number[];
-  const kernel = makeVariable(tf, initialValues(spec.kernelInitializer, kernelShape, deriveSeed(layerSeed, 'kernel')), kernelShape, `${prefix}${info.name}/kernel`);
+  const kernel = makeVariable(
+    tf,
+    initialValues(spec.kernelInitializer, kernelShape, deriveSeed(layerSeed, 'kernel')),
+    kernelShape,
+    `${prefix}${info.name}/kernel`,
+  );
   const params: LayerParam[] = [{ role: 'kernel', variable: kernel }];
   if (!spec.useBias) return { kernel, bias: null, params };
   try {

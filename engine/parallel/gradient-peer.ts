@@ -61,7 +61,11 @@ export class GradientPeer {
    * caller's own: the two parts of a batch must compute with the same kernels).
    * @param log receives one line when the peer breaks
    */
-  constructor(backend: BackendPreference, kernels: WasmKernelSet, private readonly log: (message: string) => void = () => {}) {
+  constructor(
+    backend: BackendPreference,
+    kernels: WasmKernelSet,
+    private readonly log: (message: string) => void = () => {},
+  ) {
     this.worker = startThread();
     this.worker.unref();
     this.ready = new Promise<boolean>((resolve) => {

@@ -29,7 +29,10 @@ function gradients(m: Extract<ToPeer, { type: 'gradients' }>): void {
   const received = performance.now();
   if (!tf || !network) throw new Error('gradient peer: no network prepared');
   const { loss, correct, grads } = shareGradients(tf, network, m);
-  post({ type: 'gradients', id: m.id, loss, correct, grads, busyMs: performance.now() - received }, grads.map((g) => g.buffer as ArrayBuffer));
+  post(
+    { type: 'gradients', id: m.id, loss, correct, grads, busyMs: performance.now() - received },
+    grads.map((g) => g.buffer as ArrayBuffer),
+  );
 }
 
 async function handle(m: ToPeer): Promise<void> {

@@ -134,7 +134,6 @@ export async function trainStepSplit<T = undefined>(
     throw error;
   }
   const computed = combine(tf, model, mine, theirs);
-  const locate = (gradientFinite: readonly boolean[]) =>
-    withWholeBatch(tf, model, batch, (xb) => locateDivergence(tf, model, xb, dropoutSeed, gradientFinite));
+  const locate = (gradientFinite: readonly boolean[]) => withWholeBatch(tf, model, batch, (xb) => locateDivergence(tf, model, xb, dropoutSeed, gradientFinite));
   return { ...(await applyBatchGradients(tf, model, optimizer, computed, locate, options)), onPeer: fromThePeer !== null };
 }

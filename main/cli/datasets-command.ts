@@ -26,7 +26,11 @@ const num = (value: string | undefined, flag: string): number | undefined => {
 
 /** The warning printed when a CSV's header cells look like numbers (see main/datasets/header-check.ts). */
 export function numericHeaderWarning(cells: readonly string[]): string {
-  const shown = cells.slice(0, 5).map((c) => `'${c}'`).join(', ') + (cells.length > 5 ? ', …' : '');
+  const shown =
+    cells
+      .slice(0, 5)
+      .map((c) => `'${c}'`)
+      .join(', ') + (cells.length > 5 ? ', …' : '');
   return (
     `Warning: header cells ${shown} look like numbers, not column names. If the first line is data or a count line ` +
     `(scikit-learn's iris.csv starts with '150,4,…'), remove it or add a header row, then import again.`
@@ -89,16 +93,20 @@ export async function datasetsCommand(argv: string[]): Promise<number> {
   if (sub !== 'import' && sub !== 'list' && sub !== 'delete') {
     throw new InitScopeError('invalid_input', `Unknown datasets subcommand: ${sub ?? '(none)'}\n\n${DATASETS_USAGE}`);
   }
-  if ((sub === 'import' || sub === 'delete') && !arg) throw new InitScopeError('invalid_input', `datasets ${sub} needs a ${sub === 'import' ? 'path' : 'dataset id'}`);
+  if ((sub === 'import' || sub === 'delete') && !arg)
+    throw new InitScopeError('invalid_input', `datasets ${sub} needs a ${sub === 'import' ? 'path' : 'dataset id'}`);
   const options = sub === 'import' ? importOptions(arg as string, values) : undefined;
   const services = await createHostServices({ ...resolveStorage(values.db), shell: 'cli', workers: 1, recoverInterrupted: false });
   const out = process.stdout;
   try {
     if (sub === 'import') {
       // On a terminal, the host's progress (reading / decoding / writing) is redrawn on one stderr line.
-      const offProgress = process.stderr.isTTY && !values.json
-        ? services.onDatasetImportEvent?.((e) => process.stderr.write(`\r${e.phase} ${e.done.toLocaleString('en-US')} / ${e.total.toLocaleString('en-US')} ${e.unit}    `))
-        : undefined;
+      const offProgress =
+        process.stderr.isTTY && !values.json
+          ? services.onDatasetImportEvent?.((e) =>
+              process.stderr.write(`\r${e.phase} ${e.done.toLocaleString('en-US')} / ${e.total.toLocaleString('en-US')} ${e.unit}    `),
+            )
+          : undefined;
       // The CLI is trusted (the user's own shell): its paths become source handles on the host.
       const { path, labelsPath, testPath, testLabelsPath, ...rest } = options as DatasetImportOptions;
       const sources = services.sources;
@@ -139,7 +147,9 @@ export async function datasetsCommand(argv: string[]): Promise<number> {
     }
     for (const d of all) {
       const c = d.counts ? `  ${d.counts.train}/${d.counts.validation}/${d.counts.test}` : '';
-      out.write(`${(d.id ?? `builtin:${d.name}`).padEnd(22)}  [${d.inputShape.join('×')}]  ${String(d.numClasses).padStart(3)} classes${c}  ${d.builtin ? d.description : d.name}\n`);
+      out.write(
+        `${(d.id ?? `builtin:${d.name}`).padEnd(22)}  [${d.inputShape.join('×')}]  ${String(d.numClasses).padStart(3)} classes${c}  ${d.builtin ? d.description : d.name}\n`,
+      );
     }
     return 0;
   } finally {

@@ -33,7 +33,10 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (!runId) throw new InitScopeError('invalid_input', `export needs a run id:\n${EXPORT_USAGE}`);
   const format = ExportFormat.safeParse(values.format);
   if (!format.success) {
-    throw new InitScopeError('invalid_input', `--format must be one of ${ExportFormat.options.join(', ')}${values.format === undefined ? '' : `, got ${values.format}`}`);
+    throw new InitScopeError(
+      'invalid_input',
+      `--format must be one of ${ExportFormat.options.join(', ')}${values.format === undefined ? '' : `, got ${values.format}`}`,
+    );
   }
   if (positionals.length > 1 && format.data !== 'report') {
     throw new InitScopeError('invalid_input', `several run ids make a comparison, which needs --format report (got ${format.data})`);

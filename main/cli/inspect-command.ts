@@ -99,7 +99,9 @@ export async function inspectCommand(options: InspectOptions): Promise<number> {
       return 0;
     }
     process.stdout.write(`Init preview of ${options.file} (loss on the probe batch: ${fmt(result?.loss ?? null)})\n`);
-    process.stdout.write(`${'layer'.padEnd(16)}${'activation'.padEnd(12)}${'act std'.padStart(11)}${'theory'.padStart(11)}${'grad std'.padStart(11)}${'grad norm'.padStart(11)}\n`);
+    process.stdout.write(
+      `${'layer'.padEnd(16)}${'activation'.padEnd(12)}${'act std'.padStart(11)}${'theory'.padStart(11)}${'grad std'.padStart(11)}${'grad norm'.padStart(11)}\n`,
+    );
     for (const l of layers) {
       process.stdout.write(
         `${l.layer.padEnd(16)}${(l.activation ?? '').padEnd(12)}${fmt(l.activationStd).padStart(11)}${fmt(l.theoryStd).padStart(11)}${fmt(l.gradientStd).padStart(11)}${fmt(l.gradientNorm).padStart(11)}\n`,

@@ -117,9 +117,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   try {
     process.exitCode = await runCli(argv);
   } catch (error) {
-    const invalid =
-      (error instanceof InitScopeError && error.code === 'invalid_input') ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const invalid = (error instanceof InitScopeError && error.code === 'invalid_input') || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`initscope: ${(error as Error).message}\n`);
     process.exitCode = invalid ? EXIT.invalidInput : EXIT.failure;
   }

@@ -25,7 +25,9 @@ export function formatReproduction(report: ReproductionReport): string {
     lines.push(`pending: ${report.reproductionRunId} has not ended`);
   } else {
     const d = report.firstDifference;
-    const where = d ? `${d.epoch > 0 ? `epoch ${d.epoch}` : 'final'} ${d.metric}: ${show(d.original)} (original) vs ${show(d.reproduction)} (rerun)` : 'unknown';
+    const where = d
+      ? `${d.epoch > 0 ? `epoch ${d.epoch}` : 'final'} ${d.metric}: ${show(d.original)} (original) vs ${show(d.reproduction)} (rerun)`
+      : 'unknown';
     lines.push(`differs: ${report.reproductionRunId} vs ${report.originalRunId} — first difference at ${where}`);
   }
   if (report.provenanceDiffers.length > 0) lines.push(`provenance differs (the likely reason): ${report.provenanceDiffers.join(', ')}`);
@@ -45,7 +47,9 @@ export async function rerunCommand(options: RerunOptions): Promise<number> {
     services.onEvent((event) => {
       if (event.runId !== rerunId) return;
       if (event.type === 'progress' && !options.json) {
-        process.stderr.write(`${formatProgressLine({ epoch: event.point.epoch, totalEpochs: event.totalEpochs, trainLoss: event.point.trainLoss, trainAcc: event.point.trainAcc, valLoss: event.point.valLoss, valAcc: event.point.valAcc, etaSeconds: event.etaSeconds })}\n`);
+        process.stderr.write(
+          `${formatProgressLine({ epoch: event.point.epoch, totalEpochs: event.totalEpochs, trainLoss: event.point.trainLoss, trainAcc: event.point.trainAcc, valLoss: event.point.valLoss, valAcc: event.point.valAcc, etaSeconds: event.etaSeconds })}\n`,
+        );
       }
       if (TERMINAL_EVENT_TYPES.has(event.type)) resolve(event);
     });

@@ -1,12 +1,5 @@
 import os from 'node:os';
-import {
-  SweepSpec,
-  type RunEvent,
-  type SweepMetric,
-  type SweepEvent,
-  type SweepProgress,
-  type SweepSummary,
-} from '../../contract/index.js';
+import { SweepSpec, type RunEvent, type SweepMetric, type SweepEvent, type SweepProgress, type SweepSummary } from '../../contract/index.js';
 import { createHostServices } from '../services/create-host.js';
 import { EXIT } from './exit-codes.js';
 import { formatDuration } from './progress-line.js';
@@ -62,7 +55,14 @@ export function formatSummaryTable(summary: SweepSummary): string {
     cell.welchVsBest ? cell.welchVsBest.pValue.toPrecision(2) : '—',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd()).join('\n');
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] as number))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /**
@@ -92,7 +92,9 @@ export async function sweepCommand(options: SweepCommandOptions): Promise<number
       if (options.json) {
         if (event.type !== 'sweepProgress') out(event);
       } else if (event.type === 'sweepStarted') {
-        process.stderr.write(`Sweep ${event.sweepId}${event.resumed ? ' (resumed)' : ''}: ${event.plan.description} on ${workers} worker${workers === 1 ? '' : 's'}\n`);
+        process.stderr.write(
+          `Sweep ${event.sweepId}${event.resumed ? ' (resumed)' : ''}: ${event.plan.description} on ${workers} worker${workers === 1 ? '' : 's'}\n`,
+        );
       } else if (event.type === 'sweepProgress') {
         const line = formatSweepProgressLine(event.progress);
         const step = Math.max(1, Math.round(event.progress.total / 10));
@@ -116,7 +118,9 @@ export async function sweepCommand(options: SweepCommandOptions): Promise<number
     const end = await finished;
     if (!options.json) {
       if (tty) process.stderr.write('\n');
-      process.stdout.write(`Sweep ${end.sweepId} ${end.status}: ${end.summary.progress.counts.completed} completed, ${end.summary.progress.counts.diverged} diverged, ${end.summary.progress.failures} failed\n`);
+      process.stdout.write(
+        `Sweep ${end.sweepId} ${end.status}: ${end.summary.progress.counts.completed} completed, ${end.summary.progress.counts.diverged} diverged, ${end.summary.progress.failures} failed\n`,
+      );
       const summary =
         options.metric && options.metric !== end.summary.metric
           ? await services.handlers['sweeps/summary']({ sweepId: end.sweepId, metric: options.metric })

@@ -26,7 +26,7 @@ export function imageHeaderSize(bytes: Buffer): { width: number; height: number;
     return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), kind: 'png' };
   }
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
-    for (let o = 2; o + 4 <= bytes.length; ) {
+    for (let o = 2; o + 4 <= bytes.length;) {
       if (bytes[o] !== 0xff) throw new Error(`damaged JPEG (no segment marker at byte ${o})`);
       const marker = bytes[o + 1] as number;
       if (marker === 0xff) {

@@ -11,7 +11,12 @@ export function countClasses(labels: Int32Array, numClasses: number): number[] {
 
 /** A readable default name for an imported file: its base name without data extensions. */
 export function defaultDatasetName(source: string): string {
-  return path.basename(source).replace(/\.gz$/i, '').replace(/\.(csv|tsv|tab|txt|npy|npz)$/i, '') || 'dataset';
+  return (
+    path
+      .basename(source)
+      .replace(/\.gz$/i, '')
+      .replace(/\.(csv|tsv|tab|txt|npy|npz)$/i, '') || 'dataset'
+  );
 }
 
 /** The DatasetInfo of a freshly imported dataset. */

@@ -33,7 +33,11 @@ export function parseIdx(bytes: Buffer, file: string): IdxArray {
   const type = IDX_TYPES[bytes[2] as number];
   const rank = bytes[3] as number;
   if (bytes[0] !== 0 || bytes[1] !== 0 || !type || rank < 1) {
-    throw importError(file, 'byte 0', `wrong magic number 0x${magic.toString(16).padStart(8, '0')} (an IDX file starts with 0x000008NN for uint8 data, e.g. 0x00000803 for images, 0x00000801 for labels)`);
+    throw importError(
+      file,
+      'byte 0',
+      `wrong magic number 0x${magic.toString(16).padStart(8, '0')} (an IDX file starts with 0x000008NN for uint8 data, e.g. 0x00000803 for images, 0x00000801 for labels)`,
+    );
   }
   const headerBytes = 4 + 4 * rank;
   if (bytes.length < headerBytes) throw importError(file, 'byte 4', `truncated: the header needs ${rank} dimensions`);
@@ -41,7 +45,11 @@ export function parseIdx(bytes: Buffer, file: string): IdxArray {
   const count = dims.reduce((a, b) => a * b, 1);
   const expected = headerBytes + count * type.bytes;
   if (bytes.length < expected) {
-    throw importError(file, `byte ${bytes.length}`, `truncated: the header promises ${dims.join('×')} ${type.name} values (${expected} bytes) but the file has ${bytes.length} bytes`);
+    throw importError(
+      file,
+      `byte ${bytes.length}`,
+      `truncated: the header promises ${dims.join('×')} ${type.name} values (${expected} bytes) but the file has ${bytes.length} bytes`,
+    );
   }
   if (bytes.length > expected) throw importError(file, `byte ${expected}`, `${bytes.length - expected} unexpected bytes after the ${dims.join('×')} values`);
   if (type.name === 'uint8') return { dims, data: new Uint8Array(bytes.subarray(headerBytes, expected)) };
@@ -97,7 +105,11 @@ export interface IdxOptions {
 export async function importIdx(imagesFile: string, options: IdxOptions, progress = ImportProgress.silent(imagesFile)): Promise<ParsedDataset> {
   const labelsFile = options.labelsPath ?? guessIdxLabelsFile(imagesFile);
   if (!labelsFile) {
-    throw importError(imagesFile, null, 'no labels file found next to it (expected e.g. train-labels-idx1-ubyte next to train-images-idx3-ubyte); name it with --labels');
+    throw importError(
+      imagesFile,
+      null,
+      'no labels file found next to it (expected e.g. train-labels-idx1-ubyte next to train-images-idx3-ubyte); name it with --labels',
+    );
   }
   const images = parseIdx(await readInputFile(imagesFile, progress), imagesFile);
   const labels = parseIdx(await readInputFile(labelsFile, progress), labelsFile);

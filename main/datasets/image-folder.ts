@@ -26,9 +26,13 @@ export function listImageFolder(folder: string): Array<{ className: string; file
   } catch (error) {
     throw importError(folder, null, `cannot read the folder: ${fsErrorText(error)}`);
   }
-  const classes = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const classes = entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
   if (classes.length === 0) throw importError(folder, null, 'the folder is empty: expected one sub-folder of PNG/JPEG images per class');
-  if (classes.length > MAX_CLASSES) throw importError(folder, null, `${classes.length} class folders, more than the ${MAX_CLASSES.toLocaleString('en-US')}-class limit`);
+  if (classes.length > MAX_CLASSES)
+    throw importError(folder, null, `${classes.length} class folders, more than the ${MAX_CLASSES.toLocaleString('en-US')}-class limit`);
   return classes.map((className) => {
     const dir = path.join(folder, className);
     let names: string[];

@@ -47,7 +47,8 @@ export function classIndexProblem(value: number, classes: number | undefined, ex
   if (value < 0) return `label ${text} is outside the class range [0, ${classes ?? MAX_CLASSES}) (class indices are ≥ 0)`;
   if (classes !== undefined && value >= classes) return `label ${text} is outside the class range [0, ${classes})`;
   if (!Number.isSafeInteger(value)) return `label ${text} is outside the exactly representable integer range (±2^53)`;
-  if (value >= MAX_CLASSES) return `label ${text} is too large: at most ${MAX_CLASSES.toLocaleString('en-US')} classes are supported (class indices 0–${MAX_CLASSES - 1})`;
+  if (value >= MAX_CLASSES)
+    return `label ${text} is too large: at most ${MAX_CLASSES.toLocaleString('en-US')} classes are supported (class indices 0–${MAX_CLASSES - 1})`;
   return null;
 }
 

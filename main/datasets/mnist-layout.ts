@@ -71,7 +71,11 @@ export function findMnistLayout(dir: string): MnistLayout | undefined {
   }
   const testMissing = missing(['test-images', 'test-labels']);
   if (testMissing.length === 1) {
-    throw importError(dir, null, `holds half of the MNIST test pair: ${testMissing[0]} is missing (or remove the other t10k file to import without a test part)`);
+    throw importError(
+      dir,
+      null,
+      `holds half of the MNIST test pair: ${testMissing[0]} is missing (or remove the other t10k file to import without a test part)`,
+    );
   }
   return {
     trainImages: found.get('train-images') as string,

@@ -30,10 +30,7 @@ function toFloat32(x: NpyArray, file: string): Float32Array {
 export function guessNpyLabelsFile(featuresFile: string): string | undefined {
   const dir = path.dirname(featuresFile);
   const base = path.basename(featuresFile);
-  const candidates = [
-    base.replace(/^[xX](?=[_.-]|\.npy)/, 'y'),
-    base.replace(/features|images|data|inputs/i, 'labels'),
-  ].filter((c) => c !== base);
+  const candidates = [base.replace(/^[xX](?=[_.-]|\.npy)/, 'y'), base.replace(/features|images|data|inputs/i, 'labels')].filter((c) => c !== base);
   return candidates.map((c) => path.join(dir, c)).find((p) => existsSync(p));
 }
 
@@ -54,14 +51,19 @@ export async function importNpy(file: string, options: NpyOptions, progress = Im
     const budget = importByteBudget();
     const declared = directory.reduce((a, e) => a + e.size, 0);
     if (declared > budget) {
-      throw importError(file, null, `the archive's ${directory.length} entries declare ${mb(declared)} uncompressed, more than the import limit of ${mb(budget)}`);
+      throw importError(
+        file,
+        null,
+        `the archive's ${directory.length} entries declare ${mb(declared)} uncompressed, more than the import limit of ${mb(budget)}`,
+      );
     }
     const arrays = new Map(directory.map((entry) => [entry.name.replace(/\.npy$/, ''), entry] as const));
     const featureKey = FEATURE_KEYS.find((k) => arrays.has(k));
     const labelKey = options.label ?? LABEL_KEYS.find((k) => arrays.has(k));
     const names = [...arrays.keys()].join(', ');
     if (!featureKey) throw importError(file, null, `no features array (looked for ${FEATURE_KEYS.join(', ')}; the archive holds ${names})`);
-    if (!labelKey || !arrays.has(labelKey)) throw importError(file, null, `no labels array ${labelKey ? `'${labelKey}'` : `(looked for ${LABEL_KEYS.join(', ')})`}; the archive holds ${names}`);
+    if (!labelKey || !arrays.has(labelKey))
+      throw importError(file, null, `no labels array ${labelKey ? `'${labelKey}'` : `(looked for ${LABEL_KEYS.join(', ')})`}; the archive holds ${names}`);
     const featureEntry = arrays.get(featureKey) as ZipEntry;
     const labelEntry = arrays.get(labelKey) as ZipEntry;
     x = parseNpy(extractZipEntry(archive, featureEntry, file), `${file}:${featureKey}.npy (entry ${featureEntry.index})`);

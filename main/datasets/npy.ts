@@ -37,11 +37,7 @@ export function parseNpy(bytes: Buffer, file: string): NpyArray {
   const kind = descr.slice(1);
   const size = DTYPES[kind];
   if (size === undefined || !['<', '|', '='].includes(order) || (order === '|' && size > 1)) {
-    throw importError(
-      file,
-      "header field 'descr'",
-      `unsupported dtype '${descr}' (supported: little-endian bool, int8–int64, uint8–uint64, float32, float64)`,
-    );
+    throw importError(file, "header field 'descr'", `unsupported dtype '${descr}' (supported: little-endian bool, int8–int64, uint8–uint64, float32, float64)`);
   }
   const dims = shapeText
     .split(',')

@@ -26,11 +26,7 @@ export function sampleCount(data: ParsedDataset): number {
  * Checks labels are class indices in [0, classes) and returns the class count: `classes` if given,
  * else the largest label + 1. `where(i)` names the place of sample i for the error message.
  */
-export function checkLabels(
-  labels: Int32Array,
-  classes: number | undefined,
-  fail: (index: number, message: string) => Error,
-): number {
+export function checkLabels(labels: Int32Array, classes: number | undefined, fail: (index: number, message: string) => Error): number {
   let max = -1;
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i] as number;

@@ -72,7 +72,7 @@ async function hashInSteps(bytes: Buffer, progress: ImportProgress): Promise<str
 async function writeInSteps(file: string, bytes: Buffer, progress: ImportProgress, offset: number): Promise<void> {
   const handle = await open(file, 'wx');
   try {
-    for (let start = 0; start < bytes.length; ) {
+    for (let start = 0; start < bytes.length;) {
       const { bytesWritten } = await handle.write(bytes, start, Math.min(WRITE_CHUNK_BYTES, bytes.length - start), start);
       start += bytesWritten;
       progress.throwIfCancelled();

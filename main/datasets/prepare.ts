@@ -23,12 +23,7 @@ export function splitOrder(n: number, split: SplitSpec, what: string): { order: 
  * standardize: per-feature mean and population standard deviation (a constant feature gets std 1).
  * @param features row-major [n, rowSize], already in split order
  */
-export function normalizationStats(
-  kind: NormalizationKind,
-  features: Uint8Array | Float32Array,
-  rowSize: number,
-  trainCount: number,
-): NormalizationStats {
+export function normalizationStats(kind: NormalizationKind, features: Uint8Array | Float32Array, rowSize: number, trainCount: number): NormalizationStats {
   if (kind === 'none') return { kind };
   if (kind === 'unit') {
     if (features instanceof Uint8Array) return { kind, min: 0, max: 255 };

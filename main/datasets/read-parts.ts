@@ -39,8 +39,14 @@ export async function readDatasetParts(
   let testSource: string | undefined;
   const classes = options.classes === undefined ? {} : { classes: options.classes };
   if (layout) {
-    if (options.testPath && layout.test) throw importError(options.path, null, `is an MNIST-format folder with its own test part (${path.basename(layout.test.images)}); --test-file applies to single files`);
-    if (options.labelsPath) throw importError(options.path, null, 'is an MNIST-format folder: its labels files are found by name; --labels applies to single files');
+    if (options.testPath && layout.test)
+      throw importError(
+        options.path,
+        null,
+        `is an MNIST-format folder with its own test part (${path.basename(layout.test.images)}); --test-file applies to single files`,
+      );
+    if (options.labelsPath)
+      throw importError(options.path, null, 'is an MNIST-format folder: its labels files are found by name; --labels applies to single files');
     data = await importIdx(layout.trainImages, { ...classes, labelsPath: layout.trainLabels }, progress);
     if (layout.test) {
       testSource = layout.test.images;
@@ -53,14 +59,15 @@ export async function readDatasetParts(
     // A single file, or an MNIST-format folder with only its train pair: the test file is read like the main one.
     testSource = options.testPath;
     const { labelsPath: _mainLabels, testLabelsPath, ...rest } = options;
-    test = await readSource(
-      { ...rest, path: options.testPath, format: data.format, ...(testLabelsPath ? { labelsPath: testLabelsPath } : {}) },
-      { progress },
-    );
+    test = await readSource({ ...rest, path: options.testPath, format: data.format, ...(testLabelsPath ? { labelsPath: testLabelsPath } : {}) }, { progress });
   }
   if (test && testSource) {
     if (options.split.test > 0) {
-      throw importError(testSource, null, `is the test part already, so a test fraction (--test ${options.split.test}) cannot be reserved as well; leave it at 0`);
+      throw importError(
+        testSource,
+        null,
+        `is the test part already, so a test fraction (--test ${options.split.test}) cannot be reserved as well; leave it at 0`,
+      );
     }
     ({ main: data, test } = alignTestPart(data, test, testSource));
   }

@@ -33,10 +33,7 @@ export function detectFormat(path: string, format?: DatasetFormat): DatasetForma
  * Reads the source a set of import options names, in its detected or given format, reporting progress
  * (and honouring a cancel) on `progress`; `limitPerClass` reads only that many images per class (previews).
  */
-export async function readSource(
-  options: DatasetImportOptions,
-  extra: { progress?: ImportProgress; limitPerClass?: number } = {},
-): Promise<ParsedDataset> {
+export async function readSource(options: DatasetImportOptions, extra: { progress?: ImportProgress; limitPerClass?: number } = {}): Promise<ParsedDataset> {
   const progress = extra.progress ?? ImportProgress.silent(options.path);
   const format = detectFormat(options.path, options.format);
   const classes = options.classes === undefined ? {} : { classes: options.classes };
@@ -44,17 +41,25 @@ export async function readSource(
     case 'idx':
       return importIdx(options.path, { ...classes, ...(options.labelsPath ? { labelsPath: options.labelsPath } : {}) }, progress);
     case 'csv':
-      return importCsv(options.path, {
-        ...classes,
-        ...(options.label ? { label: options.label } : {}),
-        ...(options.features ? { features: options.features } : {}),
-      }, progress);
+      return importCsv(
+        options.path,
+        {
+          ...classes,
+          ...(options.label ? { label: options.label } : {}),
+          ...(options.features ? { features: options.features } : {}),
+        },
+        progress,
+      );
     case 'npy':
-      return importNpy(options.path, {
-        ...classes,
-        ...(options.labelsPath ? { labelsPath: options.labelsPath } : {}),
-        ...(options.label ? { label: options.label } : {}),
-      }, progress);
+      return importNpy(
+        options.path,
+        {
+          ...classes,
+          ...(options.labelsPath ? { labelsPath: options.labelsPath } : {}),
+          ...(options.label ? { label: options.label } : {}),
+        },
+        progress,
+      );
     case 'images': {
       const parsed = await importImageFolder(options.path, {
         progress,

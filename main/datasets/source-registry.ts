@@ -115,7 +115,8 @@ export class SourceRegistry {
     } catch {
       throw new InitScopeError('invalid_input', `entry ${JSON.stringify(entry)} is not a file of this upload`, { path: 'entry' });
     }
-    if (!isInside(realpathSync(found.root), real)) throw new InitScopeError('invalid_input', `entry ${JSON.stringify(entry)} is not a file of this upload`, { path: 'entry' });
+    if (!isInside(realpathSync(found.root), real))
+      throw new InitScopeError('invalid_input', `entry ${JSON.stringify(entry)} is not a file of this upload`, { path: 'entry' });
     return target;
   }
 

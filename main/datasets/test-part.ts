@@ -41,7 +41,11 @@ export function alignTestPart(main: ParsedDataset, test: ParsedDataset, testFile
 function testLabelsLike(main: ParsedDataset, test: ParsedDataset, testFile: string): Int32Array {
   if (!main.classNames) {
     if (test.classNames) {
-      throw importError(testFile, 'data row 1', `labels are category names (${test.classNames.slice(0, 3).join(', ')}…) but the training labels are class indices`);
+      throw importError(
+        testFile,
+        'data row 1',
+        `labels are category names (${test.classNames.slice(0, 3).join(', ')}…) but the training labels are class indices`,
+      );
     }
     return test.labels;
   }
@@ -50,7 +54,11 @@ function testLabelsLike(main: ParsedDataset, test: ParsedDataset, testFile: stri
   return Int32Array.from(test.labels, (label, i) => {
     const index = indexOf.get(nameOf(label));
     if (index === undefined) {
-      throw importError(testFile, `data row ${i + 1}`, `label '${nameOf(label)}' does not occur in the training data (classes: ${main.classNames?.join(', ')})`);
+      throw importError(
+        testFile,
+        `data row ${i + 1}`,
+        `label '${nameOf(label)}' does not occur in the training data (classes: ${main.classNames?.join(', ')})`,
+      );
     }
     return index;
   });

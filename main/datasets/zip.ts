@@ -55,7 +55,7 @@ export function readZipDirectory(bytes: Buffer, file: string): ZipEntry[] {
     if (offset + 46 + nameLength + extraLength > bytes.length) throw importError(file, `central directory entry ${e}`, 'damaged archive');
     const name = bytes.toString('utf8', offset + 46, offset + 46 + nameLength);
     // Zip64 extra field (id 1): the 64-bit values of those fields that are 0xffffffff, in this order.
-    for (let x = offset + 46 + nameLength; x + 4 <= offset + 46 + nameLength + extraLength; ) {
+    for (let x = offset + 46 + nameLength; x + 4 <= offset + 46 + nameLength + extraLength;) {
       const id = bytes.readUInt16LE(x);
       const len = bytes.readUInt16LE(x + 2);
       if (id === 1) {

@@ -62,24 +62,27 @@ export function serveHost(
       log(`InitScope host: '${message.type}' before 'init' was dropped`);
       return;
     }
-    void services.then(async (s) => {
-      if (message.type === 'call') {
-        post({ type: 'result', id: message.id, result: await dispatch(s.handlers, message.method, message.payload) });
-      } else if (message.type === 'activeWork') {
-        const runs = await dispatch(s.handlers, 'runs/list', {});
-        const count = runs.ok ? (runs.value as RunSummary[]).filter((r) => r.status === 'queued' || r.status === 'running').length : 0;
-        post({ type: 'activeWork', id: message.id, count });
-      } else if (message.type === 'registerSource') {
-        if (s.sources) post({ type: 'sourceRegistered', id: message.id, source: s.sources.registerPath(message.path) });
-        else {
-          log('InitScope host: no source registry, so a path chosen in the dialog cannot be used');
+    void services.then(
+      async (s) => {
+        if (message.type === 'call') {
+          post({ type: 'result', id: message.id, result: await dispatch(s.handlers, message.method, message.payload) });
+        } else if (message.type === 'activeWork') {
+          const runs = await dispatch(s.handlers, 'runs/list', {});
+          const count = runs.ok ? (runs.value as RunSummary[]).filter((r) => r.status === 'queued' || r.status === 'running').length : 0;
+          post({ type: 'activeWork', id: message.id, count });
+        } else if (message.type === 'registerSource') {
+          if (s.sources) post({ type: 'sourceRegistered', id: message.id, source: s.sources.registerPath(message.path) });
+          else {
+            log('InitScope host: no source registry, so a path chosen in the dialog cannot be used');
+            post({ type: 'closed', id: message.id });
+          }
+        } else {
+          await s.close({ leaveUnfinished: true }).catch((error: unknown) => log(`InitScope host: closing failed: ${String(error)}`));
           post({ type: 'closed', id: message.id });
+          exit(0);
         }
-      } else {
-        await s.close({ leaveUnfinished: true }).catch((error: unknown) => log(`InitScope host: closing failed: ${String(error)}`));
-        post({ type: 'closed', id: message.id });
-        exit(0);
-      }
-    }, () => undefined);
+      },
+      () => undefined,
+    );
   });
 }

@@ -53,10 +53,7 @@ function openWindow(): void {
 
 async function start(relaunch: ReturnType<typeof handleRelaunch>): Promise<void> {
   await app.whenReady();
-  protocol.handle(
-    APP_SCHEME,
-    createAppProtocolHandler({ rendererDir, readFile: (file) => readFile(file), contentSecurityPolicy: contentSecurityPolicy() }),
-  );
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir, readFile: (file) => readFile(file), contentSecurityPolicy: contentSecurityPolicy() }));
   const dataDir = process.env.INITSCOPE_DATA_DIR ? defaultDataDir() : app.getPath('userData');
   const nativeBinding = desktopSqliteBinding({ env: process.env, isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, exists: existsSync });
   const child = utilityProcess.fork(hostEntry, [], { serviceName: `${APP_NAME} host`, stdio: 'inherit' });

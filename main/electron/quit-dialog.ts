@@ -33,7 +33,16 @@ const CHOICES: readonly QuitChoice[] = ['wait', 'stop', 'cancel'];
 /** The quit question for `count` unfinished runs in the app's locale (`zh*` → Simplified Chinese, else English). */
 export function quitDialogOptions(locale: string, count: number): QuitDialogOptions {
   const text = locale.toLowerCase().startsWith('zh') ? TEXT['zh-CN'] : TEXT.en;
-  return { type: 'question', title: text.title, message: text.message(count), detail: text.detail, buttons: [...text.buttons], defaultId: 0, cancelId: 2, noLink: true };
+  return {
+    type: 'question',
+    title: text.title,
+    message: text.message(count),
+    detail: text.detail,
+    buttons: [...text.buttons],
+    defaultId: 0,
+    cancelId: 2,
+    noLink: true,
+  };
 }
 
 /** The choice behind the button index `showMessageBox` answered (anything unexpected cancels). */

@@ -8,7 +8,12 @@ export const PACKED_DRIVER = path.join('native', 'better_sqlite3.node');
  * which prepares a driver for Electron's ABI), else in a packed app `<resources>/native/better_sqlite3.node`,
  * else undefined (better-sqlite3's own build).
  */
-export function desktopSqliteBinding(options: { env: NodeJS.ProcessEnv; isPackaged: boolean; resourcesPath: string; exists(file: string): boolean }): string | undefined {
+export function desktopSqliteBinding(options: {
+  env: NodeJS.ProcessEnv;
+  isPackaged: boolean;
+  resourcesPath: string;
+  exists(file: string): boolean;
+}): string | undefined {
   const fromEnv = options.env.INITSCOPE_SQLITE_BINDING;
   if (fromEnv) return fromEnv;
   if (!options.isPackaged) return undefined;

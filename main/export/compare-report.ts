@@ -1,11 +1,5 @@
 import { join, resolve } from 'node:path';
-import {
-  COMPARE_MAX_RUNS,
-  COMPARE_MIN_RUNS,
-  InitScopeError,
-  type CompareReportResult,
-  type RunSummary,
-} from '../../contract/index.js';
+import { COMPARE_MAX_RUNS, COMPARE_MIN_RUNS, InitScopeError, type CompareReportResult, type RunSummary } from '../../contract/index.js';
 import { safeId } from './paths.js';
 import { configDiff } from './report/config-diff.js';
 import { metricsCsv } from './report/metrics-csv.js';

@@ -50,7 +50,10 @@ function exportableRun(deps: ExportDeps, runId: string, format: ExportFormat): R
     );
   }
   if (!weights) {
-    throw new InitScopeError('conflict', `Run ${runId} has no stored weights (it was trained before InitScope kept them, or the worker could not send them); train it again to export it`);
+    throw new InitScopeError(
+      'conflict',
+      `Run ${runId} has no stored weights (it was trained before InitScope kept them, or the worker could not send them); train it again to export it`,
+    );
   }
   return run;
 }

@@ -44,7 +44,8 @@ export function folderModelHandler(dir: string): { load: () => Promise<LoadedArt
       const weightSpecs: unknown[] = [];
       for (const group of json.weightsManifest) {
         for (const p of group.paths) {
-          if (!/^[A-Za-z0-9_.-]+$/.test(p) || p.startsWith('.')) throw new Error(`${join(dir, TFJS_MODEL_FILE)}: weight path ${JSON.stringify(p)} is not a plain file name`);
+          if (!/^[A-Za-z0-9_.-]+$/.test(p) || p.startsWith('.'))
+            throw new Error(`${join(dir, TFJS_MODEL_FILE)}: weight path ${JSON.stringify(p)} is not a plain file name`);
           buffers.push(readFileSync(join(dir, p)));
         }
         weightSpecs.push(...group.weights);

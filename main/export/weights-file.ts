@@ -72,7 +72,11 @@ export function encodeWeights(weights: readonly NamedWeight[]): { bin: Uint8Arra
  * crash never leaves a half-written pair that looks valid).
  * @returns the paths written and the manifest
  */
-export function writeWeightsFiles(dir: string, runId: string, weights: readonly NamedWeight[]): { binPath: string; manifestPath: string; manifest: WeightsManifest } {
+export function writeWeightsFiles(
+  dir: string,
+  runId: string,
+  weights: readonly NamedWeight[],
+): { binPath: string; manifestPath: string; manifest: WeightsManifest } {
   mkdirSync(dir, { recursive: true });
   const { bin, tensors } = encodeWeights(weights);
   const manifest: WeightsManifest = { format: 'initscope.weights', version: 1, runId, sha256: sha256Hex(bin), tensors };

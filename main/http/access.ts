@@ -51,12 +51,7 @@ export function readBearer(header: string | undefined): string | undefined {
  * 3. the token must be presented via `?token=`, `Authorization: Bearer` or the token cookie (401).
  * A valid `?token=` asks the caller to set the cookie so later requests of the page carry it.
  */
-export function checkAccess(
-  policy: AccessPolicy,
-  headers: IncomingHttpHeaders,
-  query: URLSearchParams,
-  checkOrigin: boolean,
-): AccessDecision {
+export function checkAccess(policy: AccessPolicy, headers: IncomingHttpHeaders, query: URLSearchParams, checkOrigin: boolean): AccessDecision {
   if (!allowedHosts(policy.port).includes(headers.host ?? '')) {
     return { ok: false, denied: { status: 403, message: 'Forbidden: unexpected Host header' } };
   }

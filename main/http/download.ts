@@ -14,7 +14,13 @@ export function attachmentHeader(name: string): string {
  * loopback Host) has already passed. 404 for anything the host did not write and record (see
  * HostServices.findDownload), 405 for a method other than GET/HEAD.
  */
-export function handleDownload(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, services: HostServices, headers: Record<string, string>): void {
+export function handleDownload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+  services: HostServices,
+  headers: Record<string, string>,
+): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     sendText(res, 405, 'Use GET', { ...headers, Allow: 'GET, HEAD' });
     return;

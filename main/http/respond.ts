@@ -20,12 +20,6 @@ export function sendWire(res: ServerResponse, status: number, result: WireResult
 }
 
 /** Sends a failed {@link WireResult} with `code` and `message`. */
-export function sendWireError(
-  res: ServerResponse,
-  status: number,
-  code: ErrorCode,
-  message: string,
-  headers: Record<string, string> = {},
-): void {
+export function sendWireError(res: ServerResponse, status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): void {
   sendWire(res, status, { ok: false, error: { code, message } }, headers);
 }

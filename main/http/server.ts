@@ -56,9 +56,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const sockets = createEventSockets(services);
 
   const decide = (req: IncomingMessage, query: URLSearchParams, checkOrigin: boolean): AccessDecision =>
-    port === 0
-      ? { ok: false, denied: { status: 403, message: 'Forbidden: server not ready' } }
-      : checkAccess({ port, token }, req.headers, query, checkOrigin);
+    port === 0 ? { ok: false, denied: { status: 403, message: 'Forbidden: server not ready' } } : checkAccess({ port, token }, req.headers, query, checkOrigin);
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const { path, query } = parseRequestTarget(req.url);

@@ -43,9 +43,17 @@ export async function handleUpload(
   const sources = services.sources;
   if (!sources) return sendWireError(res, 404, 'unknown_method', 'This host takes no uploads', headers);
   const name = safeUploadName(query.get('name') ?? '');
-  if (!name) return sendWireError(res, 400, 'invalid_input', 'name must be a file name (optionally class/file) ending in .csv, .tsv, .npy, .npz, .png, .jpg, .gz or an IDX name', headers);
+  if (!name)
+    return sendWireError(
+      res,
+      400,
+      'invalid_input',
+      'name must be a file name (optionally class/file) ending in .csv, .tsv, .npy, .npz, .png, .jpg, .gz or an IDX name',
+      headers,
+    );
   const given = query.get('source');
-  if (given !== null && !SourceHandle.safeParse(given).success) return sendWireError(res, 400, 'invalid_input', 'source must be a handle returned by an earlier upload', headers);
+  if (given !== null && !SourceHandle.safeParse(given).success)
+    return sendWireError(res, 400, 'invalid_input', 'source must be a handle returned by an earlier upload', headers);
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     return sendWireError(res, 413, 'invalid_input', `Upload exceeds ${maxBytes} bytes`, { ...headers, Connection: 'close' });

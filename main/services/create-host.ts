@@ -3,7 +3,18 @@ import { DatasetService } from '../datasets/dataset-service.js';
 import type { SourceDecoder } from '../datasets/prepare-import.js';
 import { SourceRegistry, sweepStaleUploads } from '../datasets/source-registry.js';
 import { appVersion, APP_NAME, databasePath } from '../app-paths.js';
-import { ArtifactStore, DatasetStore, LayerStatsStore, openDatabase, OwnerStore, recoverOrphans, RunProvenanceStore, RunStore, runAppVersionReader, SweepStore } from '../store/index.js';
+import {
+  ArtifactStore,
+  DatasetStore,
+  LayerStatsStore,
+  openDatabase,
+  OwnerStore,
+  recoverOrphans,
+  RunProvenanceStore,
+  RunStore,
+  runAppVersionReader,
+  SweepStore,
+} from '../store/index.js';
 import { findDownload } from '../export/download.js';
 import { createCompareReporter, createRunExporter } from '../export/run-exporter.js';
 import { saveRunWeights } from '../export/run-weights.js';

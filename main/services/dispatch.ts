@@ -1,12 +1,4 @@
-import {
-  InitScopeError,
-  METHODS,
-  isMethodName,
-  parseOrThrow,
-  toWireError,
-  type Handlers,
-  type WireResult,
-} from '../../contract/index.js';
+import { InitScopeError, METHODS, isMethodName, parseOrThrow, toWireError, type Handlers, type WireResult } from '../../contract/index.js';
 import { assertSafePayload } from './payload-guard.js';
 
 /**

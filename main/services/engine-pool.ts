@@ -250,7 +250,10 @@ export class EnginePool {
     if (index >= 0) this.slots.splice(index, 1);
     const job = slot.job;
     this.releaseSlot(slot);
-    this.previews.failWorker(slot.handle, slot.invalid ?? `The engine worker stopped during the init preview (${code === null ? `signal ${signal}` : `exit code ${code}`})`);
+    this.previews.failWorker(
+      slot.handle,
+      slot.invalid ?? `The engine worker stopped during the init preview (${code === null ? `signal ${signal}` : `exit code ${code}`})`,
+    );
     if (job) {
       if (job.cancelRequested) {
         this.emit({ type: 'cancelled', runId: job.runId, epoch: 0, step: 0, metrics: NO_METRICS });

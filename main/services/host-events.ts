@@ -9,10 +9,7 @@ export type HostEventSources = Pick<HostServices, 'onEvent' | 'onSweepEvent' | '
  * them, sweep events and dataset import progress. Returns one function that removes every subscription. The shells' event
  * channels (browser-mode WebSocket, Electron IPC) use this so they carry every {@link HostEvent}.
  */
-export function subscribeHostEvents(
-  services: HostEventSources,
-  listener: (event: HostEvent) => void,
-): () => void {
+export function subscribeHostEvents(services: HostEventSources, listener: (event: HostEvent) => void): () => void {
   const offRuns = services.onEvent(listener);
   const offSweeps = services.onSweepEvent?.(listener);
   const offImports = services.onDatasetImportEvent?.(listener);

@@ -3,14 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import {
-  DATASET_IMPORT_PHASES,
-  DATASET_IMPORT_UNITS,
-  DatasetFormat,
-  DatasetPreview,
-  InitScopeError,
-  type DatasetImportOptions,
-} from '../../contract/index.js';
+import { DATASET_IMPORT_PHASES, DATASET_IMPORT_UNITS, DatasetFormat, DatasetPreview, InitScopeError, type DatasetImportOptions } from '../../contract/index.js';
 import type { DatasetFileHeader } from '../../engine/index.js';
 import { importCancelledError, type ImportProgress } from '../datasets/import-progress.js';
 import type { PreparedImport, SourceDecoder } from '../datasets/prepare-import.js';
@@ -44,7 +37,11 @@ export function residentBytes(pid: number): number | null {
   }
 }
 
-const WorkerError = z.object({ code: z.enum(['invalid_input', 'unauthorized', 'not_found', 'unknown_method', 'conflict', 'internal']), message: z.string().max(20_000), details: z.unknown().optional() });
+const WorkerError = z.object({
+  code: z.enum(['invalid_input', 'unauthorized', 'not_found', 'unknown_method', 'conflict', 'internal']),
+  message: z.string().max(20_000),
+  details: z.unknown().optional(),
+});
 const Counts = z.object({ train: z.number().int().min(0), validation: z.number().int().min(0), test: z.number().int().min(0) });
 /** A worker's `prepared` answer, checked before the host stores anything it names. */
 const Prepared = z.object({
@@ -68,7 +65,13 @@ const Prepared = z.object({
     })
     .strict(),
 });
-const Progress = z.object({ type: z.literal('progress'), phase: z.enum(DATASET_IMPORT_PHASES), unit: z.enum(DATASET_IMPORT_UNITS), done: z.number().int().min(0), total: z.number().int().min(0) });
+const Progress = z.object({
+  type: z.literal('progress'),
+  phase: z.enum(DATASET_IMPORT_PHASES),
+  unit: z.enum(DATASET_IMPORT_UNITS),
+  done: z.number().int().min(0),
+  total: z.number().int().min(0),
+});
 
 /** Options of {@link workerSourceDecoder}. */
 export interface ImportWorkerOptions {
@@ -144,7 +147,12 @@ export function workerSourceDecoder(options: ImportWorkerOptions = {}): SourceDe
         }
         if (m?.type === 'error') {
           const e = WorkerError.safeParse((message as { error?: unknown }).error);
-          finish(e.success ? new InitScopeError(e.data.code, e.data.message, e.data.details) : new InitScopeError('internal', 'The import worker sent a malformed error'), true);
+          finish(
+            e.success
+              ? new InitScopeError(e.data.code, e.data.message, e.data.details)
+              : new InitScopeError('internal', 'The import worker sent a malformed error'),
+            true,
+          );
           return;
         }
         finish(message, false);
@@ -154,7 +162,11 @@ export function workerSourceDecoder(options: ImportWorkerOptions = {}): SourceDe
         if (settled) return;
         // V8 aborts (SIGABRT / exit 134, or SIGTRAP) when its heap limit is reached.
         if (overMemory || sig === 'SIGABRT' || sig === 'SIGTRAP' || code === 134) finish(memoryError(), true);
-        else finish(new InitScopeError('internal', `The import worker stopped unexpectedly (${code === null ? `signal ${sig}` : `exit code ${code}`}) reading ${what}`), true);
+        else
+          finish(
+            new InitScopeError('internal', `The import worker stopped unexpectedly (${code === null ? `signal ${sig}` : `exit code ${code}`}) reading ${what}`),
+            true,
+          );
       });
       child.send(job);
     });
@@ -167,7 +179,10 @@ export function workerSourceDecoder(options: ImportWorkerOptions = {}): SourceDe
       return parsed.data;
     },
     async prepare(options: DatasetImportOptions, tempFile: string, progress: ImportProgress): Promise<PreparedImport> {
-      const reply = (await run({ type: 'prepare', options, tempFile, importId: progress.importId }, options.path, progress)) as { type?: unknown; prepared?: unknown };
+      const reply = (await run({ type: 'prepare', options, tempFile, importId: progress.importId }, options.path, progress)) as {
+        type?: unknown;
+        prepared?: unknown;
+      };
       const parsed = reply?.type === 'prepared' ? Prepared.safeParse(reply.prepared) : null;
       if (!parsed?.success || parsed.data.tempFile !== tempFile) throw new InitScopeError('internal', 'The import worker sent a malformed result');
       return { ...parsed.data, header: parsed.data.header as DatasetFileHeader };

@@ -42,7 +42,10 @@ export class PreviewRequests {
   add(request: PreviewRequest): Promise<PreviewResult[]> {
     const requestId = `preview_${++this.counter}`;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.settleWith(requestId, new InitScopeError('internal', `The init preview took longer than ${this.timeoutMs} ms`)), this.timeoutMs);
+      const timer = setTimeout(
+        () => this.settleWith(requestId, new InitScopeError('internal', `The init preview took longer than ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
       timer.unref();
       this.pending.set(requestId, { requestId, request, handle: null, resolve, reject, timer });
     });

@@ -23,15 +23,18 @@ export const DEFAULT_OWNER_LEASE_MS = 60_000;
 export function registerProcessOwner(owners: OwnerStore, kind: OwnerKind, leaseMs = DEFAULT_OWNER_LEASE_MS): ProcessOwner {
   const row = owners.register(kind, leaseMs);
   let released = false;
-  const timer = setInterval(() => {
-    try {
-      if (!owners.renew(row, leaseMs)) {
-        console.warn(`InitScope: this process's lease on ${owners.path} had expired and was taken; registered again as ${row.id}`);
+  const timer = setInterval(
+    () => {
+      try {
+        if (!owners.renew(row, leaseMs)) {
+          console.warn(`InitScope: this process's lease on ${owners.path} had expired and was taken; registered again as ${row.id}`);
+        }
+      } catch (error) {
+        console.error(`InitScope: could not renew this process's lease on ${owners.path} (will retry):`, (error as Error).message);
       }
-    } catch (error) {
-      console.error(`InitScope: could not renew this process's lease on ${owners.path} (will retry):`, (error as Error).message);
-    }
-  }, Math.max(10, Math.floor(leaseMs / 6)));
+    },
+    Math.max(10, Math.floor(leaseMs / 6)),
+  );
   timer.unref();
   return {
     id: row.id,

@@ -70,7 +70,8 @@ export function firstDifference(original: StoredRunNumbers, reproduction: Stored
   for (const metric of new Set([...Object.keys(ma), ...Object.keys(mb)])) {
     if (!same(ma[metric], mb[metric])) return difference(0, `final.${metric}`, ma[metric], mb[metric]);
   }
-  if (!same(original.run.divergedAtStep, reproduction.run.divergedAtStep)) return difference(0, 'divergedAtStep', original.run.divergedAtStep, reproduction.run.divergedAtStep);
+  if (!same(original.run.divergedAtStep, reproduction.run.divergedAtStep))
+    return difference(0, 'divergedAtStep', original.run.divergedAtStep, reproduction.run.divergedAtStep);
   return null;
 }
 

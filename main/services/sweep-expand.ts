@@ -93,8 +93,7 @@ export function expandSweep(spec: SweepSpec): ExpandedSweep {
 /** The experiment of one grid point: the base with each axis value applied, then validated. */
 export function buildRunExperiment(spec: SweepSpec, axes: readonly SweepAxisInfo[], coords: SweepCoords, seed: number): ExperimentSpec {
   const a = spec.axes;
-  const pick = <T>(name: SweepAxisName, values: readonly T[] | undefined): T | undefined =>
-    values === undefined ? undefined : values[coords[name] ?? 0];
+  const pick = <T>(name: SweepAxisName, values: readonly T[] | undefined): T | undefined => (values === undefined ? undefined : values[coords[name] ?? 0]);
   const base = spec.base;
   let layers = base.network.layers;
   const depth = pick('depth', a.depth);
@@ -117,7 +116,9 @@ export function buildRunExperiment(spec: SweepSpec, axes: readonly SweepAxisInfo
   };
   const parsed = ExperimentSpec.safeParse(raw);
   if (!parsed.success) {
-    const problems = describeIssues(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; ');
+    const problems = describeIssues(parsed.error)
+      .map((i) => `${i.path}: ${i.message}`)
+      .join('; ');
     throw new InitScopeError('invalid_input', `Invalid sweep: the run ${labels.join(', ') || '(base)'} is not a valid experiment: ${problems}`);
   }
   return parsed.data;

@@ -137,7 +137,10 @@ export class SweepService {
     if (!active) {
       const runner = sweep.status === 'running' && sweep.ownerId !== null && this.owner ? this.owner.describeLive(sweep.ownerId) : null;
       if (runner !== null) {
-        throw new InitScopeError('conflict', `Sweep ${sweepId} is being run by another InitScope process (${runner}); cancel it there (Ctrl-C for a CLI sweep)`);
+        throw new InitScopeError(
+          'conflict',
+          `Sweep ${sweepId} is being run by another InitScope process (${runner}); cancel it there (Ctrl-C for a CLI sweep)`,
+        );
       }
       if (sweep.status === 'interrupted' || sweep.status === 'running') this.store.setStatus(sweepId, 'cancelled', this.now().toISOString());
       return this.info(sweepId);

@@ -116,7 +116,11 @@ function rankCells(cells: SweepCell[], metric: SweepMetric, runs: readonly Store
   const withValue = cells.filter((c) => c.mean !== null).sort((a, b) => sign * ((a.mean as number) - (b.mean as number)));
   const without = cells.filter((c) => c.mean === null);
   const byId = new Map(runs.map((r) => [r.runId, r]));
-  const cellValues = (cell: SweepCell) => valuesOf(cell.runIds.map((id) => byId.get(id) as StoredSweepRun), metric);
+  const cellValues = (cell: SweepCell) =>
+    valuesOf(
+      cell.runIds.map((id) => byId.get(id) as StoredSweepRun),
+      metric,
+    );
   const best = withValue[0];
   const bestValues = best ? cellValues(best) : [];
   withValue.forEach((cell, i) => {

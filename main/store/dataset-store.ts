@@ -61,15 +61,17 @@ export class DatasetStore {
   insert(dataset: StoredDataset): StoredDataset {
     const info = parseOrThrow(DatasetInfo, dataset.info, 'dataset info');
     try {
-      retryBusy(this.db, () => this.statements.insert.run({
-        id: dataset.id,
-        name: dataset.name,
-        kind: dataset.kind,
-        infoJson: JSON.stringify(info),
-        contentHash: dataset.contentHash,
-        path: dataset.path,
-        createdAt: dataset.createdAt,
-      }));
+      retryBusy(this.db, () =>
+        this.statements.insert.run({
+          id: dataset.id,
+          name: dataset.name,
+          kind: dataset.kind,
+          infoJson: JSON.stringify(info),
+          contentHash: dataset.contentHash,
+          path: dataset.path,
+          createdAt: dataset.createdAt,
+        }),
+      );
     } catch (error) {
       if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
         throw new InitScopeError('conflict', `Dataset ${dataset.id} (content ${dataset.contentHash.slice(0, 12)}…) is already stored`);

@@ -32,11 +32,10 @@ export class MigrationError extends InitScopeError {
     cause: unknown,
   ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(
-      'internal',
-      `Migration ${file} failed: ${reason}. Nothing was changed; the database is still at schema version ${fromVersion}.`,
-      { file, fromVersion },
-    );
+    super('internal', `Migration ${file} failed: ${reason}. Nothing was changed; the database is still at schema version ${fromVersion}.`, {
+      file,
+      fromVersion,
+    });
     this.name = 'MigrationError';
     this.cause = cause;
   }

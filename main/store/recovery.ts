@@ -50,17 +50,18 @@ export function recoverOrphans(db: Database.Database, options: RecoveryOptions):
   const sweepsTable = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sweeps'").get() !== undefined;
   return writeTransaction(db, () => {
     const probe = options.probe ?? currentProcessProbe();
-    const owners = db.prepare<[], OwnerRow>(
-      'SELECT id, pid, hostname, kind, started_at AS startedAt, lease_expires_at AS leaseExpiresAt FROM owners',
-    ).all();
+    const owners = db.prepare<[], OwnerRow>('SELECT id, pid, hostname, kind, started_at AS startedAt, lease_expires_at AS leaseExpiresAt FROM owners').all();
     const gone = owners.filter((owner) => owner.id !== options.ownerId && ownerIsGone(owner, probe)).map((owner) => owner.id);
     const live = new Set(owners.map((owner) => owner.id).filter((id) => !gone.includes(id)));
     const orphaned = (ownerId: string | null) => ownerId === null || !live.has(ownerId);
 
-    const unfinished = db.prepare<[], UnfinishedRow>(
-      `SELECT r.id, r.owner_id, e.kind FROM runs r JOIN experiments e ON e.id = r.experiment_id
+    const unfinished = db
+      .prepare<[], UnfinishedRow>(
+        `SELECT r.id, r.owner_id, e.kind FROM runs r JOIN experiments e ON e.id = r.experiment_id
        WHERE r.status IN ('queued', 'running') ORDER BY r.created_at, r.rowid`,
-    ).all().filter((row) => orphaned(row.owner_id));
+      )
+      .all()
+      .filter((row) => orphaned(row.owner_id));
     const requeuedRunIds = options.requeueSingles ? unfinished.filter((row) => row.kind === 'single').map((row) => row.id) : [];
     const interruptedRunIds = unfinished.map((row) => row.id).filter((id) => !requeuedRunIds.includes(id));
 
@@ -71,7 +72,8 @@ export function recoverOrphans(db: Database.Database, options: RecoveryOptions):
     for (const id of requeuedRunIds) claim.run(options.ownerId, id);
 
     const interruptedSweepIds = sweepsTable
-      ? db.prepare<[], { id: string; owner_id: string | null }>("SELECT id, owner_id FROM sweeps WHERE status = 'running' ORDER BY created_at")
+      ? db
+          .prepare<[], { id: string; owner_id: string | null }>("SELECT id, owner_id FROM sweeps WHERE status = 'running' ORDER BY created_at")
           .all()
           .filter((row) => orphaned(row.owner_id))
           .map((row) => row.id)

@@ -72,9 +72,7 @@ export function runFromRow(row: RunRow): RunSummary {
 }
 
 /** The final metrics of a `runs` row (test metrics only where they were evaluated: non-null columns). */
-export function metricsFromRow(
-  row: Pick<RunRow, 'train_loss' | 'train_acc' | 'val_loss' | 'val_acc' | 'test_loss' | 'test_acc'>,
-): FinalMetrics {
+export function metricsFromRow(row: Pick<RunRow, 'train_loss' | 'train_acc' | 'val_loss' | 'val_acc' | 'test_loss' | 'test_acc'>): FinalMetrics {
   return {
     trainLoss: row.train_loss,
     trainAcc: row.train_acc,

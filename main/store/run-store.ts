@@ -1,13 +1,5 @@
 import type Database from 'better-sqlite3';
-import {
-  ExperimentSpec,
-  InitScopeError,
-  parseOrThrow,
-  type FinalMetrics,
-  type MetricPoint,
-  type RunStatus,
-  type RunSummary,
-} from '../../contract/index.js';
+import { ExperimentSpec, InitScopeError, parseOrThrow, type FinalMetrics, type MetricPoint, type RunStatus, type RunSummary } from '../../contract/index.js';
 import { retryBusy, writeTransaction } from './busy.js';
 import { prepareRunInserts } from './run-inserts.js';
 import { downsampleEvenly } from './downsample.js';
@@ -274,9 +266,14 @@ export class RunStore {
 
 function checkPoint(point: MetricPoint): void {
   const ok =
-    Number.isInteger(point.epoch) && point.epoch >= 0 && Number.isInteger(point.step) && point.step >= 0 &&
-    Number.isFinite(point.elapsedMs) && point.elapsedMs >= 0;
-  if (!ok) throw new InitScopeError('invalid_input', `Bad metric point (epoch and step must be integers >= 0, elapsedMs finite >= 0): ${JSON.stringify(point)}`);
+    Number.isInteger(point.epoch) &&
+    point.epoch >= 0 &&
+    Number.isInteger(point.step) &&
+    point.step >= 0 &&
+    Number.isFinite(point.elapsedMs) &&
+    point.elapsedMs >= 0;
+  if (!ok)
+    throw new InitScopeError('invalid_input', `Bad metric point (epoch and step must be integers >= 0, elapsedMs finite >= 0): ${JSON.stringify(point)}`);
 }
 
 function metricParams(runId: string, point: MetricPoint) {

@@ -262,7 +262,11 @@ export class SweepStore {
       const owner = sweep.ownerId;
       const liveOwner = claim && sweep.status === 'running' && owner !== null && owner !== claim.ownerId ? claim.describeLive(owner) : null;
       if (liveOwner !== null) {
-        throw new InitScopeError('conflict', `Sweep ${sweepId} is being run by another InitScope process (${liveOwner}); wait for it to end or cancel it there`, { ownerId: owner });
+        throw new InitScopeError(
+          'conflict',
+          `Sweep ${sweepId} is being run by another InitScope process (${liveOwner}); wait for it to end or cancel it there`,
+          { ownerId: owner },
+        );
       }
       const rows = this.statements.requeuable.all(sweepId);
       new RunStore(this.db).resetForRequeue(
@@ -324,9 +328,11 @@ function prepareStatements(db: Database.Database) {
          r.train_loss, r.train_acc, r.val_loss, r.val_acc, r.test_loss, r.test_acc, r.diverged_at_step, r.error
        FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id WHERE sr.sweep_id = ? ORDER BY sr.position`,
     ),
-    runIdsWithStatus: db.prepare<[string, string], string>(
-      'SELECT sr.run_id FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id WHERE sr.sweep_id = ? AND r.status = ? ORDER BY sr.position',
-    ).pluck(),
+    runIdsWithStatus: db
+      .prepare<[string, string], string>(
+        'SELECT sr.run_id FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id WHERE sr.sweep_id = ? AND r.status = ? ORDER BY sr.position',
+      )
+      .pluck(),
     requeuable: db.prepare<[string], { run_id: string; experiment_json: string }>(
       `SELECT sr.run_id, r.experiment_json FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id
        WHERE sr.sweep_id = ? AND r.status IN ${REQUEUABLE} ORDER BY sr.position`,

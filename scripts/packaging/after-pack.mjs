@@ -23,7 +23,10 @@ export default async function afterPack(context) {
   const native = path.join(resourcesDir(context, path.join), 'native');
   mkdirSync(native, { recursive: true });
   copyFileSync(driver.path, path.join(native, 'better_sqlite3.node'));
-  writeFileSync(path.join(native, 'driver.json'), `${JSON.stringify({ runtime: 'electron', electronVersion, platform, arch, source: driver.source }, null, 2)}\n`);
+  writeFileSync(
+    path.join(native, 'driver.json'),
+    `${JSON.stringify({ runtime: 'electron', electronVersion, platform, arch, source: driver.source }, null, 2)}\n`,
+  );
   console.log(`  • InitScope: Electron ${electronVersion} database driver for ${platform}-${arch} (${driver.source}) in resources/native`);
 
   const plan = signingPlan(platform, process.env);

@@ -17,17 +17,25 @@ export function signingPlan(platform, env) {
   const has = (name) => typeof env[name] === 'string' && env[name] !== '';
   if (platform === 'darwin') {
     const sign = has('CSC_LINK') || has('CSC_NAME');
-    const notarize = (has('APPLE_ID') && has('APPLE_APP_SPECIFIC_PASSWORD') && has('APPLE_TEAM_ID')) || (has('APPLE_API_KEY') && has('APPLE_API_KEY_ID') && has('APPLE_API_ISSUER'));
-    const missing = [...(sign ? [] : ['CSC_LINK (or CSC_NAME)']), ...(notarize ? [] : ['APPLE_ID, APPLE_APP_SPECIFIC_PASSWORD, APPLE_TEAM_ID (or APPLE_API_KEY, APPLE_API_KEY_ID, APPLE_API_ISSUER)'])];
-    const line = sign && notarize
-      ? 'macOS: signing with the Developer ID certificate and notarizing with Apple.'
-      : `macOS: NOT ${sign ? 'notarized' : 'signed or notarized'}: Gatekeeper will block the downloaded dmg (set ${missing.join('; ')}).`;
+    const notarize =
+      (has('APPLE_ID') && has('APPLE_APP_SPECIFIC_PASSWORD') && has('APPLE_TEAM_ID')) ||
+      (has('APPLE_API_KEY') && has('APPLE_API_KEY_ID') && has('APPLE_API_ISSUER'));
+    const missing = [
+      ...(sign ? [] : ['CSC_LINK (or CSC_NAME)']),
+      ...(notarize ? [] : ['APPLE_ID, APPLE_APP_SPECIFIC_PASSWORD, APPLE_TEAM_ID (or APPLE_API_KEY, APPLE_API_KEY_ID, APPLE_API_ISSUER)']),
+    ];
+    const line =
+      sign && notarize
+        ? 'macOS: signing with the Developer ID certificate and notarizing with Apple.'
+        : `macOS: NOT ${sign ? 'notarized' : 'signed or notarized'}: Gatekeeper will block the downloaded dmg (set ${missing.join('; ')}).`;
     return { sign, notarize, missing, line };
   }
   if (platform === 'win32') {
     const sign = has('WIN_CSC_LINK') || has('CSC_LINK');
     const missing = sign ? [] : ['WIN_CSC_LINK and WIN_CSC_KEY_PASSWORD'];
-    const line = sign ? 'Windows: signing the installer and executables.' : 'Windows: NOT signed: SmartScreen will warn on the installer (set WIN_CSC_LINK and WIN_CSC_KEY_PASSWORD).';
+    const line = sign
+      ? 'Windows: signing the installer and executables.'
+      : 'Windows: NOT signed: SmartScreen will warn on the installer (set WIN_CSC_LINK and WIN_CSC_KEY_PASSWORD).';
     return { sign, notarize: false, missing, line };
   }
   return { sign: false, notarize: false, missing: [], line: 'Linux: deb and AppImage are not signed (nothing to set).' };

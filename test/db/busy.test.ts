@@ -85,8 +85,9 @@ describe('busy handling between connections', () => {
 
     // BEGIN IMMEDIATE takes the write lock before reading: the other connection waits instead.
     const immediate = writeTransaction(a, () => {
-      expect(() => b.prepare("INSERT INTO owners (id, pid, hostname, kind, started_at, lease_expires_at) VALUES ('c', 1, 'h', 'cli', 't', 't')").run())
-        .toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }));
+      expect(() => b.prepare("INSERT INTO owners (id, pid, hostname, kind, started_at, lease_expires_at) VALUES ('c', 1, 'h', 'cli', 't', 't')").run()).toThrow(
+        expect.objectContaining({ code: 'SQLITE_BUSY' }),
+      );
       a.prepare("DELETE FROM owners WHERE id = 'b'").run();
     });
     b.pragma('busy_timeout = 10');
@@ -101,7 +102,11 @@ describe('busy handling between connections', () => {
     const store = new RunStore(db);
     store.createRun({ id: 'r1', name: 'r1', experiment: spiralExperiment(), createdAt: '2025-01-01T00:00:00Z', appVersion: '0.1.0' });
     const logs: string[] = [];
-    const buffer = new MetricBuffer<MetricPoint>((runId, points) => store.appendMetrics(runId, points), 60_000, (m) => logs.push(m));
+    const buffer = new MetricBuffer<MetricPoint>(
+      (runId, points) => store.appendMetrics(runId, points),
+      60_000,
+      (m) => logs.push(m),
+    );
     buffer.add('r1', point(1));
     buffer.add('r1', point(2));
     const other = new Database(path, { timeout: 10 });

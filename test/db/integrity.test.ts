@@ -16,7 +16,10 @@ function storeWithRuns(path: string): void {
   for (let r = 0; r < 6; r++) {
     const id = `run${r}`;
     runs.createRun({ id, name: id, experiment: spiralExperiment({ seed: r }), createdAt: '2025-01-01T00:00:00Z', appVersion: '0.1.0' });
-    runs.appendMetrics(id, Array.from({ length: 200 }, (_, i) => ({ epoch: i + 1, step: i + 1, trainLoss: 1 / (i + 1), trainAcc: 0.5, valLoss: 0.7, valAcc: 0.6, elapsedMs: i })));
+    runs.appendMetrics(
+      id,
+      Array.from({ length: 200 }, (_, i) => ({ epoch: i + 1, step: i + 1, trainLoss: 1 / (i + 1), trainAcc: 0.5, valLoss: 0.7, valAcc: 0.6, elapsedMs: i })),
+    );
   }
   db.close();
 }
@@ -99,7 +102,10 @@ describe('a damaged database', () => {
     storeWithRuns(path);
     scribbleOverInteriorPages(path);
     const before = sha256(path);
-    for (const args of [['train', 'examples/circle-relu-he.json'], ['runs', 'list']]) {
+    for (const args of [
+      ['train', 'examples/circle-relu-he.json'],
+      ['runs', 'list'],
+    ]) {
       const result = spawnSync(
         process.execPath,
         ['--import', 'tsx', '-e', "import('./main/cli/main.ts').then((m) => m.main(process.argv.slice(1)))", ...args, '--db', path],
@@ -107,7 +113,9 @@ describe('a damaged database', () => {
       );
       expect(result.status).toBe(1);
       expect(result.stdout).toBe('');
-      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^initscope: Database ${path.replaceAll('/', '\\/')} is damaged \\(.+\\) and was not opened or modified\\.`))]);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(new RegExp(`^initscope: Database ${path.replaceAll('/', '\\/')} is damaged \\(.+\\) and was not opened or modified\\.`)),
+      ]);
     }
     expect(sha256(path)).toBe(before);
   });

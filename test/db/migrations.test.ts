@@ -70,9 +70,41 @@ function insertV1(db: Database.Database): void {
        started_at, finished_at, epochs_done, train_loss, train_acc, val_loss, val_acc)
      VALUES (@id, 'e1', @name, @status, @spec, 42, @backend, @tfjs, '0.1.0', @t, @started, @finished, @epochs, @loss, @acc, @vloss, @vacc)`,
   );
-  run.run({ id: 'r1', name: 'spiral tanh', status: 'completed', spec, backend: 'wasm', tfjs: '4.22.0', t: T0, started: T0, finished: T0, epochs: 2, loss: 0.25, acc: 0.875, vloss: 0.5, vacc: 0.75 });
-  run.run({ id: 'r2', name: 'spiral tanh 2', status: 'queued', spec, backend: null, tfjs: null, t: T0, started: null, finished: null, epochs: 0, loss: null, acc: null, vloss: null, vacc: null });
-  const metric = db.prepare(`INSERT INTO metrics (run_id, epoch, step, train_loss, train_acc, val_loss, val_acc, elapsed_ms) VALUES ('r1', ?, ?, ?, ?, ?, ?, ?)`);
+  run.run({
+    id: 'r1',
+    name: 'spiral tanh',
+    status: 'completed',
+    spec,
+    backend: 'wasm',
+    tfjs: '4.22.0',
+    t: T0,
+    started: T0,
+    finished: T0,
+    epochs: 2,
+    loss: 0.25,
+    acc: 0.875,
+    vloss: 0.5,
+    vacc: 0.75,
+  });
+  run.run({
+    id: 'r2',
+    name: 'spiral tanh 2',
+    status: 'queued',
+    spec,
+    backend: null,
+    tfjs: null,
+    t: T0,
+    started: null,
+    finished: null,
+    epochs: 0,
+    loss: null,
+    acc: null,
+    vloss: null,
+    vacc: null,
+  });
+  const metric = db.prepare(
+    `INSERT INTO metrics (run_id, epoch, step, train_loss, train_acc, val_loss, val_acc, elapsed_ms) VALUES ('r1', ?, ?, ?, ?, ?, ?, ?)`,
+  );
   metric.run(1, 10, 0.5, 0.625, 0.6, 0.5, 12.5);
   metric.run(2, 20, 0.25, 0.875, 0.5, 0.75, 25);
 }
@@ -147,18 +179,27 @@ describe('each migration keeps the rows of the version before it', () => {
   it('0003_sweeps: v2 rows kept; a sweep defaults to running, checks its fields and cascades from its experiment', () => {
     const old = databaseAt(2);
     insertV2(old.db);
-    const before = { runs: all(old.db, 'runs', 'id'), stats: all(old.db, 'layer_stats', 'run_id, step, layer_index'), experiments: all(old.db, 'experiments', 'id') };
+    const before = {
+      runs: all(old.db, 'runs', 'id'),
+      stats: all(old.db, 'layer_stats', 'run_id, step, layer_index'),
+      experiments: all(old.db, 'experiments', 'id'),
+    };
     const db = migrateToLatest(old, 2);
     expect(keptColumns(all(db, 'runs', 'id'), before.runs)).toEqual(before.runs);
     expect(all(db, 'layer_stats', 'run_id, step, layer_index')).toEqual(before.stats);
     expect(all(db, 'experiments', 'id')).toEqual(before.experiments);
     db.prepare(`INSERT INTO experiments (id, name, kind, spec_json, created_at) VALUES ('s1', 'sweep', 'sweep', '{}', ?)`).run(T0);
     expect(failure(db, `INSERT INTO sweeps (id, total_runs, axes_json, created_at) VALUES ('s1', 0, '[]', ?)`, T0)).toBe('SQLITE_CONSTRAINT_CHECK');
-    expect(failure(db, `INSERT INTO sweeps (id, status, total_runs, axes_json, created_at) VALUES ('s1', 'paused', 1, '[]', ?)`, T0)).toBe('SQLITE_CONSTRAINT_CHECK');
+    expect(failure(db, `INSERT INTO sweeps (id, status, total_runs, axes_json, created_at) VALUES ('s1', 'paused', 1, '[]', ?)`, T0)).toBe(
+      'SQLITE_CONSTRAINT_CHECK',
+    );
     expect(failure(db, `INSERT INTO sweeps (id, total_runs, axes_json, created_at) VALUES ('nope', 1, '[]', ?)`, T0)).toBe('SQLITE_CONSTRAINT_FOREIGNKEY');
     expect(failure(db, `INSERT INTO sweeps (id, total_runs, axes_json, created_at) VALUES ('s1', 1, '[]', ?)`, T0)).toBe('ok');
     expect(db.prepare(`SELECT status, owner_id FROM sweeps WHERE id = 's1'`).get()).toEqual({ status: 'running', owner_id: null });
-    db.prepare(`INSERT INTO runs (id, experiment_id, name, experiment_json, seed, app_version, created_at) VALUES ('s1r0', 's1', 'c', ?, 1, '0.1.0', ?)`).run(spec, T0);
+    db.prepare(`INSERT INTO runs (id, experiment_id, name, experiment_json, seed, app_version, created_at) VALUES ('s1r0', 's1', 'c', ?, 1, '0.1.0', ?)`).run(
+      spec,
+      T0,
+    );
     const sweepRun = `INSERT INTO sweep_runs (sweep_id, position, run_id, seed_index, coords_json) VALUES ('s1', ?, 's1r0', 0, '{}')`;
     expect(failure(db, sweepRun, 0)).toBe('ok');
     expect(failure(db, sweepRun, 1)).toBe('SQLITE_CONSTRAINT_UNIQUE'); // a run sits in one place of one sweep

@@ -96,7 +96,13 @@ describe('owners and start-up recovery', () => {
     const now = Date.parse('2025-06-01T12:00:00Z');
     const probe = { hostname: 'here', pid: 100, nowMs: now, processStartedMs: now - 10_000, pidAlive: (pid: number) => pid === 7 };
     const row = (over: Partial<OwnerRow>): OwnerRow => ({
-      id: 'o', pid: 7, hostname: 'here', kind: 'cli', startedAt: '2025-06-01T11:59:00Z', leaseExpiresAt: '2025-06-01T12:00:30Z', ...over,
+      id: 'o',
+      pid: 7,
+      hostname: 'here',
+      kind: 'cli',
+      startedAt: '2025-06-01T11:59:00Z',
+      leaseExpiresAt: '2025-06-01T12:00:30Z',
+      ...over,
     });
     expect(ownerIsGone(row({}), probe)).toBe(false); // live pid, valid lease
     expect(ownerIsGone(row({ pid: 8 }), probe)).toBe(true); // dead pid here

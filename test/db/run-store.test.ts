@@ -117,10 +117,18 @@ describe('RunStore', () => {
 
   it('fills spec defaults and rejects a bad spec', () => {
     const partial = { dataset: { builtin: 'xor' }, network: { inputShape: [2], layers: [{ type: 'dense', units: 1 }] } };
-    const run = store.createRun({ id: 'd', name: 'd', experiment: partial as unknown as ExperimentSpec, createdAt: '2025-01-01T00:00:00Z', appVersion: '0.1.0' });
+    const run = store.createRun({
+      id: 'd',
+      name: 'd',
+      experiment: partial as unknown as ExperimentSpec,
+      createdAt: '2025-01-01T00:00:00Z',
+      appVersion: '0.1.0',
+    });
     expect(run.experiment.train.epochs).toBe(20);
     const bad = { ...partial, network: { inputShape: [2], layers: [] } } as unknown as ExperimentSpec;
-    expect(codeOf(() => store.createRun({ id: 'x', name: 'x', experiment: bad, createdAt: '2025-01-01T00:00:00Z', appVersion: '0.1.0' }))).toBe('invalid_input');
+    expect(codeOf(() => store.createRun({ id: 'x', name: 'x', experiment: bad, createdAt: '2025-01-01T00:00:00Z', appVersion: '0.1.0' }))).toBe(
+      'invalid_input',
+    );
     expect(codeOf(() => create('y', 'yesterday'))).toBe('invalid_input');
     expect(store.getRun('x')).toBeUndefined();
   });
@@ -135,7 +143,10 @@ describe('RunStore', () => {
 
   it('downsamples curves to at most maxPoints, keeping first and last', () => {
     create('long');
-    store.appendMetrics('long', Array.from({ length: 1000 }, (_, i) => point(i + 1)));
+    store.appendMetrics(
+      'long',
+      Array.from({ length: 1000 }, (_, i) => point(i + 1)),
+    );
     expect(store.getMetrics('long')).toHaveLength(1000);
     for (const maxPoints of [2, 3, 100, 999]) {
       const curve = store.getMetrics('long', maxPoints);
@@ -170,7 +181,10 @@ describe('RunStore', () => {
     store.markStarted('none', { backend: 'wasm', tfjsVersion: '4.22.0', startedAt: '2025-01-01T10:00:01.000Z' });
     const noTest = { trainLoss: 0.5, trainAcc: 0.8, valLoss: 0.6, valAcc: 0.75, testLoss: null, testAcc: Number.NaN };
     expect(store.finishRun('none', { status: 'completed', finishedAt: '2025-01-01T10:01:00.000Z', metrics: noTest }).metrics).toEqual({
-      trainLoss: 0.5, trainAcc: 0.8, valLoss: 0.6, valAcc: 0.75,
+      trainLoss: 0.5,
+      trainAcc: 0.8,
+      valLoss: 0.6,
+      valAcc: 0.75,
     });
     store.resetForRequeue(['t']);
     expect(db.prepare('SELECT test_loss, test_acc FROM runs WHERE id = ?').get('t')).toEqual({ test_loss: null, test_acc: null });
@@ -180,7 +194,13 @@ describe('RunStore', () => {
     create('div');
     store.markStarted('div', { backend: 'cpu', tfjsVersion: '4.22.0', startedAt: '2025-01-01T10:00:01.000Z' });
     store.appendMetrics('div', [point(1), point(2)]);
-    const run = store.finishRun('div', { status: 'diverged', finishedAt: '2025-01-01T10:00:02.000Z', divergedAtStep: 17, divergedLayer: 'dense_1', epochsDone: 3 });
+    const run = store.finishRun('div', {
+      status: 'diverged',
+      finishedAt: '2025-01-01T10:00:02.000Z',
+      divergedAtStep: 17,
+      divergedLayer: 'dense_1',
+      epochsDone: 3,
+    });
     expect(run).toMatchObject({ status: 'diverged', divergedAtStep: 17, divergedLayer: 'dense_1', epochsDone: 3, metrics: { trainLoss: 0.5 } });
 
     create('fail');

@@ -45,9 +45,14 @@ describe('SweepStore', () => {
 
   it('refuses a duplicate sweep id without writing anything', () => {
     const { sweeps, stored } = setup();
-    expect(() => sweeps.createSweep({ ...stored, appVersion: 'x', createdAt: at, runs: [{ runId: 'zz', position: 0, seedIndex: 0, coords: {}, experiment: stored.spec.base }] })).toThrow(
-      expect.objectContaining({ code: 'conflict' }),
-    );
+    expect(() =>
+      sweeps.createSweep({
+        ...stored,
+        appVersion: 'x',
+        createdAt: at,
+        runs: [{ runId: 'zz', position: 0, seedIndex: 0, coords: {}, experiment: stored.spec.base }],
+      }),
+    ).toThrow(expect.objectContaining({ code: 'conflict' }));
     expect(sweeps.counts('sw1').queued).toBe(8);
   });
 
@@ -69,7 +74,12 @@ describe('SweepStore', () => {
     expect(recovered.requeuedRunIds).toEqual([]); // sweep runs are never requeued as singles
     expect(recovered.interruptedSweepIds).toEqual(['sw1']);
     expect(sweeps.sweepIdsWithStatus('interrupted')).toEqual(['sw1']);
-    expect(sweeps.firstEpochReaching('sw1', 0.75)).toEqual(new Map([['r0', 2], ['r2', 2]]));
+    expect(sweeps.firstEpochReaching('sw1', 0.75)).toEqual(
+      new Map([
+        ['r0', 2],
+        ['r2', 2],
+      ]),
+    );
 
     const requeued = sweeps.requeue('sw1');
     expect(requeued.map((r) => r.runId)).toEqual(['r2', 'r3', 'r4', 'r5', 'r6', 'r7']);

@@ -68,9 +68,18 @@ function seedDatabase(dataDir: string): string[] {
     for (let k = 0; k < RUNS; k += 1) {
       const id = `perf-${k}`;
       const spec = experiment(k);
-      store.createRun({ id, name: `${spec.name} seed ${spec.train.seed}`, experiment: spec, createdAt: new Date(Date.UTC(2025, 0, 1, 0, k)).toISOString(), appVersion: 'e2e' });
+      store.createRun({
+        id,
+        name: `${spec.name} seed ${spec.train.seed}`,
+        experiment: spec,
+        createdAt: new Date(Date.UTC(2025, 0, 1, 0, k)).toISOString(),
+        appVersion: 'e2e',
+      });
       store.markStarted(id, { backend: 'wasm', tfjsVersion: '4.22.0', startedAt: new Date(Date.UTC(2025, 0, 1, 0, k)).toISOString() });
-      store.appendMetrics(id, Array.from({ length: POINTS_READ }, (_, e) => curvePoint(k, e)));
+      store.appendMetrics(
+        id,
+        Array.from({ length: POINTS_READ }, (_, e) => curvePoint(k, e)),
+      );
       store.finishRun(id, { status: 'completed', finishedAt: new Date(Date.UTC(2025, 0, 1, 1, k)).toISOString() });
       ids.push(id);
     }
@@ -110,11 +119,7 @@ async function installProbe(page: Page): Promise<void> {
       requestAnimationFrame(loop);
       // Click latency: from the input's timestamp to just after the next frame is painted.
       const clicks: number[] = [];
-      document.addEventListener(
-        'click',
-        (e) => requestAnimationFrame(() => setTimeout(() => clicks.push(performance.now() - e.timeStamp))),
-        true,
-      );
+      document.addEventListener('click', (e) => requestAnimationFrame(() => setTimeout(() => clicks.push(performance.now() - e.timeStamp))), true);
       const curve = (0, eval)(`(${curveSource})`) as (k: number, e: number) => unknown; // the generator the database seeding used
       (window as unknown as { __perf: unknown }).__perf = { frames, longTasks, clicks, runs: pinia._s.get('runs'), curve, marks: {} };
     },
@@ -179,7 +184,10 @@ async function figures(page: Page, from: string, to: string): Promise<PhaseFigur
       const t0 = perf.marks[from]!;
       const t1 = perf.marks[to]!;
       const inside = perf.frames.filter((t) => t >= t0 && t <= t1);
-      const deltas = inside.slice(1).map((t, i) => t - inside[i]!).sort((a, b) => a - b);
+      const deltas = inside
+        .slice(1)
+        .map((t, i) => t - inside[i]!)
+        .sort((a, b) => a - b);
       const quantile = (q: number) => deltas[Math.min(deltas.length - 1, Math.floor(q * deltas.length))] ?? Number.NaN;
       // A frame that spans the window's end still counts: the gap from the last frame to t1.
       const tail = inside.length ? t1 - inside[inside.length - 1]! : t1 - t0;
@@ -303,7 +311,9 @@ test('8 runs × 20,000 points in Compare: frames keep coming and a click is answ
   console.log(JSON.stringify(result, null, 2));
 
   // Every point arrived and is plotted; the slider moved the shared epoch.
-  await expect.poll(async () => Number(await page.getByTestId('compare-chart-trainLoss').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(RUNS * bulkTo);
+  await expect
+    .poll(async () => Number(await page.getByTestId('compare-chart-trainLoss').getAttribute('data-points')), { timeout: 30_000 })
+    .toBeGreaterThan(RUNS * bulkTo);
   // The slider followed the pointer: the epoch shown is the drag's last position on the range (within 2 %
   // of it: the thumb's half-width at each end), and the label names that epoch.
   expect(sliderMax).toBeGreaterThanOrEqual(bulkTo - 1);

@@ -122,7 +122,7 @@ test('init preview of a deep tanh stack, a tiny run exported as ONNX and a repor
 test('an imported CSV is picked in the dataset picker, sets the input shape and trains', async ({ page }) => {
   // 90 rows, 3 features, 3 classes (class = the largest feature), from a fixed linear congruential sequence.
   let s = 12345;
-  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const next = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const rows = Array.from({ length: 90 }, () => {
     const x = [next(), next(), next()];
     return [...x.map((v) => v.toFixed(4)), String(x.indexOf(Math.max(...x)))].join(',');

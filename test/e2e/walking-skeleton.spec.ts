@@ -19,9 +19,7 @@ test('a run on spiral streams live curves, stops as cancelled and survives reloa
   await page.getByTestId('train-button').click();
 
   const lossChart = page.getByTestId('loss-chart');
-  await expect
-    .poll(async () => Number(await lossChart.getAttribute('data-points')), { timeout: 60_000 })
-    .toBeGreaterThanOrEqual(2);
+  await expect.poll(async () => Number(await lossChart.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
   await expect(page.getByTestId('epoch-counter')).toContainText(/\d+\s*\/\s*\d+/);
   await page.screenshot({ path: 'test-results/run-view-mid-training.png' });
 

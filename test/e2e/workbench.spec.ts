@@ -33,7 +33,10 @@ test('builds a network by drag and drop: palette → stack, reorder, undo/redo',
   expect(await stackTypes(page)).toEqual(['batchNorm', 'dense', 'dense', 'dense', 'dropout']);
 
   // Reorder: drag the dropout (last) above the batch norm (first).
-  await page.getByTestId('layer-card').nth(4).dragTo(page.getByTestId('layer-card').first(), { targetPosition: { x: 40, y: 4 } });
+  await page
+    .getByTestId('layer-card')
+    .nth(4)
+    .dragTo(page.getByTestId('layer-card').first(), { targetPosition: { x: 40, y: 4 } });
   expect(await stackTypes(page)).toEqual(['dropout', 'batchNorm', 'dense', 'dense', 'dense']);
 
   // Undo the move and the insertion; redo one step.

@@ -37,7 +37,17 @@ export function tfPads(padding: 'valid' | 'same', [h, w]: number[], [kh, kw]: nu
 }
 
 /** Layer types the ONNX export supports (every type of contract/network.ts at the time of writing). */
-export const ONNX_LAYER_TYPES: readonly LayerSpec['type'][] = ['dense', 'dropout', 'conv2d', 'maxPool2d', 'avgPool2d', 'flatten', 'batchNorm', 'activation', 'reshape'];
+export const ONNX_LAYER_TYPES: readonly LayerSpec['type'][] = [
+  'dense',
+  'dropout',
+  'conv2d',
+  'maxPool2d',
+  'avgPool2d',
+  'flatten',
+  'batchNorm',
+  'activation',
+  'reshape',
+];
 
 /**
  * Builds the inference graph of a trained network (opset 13): input `input` [batch, ...inputShape],
@@ -136,11 +146,17 @@ export function buildOnnxGraph(network: NetworkSpec, weights: readonly NamedWeig
       }
       case 'batchNorm': {
         toNchw(scope);
-        if (layout === 'other') throw new Error(`ONNX export: layer ${index} (batchNorm) on a rank-${info.inputShape.length} input is not supported (only [features] or [height, width, channels])`);
-        const inputs = [x, ...['gamma', 'beta', 'movingMean', 'movingVariance'].map((role) => {
-          const w = weight(info, role);
-          return g.constant(`${scope}/${role}`, w.shape, w.values);
-        })];
+        if (layout === 'other')
+          throw new Error(
+            `ONNX export: layer ${index} (batchNorm) on a rank-${info.inputShape.length} input is not supported (only [features] or [height, width, channels])`,
+          );
+        const inputs = [
+          x,
+          ...['gamma', 'beta', 'movingMean', 'movingVariance'].map((role) => {
+            const w = weight(info, role);
+            return g.constant(`${scope}/${role}`, w.shape, w.values);
+          }),
+        ];
         x = g.op('BatchNormalization', inputs, scope, [{ name: 'epsilon', type: 'float', value: spec.epsilon }]);
         return;
       }

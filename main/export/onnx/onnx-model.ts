@@ -2,9 +2,7 @@ import { ProtoWriter, float32LittleEndian, int64LittleEndian } from './protobuf-
 
 /** An attribute of an ONNX node (the subset InitScope writes). */
 export type OnnxAttribute =
-  | { name: string; type: 'float'; value: number }
-  | { name: string; type: 'int'; value: number }
-  | { name: string; type: 'ints'; value: number[] };
+  { name: string; type: 'float'; value: number } | { name: string; type: 'int'; value: number } | { name: string; type: 'ints'; value: number[] };
 
 /** One operator application: `outputs = opType(inputs)`. */
 export interface OnnxNode {

@@ -58,7 +58,12 @@ const runLabel = (runs: readonly ReportRun[], i: number) => (runs.length > 1 ? `
  * Training (solid) and validation (dashed) series of one metric (x = epoch), run by run; in a
  * comparison each run has one colour and its label.
  */
-function metricSeries(runs: readonly ReportRun[], train: (p: MetricPoint) => number | null, val: (p: MetricPoint) => number | null, what: string): ChartSeries[] {
+function metricSeries(
+  runs: readonly ReportRun[],
+  train: (p: MetricPoint) => number | null,
+  val: (p: MetricPoint) => number | null,
+  what: string,
+): ChartSeries[] {
   return runs.flatMap((r, i) => {
     const prefix = runs.length > 1 ? `${runLabel(runs, i)} · ` : '';
     const color = runs.length > 1 ? { color: paletteColor(i) } : {};
@@ -82,7 +87,9 @@ function configDiffSection(runs: readonly ReportRun[]): string {
   const rows = diffs.map(
     (d) =>
       `<tr data-path="${escapeHtml(d.path)}"><td><code>${escapeHtml(d.path)}</code></td>${d.values
-        .map((v, i) => `<td${i > 0 && v !== d.values[0] ? ' class="differs"' : ''}>${v === undefined ? '<em>absent</em>' : `<code>${escapeHtml(v)}</code>`}</td>`)
+        .map(
+          (v, i) => `<td${i > 0 && v !== d.values[0] ? ' class="differs"' : ''}>${v === undefined ? '<em>absent</em>' : `<code>${escapeHtml(v)}</code>`}</td>`,
+        )
         .join('')}</tr>`,
   );
   return `<p>${diffs.length} field${diffs.length === 1 ? '' : 's'} differ${diffs.length === 1 ? 's' : ''}; ${same} identical field${same === 1 ? ' is' : 's are'} not shown. Highlighted: a value unlike run #1's.</p>
@@ -130,9 +137,23 @@ export function buildReportHtml(runs: readonly ReportRun[], meta: ReportMeta): s
         (r.provenance.dataset.testHash ? `<br>test part: <code>${text(r.provenance.dataset.testHash)}</code>` : '')
       : '—',
   ]);
-  const loss = metricSeries(runs, (p) => p.trainLoss, (p) => p.valLoss, 'loss');
-  const acc = metricSeries(runs, (p) => p.trainAcc, (p) => p.valAcc, 'accuracy');
-  const record = JSON.stringify({ generatedAt: meta.generatedAt, appVersion: meta.appVersion, runs: runs.map((r) => ({ id: r.summary.id, reproducibility: r.reproducibility })) });
+  const loss = metricSeries(
+    runs,
+    (p) => p.trainLoss,
+    (p) => p.valLoss,
+    'loss',
+  );
+  const acc = metricSeries(
+    runs,
+    (p) => p.trainAcc,
+    (p) => p.valAcc,
+    'accuracy',
+  );
+  const record = JSON.stringify({
+    generatedAt: meta.generatedAt,
+    appVersion: meta.appVersion,
+    runs: runs.map((r) => ({ id: r.summary.id, reproducibility: r.reproducibility })),
+  });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -143,7 +164,7 @@ export function buildReportHtml(runs: readonly ReportRun[], meta: ReportMeta): s
 <p>Written ${text(meta.generatedAt)} by InitScope ${text(meta.appVersion)}.</p>
 <h2>${runs.length > 1 ? 'Final metrics' : 'Summary'}</h2>
 ${table(['run', 'id', 'status', 'epochs', 'train loss', 'train acc', 'val loss', 'val acc', 'test loss', 'test acc', 'note'], summaryRows)}
-${runs.some((r) => r.summary.metrics.testAcc != null || r.summary.metrics.testLoss != null) ? '<p>Test metrics: the dataset\'s held-out test part, evaluated once when the run finished; no training decision saw them.</p>' : ''}
+${runs.some((r) => r.summary.metrics.testAcc != null || r.summary.metrics.testLoss != null) ? "<p>Test metrics: the dataset's held-out test part, evaluated once when the run finished; no training decision saw them.</p>" : ''}
 <h2>Curves</h2>
 ${lineChartSvg('Loss', 'epoch', loss)}
 ${lineChartSvg('Accuracy', 'epoch', acc)}

@@ -67,7 +67,8 @@ const en = {
     units: 'Units',
     activation: 'Activation',
     initializer: 'Kernel initializer',
-    initializerHelp: 'Glorot, He and LeCun “normal” draw an untruncated normal with the paper’s variance, as PyTorch does; the “truncated normal (Keras)” forms match Keras: a wider normal cut at ±2 std, same variance.',
+    initializerHelp:
+      'Glorot, He and LeCun “normal” draw an untruncated normal with the paper’s variance, as PyTorch does; the “truncated normal (Keras)” forms match Keras: a wider normal cut at ±2 std, same variance.',
     convention: {
       pytorch: 'Untruncated normal (PyTorch’s convention)',
       keras: 'Truncated at ±2 std, same variance (Keras’s convention)',
@@ -270,7 +271,8 @@ const en = {
     elapsed: 'took {time}',
     backend: 'backend {name}',
     twoCores: '2 cores',
-    twoCoresHint: 'This run is alone, so the second half of each batch is computed on the other core. It goes back to one core when another run starts; its numbers are the same either way.',
+    twoCoresHint:
+      'This run is alone, so the second half of each batch is computed on the other core. It goes back to one core when another run starts; its numbers are the same either way.',
     waiting: 'Waiting for the first epoch…',
     queued: 'Queued: waits for a free worker.',
     divergedAt: 'Diverged at step {step} ({layer})',
@@ -291,7 +293,8 @@ const en = {
     reproduceHelp: 'Rerun this run from its record (same experiment, seed and step layout) and compare every stored number with it.',
     notReproducible: 'Only a completed or diverged run can be reproduced.',
     record: 'seed {seed} · {backend} · kernels {kernels} · {parts} · data {hash} · InitScope {version}',
-    recordHelp: 'What determines this run\'s numbers besides its experiment: dataset hash {hash} and split {split} ({train} training, {val} validation samples), tfjs {tfjs}, Node.js {node} ({arch}), step layout: {reason}.',
+    recordHelp:
+      "What determines this run's numbers besides its experiment: dataset hash {hash} and split {split} ({train} training, {val} validation samples), tfjs {tfjs}, Node.js {node} ({arch}), step layout: {reason}.",
     parts1: 'whole batches',
     parts2: 'batches in two halves',
     kernelsPatched: 'patched',
@@ -388,10 +391,18 @@ const en = {
   layerTypes: {
     dense: { name: 'Dense', blurb: 'Fully connected', help: 'Every output unit sees every input: y = f(x·W + b).' },
     dropout: { name: 'Dropout', blurb: 'Random zeroing while training', help: 'Zeroes each unit with probability rate during training and rescales the rest.' },
-    conv2d: { name: 'Conv 2D', blurb: 'Convolution over images', help: 'Slides filters over an [height, width, channels] image; fans count the receptive field.' },
+    conv2d: {
+      name: 'Conv 2D',
+      blurb: 'Convolution over images',
+      help: 'Slides filters over an [height, width, channels] image; fans count the receptive field.',
+    },
     maxPool2d: { name: 'Max pool', blurb: 'Keeps the largest value', help: 'Downsamples each window to its maximum.' },
     avgPool2d: { name: 'Average pool', blurb: 'Averages each window', help: 'Downsamples each window to its mean.' },
-    reshape: { name: 'Reshape', blurb: 'Vector → image', help: 'Rearranges the values into a new shape with the same count, e.g. [784] → [28, 28, 1] before a conv layer.' },
+    reshape: {
+      name: 'Reshape',
+      blurb: 'Vector → image',
+      help: 'Rearranges the values into a new shape with the same count, e.g. [784] → [28, 28, 1] before a conv layer.',
+    },
     flatten: { name: 'Flatten', blurb: 'Image → vector', help: 'Reshapes [h, w, c] to one vector so dense layers can follow.' },
     batchNorm: { name: 'Batch norm', blurb: 'Normalizes per channel', help: 'Normalizes each channel over the batch, then scales by γ and shifts by β.' },
     activation: { name: 'Activation', blurb: 'A standalone non-linearity', help: 'Applies an activation element-wise, e.g. after batch norm.' },
@@ -434,7 +445,8 @@ const en = {
   },
   diagnostics: {
     statsEvery: 'Stats every (steps)',
-    statsEveryHelp: 'When to record per-layer statistics: auto spreads about {n} records over the whole run, whatever its length; or every this many steps (0 = off). Each record costs one probe-batch pass.',
+    statsEveryHelp:
+      'When to record per-layer statistics: auto spreads about {n} records over the whole run, whatever its length; or every this many steps (0 = off). Each record costs one probe-batch pass.',
     statsAuto: 'Auto (~{n})',
     statsSteps: 'Every N steps',
     title: 'Diagnosis',
@@ -656,7 +668,8 @@ const en = {
         testLoss: 'Test loss',
       },
       heatmap: 'Final {metric}',
-      heatmapHelp: 'Each cell is the mean final metric of the runs with that row and column value, over seeds (and any other axes); brighter is better. Hover for the spread, click to compare those runs.',
+      heatmapHelp:
+        'Each cell is the mean final metric of the runs with that row and column value, over seeds (and any other axes); brighter is better. Hover for the spread, click to compare those runs.',
       pooled: 'all',
       tipMean: 'Mean {mean}, std {std}',
       tipRuns: '{n} runs with a value',
@@ -678,7 +691,8 @@ const en = {
       reached: '{k}/{n}',
       never: 'not reached',
       pValue: 'p vs best',
-      pValueHelp: 'Welch’s t-test of the best combination against this one across seeds: p is how likely a gap this large would be if both were equally good, so below 0.05 it is unlikely to be seed noise.',
+      pValueHelp:
+        'Welch’s t-test of the best combination against this one across seeds: p is how likely a gap this large would be if both were equally good, so below 0.05 it is unlikely to be seed noise.',
       best: 'best',
       significant: 'significant (p < 0.05)',
       notSignificant: 'within seed noise',
@@ -701,11 +715,13 @@ const en = {
     sameAsCurrent: 'The hidden layers already use this initializer: its line is the current one.',
     driftHelp: 'Activation std changes by {factor} from the first to the last hidden layer; near ×1 is healthy.',
     activationStd: 'Activation std',
-    activationHelp: 'Spread of each layer’s outputs; healthy stays roughly flat with depth and close to the dashed theory line, while a falling line means the signal vanishes and a rising one that it explodes.',
+    activationHelp:
+      'Spread of each layer’s outputs; healthy stays roughly flat with depth and close to the dashed theory line, while a falling line means the signal vanishes and a rising one that it explodes.',
     gradient: 'Gradient',
     gradientStd: 'σ ∂L/∂out',
     gradientNorm: '‖∂L/∂W‖',
-    gradientStdHelp: 'Spread of the loss gradient arriving at each layer’s output; healthy stays within about one order of magnitude from the last layer to the first.',
+    gradientStdHelp:
+      'Spread of the loss gradient arriving at each layer’s output; healthy stays within about one order of magnitude from the last layer to the first.',
     gradientNormHelp: 'Size of the loss gradient of each layer’s weights; healthy layers are within about one order of magnitude of each other.',
     measured: 'measured',
     theory: 'theory',

@@ -65,7 +65,8 @@ const zhCN: MessageSchema = {
     units: '单元数',
     activation: '激活函数',
     initializer: '权重初始化',
-    initializerHelp: 'Glorot、He 和 LeCun“正态”按论文方差抽取未截断的正态分布（与 PyTorch 相同）；“截断正态（Keras）”与 Keras 一致：更宽的正态在 ±2 个标准差处截断，方差不变。',
+    initializerHelp:
+      'Glorot、He 和 LeCun“正态”按论文方差抽取未截断的正态分布（与 PyTorch 相同）；“截断正态（Keras）”与 Keras 一致：更宽的正态在 ±2 个标准差处截断，方差不变。',
     convention: {
       pytorch: '未截断正态（PyTorch 约定）',
       keras: '在 ±2 个标准差处截断，方差不变（Keras 约定）',
@@ -289,7 +290,8 @@ const zhCN: MessageSchema = {
     reproduceHelp: '按记录重新运行（相同的实验、种子和步骤划分），并与本次运行逐一比较所有已存储的数值。',
     notReproducible: '只有已完成或已发散的运行才能复现。',
     record: '种子 {seed} · {backend} · 内核 {kernels} · {parts} · 数据 {hash} · InitScope {version}',
-    recordHelp: '除实验本身外决定本次运行数值的因素：数据集哈希 {hash}，划分 {split}（训练样本 {train} 个，验证样本 {val} 个），tfjs {tfjs}，Node.js {node}（{arch}），步骤划分：{reason}。',
+    recordHelp:
+      '除实验本身外决定本次运行数值的因素：数据集哈希 {hash}，划分 {split}（训练样本 {train} 个，验证样本 {val} 个），tfjs {tfjs}，Node.js {node}（{arch}），步骤划分：{reason}。',
     parts1: '整批计算',
     parts2: '每批分两半计算',
     kernelsPatched: '优化版',

@@ -146,9 +146,7 @@ export function comparisonCsv(runs: readonly RunSummary[], pointsOf: (id: string
   for (const run of runs) {
     for (const p of pointsOf(run.id)) {
       rows.push(
-        [run.id, run.name, run.experiment.train.seed, p.epoch, p.step, p.trainLoss, p.trainAcc, p.valLoss, p.valAcc, p.elapsedMs]
-          .map(csvCell)
-          .join(','),
+        [run.id, run.name, run.experiment.train.seed, p.epoch, p.step, p.trainLoss, p.trainAcc, p.valLoss, p.valAcc, p.elapsedMs].map(csvCell).join(','),
       );
     }
   }

@@ -207,7 +207,13 @@ export function diagnose(records: readonly LayerStatsRecord[], run?: RunContext 
         severity: 'warning',
         layers: [deepest.layer],
         step: latest.step,
-        params: { factor: sd > 0 ? formatFactor(s0 / sd) : '∞', layer: deepest.layer, first: first.layer, firstStd: formatMeasure(s0), deepStd: formatMeasure(sd) },
+        params: {
+          factor: sd > 0 ? formatFactor(s0 / sd) : '∞',
+          layer: deepest.layer,
+          first: first.layer,
+          firstStd: formatMeasure(s0),
+          deepStd: formatMeasure(sd),
+        },
         text: sd > 0 ? 'explain' : 'explainZero',
         remedies: remedies('collapsingSignal', []),
       });

@@ -80,8 +80,7 @@ export function describeProblem(issue: ExperimentIssue, t: Translate, tc: Transl
       return t('errors.invalid');
     case 'too_small':
       if (origin === 'array') return tc('errors.minItems', { n: p.minimum }, Number(p.minimum));
-      if (origin === 'number' || origin === 'int')
-        return t(p.inclusive === 'false' ? 'errors.greater' : 'errors.min', { n: p.minimum });
+      if (origin === 'number' || origin === 'int') return t(p.inclusive === 'false' ? 'errors.greater' : 'errors.min', { n: p.minimum });
       return t('errors.invalid');
     case 'too_big':
       if (origin === 'array') return t('errors.maxItems', { n: p.maximum });

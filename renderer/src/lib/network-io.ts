@@ -20,9 +20,7 @@ export function parseNetworkFile(text: string): NetworkFileResult {
   if (!json.ok) return { ok: false, kind: 'json', ...json.error };
   const raw = json.value;
   const candidate =
-    raw && typeof raw === 'object' && !Array.isArray(raw) && 'network' in raw && !('layers' in raw)
-      ? (raw as { network: unknown }).network
-      : raw;
+    raw && typeof raw === 'object' && !Array.isArray(raw) && 'network' in raw && !('layers' in raw) ? (raw as { network: unknown }).network : raw;
   const parsed = NetworkSpec.safeParse(candidate);
   if (!parsed.success) return { ok: false, kind: 'schema', issues: describeIssues(parsed.error) };
   return { ok: true, network: parsed.data };

@@ -126,4 +126,3 @@ function mostCommon<T>(items: readonly T[]): T {
   for (const x of items) counts.set(x, (counts.get(x) ?? 0) + 1);
   return [...counts.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
 }
-

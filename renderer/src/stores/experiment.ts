@@ -19,15 +19,7 @@ import {
   type OptimizerSpec as OptimizerSpecT,
 } from '../../../contract/index.js';
 import { readStoredDraft, writeStoredDraft, type DraftStorage } from '../lib/draft-storage.js';
-import {
-  clone,
-  defaultDraft,
-  defaultInitializer,
-  dense,
-  draftFromExperiment,
-  toExperimentInput,
-  type ExperimentDraft,
-} from '../lib/experiment-draft.js';
+import { clone, defaultDraft, defaultInitializer, dense, draftFromExperiment, toExperimentInput, type ExperimentDraft } from '../lib/experiment-draft.js';
 import { EditHistory } from '../lib/history.js';
 import { defaultLayer, hasActivation, hasKernel, type LayerType } from '../lib/layer-kinds.js';
 import { buildPreset, type PresetId } from '../lib/presets.js';

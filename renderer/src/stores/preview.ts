@@ -108,9 +108,7 @@ export const usePreviewStore = defineStore('preview', () => {
   /** The hidden layers' shared initializer (labels the current line; hides the duplicate alternative). */
   const shared = computed(() => sharedHiddenInitializer(experiment.draft.network.layers));
   /** Keys of alternatives identical to the current network (their toggle is shown as "= current"). */
-  const sameAsCurrent = computed(() =>
-    PREVIEW_ALTERNATIVES.filter((a) => shared.value && sameJson(shared.value, a.initializer)).map((a) => a.key),
-  );
+  const sameAsCurrent = computed(() => PREVIEW_ALTERNATIVES.filter((a) => shared.value && sameJson(shared.value, a.initializer)).map((a) => a.key));
 
   let timer: ReturnType<typeof setTimeout> | null = null;
   let token = 0;
@@ -149,9 +147,7 @@ export const usePreviewStore = defineStore('preview', () => {
       requests.value += 1;
       const [own, others] = await Promise.all([
         wantCurrent ? client.call('engine/preview', { experiment: spec }) : Promise.resolve([]),
-        alternatives.length
-          ? client.call('engine/preview', { experiment: spec, initializers: alternatives.map((a) => a.initializer) })
-          : Promise.resolve([]),
+        alternatives.length ? client.call('engine/preview', { experiment: spec, initializers: alternatives.map((a) => a.initializer) }) : Promise.resolve([]),
       ]);
       if (mine !== token) return;
       const lines: PreviewSeries[] = [];
@@ -205,11 +201,7 @@ export const usePreviewStore = defineStore('preview', () => {
     }
   }
 
-  watch(
-    [open, () => (experiment.spec ? previewInputKey(experiment.spec) : null), () => enabled.value.join(',')],
-    () => schedule(),
-    { immediate: true },
-  );
+  watch([open, () => (experiment.spec ? previewInputKey(experiment.spec) : null), () => enabled.value.join(',')], () => schedule(), { immediate: true });
 
   return { open, enabled, status, series, error, requests, shared, sameAsCurrent, refresh, schedule, toggle, setOpen };
 });

@@ -1,14 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref } from 'vue';
-import type {
-  ExperimentSpec,
-  FinalMetrics,
-  LayerStatsRecord,
-  MetricPoint,
-  RunEvent,
-  RunStatus,
-  RunSummary,
-} from '../../../contract/index.js';
+import type { ExperimentSpec, FinalMetrics, LayerStatsRecord, MetricPoint, RunEvent, RunStatus, RunSummary } from '../../../contract/index.js';
 import { MAX_COMPARED } from '../lib/compare.js';
 import { useHost } from '../host.js';
 import { useAppStore } from './app.js';
@@ -134,7 +126,10 @@ export const useRunsStore = defineStore('runs', () => {
     try {
       const fetched = await useHost().client.call('runs/metrics', { runId: id, maxPoints: MAX_CURVE_POINTS });
       // markRaw: points are immutable; deep proxies over 8 × 20,000 of them would cost more than the charts.
-      points.value[id] = mergePoints(fetched.map((p) => markRaw(p)), points.value[id] ?? []);
+      points.value[id] = mergePoints(
+        fetched.map((p) => markRaw(p)),
+        points.value[id] ?? [],
+      );
       curveLoaded.add(id);
     } catch (error) {
       useAppStore().report(error);

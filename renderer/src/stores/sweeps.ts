@@ -89,10 +89,7 @@ export const MAX_AXIS_VALUES = SWEEP_LIMITS.maxAxisValues;
  * Parses a comma/space/semicolon-separated number list (`"0.1, 1e-2"`). Empty text gives no values
  * (the axis is not varied). `min` is exclusive when `positive` is set (learning rates), else inclusive.
  */
-export function parseNumberList(
-  text: string,
-  rule: { integer?: boolean; min: number; max: number; positive?: boolean },
-): ParsedList {
+export function parseNumberList(text: string, rule: { integer?: boolean; min: number; max: number; positive?: boolean }): ParsedList {
   const tokens = text.split(/[\s,;，；]+/).filter(Boolean);
   const values: number[] = [];
   for (const token of tokens) {

@@ -11,11 +11,12 @@ const db = path.join(dir, 'cli.db');
 
 /** Runs the CLI from its TypeScript sources in a child process, as `npx initscope …` would. */
 function cli(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '-e', "import('./main/cli/main.ts').then((m) => m.main(process.argv.slice(1)))", ...args],
-    { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, INITSCOPE_BACKEND: 'wasm' } },
-  );
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('./main/cli/main.ts').then((m) => m.main(process.argv.slice(1)))", ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, INITSCOPE_BACKEND: 'wasm' },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -57,7 +58,12 @@ describe('initscope CLI', () => {
     expect(human.stdout).toMatch(new RegExp(`^identical: run_\\w+ reproduces ${runId} bit for bit`));
     const json = cli('rerun', runId, '--db', db, '--json');
     expect(json.code).toBe(0);
-    expect(ReproductionReport.parse(JSON.parse(json.stdout))).toMatchObject({ originalRunId: runId, verdict: 'identical', firstDifference: null, provenanceDiffers: [] });
+    expect(ReproductionReport.parse(JSON.parse(json.stdout))).toMatchObject({
+      originalRunId: runId,
+      verdict: 'identical',
+      firstDifference: null,
+      provenanceDiffers: [],
+    });
     const unknown = cli('rerun', 'run_nope', '--db', db);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('run_nope');
@@ -80,7 +86,12 @@ describe('initscope CLI', () => {
     const runs = RunSummary.array().parse(JSON.parse(stdout));
     // Newest first: the rerun test's diverged run and its two reruns, the diverged run, the first (completed) run.
     expect(runs.map((r) => r.status)).toEqual(['diverged', 'diverged', 'diverged', 'diverged', 'completed']);
-    expect(runs.map((r) => r.createdAt)).toEqual(runs.map((r) => r.createdAt).sort().reverse());
+    expect(runs.map((r) => r.createdAt)).toEqual(
+      runs
+        .map((r) => r.createdAt)
+        .sort()
+        .reverse(),
+    );
     expect(runs.at(-1)!.backend).toBe('wasm');
   });
 });

@@ -14,11 +14,12 @@ writeFileSync(entry, `import { main } from ${JSON.stringify(path.join(root, 'mai
 
 /** Runs the CLI from its TypeScript sources in a child process, as `npx initscope …` would. */
 function cli(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', entry, ...args],
-    { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, INITSCOPE_BACKEND: 'wasm' } },
-  );
+  const result = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, INITSCOPE_BACKEND: 'wasm' },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

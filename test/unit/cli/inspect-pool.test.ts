@@ -11,7 +11,19 @@ describe('EnginePool.preview', () => {
       initializer: null,
       loss: 0.69,
       layers: [
-        { layer: 'dense_0', index: 0, type: 'dense', activation: 'tanh', activationMean: 0, activationStd: 0.5, theoryStd: 0.52, gradientStd: 0.01, gradientNorm: 0.3, weightStd: 0.2, theoryWeightStd: 0.21 },
+        {
+          layer: 'dense_0',
+          index: 0,
+          type: 'dense',
+          activation: 'tanh',
+          activationMean: 0,
+          activationStd: 0.5,
+          theoryStd: 0.52,
+          gradientStd: 0.01,
+          gradientNorm: 0.3,
+          weightStd: 0.2,
+          theoryWeightStd: 0.21,
+        },
       ],
     },
   ];

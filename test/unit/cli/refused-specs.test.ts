@@ -12,11 +12,12 @@ const db = path.join(dir, 'refused.db');
 /** Runs the CLI from its TypeScript sources in a child process, as `npx initscope …` would. */
 function cli(...args: string[]) {
   const started = performance.now();
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '-e', "import('./main/cli/main.ts').then((m) => m.main(process.argv.slice(1)))", ...args],
-    { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, INITSCOPE_BACKEND: 'wasm' } },
-  );
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('./main/cli/main.ts').then((m) => m.main(process.argv.slice(1)))", ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, INITSCOPE_BACKEND: 'wasm' },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -78,7 +79,9 @@ describe('experiments refused before anything runs', () => {
     };
     const { code, stderr } = cli('sweep', file('sweep.json', sweep), '--db', db, '--json');
     expect(code).toBe(2);
-    expect(stderr).toMatch(/Invalid sweep run "depths · activation=tanh · seed=1": network\.layers\.2 \(dense\): expects a flat input of rank 1, got shape \[2, 2, 2\] \(add a flatten layer before it\)/);
+    expect(stderr).toMatch(
+      /Invalid sweep run "depths · activation=tanh · seed=1": network\.layers\.2 \(dense\): expects a flat input of rank 1, got shape \[2, 2, 2\] \(add a flatten layer before it\)/,
+    );
     expect(storedCounts()).toEqual({ runs: 0, sweeps: 0 });
   });
 });

@@ -64,14 +64,20 @@ describe('did you mean', () => {
 
   it('lists the known keys when nothing is close, and names an unknown type with its closest value', () => {
     const message = messageOf(() =>
-      parseOrThrow(ExperimentSpec, { dataset: { builtin: 'spiral' }, network: { inputShape: [2], layers: [{ type: 'dense2', units: 2 }] }, zzz: 1 }, 'experiment'),
+      parseOrThrow(
+        ExperimentSpec,
+        { dataset: { builtin: 'spiral' }, network: { inputShape: [2], layers: [{ type: 'dense2', units: 2 }] }, zzz: 1 },
+        'experiment',
+      ),
     );
     expect(message).toContain('zzz: unknown key (known keys: name, dataset, network, train)');
     expect(message).toContain('network.layers.0.type: unknown value "dense2" (did you mean "dense"?)');
   });
 
   it('applies to sweep files too', () => {
-    const message = messageOf(() => parseOrThrow(SweepSpec, { base: { dataset: { builtin: 'spiral' }, network: { inputShape: [2], layers: [dense(2)] } }, axes: { seedz: 2 } }, 'sweep'));
+    const message = messageOf(() =>
+      parseOrThrow(SweepSpec, { base: { dataset: { builtin: 'spiral' }, network: { inputShape: [2], layers: [dense(2)] } }, axes: { seedz: 2 } }, 'sweep'),
+    );
     expect(message).toContain('axes.seedz: unknown key (did you mean `seeds`?)');
   });
 
@@ -96,7 +102,9 @@ describe('experiment checks before anything runs', () => {
   });
 
   it('names a conv on a flat input and a dense layer after a conv without flatten', () => {
-    expect(problems(exp({ inputShape: [784], layers: [{ type: 'conv2d', filters: 4 }, dense(10)] }), mnist)).toEqual([['network.layers.0', 'shape', 'needsImage']]);
+    expect(problems(exp({ inputShape: [784], layers: [{ type: 'conv2d', filters: 4 }, dense(10)] }), mnist)).toEqual([
+      ['network.layers.0', 'shape', 'needsImage'],
+    ]);
     const noFlatten = exp({ inputShape: [784], layers: [{ type: 'reshape', targetShape: [28, 28, 1] }, { type: 'conv2d', filters: 4 }, dense(10, 'softmax')] });
     expect(problems(noFlatten, mnist)).toEqual([['network.layers.2', 'shape', 'needsFlat']]);
   });
@@ -125,7 +133,9 @@ describe('experiment checks before anything runs', () => {
     const [problem, ...rest] = experimentProblems(huge, spiral);
     expect(rest).toEqual([]);
     expect(problem).toMatchObject({ path: 'network', code: 'tooLarge', params: { limit: '1.50 GiB' } });
-    expect(problem!.message).toMatch(/^training needs an estimated 16\.1 GiB \(1,073,938,434 parameters: weights 4\.00 GiB, gradients 4\.00 GiB, adam state 8\.00 GiB, activations for 128 samples 64\.0 MiB\), over the limit of 1\.50 GiB/);
+    expect(problem!.message).toMatch(
+      /^training needs an estimated 16\.1 GiB \(1,073,938,434 parameters: weights 4\.00 GiB, gradients 4\.00 GiB, adam state 8\.00 GiB, activations for 128 samples 64\.0 MiB\), over the limit of 1\.50 GiB/,
+    );
   });
 });
 
@@ -140,7 +150,11 @@ describe('memory estimate', () => {
     expect(e).toMatchObject({ params: P, state: S, slots: 2, batch: 8, activationsPerSample: perSample });
     expect(e.totalBytes).toBe(4 * (P + S) + 4 * P + 4 * 2 * P + 4 * 8 * perSample);
     // The probe batch counts when it is larger; the training samples cap both; sgd keeps no slots.
-    expect(estimateTrainingMemory(network, { batchSize: 8, probeSize: 128, optimizer: { name: 'sgd' } }, 50)).toMatchObject({ batch: 50, slots: 0, optimizerBytes: 0 });
+    expect(estimateTrainingMemory(network, { batchSize: 8, probeSize: 128, optimizer: { name: 'sgd' } }, 50)).toMatchObject({
+      batch: 50,
+      slots: 0,
+      optimizerBytes: 0,
+    });
     expect(MAX_TRAINING_BYTES).toBe(1.5 * 1024 ** 3);
   });
 });

@@ -3,7 +3,13 @@ import { ExperimentSpec, InitScopeError, METHODS, METHOD_NAMES, parseOrThrow, Ru
 
 const valid = {
   dataset: { builtin: 'spiral' },
-  network: { inputShape: [2], layers: [{ type: 'dense', units: 4, activation: { name: 'leakyRelu' } }, { type: 'dense', units: 2 }] },
+  network: {
+    inputShape: [2],
+    layers: [
+      { type: 'dense', units: 4, activation: { name: 'leakyRelu' } },
+      { type: 'dense', units: 2 },
+    ],
+  },
 };
 
 function messageOf(value: unknown): string {
@@ -32,7 +38,10 @@ describe('contract schemas', () => {
     [{ ...valid, network: { ...valid.network, layers: [{ type: 'conv3d', units: 2 }] } }, 'network.layers.0.type'],
     [{ ...valid, network: { ...valid.network, layers: [] } }, 'network.layers'],
     [{ ...valid, network: { ...valid.network, layers: [{ type: 'dense', units: 2, activation: { name: 'tanhh' } }] } }, 'network.layers.0.activation.name'],
-    [{ ...valid, network: { ...valid.network, layers: [{ type: 'dense', units: 2, kernelInitializer: { name: 'normal', std: -1 } }] } }, 'network.layers.0.kernelInitializer.std'],
+    [
+      { ...valid, network: { ...valid.network, layers: [{ type: 'dense', units: 2, kernelInitializer: { name: 'normal', std: -1 } }] } },
+      'network.layers.0.kernelInitializer.std',
+    ],
     [{ ...valid, train: { batchSize: 1.5 } }, 'train.batchSize'],
     [{ ...valid, train: { optimizer: { name: 'adam', beta1: 1 } } }, 'train.optimizer.beta1'],
     [{ ...valid, dataset: { builtin: 'spiral', samples: 3 } }, 'dataset.samples'],

@@ -19,7 +19,7 @@ describe('K-class spiral', () => {
       const t = (r - 0.05) / 0.95;
       const armAngle = Math.atan2(x, y) - 2 * Math.PI * t;
       const k = d.y[i] as number;
-      const diff = (((armAngle - (2 * Math.PI * k) / 5) % (2 * Math.PI)) + 3 * Math.PI) % (2 * Math.PI) - Math.PI;
+      const diff = ((((armAngle - (2 * Math.PI * k) / 5) % (2 * Math.PI)) + 3 * Math.PI) % (2 * Math.PI)) - Math.PI;
       expect(Math.abs(diff)).toBeLessThan(1e-4);
     }
   });
@@ -31,7 +31,10 @@ describe('regression sets', () => {
     expect(d.numClasses).toBe(0);
     for (let i = 0; i < 2000; i++) expect(d.targets?.[i]).toBeCloseTo(((d.x[2 * i] as number) + (d.x[2 * i + 1] as number)) / 2, 6);
     const noisy = generateBuiltinDataset(ref('plane', { samples: 4000, noise: 0.1 }));
-    const residuals = Array.from({ length: 4000 }, (_, i) => (noisy.targets?.[i] as number) - ((noisy.x[2 * i] as number) + (noisy.x[2 * i + 1] as number)) / 2);
+    const residuals = Array.from(
+      { length: 4000 },
+      (_, i) => (noisy.targets?.[i] as number) - ((noisy.x[2 * i] as number) + (noisy.x[2 * i + 1] as number)) / 2,
+    );
     const std = Math.sqrt(residuals.reduce((a, r) => a + r * r, 0) / residuals.length);
     expect(std).toBeGreaterThan(0.095);
     expect(std).toBeLessThan(0.105);

@@ -13,11 +13,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the CLI from its TypeScript sources in a child process, as `npx initscope …` would. */
 function cli(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '-e', "import('./main/cli/main.ts').then((m) => m.main(process.argv.slice(1)))", ...args],
-    { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, INITSCOPE_BACKEND: 'wasm' } },
-  );
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('./main/cli/main.ts').then((m) => m.main(process.argv.slice(1)))", ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, INITSCOPE_BACKEND: 'wasm' },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -38,7 +39,13 @@ function experimentFile(name: string, dataset: unknown, inputShape: number[]): s
     file,
     JSON.stringify({
       dataset,
-      network: { inputShape, layers: [{ type: 'dense', units: 8, activation: { name: 'tanh' } }, { type: 'dense', units: 2, activation: { name: 'softmax' } }] },
+      network: {
+        inputShape,
+        layers: [
+          { type: 'dense', units: 8, activation: { name: 'tanh' } },
+          { type: 'dense', units: 2, activation: { name: 'softmax' } },
+        ],
+      },
       train: { epochs: 5, optimizer: { name: 'adam', learningRate: 0.05 } },
     }),
   );
@@ -53,7 +60,14 @@ describe('initscope datasets', () => {
     expect(imported.code, imported.stderr).toBe(0);
     const info = JSON.parse(imported.stdout);
     expect(Object.keys(info).slice(0, 5)).toEqual(['id', 'name', 'inputShape', 'numClasses', 'counts']);
-    expect(info).toMatchObject({ name: 'blobs', inputShape: [3], numClasses: 2, counts: { train: 160, validation: 40, test: 0 }, classNames: ['left', 'right'], existing: false });
+    expect(info).toMatchObject({
+      name: 'blobs',
+      inputShape: [3],
+      numClasses: 2,
+      counts: { train: 160, validation: 40, test: 0 },
+      classNames: ['left', 'right'],
+      existing: false,
+    });
 
     const listed = cli('datasets', 'list', '--json', '--db', db);
     expect(listed.code).toBe(0);
@@ -63,7 +77,10 @@ describe('initscope datasets', () => {
 
     const trained = cli('train', experimentFile('by-id.json', { id: info.id }, [3]), '--json', '--db', db);
     expect(trained.code, trained.stderr).toBe(0);
-    const events = trained.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = trained.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events[0]).toMatchObject({ type: 'started', trainSamples: 160, valSamples: 40 });
     expect(events.at(-1).type).toBe('finished');
     expect(events.at(-1).metrics.valAcc).toBeGreaterThan(0.9);
@@ -75,13 +92,34 @@ describe('initscope datasets', () => {
 
   it('--test-file and --test-labels take paths (registered as handles by the CLI) and store the test part; a bad test file is named', () => {
     const rng = new Random(9);
-    const features = (n: number) => npyBytes('<f4', [n, 3], Array.from({ length: 3 * n }, () => rng.normal(0, 1)));
-    const labels = (n: number) => npyBytes('<i4', [n], Array.from({ length: n }, (_, i) => i % 2));
+    const features = (n: number) =>
+      npyBytes(
+        '<f4',
+        [n, 3],
+        Array.from({ length: 3 * n }, () => rng.normal(0, 1)),
+      );
+    const labels = (n: number) =>
+      npyBytes(
+        '<i4',
+        [n],
+        Array.from({ length: n }, (_, i) => i % 2),
+      );
     writeFileSync(path.join(dir, 'x_train.npy'), features(40));
     writeFileSync(path.join(dir, 'y_train.npy'), labels(40));
     writeFileSync(path.join(dir, 'x_test.npy'), features(12));
     writeFileSync(path.join(dir, 'answers.npy'), labels(12)); // not findable by name: needs --test-labels
-    const args = ['datasets', 'import', path.join(dir, 'x_train.npy'), '--test-file', path.join(dir, 'x_test.npy'), '--validation', '0.25', '--json', '--db', db];
+    const args = [
+      'datasets',
+      'import',
+      path.join(dir, 'x_train.npy'),
+      '--test-file',
+      path.join(dir, 'x_test.npy'),
+      '--validation',
+      '0.25',
+      '--json',
+      '--db',
+      db,
+    ];
     const missing = cli(...args);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('x_test.npy');
@@ -89,7 +127,17 @@ describe('initscope datasets', () => {
     expect(imported.code, imported.stderr).toBe(0);
     expect(JSON.parse(imported.stdout)).toMatchObject({ inputShape: [3], numClasses: 2, counts: { train: 30, validation: 10, test: 12 }, existing: false });
     writeFileSync(path.join(dir, 'x_wide.npy'), npyBytes('<f4', [12, 4], new Array(48).fill(0)));
-    const wide = cli('datasets', 'import', path.join(dir, 'x_train.npy'), '--test-file', path.join(dir, 'x_wide.npy'), '--test-labels', path.join(dir, 'answers.npy'), '--db', db);
+    const wide = cli(
+      'datasets',
+      'import',
+      path.join(dir, 'x_train.npy'),
+      '--test-file',
+      path.join(dir, 'x_wide.npy'),
+      '--test-labels',
+      path.join(dir, 'answers.npy'),
+      '--db',
+      db,
+    );
     expect(wide.code).toBe(2);
     expect(wide.stderr).toMatch(/x_wide\.npy: has 4 values per sample, the training data 3/);
   }, 120_000);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createClient, DatasetImportRequest, HostEvent, isDatasetImportEvent, isSweepEvent, type DatasetImportEvent, type Transport } from '../../../contract/index.js';
+import {
+  createClient,
+  DatasetImportRequest,
+  HostEvent,
+  isDatasetImportEvent,
+  isSweepEvent,
+  type DatasetImportEvent,
+  type Transport,
+} from '../../../contract/index.js';
 import { formatImportCount, newImportId } from '../../../renderer/src/components/datasets/import-progress.js';
 import { failedEvent, sweepProgressEvent } from '../http/fake-services.js';
 

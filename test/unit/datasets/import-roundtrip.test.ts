@@ -102,9 +102,12 @@ describe('import round trips (every value and label checked)', () => {
     const { dataset } = await importWith(ctx.service, { path: folder, imageShape: [2, 2], normalization: 'none', split: { validation: 0, seed: 1 } });
     const stored = storedContent(ctx.dataDir, dataset.id as string);
     const block = (r: number, c: number) =>
-      Math.round(((grey[8 * r + 2 * c] as number) + (grey[8 * r + 2 * c + 1] as number) + (grey[8 * r + 4 + 2 * c] as number) + (grey[8 * r + 5 + 2 * c] as number)) / 4);
+      Math.round(
+        ((grey[8 * r + 2 * c] as number) + (grey[8 * r + 2 * c + 1] as number) + (grey[8 * r + 4 + 2 * c] as number) + (grey[8 * r + 5 + 2 * c] as number)) / 4,
+      );
     const expected = [block(0, 0), block(0, 1), block(1, 0), block(1, 1)];
-    for (const i of [0, 1]) for (let j = 0; j < 4; j++) expect(Math.abs((stored.features[4 * i + j] as number) - (expected[j] as number))).toBeLessThanOrEqual(1);
+    for (const i of [0, 1])
+      for (let j = 0; j < 4; j++) expect(Math.abs((stored.features[4 * i + j] as number) - (expected[j] as number))).toBeLessThanOrEqual(1);
   });
 
   it('NPY: float32 features [n, 2, 3] with int64 labels next to them', async () => {
@@ -170,7 +173,10 @@ describe('import round trips (every value and label checked)', () => {
 
   it('previews images and tables without storing anything', async () => {
     const folder = path.join(ctx.inputDir, 'pv');
-    for (const [cls, count] of [['a', 3], ['b', 20]] as const) {
+    for (const [cls, count] of [
+      ['a', 3],
+      ['b', 20],
+    ] as const) {
       for (let i = 0; i < count; i++) writeFixture(folder, `${cls}/${i}.png`, pngBytes(2, 2, [i, i, i, i]));
     }
     const preview = await ctx.service.preview({ path: folder, normalization: 'unit', split: { validation: 0.2, test: 0, seed: 1 } });
@@ -178,7 +184,15 @@ describe('import round trips (every value and label checked)', () => {
     expect(preview.images?.[0]).toEqual([0, 0, 0, 0]);
     const csv = writeFixture(ctx.inputDir, 't.csv', 'a,b,label\n1,2,x\n3,4,y\n');
     const table = await ctx.service.preview({ path: csv, normalization: 'unit', split: { validation: 0.2, test: 0, seed: 1 } });
-    expect(table).toMatchObject({ columns: ['a', 'b'], rows: [[1, 2], [3, 4]], labels: [0, 1], classCounts: [1, 1] });
+    expect(table).toMatchObject({
+      columns: ['a', 'b'],
+      rows: [
+        [1, 2],
+        [3, 4],
+      ],
+      labels: [0, 1],
+      classCounts: [1, 1],
+    });
     expect(datasetFiles(ctx.dataDir)).toEqual([]);
   });
 });

@@ -15,11 +15,12 @@ const FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 
 /** Runs the CLI from its TypeScript sources in a child process, as `npx initscope …` would. */
 function cli(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '-e', "import('./main/cli/main.ts').then((m) => m.main(process.argv.slice(1)))", ...args],
-    { cwd: root, encoding: 'utf8', timeout: 240_000, env: { ...process.env, INITSCOPE_BACKEND: 'wasm' } },
-  );
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('./main/cli/main.ts').then((m) => m.main(process.argv.slice(1)))", ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 240_000,
+    env: { ...process.env, INITSCOPE_BACKEND: 'wasm' },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -52,7 +53,14 @@ function importTrainReport(folder: string, db: string, epochs: number, batchSize
   const imported = cli('datasets', 'import', folder, '--db', db, '--json');
   expect(imported.code, imported.stderr).toBe(0);
   const info = JSON.parse(imported.stdout);
-  expect(info).toMatchObject({ name: path.basename(folder), format: 'idx', inputShape: [784], numClasses: 10, counts, testSource: expect.stringMatching(/^t10k-images/) });
+  expect(info).toMatchObject({
+    name: path.basename(folder),
+    format: 'idx',
+    inputShape: [784],
+    numClasses: 10,
+    counts,
+    testSource: expect.stringMatching(/^t10k-images/),
+  });
 
   const human = cli('train', experimentFile(`${info.id}.json`, info.id, epochs, batchSize), '--db', db);
   expect(human.code, human.stderr).toBe(0);
@@ -86,7 +94,7 @@ describe('initscope datasets import <MNIST-format folder> → train → report',
     expect(metrics.testAcc).toBeGreaterThan(0.75);
   }, 240_000);
 
-  it('warns on stderr when a CSV header looks numeric (the count line of scikit-learn\'s iris.csv)', () => {
+  it("warns on stderr when a CSV header looks numeric (the count line of scikit-learn's iris.csv)", () => {
     const csv = path.join(dir, 'iris.csv');
     writeFileSync(csv, ['150,4,setosa,versicolor,virginica', '5.1,3.5,1.4,0.2,0', '7.0,3.2,4.7,1.4,1', '6.3,3.3,6.0,2.5,2', '4.9,3.0,1.4,0.2,0'].join('\n'));
     const result = cli('datasets', 'import', csv, '--db', path.join(dir, 'csv.db'));

@@ -41,9 +41,16 @@ describe('MNIST from the mnist package, imported as IDX files', () => {
     const events: RunEvent[] = [];
     const tensorsBefore = tf.memory().numTensors;
     const t0 = performance.now();
-    await trainRun(tf, 'mnist-run', experiment, (e) => events.push(e), () => false, {
-      path: path.join(ctx.dataDir, 'datasets', `${dataset.id}.isds`),
-    });
+    await trainRun(
+      tf,
+      'mnist-run',
+      experiment,
+      (e) => events.push(e),
+      () => false,
+      {
+        path: path.join(ctx.dataDir, 'datasets', `${dataset.id}.isds`),
+      },
+    );
     const seconds = (performance.now() - t0) / 1000;
     const last = events.at(-1);
     expect(last?.type, JSON.stringify(last)).toBe('finished');

@@ -63,7 +63,11 @@ describe('test metrics: evaluated once when a run finishes, on the held-out test
     let independent: { loss: number; acc: number } | null = null;
     const tensorsBefore = tf.memory().numTensors;
     const events = await run(mlp({ id: dataset.id }), file, (model) => {
-      independent = independentTestMetrics(model, Float32Array.from(digits.test.pixels, (v) => v / 255), digits.test.labels);
+      independent = independentTestMetrics(
+        model,
+        Float32Array.from(digits.test.pixels, (v) => v / 255),
+        digits.test.labels,
+      );
     });
     expect(tf.memory().numTensors).toBe(tensorsBefore);
     expect(events[0]).toMatchObject({ type: 'started', trainSamples: 600, valSamples: 200, testSamples: 300 });
@@ -127,7 +131,13 @@ describe('test metrics: evaluated once when a run finishes, on the held-out test
   it('a dataset without a test part finishes with testLoss and testAcc null', async () => {
     const experiment = ExperimentSpec.parse({
       dataset: { builtin: 'circle', samples: 200, noise: 0.05, seed: 1 },
-      network: { inputShape: [2], layers: [{ type: 'dense', units: 8, activation: { name: 'relu' } }, { type: 'dense', units: 2, activation: { name: 'softmax' } }] },
+      network: {
+        inputShape: [2],
+        layers: [
+          { type: 'dense', units: 8, activation: { name: 'relu' } },
+          { type: 'dense', units: 2, activation: { name: 'softmax' } },
+        ],
+      },
       train: { epochs: 2, statsEvery: 0 },
     });
     const last = (await run(experiment)).at(-1);

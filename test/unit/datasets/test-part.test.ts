@@ -52,7 +52,9 @@ describe('an MNIST-format folder (train + t10k IDX files) imports as one dataset
     for (const i of [0, 1, 399, 400, 499]) {
       const src = order[i] as number;
       expect(stored.labels[i]).toBe(digits.train.labels[src]);
-      expect(Buffer.from(stored.features.subarray(i * 784, (i + 1) * 784)).equals(Buffer.from(digits.train.pixels.subarray(src * 784, (src + 1) * 784)))).toBe(true);
+      expect(Buffer.from(stored.features.subarray(i * 784, (i + 1) * 784)).equals(Buffer.from(digits.train.pixels.subarray(src * 784, (src + 1) * 784)))).toBe(
+        true,
+      );
     }
     expect(rowSet(stored.features.subarray(0, 500 * 784), stored.labels.subarray(0, 500), 784)).toEqual(rowSet(digits.train.pixels, digits.train.labels, 784));
 
@@ -135,7 +137,7 @@ describe('an MNIST-format folder (train + t10k IDX files) imports as one dataset
 });
 
 describe('a separate test file (--test-file) for CSV and NPY', () => {
-  it('CSV: category labels map to the training file\'s classes, whatever order the test file lists them in', async () => {
+  it("CSV: category labels map to the training file's classes, whatever order the test file lists them in", async () => {
     const rng = new Random(8);
     const names = ['setosa', 'versicolor', 'virginica'];
     const row = (k: number) => `${rng.normal(k, 0.3).toFixed(3)},${rng.normal(-k, 0.3).toFixed(3)},${names[k]}`;
@@ -147,7 +149,14 @@ describe('a separate test file (--test-file) for CSV and NPY', () => {
     expect(dataset).toMatchObject({ name: 'iris-train', classNames: names, counts: { train: 24, validation: 6, test: 5 }, testSource: 'iris-test.csv' });
     const stored = storedContent(ctx.dataDir, dataset.id as string);
     expect(Array.from(stored.labels.subarray(30))).toEqual([2, 2, 1, 2, 1]);
-    expect(Array.from(stored.features.subarray(60))).toEqual(testRows.flatMap((r) => r.split(',').slice(0, 2).map((v) => Math.fround(Number(v)))));
+    expect(Array.from(stored.features.subarray(60))).toEqual(
+      testRows.flatMap((r) =>
+        r
+          .split(',')
+          .slice(0, 2)
+          .map((v) => Math.fround(Number(v))),
+      ),
+    );
 
     const unknown = writeFixture(ctx.inputDir, 'iris-odd.csv', ['a,b,species', row(1), '0.1,0.2,rose'].join('\n'));
     await expect(importWith(ctx.service, { path: train, testPath: unknown })).rejects.toMatchObject({
@@ -177,7 +186,7 @@ describe('a separate test file (--test-file) for CSV and NPY', () => {
 });
 
 describe('a CSV whose first line is not a header of names', () => {
-  it('reports numeric-looking header cells (scikit-learn\'s iris count line) in the preview and the import result', async () => {
+  it("reports numeric-looking header cells (scikit-learn's iris count line) in the preview and the import result", async () => {
     const lines = ['150,4,setosa,versicolor,virginica', '5.1,3.5,1.4,0.2,0', '7.0,3.2,4.7,1.4,1', '6.3,3.3,6.0,2.5,2', '4.9,3.0,1.4,0.2,0'];
     const file = writeFixture(ctx.inputDir, 'iris.csv', lines.join('\n'));
     const options = { path: file, normalization: 'unit' as const, split: { validation: 0.25, test: 0, seed: 1 } };
@@ -189,7 +198,7 @@ describe('a CSV whose first line is not a header of names', () => {
     expect(result.dataset.counts).toEqual({ train: 3, validation: 1, test: 0 });
   });
 
-  it('says nothing for names, or for pandas\' positional names 0, 1, 2, …', async () => {
+  it("says nothing for names, or for pandas' positional names 0, 1, 2, …", async () => {
     const named = writeFixture(ctx.inputDir, 'named.csv', 'x1,x2,label\n1,2,0\n3,4,1\n5,6,0\n');
     const positional = writeFixture(ctx.inputDir, 'pandas.csv', '0,1,2,label\n1,2,3,0\n3,4,5,1\n5,6,7,0\n');
     for (const file of [named, positional]) {
@@ -198,7 +207,11 @@ describe('a CSV whose first line is not a header of names', () => {
     }
     mkdirSync(path.join(ctx.inputDir, 'x'), { recursive: true });
     writeFileSync(path.join(ctx.inputDir, 'x', 'shifted.csv'), '1,2,label\n1,2,0\n3,4,1\n');
-    const shifted = await ctx.service.preview({ path: path.join(ctx.inputDir, 'x', 'shifted.csv'), normalization: 'unit', split: { validation: 0.5, test: 0, seed: 1 } });
+    const shifted = await ctx.service.preview({
+      path: path.join(ctx.inputDir, 'x', 'shifted.csv'),
+      normalization: 'unit',
+      split: { validation: 0.5, test: 0, seed: 1 },
+    });
     expect(shifted.numericHeader).toEqual(['1', '2']);
   });
 });

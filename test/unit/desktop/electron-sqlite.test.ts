@@ -16,7 +16,8 @@ function fakeRun(make: (tool: 'prebuild' | 'gyp') => boolean) {
   const run: RunCommand = (_cmd, args, cwd) => {
     const tool = args[0]!.includes('prebuild-install') ? 'prebuild' : 'gyp';
     calls.push({ tool, args, cwd });
-    if (!make(tool)) return { ok: false, output: tool === 'prebuild' ? 'prebuild-install warn install getaddrinfo ENOTFOUND github.com' : 'gyp ERR! find Python' };
+    if (!make(tool))
+      return { ok: false, output: tool === 'prebuild' ? 'prebuild-install warn install getaddrinfo ENOTFOUND github.com' : 'gyp ERR! find Python' };
     mkdirSync(path.join(cwd, 'build', 'Release'), { recursive: true });
     writeFileSync(path.join(cwd, 'build', 'Release', 'better_sqlite3.node'), `driver by ${tool}`);
     return { ok: true, output: '' };
@@ -55,7 +56,9 @@ describe('ensureElectronSqlite', () => {
     const missing = ensureElectronSqlite({ root, target: { ...target, platform: 'darwin' }, cacheDir, run: none.run }, {});
     expect(missing.found).toBe(false);
     if (missing.found) return;
-    expect(missing.reason).toBe('no database driver for Electron 45.5.0 (darwin-x64) (download: prebuild-install warn install getaddrinfo ENOTFOUND github.com; build: gyp ERR! find Python)');
+    expect(missing.reason).toBe(
+      'no database driver for Electron 45.5.0 (darwin-x64) (download: prebuild-install warn install getaddrinfo ENOTFOUND github.com; build: gyp ERR! find Python)',
+    );
     expect(existsSync(driverPath(cacheDir, sqliteVersion(root), { ...target, platform: 'darwin' }))).toBe(false);
   });
 

@@ -79,7 +79,11 @@ describe('npm start with a stand-in Electron', () => {
 
   it('an Electron that exits non-zero (or even 0) before signalling ready falls back the same way', async () => {
     for (const [name, body, expected] of [
-      ['electron-crash', 'process.stderr.write("libnss3.so: cannot open shared object file\\n"); process.exit(127);', /exited with code 127 before its window showed: libnss3\.so/],
+      [
+        'electron-crash',
+        'process.stderr.write("libnss3.so: cannot open shared object file\\n"); process.exit(127);',
+        /exited with code 127 before its window showed: libnss3\.so/,
+      ],
       ['electron-silent', 'process.exit(0);', /exited with code 0 before its window showed\)/],
     ] as const) {
       const run = await npmStart({ INITSCOPE_ELECTRON: standIn(name, body), INITSCOPE_ELECTRON_SQLITE: path.join(tmp, 'driver.node') });

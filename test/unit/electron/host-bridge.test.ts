@@ -54,10 +54,15 @@ function channel() {
 function connect(open: (init: HostInit) => Promise<HostServices>) {
   const { child, port, exit } = channel();
   const exits: number[] = [];
-  serveHost(port, open, (code) => {
-    exits.push(code);
-    exit(code);
-  }, () => undefined);
+  serveHost(
+    port,
+    open,
+    (code) => {
+      exits.push(code);
+      exit(code);
+    },
+    () => undefined,
+  );
   return { bridge: new HostBridge(child, () => undefined), child, exits };
 }
 
@@ -154,8 +159,13 @@ describe('quit "stop" on a real store: the runs are resumed at next start, as af
     worker.emit({ type: 'ready', backend: 'cpu', tfjsVersion: '4.22.0' });
     await vi.waitFor(() => expect(worker.received.some((m) => m.type === 'start')).toBe(true));
     const startedId = (worker.received.find((m) => m.type === 'start') as { runId: string }).runId;
-    worker.emit({ type: 'event', event: { type: 'started', runId: startedId, backend: 'cpu', tfjsVersion: '4.22.0', totalEpochs: 5, stepsPerEpoch: 4, trainSamples: 64, valSamples: 16 } });
-    await vi.waitFor(async () => expect(((await bridge.call('runs/get', { runId: startedId })) as { ok: true; value: RunSummary }).value.status).toBe('running'));
+    worker.emit({
+      type: 'event',
+      event: { type: 'started', runId: startedId, backend: 'cpu', tfjsVersion: '4.22.0', totalEpochs: 5, stepsPerEpoch: 4, trainSamples: 64, valSamples: 16 },
+    });
+    await vi.waitFor(async () =>
+      expect(((await bridge.call('runs/get', { runId: startedId })) as { ok: true; value: RunSummary }).value.status).toBe('running'),
+    );
     expect(await bridge.activeWork()).toBe(2);
     const before = ((await bridge.call('runs/list', {})) as { ok: true; value: RunSummary[] }).value;
     if (mode === 'stop') await bridge.shutdown();
@@ -163,7 +173,11 @@ describe('quit "stop" on a real store: the runs are resumed at next start, as af
     const second = await openHost(workers);
     const after = ((await second.handlers['runs/list']({})) as RunSummary[]).sort((x, y) => x.id.localeCompare(y.id));
     const next = workers[1]!;
-    const restarted = next.length > 0 ? (next[0]!.emit({ type: 'ready', backend: 'cpu', tfjsVersion: '4.22.0' }), await vi.waitFor(() => next[0]!.received.filter((m) => m.type === 'start').map((m) => (m as { runId: string }).runId))) : [];
+    const restarted =
+      next.length > 0
+        ? (next[0]!.emit({ type: 'ready', backend: 'cpu', tfjsVersion: '4.22.0' }),
+          await vi.waitFor(() => next[0]!.received.filter((m) => m.type === 'start').map((m) => (m as { runId: string }).runId)))
+        : [];
     await second.close();
     return { before, after, restarted };
   }

@@ -78,7 +78,13 @@ describe('applyActivation (element-wise)', () => {
 
   it('elu has finite gradients for large positive inputs (no 0·∞ from the unused branch)', () => {
     const spec = ActivationSpec.parse({ name: 'elu', alpha: 0.5 });
-    const g = tf.tidy(() => Array.from(tf.grad((t) => tf.sum(applyActivation(tf, t, spec)))(tf.tensor1d([100, 500, -100])).dataSync()));
+    const g = tf.tidy(() =>
+      Array.from(
+        tf
+          .grad((t) => tf.sum(applyActivation(tf, t, spec)))(tf.tensor1d([100, 500, -100]))
+          .dataSync(),
+      ),
+    );
     expect(g[0]).toBe(1);
     expect(g[1]).toBe(1);
     expect(Math.abs(g[2]!)).toBeLessThan(1e-30);

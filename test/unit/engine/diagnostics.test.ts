@@ -43,11 +43,24 @@ describe('computeLayerStats', () => {
     const start = tf.memory().numTensors;
     const net = NetworkSpec.parse({ inputShape: [2], layers: [dense(3, 'relu'), dense(2, 'tanh')] });
     const model = buildModel(tf, net, { seed: 1 });
-    const W1 = [[1, -1, 0.5], [2, -1, -0.5]];
+    const W1 = [
+      [1, -1, 0.5],
+      [2, -1, -0.5],
+    ];
     const b1 = [0, -10, 0.2]; // unit 1 is dead for every probe sample
-    const W2 = [[0.5, -2], [1, 1], [-1, 3]];
+    const W2 = [
+      [0.5, -2],
+      [1, 1],
+      [-1, 3],
+    ];
     const b2 = [0.1, 0];
-    const X = [[1, 2], [0.5, -1], [2, 0.1], [-1, -1], [3, 3]];
+    const X = [
+      [1, 2],
+      [0.5, -1],
+      [2, 0.1],
+      [-1, -1],
+      [3, 3],
+    ];
     const [k1, c1, k2, c2] = model.variables;
     tf.tidy(() => {
       k1!.assign(tf.tensor2d(W1));
@@ -56,8 +69,23 @@ describe('computeLayerStats', () => {
       c2!.assign(tf.tensor1d(b2));
     });
     // Pretend the step moved W1 from `old1` and had these gradients.
-    const old1 = [[1.1, -1, 0.4], [2, -0.9, -0.5]];
-    const g = { k1: [[0.1, 0, -0.2], [0.3, 0, 0.05]], c1: [0.01, 0, -0.02], k2: [[1, 2], [0, 0], [-1, 0.5]], c2: [0.3, -0.4] };
+    const old1 = [
+      [1.1, -1, 0.4],
+      [2, -0.9, -0.5],
+    ];
+    const g = {
+      k1: [
+        [0.1, 0, -0.2],
+        [0.3, 0, 0.05],
+      ],
+      c1: [0.01, 0, -0.02],
+      k2: [
+        [1, 2],
+        [0, 0],
+        [-1, 0.5],
+      ],
+      c2: [0.3, -0.4],
+    };
     const tensors: Tensor[] = [];
     const t = <T extends Tensor>(x: T) => (tensors.push(x), x);
     const grads = { [k1!.name]: t(tf.tensor2d(g.k1)), [c1!.name]: t(tf.tensor1d(g.c1)), [k2!.name]: t(tf.tensor2d(g.k2)), [c2!.name]: t(tf.tensor1d(g.c2)) };
@@ -110,7 +138,10 @@ async function run(exp: ReturnType<typeof experiment>, cancelWhen: (events: RunE
 describe('diagnostics during training', () => {
   it('emits layerStats at step 1 and every K steps, and leaks nothing after a cancel', async () => {
     const exp = experiment({
-      network: { inputShape: [2], layers: [dense(16, 'relu'), { type: 'batchNorm' }, { type: 'activation', activation: { name: 'tanh' } }, dense(2, 'softmax')] },
+      network: {
+        inputShape: [2],
+        layers: [dense(16, 'relu'), { type: 'batchNorm' }, { type: 'activation', activation: { name: 'tanh' } }, dense(2, 'softmax')],
+      },
       train: { epochs: 10, statsEvery: 4, probeSize: 32, optimizer: { name: 'adamw', learningRate: 0.01 }, lrSchedule: { name: 'cosine' } },
     });
     const { events, terminal } = await run(exp, (seen) => seen.filter((e) => e.type === 'progress').length >= 2);
@@ -143,7 +174,14 @@ describe('diagnostics during training', () => {
     // dense_1 multiplies 16 relu outputs by 10^38: its output overflows float32 to Infinity at step 1.
     // Every gradient is then NaN, so a gradient-based guess would blame dense_0.
     const exp = experiment({
-      network: { inputShape: [2], layers: [dense(16, 'relu', { kernelInitializer: { name: 'constant', value: 1 } }), dense(8, 'linear', { kernelInitializer: { name: 'constant', value: 1e38 } }), dense(2, 'softmax')] },
+      network: {
+        inputShape: [2],
+        layers: [
+          dense(16, 'relu', { kernelInitializer: { name: 'constant', value: 1 } }),
+          dense(8, 'linear', { kernelInitializer: { name: 'constant', value: 1e38 } }),
+          dense(2, 'softmax'),
+        ],
+      },
       train: { epochs: 2 },
     });
     const { terminal } = await run(exp);

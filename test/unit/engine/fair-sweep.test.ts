@@ -25,9 +25,17 @@ function weightsOf(model: Model): Map<string, number[]> {
 async function initialWeights(exp: ExperimentSpec): Promise<Map<string, number[]>> {
   let weights: Map<string, number[]> | null = null;
   const { events, emit } = collector();
-  await trainRun(tf, 'init', exp, emit, () => true, undefined, (model) => {
-    weights = weightsOf(model);
-  });
+  await trainRun(
+    tf,
+    'init',
+    exp,
+    emit,
+    () => true,
+    undefined,
+    (model) => {
+      weights = weightsOf(model);
+    },
+  );
   expect(events.map((e) => e.type)).toEqual(['started', 'cancelled']);
   return weights!;
 }
@@ -38,10 +46,18 @@ async function trainAndScore(exp: ExperimentSpec) {
   const n = data.y.length;
   let perSample: number[] = [];
   const { events, emit } = collector();
-  await trainRun(tf, 'fair', exp, emit, () => false, undefined, (model) => {
-    const probs = tf.tidy(() => model.forward(tf.tensor(data.x, [n, 2]), { training: false }).output.dataSync() as Float32Array);
-    perSample = Array.from(data.y, (label, i) => -Math.log(probs[i * 2 + label]!));
-  });
+  await trainRun(
+    tf,
+    'fair',
+    exp,
+    emit,
+    () => false,
+    undefined,
+    (model) => {
+      const probs = tf.tidy(() => model.forward(tf.tensor(data.x, [n, 2]), { training: false }).output.dataSync() as Float32Array);
+      perSample = Array.from(data.y, (label, i) => -Math.log(probs[i * 2 + label]!));
+    },
+  );
   const terminal = events[events.length - 1] as Extract<RunEvent, { type: 'finished' }>;
   expect(terminal.type).toBe('finished');
   const started = events[0] as Extract<RunEvent, { type: 'started' }>;
@@ -75,7 +91,11 @@ describe('fair sweeps: what a run shares with the other runs of its sweep', () =
   });
 
   it('starts from identical weights when only the activation, optimizer, learning rate or batch size differ', async () => {
-    const layers = (act: 'tanh' | 'relu', width = 16) => [dense(16, act, { kernelInitializer: { name: 'glorotNormal' }, biasInitializer: { name: 'normal', mean: 0, std: 0.1 } }), dense(width, act), dense(2, 'softmax')];
+    const layers = (act: 'tanh' | 'relu', width = 16) => [
+      dense(16, act, { kernelInitializer: { name: 'glorotNormal' }, biasInitializer: { name: 'normal', mean: 0, std: 0.1 } }),
+      dense(width, act),
+      dense(2, 'softmax'),
+    ];
     const exp = (act: 'tanh' | 'relu', train: Record<string, unknown> = {}, width = 16) =>
       experiment({ network: { inputShape: [2], layers: layers(act, width) }, train: { seed: 5, ...train } });
     const base = await initialWeights(exp('tanh'));

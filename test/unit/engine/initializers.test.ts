@@ -91,7 +91,10 @@ const CASES: Record<string, Case> = {
   constant: { input: { name: 'constant', value: -0.7 }, expected: () => ({ mean: -0.7, variance: 0 }), bounds: () => [-0.7, -0.7] },
 };
 const EXTRA_VS: Case[] = [
-  { input: { name: 'varianceScaling', scale: 0.5, mode: 'fanAvg', distribution: 'uniform' }, expected: (f) => ({ mean: 0, variance: 0.5 / ((f.fanIn + f.fanOut) / 2) }) },
+  {
+    input: { name: 'varianceScaling', scale: 0.5, mode: 'fanAvg', distribution: 'uniform' },
+    expected: (f) => ({ mean: 0, variance: 0.5 / ((f.fanIn + f.fanOut) / 2) }),
+  },
   { input: { name: 'varianceScaling', scale: 1.5, mode: 'fanIn', distribution: 'normal' }, expected: (f) => ({ mean: 0, variance: 1.5 / f.fanIn }) },
 ];
 
@@ -110,7 +113,10 @@ describe('initialValues', () => {
 
   const all: [string, Case][] = [...Object.entries(CASES), ...EXTRA_VS.map((c, i) => [`varianceScaling#${i + 2}`, c] as [string, Case])];
   for (const [label, c] of all) {
-    for (const [kind, shape] of [['dense', DENSE], ['conv', CONV]] as const) {
+    for (const [kind, shape] of [
+      ['dense', DENSE],
+      ['conv', CONV],
+    ] as const) {
       it(`${label} on ${kind} ${JSON.stringify(shape)} matches its mean and variance`, () => {
         const spec = InitializerSpec.parse(c.input);
         const fans = FANS[kind]!;

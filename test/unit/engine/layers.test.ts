@@ -58,7 +58,8 @@ function poolRef(x: Image, size: number, op: 'max' | 'avg'): Image {
 
 const net = (inputShape: number[], layers: unknown[]) => NetworkSpec.parse({ inputShape, layers });
 const rng = new Random(99);
-const image = (h: number, w: number, c: number): Image => Array.from({ length: h }, () => Array.from({ length: w }, () => Array.from({ length: c }, () => rng.normal())));
+const image = (h: number, w: number, c: number): Image =>
+  Array.from({ length: h }, () => Array.from({ length: w }, () => Array.from({ length: c }, () => rng.normal())));
 
 /** Runs the model on one image and returns every layer's output as nested arrays. */
 function outputs(model: Model, x: Image): unknown[] {
@@ -87,7 +88,14 @@ describe.each(['cpu', 'wasm'])('spatial layers on %s', (backend) => {
   it('conv2d (valid and same, stride 1 and 2), pooling and flatten equal a direct computation', () => {
     const start = tf.memory().numTensors;
     const layers = [
-      { type: 'conv2d', filters: 3, kernelSize: 3, padding: 'valid', kernelInitializer: { name: 'glorotNormal' }, biasInitializer: { name: 'normal', mean: 0, std: 0.5 } },
+      {
+        type: 'conv2d',
+        filters: 3,
+        kernelSize: 3,
+        padding: 'valid',
+        kernelInitializer: { name: 'glorotNormal' },
+        biasInitializer: { name: 'normal', mean: 0, std: 0.5 },
+      },
       { type: 'conv2d', filters: 2, kernelSize: [2, 3], strides: 2, padding: 'same', activation: { name: 'relu' } },
       { type: 'maxPool2d', poolSize: 2 },
       { type: 'flatten' },
@@ -131,14 +139,17 @@ describe('conv2d kernels', () => {
 describe('shape checks', () => {
   const shapeOf = (inputShape: number[], layers: LayerSpec[] | unknown[]) => inferNetworkShapes(net(inputShape, layers));
   it('counts parameters of every layer type', () => {
-    const shapes = shapeOf([28, 28, 1], [
-      { type: 'conv2d', filters: 8, kernelSize: 5 },
-      { type: 'batchNorm' },
-      { type: 'activation', activation: { name: 'relu' } },
-      { type: 'avgPool2d', poolSize: 2 },
-      { type: 'flatten' },
-      { type: 'dense', units: 10 },
-    ]);
+    const shapes = shapeOf(
+      [28, 28, 1],
+      [
+        { type: 'conv2d', filters: 8, kernelSize: 5 },
+        { type: 'batchNorm' },
+        { type: 'activation', activation: { name: 'relu' } },
+        { type: 'avgPool2d', poolSize: 2 },
+        { type: 'flatten' },
+        { type: 'dense', units: 10 },
+      ],
+    );
     expect(shapes.map((s) => [s.name, s.outputShape, s.paramCount])).toEqual([
       ['conv2d_0', [24, 24, 8], 5 * 5 * 8 + 8],
       ['batchNorm_1', [24, 24, 8], 16],
@@ -150,8 +161,24 @@ describe('shape checks', () => {
   });
   it('names the layer whose input does not fit', () => {
     expect(() => shapeOf([10], [{ type: 'conv2d', filters: 2 }])).toThrow(/^layer 0 \(conv2d\): expects an input of rank 3/);
-    expect(() => shapeOf([4, 4, 1], [{ type: 'conv2d', filters: 2 }, { type: 'conv2d', filters: 2, kernelSize: 3 }])).toThrow(/^layer 1 \(conv2d\): kernel 3×3 does not fit the 2×2 input/);
-    expect(() => shapeOf([4, 4, 1], [{ type: 'maxPool2d', poolSize: 2 }, { type: 'dense', units: 2 }])).toThrow(/^layer 1 \(dense\): expects a flat input.*flatten/);
+    expect(() =>
+      shapeOf(
+        [4, 4, 1],
+        [
+          { type: 'conv2d', filters: 2 },
+          { type: 'conv2d', filters: 2, kernelSize: 3 },
+        ],
+      ),
+    ).toThrow(/^layer 1 \(conv2d\): kernel 3×3 does not fit the 2×2 input/);
+    expect(() =>
+      shapeOf(
+        [4, 4, 1],
+        [
+          { type: 'maxPool2d', poolSize: 2 },
+          { type: 'dense', units: 2 },
+        ],
+      ),
+    ).toThrow(/^layer 1 \(dense\): expects a flat input.*flatten/);
   });
 });
 
@@ -172,14 +199,17 @@ describe('training conv and batchNorm layers (cpu backend)', () => {
       for (let r = 0; r < 6; r++) for (let c = 0; c < 6; c++) xs.push(((cls === 0 ? c === at : r === at) ? 1 : 0) + 0.1 * rng.normal());
       ys.push(cls);
     }
-    const spec = net([6, 6, 1], [
-      { type: 'conv2d', filters: 4, kernelSize: 3, kernelInitializer: { name: 'heNormal' } },
-      { type: 'batchNorm', momentum: 0.9 },
-      { type: 'activation', activation: { name: 'relu' } },
-      { type: 'maxPool2d', poolSize: 2 },
-      { type: 'flatten' },
-      { type: 'dense', units: 2, activation: { name: 'softmax' } },
-    ]);
+    const spec = net(
+      [6, 6, 1],
+      [
+        { type: 'conv2d', filters: 4, kernelSize: 3, kernelInitializer: { name: 'heNormal' } },
+        { type: 'batchNorm', momentum: 0.9 },
+        { type: 'activation', activation: { name: 'relu' } },
+        { type: 'maxPool2d', poolSize: 2 },
+        { type: 'flatten' },
+        { type: 'dense', units: 2, activation: { name: 'softmax' } },
+      ],
+    );
     const model = buildModel(tf, spec, { seed: 4, target: { loss: 'sparseCategoricalCrossentropy', numClasses: 2 } });
     const lossFn = createLoss(tf, 'sparseCategoricalCrossentropy', { outputActivation: model.outputActivation, outputUnits: 2, numClasses: 2 });
     const optimizer = createOptimizer(tf, OptimizerSpec.parse({ name: 'adam', learningRate: 0.05 }));
@@ -190,7 +220,7 @@ describe('training conv and batchNorm layers (cpu backend)', () => {
       const [mean, sd, convMean] = tf.tidy(() => {
         const { activations } = model.forward(xb, { training: true, collectActivations: true });
         const m = tf.moments(activations![1]!, [0, 1, 2]);
-        return [m.mean.arraySync() as number[], (tf.sqrt(m.variance).arraySync() as number[]), tf.mean(activations![0]!, [0, 1, 2]).arraySync() as number[]];
+        return [m.mean.arraySync() as number[], tf.sqrt(m.variance).arraySync() as number[], tf.mean(activations![0]!, [0, 1, 2]).arraySync() as number[]];
       });
       mean.forEach((v) => expect(Math.abs(v)).toBeLessThan(1e-4));
       sd.forEach((v) => expect(v).toBeCloseTo(1, 2));

@@ -78,7 +78,11 @@ describe('buildModel', () => {
         const sums = tf.sum(r.output, -1).dataSync();
         for (const s of sums) expect(s).toBeCloseTo(1, 5);
         const fromLogits = tf.softmax(r.logits).dataSync();
-        expect(Array.from(r.output.dataSync()).map((v, i) => v - fromLogits[i]!).every((d) => Math.abs(d) < 1e-6)).toBe(true);
+        expect(
+          Array.from(r.output.dataSync())
+            .map((v, i) => v - fromLogits[i]!)
+            .every((d) => Math.abs(d) < 1e-6),
+        ).toBe(true);
         expect(Array.from(r.activations![0]!.dataSync()).every((v) => v >= 0)).toBe(true);
       });
     } finally {
@@ -108,14 +112,18 @@ describe('buildModel', () => {
   });
 
   it('names the layer when shapes do not fit', () => {
-    expect(() => buildModel(tf, net([dense(4, 'relu')], [28, 28]), { seed: 1 })).toThrow(/^layer 0 \(dense\): expects a flat input of rank 1, got shape \[28, 28\]/);
+    expect(() => buildModel(tf, net([dense(4, 'relu')], [28, 28]), { seed: 1 })).toThrow(
+      /^layer 0 \(dense\): expects a flat input of rank 1, got shape \[28, 28\]/,
+    );
     const target = { loss: 'sparseCategoricalCrossentropy' as const, numClasses: 2, inputShape: [2] };
     expect(() => buildModel(tf, net([dense(4, 'relu'), dense(3, 'softmax')]), { seed: 1, target })).toThrow(/^layer 1 \(dense\): has 3 units/);
     expect(() => buildModel(tf, net([dense(4, 'relu'), dense(2, 'sigmoid')]), { seed: 1, target: { ...target, loss: 'binaryCrossentropy' } })).toThrow(
       /^layer 1 \(dense\): has 2 units but binaryCrossentropy needs exactly 1/,
     );
     buildModel(tf, net([dense(1, 'linear')]), { seed: 1, target: { ...target, loss: 'meanSquaredError' } }).dispose();
-    expect(() => buildModel(tf, net([dense(2, 'softmax'), { type: 'dropout', rate: 0.1 }]), { seed: 1, target })).toThrow(/^layer 1 \(dropout\): the last layer must be dense/);
+    expect(() => buildModel(tf, net([dense(2, 'softmax'), { type: 'dropout', rate: 0.1 }]), { seed: 1, target })).toThrow(
+      /^layer 1 \(dropout\): the last layer must be dense/,
+    );
     expect(() => buildModel(tf, net([dense(2, 'softmax')], [3]), { seed: 1, target })).toThrow(/input shape \[3\] does not match .* \[2\]/);
     // An initializer failing on layer 1's bias: the layer is named and layer 0's variables are freed.
     expect(() => buildModel(tf, net([dense(4, 'relu'), dense(2, 'linear', { biasInitializer: { name: 'orthogonal' } })]), { seed: 1 })).toThrow(

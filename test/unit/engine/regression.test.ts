@@ -31,9 +31,17 @@ async function runAndPredict(exp: ExperimentSpec) {
   const { events, emit } = collector();
   let predictions: Float32Array | null = null;
   const data = generateBuiltinDataset(exp.dataset as BuiltinDatasetRef);
-  await trainRun(tf, 'reg', exp, emit, () => false, undefined, (model: Model) => {
-    predictions = tf.tidy(() => model.forward(tf.tensor(data.x, [data.y.length, 2]), { training: false }).output.dataSync() as Float32Array);
-  });
+  await trainRun(
+    tf,
+    'reg',
+    exp,
+    emit,
+    () => false,
+    undefined,
+    (model: Model) => {
+      predictions = tf.tidy(() => model.forward(tf.tensor(data.x, [data.y.length, 2]), { training: false }).output.dataSync() as Float32Array);
+    },
+  );
   expect(tf.memory().numTensors).toBe(start);
   return { events, predictions: predictions as Float32Array | null, data };
 }
@@ -113,7 +121,10 @@ describe('regression on the built-in float-target sets', () => {
   it('refuses what a regression set cannot mean, before starting, with the field or layer named', async () => {
     const cases: [ExperimentSpec, RegExp][] = [
       [planeExperiment({ loss: 'sparseCategoricalCrossentropy' }), /train\.loss: sparseCategoricalCrossentropy needs class labels.*use meanSquaredError/],
-      [planeExperiment({}, { name: 'n', inputShape: [2], layers: [dense(8, 'tanh'), dense(2, 'linear')] } as ExperimentSpec['network']), /^layer 1 \(dense\): has 2 units but a regression set needs exactly 1/],
+      [
+        planeExperiment({}, { name: 'n', inputShape: [2], layers: [dense(8, 'tanh'), dense(2, 'linear')] } as ExperimentSpec['network']),
+        /^layer 1 \(dense\): has 2 units but a regression set needs exactly 1/,
+      ],
       [planeExperiment({ earlyStop: { metric: 'valAcc', target: 0.9 } }), /train\.earlyStop\.metric: valAcc is undefined for a regression set/],
     ];
     for (const [exp, message] of cases) {

@@ -38,14 +38,30 @@ describe('reshape layer', () => {
     expect(LayerSpec.parse({ type: 'reshape', targetShape: [28, 28, 1] })).toEqual({ type: 'reshape', targetShape: [28, 28, 1] });
     expect(LayerSpec.safeParse({ type: 'reshape', targetShape: [0, 4] }).success).toBe(false);
     expect(LayerSpec.safeParse({ type: 'reshape' }).success).toBe(false);
-    const shapes = inferNetworkShapes(net([784], [{ type: 'reshape', targetShape: [28, 28, 1] }, { type: 'conv2d', filters: 2 }]));
+    const shapes = inferNetworkShapes(
+      net(
+        [784],
+        [
+          { type: 'reshape', targetShape: [28, 28, 1] },
+          { type: 'conv2d', filters: 2 },
+        ],
+      ),
+    );
     expect(shapes.map((s) => [s.name, s.outputShape, s.paramCount])).toEqual([
       ['reshape_0', [28, 28, 1], 0],
       ['conv2d_1', [26, 26, 2], 3 * 3 * 2 + 2],
     ]);
-    expect(() => inferNetworkShapes(net([4], [{ type: 'dense', units: 6 }, { type: 'reshape', targetShape: [2, 2, 2] }]))).toThrow(
-      /^layer 1 \(reshape\): cannot reshape \[6\] \(6 values\) to \[2, 2, 2\] \(8 values\): the element counts must match/,
-    );
+    expect(() =>
+      inferNetworkShapes(
+        net(
+          [4],
+          [
+            { type: 'dense', units: 6 },
+            { type: 'reshape', targetShape: [2, 2, 2] },
+          ],
+        ),
+      ),
+    ).toThrow(/^layer 1 \(reshape\): cannot reshape \[6\] \(6 values\) to \[2, 2, 2\] \(8 values\): the element counts must match/);
   });
 
   it('keeps the row-major element order: out[b][i][j][k] = in[b][(i·W + j)·C + k], and flatten undoes it', () => {
@@ -53,13 +69,13 @@ describe('reshape layer', () => {
     const rng = new Random(5);
     const batch = 3;
     const x = Float32Array.from({ length: batch * 24 }, () => rng.normal());
-    const model = buildModel(tf, net([24], [{ type: 'reshape', targetShape: [2, 4, 3] }, { type: 'reshape', targetShape: [4, 6] }, { type: 'flatten' }]), { seed: 1 });
+    const model = buildModel(tf, net([24], [{ type: 'reshape', targetShape: [2, 4, 3] }, { type: 'reshape', targetShape: [4, 6] }, { type: 'flatten' }]), {
+      seed: 1,
+    });
     try {
-      const [a, b, c] = tf.tidy(() => model.forward(tf.tensor(x, [batch, 24]), { training: false, collectActivations: true }).activations!.map((t) => t.arraySync())) as [
-        number[][][][],
-        number[][][],
-        number[][],
-      ];
+      const [a, b, c] = tf.tidy(() =>
+        model.forward(tf.tensor(x, [batch, 24]), { training: false, collectActivations: true }).activations!.map((t) => t.arraySync()),
+      ) as [number[][][][], number[][][], number[][]];
       for (let s = 0; s < batch; s++) {
         for (let i = 0; i < 2; i++) for (let j = 0; j < 4; j++) for (let k = 0; k < 3; k++) expect(a[s]![i]![j]![k]).toBe(x[s * 24 + (i * 4 + j) * 3 + k]);
         for (let i = 0; i < 4; i++) for (let j = 0; j < 6; j++) expect(b[s]![i]![j]).toBe(x[s * 24 + i * 6 + j]);

@@ -64,7 +64,10 @@ describe('trainStep when a kernel throws inside tf.variableGrads', () => {
     const base = createLoss(tf, 'sparseCategoricalCrossentropy', { outputActivation: model.outputActivation, outputUnits: 2, numClasses: 2 });
     const optimizer = createOptimizer(tf, OptimizerSpec.parse({ name: 'sgd', learningRate: 0.1 }));
     const rng = new Random(1);
-    const xb = tf.tensor(Float32Array.from({ length: 8 * 36 }, () => rng.normal()), [8, 36]);
+    const xb = tf.tensor(
+      Float32Array.from({ length: 8 * 36 }, () => rng.normal()),
+      [8, 36],
+    );
     const yb = tf.tensor1d([0, 1, 0, 1, 1, 0, 1, 0], 'int32');
     try {
       const start = tf.memory().numTensors;

@@ -29,7 +29,15 @@ describe('trainRun', () => {
     // slow starters (≈ 0.75 at epoch 40), 2–5 reach 0.85–0.9.
     const { events, terminal } = await run(experiment({ train: { seed: 4 } }));
     const started = events[0]!;
-    expect(started).toMatchObject({ type: 'started', backend: tf.getBackend(), tfjsVersion: tf.version.tfjs, totalEpochs: 40, stepsPerEpoch: 10, trainSamples: 320, valSamples: 80 });
+    expect(started).toMatchObject({
+      type: 'started',
+      backend: tf.getBackend(),
+      tfjsVersion: tf.version.tfjs,
+      totalEpochs: 40,
+      stepsPerEpoch: 10,
+      trainSamples: 320,
+      valSamples: 80,
+    });
     const progress = events.filter((e) => e.type === 'progress');
     expect(progress.length).toBe(40);
     progress.forEach((e, i) => {
@@ -63,7 +71,9 @@ describe('trainRun', () => {
     const b = await run(exp(11));
     const c = await run(exp(12));
     expect(points(a.events)).toEqual(points(b.events));
-    expect(a.terminal.type === 'finished' && b.terminal.type === 'finished' && a.terminal.metrics).toEqual(b.terminal.type === 'finished' && b.terminal.metrics);
+    expect(a.terminal.type === 'finished' && b.terminal.type === 'finished' && a.terminal.metrics).toEqual(
+      b.terminal.type === 'finished' && b.terminal.metrics,
+    );
     expect(points(a.events)).not.toEqual(points(c.events));
   });
 

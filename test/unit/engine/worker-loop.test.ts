@@ -77,7 +77,8 @@ describe('serveWorker (in process)', () => {
     const logs: string[] = [];
     serveWorker(channel, { init: getBackend, exit: () => {}, log: (m) => logs.push(m) });
     await until(() => sent.length > 0);
-    const terminal = () => sent.flatMap((m) => (m.type === 'event' && m.event.type !== 'started' && m.event.type !== 'progress' && m.event.type !== 'layerStats' ? [m.event] : []));
+    const terminal = () =>
+      sent.flatMap((m) => (m.type === 'event' && m.event.type !== 'started' && m.event.type !== 'progress' && m.event.type !== 'layerStats' ? [m.event] : []));
     // A 'start' whose experiment is invalid fails that run at once, naming the field.
     deliver({ type: 'start', runId: 'bad', experiment: { network: { inputShape: [2], layers: [{ type: 'dense', units: 0 }] } } });
     await until(() => terminal().length === 1);

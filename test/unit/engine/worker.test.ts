@@ -17,7 +17,13 @@ class WorkerHandle {
   stderr = '';
 
   constructor(env: Record<string, string> = {}) {
-    this.child = fork(WORKER, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], env: { ...process.env, INITSCOPE_BACKEND: 'wasm', ...env }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    this.child = fork(WORKER, [], {
+      cwd: ROOT,
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, INITSCOPE_BACKEND: 'wasm', ...env },
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.child.on('message', (m) => {
       this.inbox.push(m as WorkerToHost);
@@ -79,7 +85,11 @@ describe('engine worker process', () => {
   });
 
   it('streams a short run: started, progress per epoch, finished', async () => {
-    worker.send({ type: 'start', runId: 'w1', experiment: experiment({ dataset: { builtin: 'gaussian', samples: 200 }, train: { epochs: 3, statsEvery: 0 } }) });
+    worker.send({
+      type: 'start',
+      runId: 'w1',
+      experiment: experiment({ dataset: { builtin: 'gaussian', samples: 200 }, train: { epochs: 3, statsEvery: 0 } }),
+    });
     const events = await worker.eventsUntilTerminal();
     expect(events.map((e) => e.type)).toEqual(['started', 'progress', 'progress', 'progress', 'finished']);
     expect(events.every((e) => e.runId === 'w1')).toBe(true);
@@ -118,7 +128,11 @@ describe('engine worker process', () => {
     worker.send({ type: 'start', runId: 'w4', experiment: { dataset: { builtin: 'nope' } } as never });
     const events = await worker.eventsUntilTerminal();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: 'failed', runId: 'w4', error: expect.stringMatching(/^invalid 'start' message from the host: experiment\.dataset/) });
+    expect(events[0]).toMatchObject({
+      type: 'failed',
+      runId: 'w4',
+      error: expect.stringMatching(/^invalid 'start' message from the host: experiment\.dataset/),
+    });
   });
 
   it('answers an init preview, and reports a bad one as an error', async () => {
@@ -149,12 +163,18 @@ describe('engine worker process', () => {
       expect(await splitting.next(30_000)).toMatchObject({ type: 'ready' });
       const spec = experiment({
         dataset: { builtin: 'mnist', samples: 600 },
-        network: { inputShape: [784], layers: [{ type: 'dense', units: 32, activation: { name: 'relu' } }, { type: 'dense', units: 10, activation: { name: 'softmax' } }] },
+        network: {
+          inputShape: [784],
+          layers: [
+            { type: 'dense', units: 32, activation: { name: 'relu' } },
+            { type: 'dense', units: 10, activation: { name: 'softmax' } },
+          ],
+        },
         train: { epochs: 3, batchSize: 64, statsEvery: 0, seed: 2 },
       });
       // A first run on two cores starts the gradient peer thread (seconds through tsx); it is cancelled once an epoch used it.
       splitting.send({ type: 'start', runId: 'warm', experiment: { ...spec, train: { ...spec.train, epochs: 100_000 } }, cores: 2 });
-      for (let cancelled = false; ; ) {
+      for (let cancelled = false; ;) {
         const m = await splitting.next(30_000);
         if (m.type === 'event' && m.event.type === 'cancelled') break;
         if (!cancelled && m.type === 'event' && m.event.type === 'progress' && m.event.cores === 2) {

@@ -55,13 +55,24 @@ let deps: CompareDeps;
 const ids = { he: 'run_he', glorot: 'run_glorot', deep: 'run_deep', running: 'run_running', queued: 'run_queued' };
 
 /** Creates a run, starts it on `backend`, stores its curve and ends it with `status` (or leaves it running/queued). */
-function seedRun(id: string, spec: ExperimentSpec, points: MetricPoint[], status: 'completed' | 'diverged' | 'cancelled' | 'running' | 'queued', backend = 'wasm'): void {
+function seedRun(
+  id: string,
+  spec: ExperimentSpec,
+  points: MetricPoint[],
+  status: 'completed' | 'diverged' | 'cancelled' | 'running' | 'queued',
+  backend = 'wasm',
+): void {
   runs.createRun({ id, name: spec.name, experiment: spec, createdAt: new Date(T0).toISOString(), appVersion: '0.9.1' });
   if (status === 'queued') return;
   runs.markStarted(id, { backend, tfjsVersion: '4.22.0', startedAt: new Date(T0 + 1000).toISOString() });
   runs.appendMetrics(id, points);
   if (status === 'running') return;
-  runs.finishRun(id, { status, finishedAt: new Date(T0 + 5000).toISOString(), epochsDone: points.length, ...(status === 'diverged' ? { divergedAtStep: 9 } : {}) });
+  runs.finishRun(id, {
+    status,
+    finishedAt: new Date(T0 + 5000).toISOString(),
+    epochsDone: points.length,
+    ...(status === 'diverged' ? { divergedAtStep: 9 } : {}),
+  });
 }
 
 beforeAll(() => {
@@ -109,11 +120,21 @@ function differingPathsByWalk(values: unknown[], at = ''): string[] {
   if (values.every(Array.isArray)) {
     const arrays = values as unknown[][];
     const n = Math.max(...arrays.map((a) => a.length));
-    return Array.from({ length: n }, (_, i) => differingPathsByWalk(arrays.map((a) => a[i]), join(String(i)))).flat();
+    return Array.from({ length: n }, (_, i) =>
+      differingPathsByWalk(
+        arrays.map((a) => a[i]),
+        join(String(i)),
+      ),
+    ).flat();
   }
   if (values.every((v) => isObj(v) || v === undefined) && values.some(isObj)) {
     const keys = new Set(values.flatMap((v) => (v ? Object.keys(v) : [])));
-    return [...keys].flatMap((k) => differingPathsByWalk(values.map((v) => (v as Record<string, unknown> | undefined)?.[k]), join(k)));
+    return [...keys].flatMap((k) =>
+      differingPathsByWalk(
+        values.map((v) => (v as Record<string, unknown> | undefined)?.[k]),
+        join(k),
+      ),
+    );
   }
   const shown = values.map((v) => (v === undefined ? 'absent' : JSON.stringify(v)));
   return shown.every((s) => s === shown[0]) ? [] : [at];
@@ -162,7 +183,9 @@ describe('comparison report (runs/compareReport)', () => {
     // Builtin data: the sha256 of the generated samples, recomputed here; imported data: the stored hash.
     const spiral = createHash('sha256');
     const data = generateBuiltinDataset({ builtin: 'spiral', samples: 120, noise: 0.1, seed: 3 });
-    spiral.update(new Uint8Array(data.x.buffer, data.x.byteOffset, data.x.byteLength)).update(new Uint8Array(data.y.buffer, data.y.byteOffset, data.y.byteLength));
+    spiral
+      .update(new Uint8Array(data.x.buffer, data.x.byteOffset, data.x.byteLength))
+      .update(new Uint8Array(data.y.buffer, data.y.byteOffset, data.y.byteLength));
     const spiralHash = spiral.digest('hex');
     expect(datasetFingerprint(stored[0]!.experiment.dataset, () => null).hash).toBe(spiralHash);
     expect(repro[0]![5]).toContain('builtin spiral');
@@ -222,7 +245,9 @@ describe('comparison report (runs/compareReport)', () => {
   });
 
   it('refuses bad inputs with named errors and writes and records nothing', async () => {
-    const handlers = { 'runs/compareReport': async ({ runIds }: { runIds: string[] }) => writeCompareReport({ ...deps, now: () => new Date(T0 + 240_000) }, runIds) } as unknown as Handlers;
+    const handlers = {
+      'runs/compareReport': async ({ runIds }: { runIds: string[] }) => writeCompareReport({ ...deps, now: () => new Date(T0 + 240_000) }, runIds),
+    } as unknown as Handlers;
     const call = (runIds: unknown) => dispatch(handlers, 'runs/compareReport', { runIds });
     const exportsBefore = listExports();
     const recordedBefore = artifactCount();

@@ -62,7 +62,12 @@ describe('exported files for browser download', () => {
       // Nor through a symlink inside exports/ that points out of it.
       const link = path.join(dataDir, 'exports', 'link');
       symlinkSync(outside, link);
-      artifacts.record('run_1', 'exp_link', [{ kind: 'report', path: path.join(link, 'report.html'), bytes: cli[0]!.bytes, sha256: cli[0]!.sha256 }], new Date(3000).toISOString());
+      artifacts.record(
+        'run_1',
+        'exp_link',
+        [{ kind: 'report', path: path.join(link, 'report.html'), bytes: cli[0]!.bytes, sha256: cli[0]!.sha256 }],
+        new Date(3000).toISOString(),
+      );
       expect(findDownload(artifacts, dataDir, cli[0]!.sha256)).toBeNull();
     } finally {
       db.close();
@@ -84,7 +89,15 @@ describe('exported files for browser download', () => {
       expect(await res.text()).toBe('{"format":"layers-model"}');
       expect((await fetch(`${base}?sha256=${files[0]!.sha256}`)).status).toBe(401);
       expect((await fetch(`${base}?sha256=${sha256Hex('nope')}`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(404);
-      expect((await fetch(`${base}?sha256=${files[0]!.sha256}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: '{}' })).status).toBe(405);
+      expect(
+        (
+          await fetch(`${base}?sha256=${files[0]!.sha256}`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+            body: '{}',
+          })
+        ).status,
+      ).toBe(405);
     } finally {
       await server.close();
       db.close();

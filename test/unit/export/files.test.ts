@@ -77,14 +77,18 @@ describe('spec JSON export and import', () => {
 
   it('errors name the file, the line and column, or the bad field', () => {
     expect(() => specFromJson('network', '{\n  "inputShape": [2],\n  "layers": [ }', 'net.json')).toThrow(/net\.json:3:15: invalid JSON/);
-    expect(() => specFromJson('network', JSON.stringify({ inputShape: [2], layers: [{ type: 'dense', units: 0 }] }), 'net.json')).toThrow(/net\.json: layers\.0\.units/);
+    expect(() => specFromJson('network', JSON.stringify({ inputShape: [2], layers: [{ type: 'dense', units: 0 }] }), 'net.json')).toThrow(
+      /net\.json: layers\.0\.units/,
+    );
     expect(() => specFromJson('experiment', specToJson('network', network), 'x.json')).toThrow(/holds "initscope\.network", expected "initscope\.experiment"/);
   });
 });
 
 describe('metrics CSV', () => {
   it('writes one row per point, empty cells for missing values, exact numbers', () => {
-    const csv = metricsCsv([{ runId: 'run,1', points: [{ epoch: 1, step: 10, trainLoss: 0.1 + 0.2, trainAcc: 0.5, valLoss: null, valAcc: null, elapsedMs: 12.5 }] }]);
+    const csv = metricsCsv([
+      { runId: 'run,1', points: [{ epoch: 1, step: 10, trainLoss: 0.1 + 0.2, trainAcc: 0.5, valLoss: null, valAcc: null, elapsedMs: 12.5 }] },
+    ]);
     expect(csv).toBe('run_id,epoch,step,train_loss,train_acc,val_loss,val_acc,elapsed_ms\r\n"run,1",1,10,0.30000000000000004,0.5,,,12.5\r\n');
   });
 });
@@ -95,13 +99,29 @@ describe('ArtifactStore (migration 0005)', () => {
     const db = openDatabase(path.join(dir, 'a.db'));
     try {
       const runs = new RunStore(db);
-      runs.createRun({ id: 'run_1', name: 'r', experiment: ExperimentSpec.parse({ dataset: { builtin: 'xor' }, network: { inputShape: [2], layers: [{ type: 'dense', units: 2 }] } }), createdAt: new Date(0).toISOString(), appVersion: '0.1.0' });
+      runs.createRun({
+        id: 'run_1',
+        name: 'r',
+        experiment: ExperimentSpec.parse({ dataset: { builtin: 'xor' }, network: { inputShape: [2], layers: [{ type: 'dense', units: 2 }] } }),
+        createdAt: new Date(0).toISOString(),
+        appVersion: '0.1.0',
+      });
       const store = new ArtifactStore(db);
       const sha = sha256Hex('model');
       const saved = store.record('run_1', 'exp_1', [{ kind: 'onnx', path: '/x/model.onnx', bytes: 5, sha256: sha }], '2024-01-01T00:00:00Z');
       expect(saved[0]).toMatchObject({ runId: 'run_1', exportId: 'exp_1', kind: 'onnx', bytes: 5, sha256: sha, createdAt: '2024-01-01T00:00:00.000Z' });
       expect(store.findBySha256(sha)).toHaveLength(1);
-      expect(() => store.record('run_1', 'exp_2', [{ kind: 'onnx', path: '/y', bytes: 1, sha256: sha }, { kind: 'onnx', path: '/z', bytes: 1, sha256: 'NOT-HEX' }], '2024-01-01T00:00:00Z')).toThrow(/sha256/);
+      expect(() =>
+        store.record(
+          'run_1',
+          'exp_2',
+          [
+            { kind: 'onnx', path: '/y', bytes: 1, sha256: sha },
+            { kind: 'onnx', path: '/z', bytes: 1, sha256: 'NOT-HEX' },
+          ],
+          '2024-01-01T00:00:00Z',
+        ),
+      ).toThrow(/sha256/);
       expect(() => store.record('run_nope', 'exp_3', [{ kind: 'csv', path: '/c', bytes: 1, sha256: sha }], '2024-01-01T00:00:00Z')).toThrow(/No run/);
       expect(store.listForRun('run_1')).toHaveLength(1); // nothing of the refused calls was stored
     } finally {

@@ -84,7 +84,11 @@ describe('reshape in the exporters', () => {
         const xs = tf.tensor(reference.inputs.flat(), [3, 4, 4, 2]);
         const conv = model.forward(xs, { training: false, collectActivations: true }).activations![0]!;
         const nchw = tf.reshape(tf.transpose(conv, [0, 3, 1, 2]), [3, 8, 6]);
-        return tf.sub(nchw, tf.reshape(conv, [3, 8, 6])).abs().max().dataSync()[0]!;
+        return tf
+          .sub(nchw, tf.reshape(conv, [3, 8, 6]))
+          .abs()
+          .max()
+          .dataSync()[0]!;
       });
       expect(wrong).toBeGreaterThan(0.01);
       const session = await ort.InferenceSession.create(exportOnnxModel(imageToMatrix, weights, '0.0.0-test'));
@@ -106,7 +110,9 @@ describe('reshape in the exporters', () => {
         const x = seededFloats(8)(batch * size(network.inputShape), -2, 2);
         const engine = enginePredict(tf, model, x, batch);
         const built = buildLayersModel(tf, network, weights);
-        const predicted = tf.tidy(() => (built.predict(tf.tensor(x, [batch, ...network.inputShape])) as import('@tensorflow/tfjs').Tensor).dataSync() as Float32Array);
+        const predicted = tf.tidy(
+          () => (built.predict(tf.tensor(x, [batch, ...network.inputShape])) as import('@tensorflow/tfjs').Tensor).dataSync() as Float32Array,
+        );
         built.dispose();
         expect(maxAbsDiff(predicted, engine), network.name).toBeLessThanOrEqual(1e-5);
         const files = await exportLayersModel(tf, network, weights, 'weights.bin', 'InitScope test');
@@ -114,9 +120,15 @@ describe('reshape in the exporters', () => {
         const reshapeLayers = topology.match(/"class_name":"Reshape"/g) ?? [];
         expect(reshapeLayers.length).toBe(network.layers.filter((l) => l.type === 'reshape').length);
         const loaded = await tf.loadLayersModel(
-          tf.io.fromMemory({ modelTopology: files.modelJson.modelTopology as object, weightSpecs: (files.modelJson.weightsManifest as { weights: import('@tensorflow/tfjs').io.WeightsManifestEntry[] }[])[0]!.weights, weightData: files.weightsBin.slice().buffer }),
+          tf.io.fromMemory({
+            modelTopology: files.modelJson.modelTopology as object,
+            weightSpecs: (files.modelJson.weightsManifest as { weights: import('@tensorflow/tfjs').io.WeightsManifestEntry[] }[])[0]!.weights,
+            weightData: files.weightsBin.slice().buffer,
+          }),
         );
-        const after = tf.tidy(() => (loaded.predict(tf.tensor(x, [batch, ...network.inputShape])) as import('@tensorflow/tfjs').Tensor).dataSync() as Float32Array);
+        const after = tf.tidy(
+          () => (loaded.predict(tf.tensor(x, [batch, ...network.inputShape])) as import('@tensorflow/tfjs').Tensor).dataSync() as Float32Array,
+        );
         loaded.dispose();
         expect(Array.from(after)).toEqual(Array.from(predicted));
       } finally {

@@ -135,7 +135,18 @@ describe('trained weights reach the host and exports are written and recorded', 
     expect(html).not.toMatch(/\bsrc=/);
     const record = JSON.parse(/<script type="application\/json" id="initscope-record">(.*?)<\/script>/s.exec(html)![1]!) as {
       appVersion: string;
-      runs: { id: string; reproducibility: { seed: number; backend: string; tfjsVersion: string; appVersion: string; dataset: string; datasetHash: string; provenance: RunProvenance } }[];
+      runs: {
+        id: string;
+        reproducibility: {
+          seed: number;
+          backend: string;
+          tfjsVersion: string;
+          appVersion: string;
+          dataset: string;
+          datasetHash: string;
+          provenance: RunProvenance;
+        };
+      }[];
     };
     const r = record.runs[0]!.reproducibility;
     expect(r.seed).toBe(5);

@@ -51,11 +51,18 @@ describe('TensorFlow.js layers-model export', () => {
     const { engine, before, after, dir } = await roundTrip(convNetwork(), 4, 2);
     expect(Array.from(after)).toEqual(Array.from(before));
     expect(maxAbsDiff(after, engine)).toBeLessThanOrEqual(1e-5);
-    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { format: string; weightsManifest: { paths: string[] }[]; modelTopology: unknown };
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
+      format: string;
+      weightsManifest: { paths: string[] }[];
+      modelTopology: unknown;
+    };
     expect(json.format).toBe('layers-model');
     expect(json.weightsManifest[0]!.paths).toEqual(['weights.bin']);
     // only standard Keras layer classes: another Keras/tfjs reader needs no custom code
     const classes = new Set(JSON.stringify(json.modelTopology).match(/"class_name":"[A-Za-z0-9]+"/g));
-    for (const c of classes) expect(c).toMatch(/"(Model|Functional|InputLayer|Dense|Conv2D|BatchNormalization|Activation|MaxPooling2D|AveragePooling2D|Flatten|Dropout|Rescaling|Add|LeakyReLU|[A-Z][A-Za-z]*Initializer|GlorotUniform|Zeros|Ones|VarianceScaling)"/);
+    for (const c of classes)
+      expect(c).toMatch(
+        /"(Model|Functional|InputLayer|Dense|Conv2D|BatchNormalization|Activation|MaxPooling2D|AveragePooling2D|Flatten|Dropout|Rescaling|Add|LeakyReLU|[A-Z][A-Za-z]*Initializer|GlorotUniform|Zeros|Ones|VarianceScaling)"/,
+      );
   });
 });

@@ -1,12 +1,4 @@
-import {
-  ExperimentSpec,
-  InitScopeError,
-  METHOD_NAMES,
-  type Handlers,
-  type RunEvent,
-  type RunSummary,
-  type SweepEvent,
-} from '../../../contract/index.js';
+import { ExperimentSpec, InitScopeError, METHOD_NAMES, type Handlers, type RunEvent, type RunSummary, type SweepEvent } from '../../../contract/index.js';
 import type { HostServices } from '../../../main/services/host-services.js';
 
 /** A small valid experiment (defaults filled in by the schema). */

@@ -11,10 +11,7 @@ export interface RawResponse {
  * Sends a request with full control over the request target and headers (fetch normalises `/../` and
  * refuses to set Host). `path` is sent exactly as given.
  */
-export function rawRequest(
-  port: number,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
-): Promise<RawResponse> {
+export function rawRequest(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {

@@ -39,21 +39,55 @@ const violations: Array<[string, string, string]> = [
   ['preload → main/store', 'preload/planted.ts', "import { openDatabase } from '../main/store/database.js';\nexport const x = openDatabase;\n"],
   ['preload → node:fs', 'preload/planted.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n"],
   ['renderer dynamic import of main', 'renderer/src/stores/planted.ts', "export const load = () => import('../../../main/services/engine-pool.js');\n"],
-  ['renderer require of node:fs', 'renderer/src/stores/planted.ts', "// eslint-disable-next-line @typescript-eslint/no-require-imports\nexport const fs = require('node:fs');\n"],
+  [
+    'renderer require of node:fs',
+    'renderer/src/stores/planted.ts',
+    "// eslint-disable-next-line @typescript-eslint/no-require-imports\nexport const fs = require('node:fs');\n",
+  ],
   ['renderer → node:fs', 'renderer/src/stores/planted.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n"],
   ['renderer → tfjs', 'renderer/src/stores/planted.ts', "import * as tf from '@tensorflow/tfjs';\nexport const x = tf;\n"],
-  ['renderer → engine', 'renderer/src/stores/planted.ts', "import { inferNetworkShapes } from '../../../engine/index.js';\nexport const x = inferNetworkShapes;\n"],
-  ['.vue file → main', 'renderer/src/components/Planted.vue', script("import { EnginePool } from '../../../main/services/engine-pool.js';\nconst x = EnginePool;")],
+  [
+    'renderer → engine',
+    'renderer/src/stores/planted.ts',
+    "import { inferNetworkShapes } from '../../../engine/index.js';\nexport const x = inferNetworkShapes;\n",
+  ],
+  [
+    '.vue file → main',
+    'renderer/src/components/Planted.vue',
+    script("import { EnginePool } from '../../../main/services/engine-pool.js';\nconst x = EnginePool;"),
+  ],
   ['.vue file → electron', 'renderer/src/components/Planted.vue', script("import { ipcRenderer } from 'electron';\nconst x = ipcRenderer;")],
 ];
 
 const allowed: Array<[string, string, string]> = [
   ['contract → zod', 'contract/planted.ts', "import { z } from 'zod';\nimport { RunEvent } from './run.js';\nexport const x = [z, RunEvent];\n"],
-  ['engine → contract, tfjs, node:fs', 'engine/planted.ts', "import type * as tf from '@tensorflow/tfjs';\nimport { readFileSync } from 'node:fs';\nimport { RunEvent } from '../contract/index.js';\nimport { trainRun } from './train.js';\nexport type T = typeof tf;\nexport const x = [readFileSync, RunEvent, trainRun];\n"],
-  ['main → engine entry, store, sqlite in store', 'main/store/planted.ts', "import Database from 'better-sqlite3';\nimport { Random } from '../../engine/index.js';\nimport { RunEvent } from '../../contract/index.js';\nexport const x = [Database, Random, RunEvent];\n"],
-  ['main/electron → electron', 'main/electron/planted.ts', "import { app } from 'electron';\nimport { createHost } from '../services/create-host.js';\nexport const x = [app, createHost];\n"],
-  ['preload → electron, contract', 'preload/planted.ts', "import { contextBridge } from 'electron';\nimport { BRIDGE_KEY } from '../contract/wire.js';\nexport const x = [contextBridge, BRIDGE_KEY];\n"],
-  ['.vue → vue, vue-i18n, contract, stores', 'renderer/src/components/Planted.vue', script("import { ref } from 'vue';\nimport { useI18n } from 'vue-i18n';\nimport { RunEvent } from '../../../contract/index.js';\nimport { useRunsStore } from '../stores/runs.js';\nconst x = [ref, useI18n, RunEvent, useRunsStore];")],
+  [
+    'engine → contract, tfjs, node:fs',
+    'engine/planted.ts',
+    "import type * as tf from '@tensorflow/tfjs';\nimport { readFileSync } from 'node:fs';\nimport { RunEvent } from '../contract/index.js';\nimport { trainRun } from './train.js';\nexport type T = typeof tf;\nexport const x = [readFileSync, RunEvent, trainRun];\n",
+  ],
+  [
+    'main → engine entry, store, sqlite in store',
+    'main/store/planted.ts',
+    "import Database from 'better-sqlite3';\nimport { Random } from '../../engine/index.js';\nimport { RunEvent } from '../../contract/index.js';\nexport const x = [Database, Random, RunEvent];\n",
+  ],
+  [
+    'main/electron → electron',
+    'main/electron/planted.ts',
+    "import { app } from 'electron';\nimport { createHost } from '../services/create-host.js';\nexport const x = [app, createHost];\n",
+  ],
+  [
+    'preload → electron, contract',
+    'preload/planted.ts',
+    "import { contextBridge } from 'electron';\nimport { BRIDGE_KEY } from '../contract/wire.js';\nexport const x = [contextBridge, BRIDGE_KEY];\n",
+  ],
+  [
+    '.vue → vue, vue-i18n, contract, stores',
+    'renderer/src/components/Planted.vue',
+    script(
+      "import { ref } from 'vue';\nimport { useI18n } from 'vue-i18n';\nimport { RunEvent } from '../../../contract/index.js';\nimport { useRunsStore } from '../stores/runs.js';\nconst x = [ref, useI18n, RunEvent, useRunsStore];",
+    ),
+  ],
 ];
 
 describe('layering allow-list (eslint-plugin-boundaries)', () => {

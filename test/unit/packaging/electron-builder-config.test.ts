@@ -54,7 +54,7 @@ describe('electron-builder.yml', () => {
     expect(typeof hook.default).toBe('function');
   });
 
-  it('packs compiled code and migrations, leaves better-sqlite3\'s Node build out, and unpacks what workers load', () => {
+  it("packs compiled code and migrations, leaves better-sqlite3's Node build out, and unpacks what workers load", () => {
     const minimatch = require('minimatch') as (file: string, pattern: string, options?: { dot?: boolean }) => boolean;
     const matchesAny = (file: string, patterns: string[]) => patterns.some((p) => minimatch(file, p, { dot: true }));
     // electron-builder copies production node_modules, then applies the `files` patterns in order.
@@ -114,8 +114,23 @@ describe.runIf(process.env.INITSCOPE_PACK_TEST !== '0')('packed layout (electron
       const out = path.join(tmp, 'out');
       execFileSync(
         process.execPath,
-        [require.resolve('electron-builder/cli.js'), '--linux', 'dir', '--x64', '--publish', 'never', `-c.electronDist=${electron}`, '-c.npmRebuild=false', `-c.directories.output=${out}`],
-        { cwd: root, stdio: 'pipe', timeout: 180_000, env: { ...process.env, INITSCOPE_ELECTRON_SQLITE: path.join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node') } },
+        [
+          require.resolve('electron-builder/cli.js'),
+          '--linux',
+          'dir',
+          '--x64',
+          '--publish',
+          'never',
+          `-c.electronDist=${electron}`,
+          '-c.npmRebuild=false',
+          `-c.directories.output=${out}`,
+        ],
+        {
+          cwd: root,
+          stdio: 'pipe',
+          timeout: 180_000,
+          env: { ...process.env, INITSCOPE_ELECTRON_SQLITE: path.join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node') },
+        },
       );
       const app = path.join(out, 'linux-unpacked');
       expect(existsSync(path.join(app, 'initscope'))).toBe(true); // the renamed executable
@@ -131,7 +146,11 @@ describe.runIf(process.env.INITSCOPE_PACK_TEST !== '0')('packed layout (electron
       const unpacked = path.join(resources, 'app.asar.unpacked');
       // The Electron-ABI driver (here the stand-in given by INITSCOPE_ELECTRON_SQLITE), not Node's build.
       expect(existsSync(path.join(resources, 'native', 'better_sqlite3.node'))).toBe(true);
-      expect(JSON.parse(readFileSync(path.join(resources, 'native', 'driver.json'), 'utf8'))).toMatchObject({ runtime: 'electron', platform: 'linux', arch: 'x64' });
+      expect(JSON.parse(readFileSync(path.join(resources, 'native', 'driver.json'), 'utf8'))).toMatchObject({
+        runtime: 'electron',
+        platform: 'linux',
+        arch: 'x64',
+      });
       expect(existsSync(path.join(unpacked, 'node_modules', 'better-sqlite3', 'build'))).toBe(false);
       expect(existsSync(path.join(unpacked, 'node_modules', 'better-sqlite3', 'lib', 'database.js'))).toBe(true);
       for (const entry of ['package.json', 'dist/engine/worker.js', 'dist/engine/parallel/peer-thread.js']) {
@@ -147,7 +166,11 @@ describe.runIf(process.env.INITSCOPE_PACK_TEST !== '0')('packed layout (electron
       });
       await thread.terminate();
       expect(threadReady, JSON.stringify(threadReady)).toMatchObject({ type: 'ready' });
-      const worker = fork(path.join(unpacked, 'dist', 'engine', 'worker.js'), [], { env: { ...process.env, INITSCOPE_BACKEND: 'cpu' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+      const worker = fork(path.join(unpacked, 'dist', 'engine', 'worker.js'), [], {
+        env: { ...process.env, INITSCOPE_BACKEND: 'cpu' },
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        serialization: 'advanced',
+      });
       const workerReady = await new Promise<unknown>((resolve, reject) => {
         worker.on('message', resolve);
         worker.on('exit', (code) => reject(new Error(`the unpacked engine worker exited with ${code}`)));

@@ -4,7 +4,11 @@ import { build, type Rolldown } from 'vite';
 
 describe('preload bundle', () => {
   it('is one CommonJS file whose only require is electron (no zod, no local modules)', async () => {
-    const result = await build({ configFile: fileURLToPath(new URL('../../../preload/vite.config.ts', import.meta.url)), logLevel: 'silent', build: { write: false } });
+    const result = await build({
+      configFile: fileURLToPath(new URL('../../../preload/vite.config.ts', import.meta.url)),
+      logLevel: 'silent',
+      build: { write: false },
+    });
     const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
     const chunks = outputs.flatMap((o) => o.output).filter((c) => c.type === 'chunk');
     expect(chunks.map((c) => c.fileName)).toEqual(['preload.cjs']);

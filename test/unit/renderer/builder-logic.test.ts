@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { followShapes as inferShapes, LayerSpec, NetworkSpec, totalParams, windowOutputLength as windowOutput, type LayerShapeInfo } from '../../../contract/index.js';
+import {
+  followShapes as inferShapes,
+  LayerSpec,
+  NetworkSpec,
+  totalParams,
+  windowOutputLength as windowOutput,
+  type LayerShapeInfo,
+} from '../../../contract/index.js';
 
 /** Trainable plus non-trainable values of one layer (what the Builder shows). */
 const size = (s: LayerShapeInfo): number => s.paramCount + s.stateCount;
@@ -109,7 +116,10 @@ describe('presets', () => {
       const preset = buildPreset(id);
       expect(preset, id).not.toBeNull();
       expect(NetworkSpec.safeParse({ inputShape: preset!.inputShape, layers: preset!.layers }).success, id).toBe(true);
-      expect(inferShapes(preset!.inputShape, preset!.layers).every((s) => s.problem === null), id).toBe(true);
+      expect(
+        inferShapes(preset!.inputShape, preset!.layers).every((s) => s.problem === null),
+        id,
+      ).toBe(true);
     }
     const mlp = buildPreset('mnistMlp')!;
     expect(totalParams(inferShapes(mlp.inputShape, mlp.layers))).toBe(235_146);

@@ -83,7 +83,15 @@ describe('diagnosis', () => {
       layers: [stats('a', 0, { activationStd: step }), stats('b', 1, { activationStd: step * 10 })],
     }));
     const grid = heatGrid(records, 'activationStd');
-    expect(grid).toEqual({ layers: ['a', 'b'], steps: [1, 2, 3], values: [[1, 10], [2, 20], [3, 30]] });
+    expect(grid).toEqual({
+      layers: ['a', 'b'],
+      steps: [1, 2, 3],
+      values: [
+        [1, 10],
+        [2, 20],
+        [3, 30],
+      ],
+    });
     expect(gridRange([grid, heatGrid(records.slice(0, 1), 'deadFraction')])).toEqual({ min: 0, max: 30 });
   });
 });

@@ -75,7 +75,9 @@ describe('diagnosis numbers', () => {
     const [byRatio] = diagnose([record([layer('dense_0', 0, { gradientNorm: 260 }), layer('dense_1', 1, { gradientNorm: 0.1 })])]);
     expect(words(byRatio!).text).toBe('The first layer’s gradient is 2,600× the last layer’s (260 vs 0.1); the largest norm is 260.');
     // first/last = 0.38: not growing with depth, but one layer's norm is 5,000.
-    const [byNorm] = diagnose([record([layer('dense_0', 0, { gradientNorm: 0.38 }), layer('dense_1', 1, { gradientNorm: 5000 }), layer('dense_2', 2, { gradientNorm: 1 })])]);
+    const [byNorm] = diagnose([
+      record([layer('dense_0', 0, { gradientNorm: 0.38 }), layer('dense_1', 1, { gradientNorm: 5000 }), layer('dense_2', 2, { gradientNorm: 1 })]),
+    ]);
     expect(byNorm!.text).toBe('explainNorm');
     expect(words(byNorm!).text).toBe('The gradient norm of Layer 2 is 5000, far above the usual (below 1,000).');
     expect(words(byNorm!).text).not.toMatch(/ratio|3\.8e-1/);
@@ -109,8 +111,16 @@ describe('suggestions take the configuration into account', () => {
   });
 
   it('matches the initializer to the activation and drops what the net already has', () => {
-    expect(remediesFor('vanishingGradients', run('tanh', { name: 'glorotNormal' }).experiment.network.layers)).toEqual(['reluFamily', 'batchNorm', 'fewerLayers']);
-    expect(remediesFor('vanishingGradients', run('relu', { name: 'normal', std: 0.02 }).experiment.network.layers)).toEqual(['heInit', 'batchNorm', 'fewerLayers']);
+    expect(remediesFor('vanishingGradients', run('tanh', { name: 'glorotNormal' }).experiment.network.layers)).toEqual([
+      'reluFamily',
+      'batchNorm',
+      'fewerLayers',
+    ]);
+    expect(remediesFor('vanishingGradients', run('relu', { name: 'normal', std: 0.02 }).experiment.network.layers)).toEqual([
+      'heInit',
+      'batchNorm',
+      'fewerLayers',
+    ]);
     expect(remediesFor('collapsingSignal', run('selu', { name: 'normal', std: 0.02 }).experiment.network.layers)[0]).toBe('lecunInit');
     const withBn = run('tanh', { name: 'glorotNormal' }, 3, [{ type: 'batchNorm' }]).experiment.network.layers;
     expect(remediesFor('collapsingSignal', withBn)).toEqual(['fewerLayers']);

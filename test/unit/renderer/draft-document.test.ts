@@ -71,7 +71,9 @@ describe('draft storage', () => {
     expect(decodeDraft('[]')).toBeNull();
     expect(decodeDraft('null')).toBeNull();
     expect(decodeDraft(JSON.stringify({ ...good, version: 0 }))).toBeNull();
-    expect(decodeDraft(JSON.stringify({ version: 1, draft: { ...good.draft, network: { inputShape: [2], layers: [{ type: 'dense', units: -3 }] } } }))).toBeNull();
+    expect(
+      decodeDraft(JSON.stringify({ version: 1, draft: { ...good.draft, network: { inputShape: [2], layers: [{ type: 'dense', units: -3 }] } } })),
+    ).toBeNull();
     expect(decodeDraft(JSON.stringify({ version: 1, draft: { ...good.draft, storedDatasetId: '../../etc/passwd' } }))).toBeNull();
     expect(decodeDraft(JSON.stringify({ version: 1, draft: { ...good.draft, dataset: { builtin: 'nope' } } }))).toBeNull();
     const storage = new MemoryStorage();

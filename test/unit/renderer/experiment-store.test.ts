@@ -55,18 +55,12 @@ describe('experiment store', () => {
     store.draft.dataset.samples = 12.5;
     expect(Object.keys(store.errors).sort()).toEqual(['dataset.samples', 'train.epochs', 'train.validationSplit']);
     const texts = store.issues.map((i) => describeIssue(i, t, tc)).sort();
-    expect(texts).toEqual([
-      'Epochs: must be a number',
-      'Samples: must be a whole number',
-      'Validation split: must be at most 0.9',
-    ]);
+    expect(texts).toEqual(['Epochs: must be a number', 'Samples: must be a whole number', 'Validation split: must be at most 0.9']);
   });
 
   it('checks the output width against the dataset classes', () => {
     const datasets = useDatasetsStore();
-    datasets.list = [
-      { name: 'spiral', builtin: true, inputShape: [2], numClasses: 3, description: '', defaultSamples: 1000 },
-    ];
+    datasets.list = [{ name: 'spiral', builtin: true, inputShape: [2], numClasses: 3, description: '', defaultSamples: 1000 }];
     const store = useExperimentStore();
     expect(store.errorAt('network.layers.2.units')?.code).toBe('outputUnits');
     store.adoptDatasetShape();

@@ -2,14 +2,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { shallowRef } from 'vue';
-import {
-  createClient,
-  ExportFormat,
-  InitScopeError,
-  RunStatus,
-  type MethodName,
-  type RunExportResult,
-} from '../../../contract/index.js';
+import { createClient, ExportFormat, InitScopeError, RunStatus, type MethodName, type RunExportResult } from '../../../contract/index.js';
 import { exportAvailability, formatBytes, shortHash, totalBytes } from '../../../renderer/src/components/export/export-logic.js';
 import { useExportsStore } from '../../../renderer/src/components/export/exports-store.js';
 import { setHost } from '../../../renderer/src/host.js';
@@ -53,9 +46,7 @@ async function flush(): Promise<void> {
 
 describe('export availability', () => {
   it('offers models for completed (and cancelled) runs and reports for every ended run', () => {
-    const table = Object.fromEntries(
-      RunStatus.options.map((status) => [status, ExportFormat.options.map((f) => exportAvailability(status, f).enabled)]),
-    );
+    const table = Object.fromEntries(RunStatus.options.map((status) => [status, ExportFormat.options.map((f) => exportAvailability(status, f).enabled)]));
     //                    tfjs   onnx   report
     expect(table).toEqual({
       queued: [false, false, false],

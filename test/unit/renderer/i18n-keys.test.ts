@@ -2,15 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  ACTIVATION_NAMES,
-  BUILTIN_DATASET_NAMES,
-  ExportFormat,
-  InitializerSpec,
-  LossName,
-  OptimizerSpec,
-  RunStatus,
-} from '../../../contract/index.js';
+import { ACTIVATION_NAMES, BUILTIN_DATASET_NAMES, ExportFormat, InitializerSpec, LossName, OptimizerSpec, RunStatus } from '../../../contract/index.js';
 import { datasetImportMessages } from '../../../renderer/src/components/datasets/messages.js';
 import en from '../../../renderer/src/i18n/en.js';
 import zhCN from '../../../renderer/src/i18n/zh-CN.js';
@@ -90,7 +82,10 @@ describe('translation keys used by the renderer', () => {
       ...LAYER_TYPES.flatMap((n) => [`layerTypes.${n}.name`, `layerTypes.${n}.blurb`, `layerTypes.${n}.help`]),
       ...REMEDIES.map((r) => `remedies.${r}`),
       // Findings (lib/diagnostics.ts): every kind's name and the texts diagnose() picks.
-      ...['diverged', 'vanishingGradients', 'explodingGradients', 'deadRelu', 'saturation', 'collapsingSignal'].flatMap((k) => [`findings.${k}.name`, `findings.${k}.explain`]),
+      ...['diverged', 'vanishingGradients', 'explodingGradients', 'deadRelu', 'saturation', 'collapsingSignal'].flatMap((k) => [
+        `findings.${k}.name`,
+        `findings.${k}.explain`,
+      ]),
       'findings.vanishingGradients.explainZero',
       'findings.explodingGradients.explainNorm',
       'findings.collapsingSignal.explainZero',

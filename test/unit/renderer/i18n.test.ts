@@ -6,9 +6,7 @@ import zhCN from '../../../renderer/src/i18n/zh-CN.js';
 
 /** Every leaf key of a message tree, dotted. */
 function keys(tree: object, prefix = ''): string[] {
-  return Object.entries(tree).flatMap(([k, v]) =>
-    v && typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
-  );
+  return Object.entries(tree).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
 }
 
 function leaf(tree: object, key: string): unknown {

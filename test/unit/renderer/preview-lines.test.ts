@@ -32,8 +32,20 @@ const t = (key: string, named?: Record<string, unknown>) => (named ? `${key}(${J
 describe('preview lines', () => {
   it('puts layers at depth 1… and leaves gaps a log axis cannot draw', () => {
     const layers = [layer(0, 0.5, 0.52), layer(1, 0), layer(2, Number.NaN), layer(3, null), layer(4, 1e-9)];
-    expect(depthPoints(layers, 'activationStd')).toEqual([[1, 0.5], [2, null], [3, null], [4, null], [5, 1e-9]]);
-    expect(depthPoints(layers, 'theoryStd')).toEqual([[1, 0.52], [2, null], [3, null], [4, null], [5, null]]);
+    expect(depthPoints(layers, 'activationStd')).toEqual([
+      [1, 0.5],
+      [2, null],
+      [3, null],
+      [4, null],
+      [5, 1e-9],
+    ]);
+    expect(depthPoints(layers, 'theoryStd')).toEqual([
+      [1, 0.52],
+      [2, null],
+      [3, null],
+      [4, null],
+      [5, null],
+    ]);
   });
 
   it('measures the drift over the hidden layers: a tanh stack with σ·√fan_in = 0.16 shrinks 0.16⁸ over 9 layers', () => {

@@ -2,14 +2,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick, shallowRef } from 'vue';
-import {
-  createClient,
-  InitScopeError,
-  type ExperimentSpec,
-  type InitializerSpec,
-  type MethodName,
-  type PreviewResult,
-} from '../../../contract/index.js';
+import { createClient, InitScopeError, type ExperimentSpec, type InitializerSpec, type MethodName, type PreviewResult } from '../../../contract/index.js';
 import { setHost } from '../../../renderer/src/host.js';
 import { useExperimentStore } from '../../../renderer/src/stores/experiment.js';
 import {
@@ -49,25 +42,23 @@ function fakeHost(options: { fail?: string; delayFor?: (call: PreviewCall) => nu
       if (delay) await new Promise((r) => setTimeout(r, delay));
       if (options.fail) throw new InitScopeError('invalid_input', options.fail);
       const choices = call.initializers?.length ? call.initializers : [null];
-      return choices.map(
-        (init): PreviewResult => ({
-          initializer: init,
-          loss: 0.69,
-          layers: call.experiment.network.layers.map((l, index) => ({
-            layer: `${l.type}_${index}`,
-            index,
-            type: l.type,
-            activation: null,
-            activationMean: 0,
-            activationStd: code(init),
-            theoryStd: code(init),
-            gradientStd: 0.01,
-            gradientNorm: 0.1,
-            weightStd: null,
-            theoryWeightStd: null,
-          })),
-        }),
-      );
+      return choices.map((init): PreviewResult => ({
+        initializer: init,
+        loss: 0.69,
+        layers: call.experiment.network.layers.map((l, index) => ({
+          layer: `${l.type}_${index}`,
+          index,
+          type: l.type,
+          activation: null,
+          activationMean: 0,
+          activationStd: code(init),
+          theoryStd: code(init),
+          gradientStd: 0.01,
+          gradientNorm: 0.1,
+          weightStd: null,
+          theoryWeightStd: null,
+        })),
+      }));
     },
     subscribe: () => () => {},
     onConnected: () => () => {},
@@ -136,7 +127,7 @@ describe('preview store', () => {
     expect(preview.status).toBe('pending');
     // Three quick edits, each within the debounce window of the one before.
     for (const units of [20, 24, 28]) {
-      exp.draft.network.layers[0] = { ...exp.draft.network.layers[0]!, units } as typeof exp.draft.network.layers[0];
+      exp.draft.network.layers[0] = { ...exp.draft.network.layers[0]!, units } as (typeof exp.draft.network.layers)[0];
       await settle(PREVIEW_DEBOUNCE_MS - 50);
       expect(calls).toHaveLength(0);
     }

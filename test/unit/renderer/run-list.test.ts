@@ -41,7 +41,11 @@ function setup() {
   const { pinia, i18n } = plugins();
   const runs = useRunsStore();
   runs.runs = Array.from({ length: RUNS }, (_, i) =>
-    summary(`r${i}`, { status: 'running', createdAt: `2025-01-0${i + 1}T10:00:00.000Z`, metrics: { trainLoss: 1, trainAcc: 0.5, valLoss: 1, valAcc: accOf(i, 0) } }),
+    summary(`r${i}`, {
+      status: 'running',
+      createdAt: `2025-01-0${i + 1}T10:00:00.000Z`,
+      metrics: { trainLoss: 1, trainAcc: 0.5, valLoss: 1, valAcc: accOf(i, 0) },
+    }),
   );
   const mounted = mount(RunList, () => ({}), pinia, i18n);
   const card = (id: string) => mounted.el.querySelector(`[data-run-id="${id}"]`)!;
@@ -95,7 +99,9 @@ describe('RunList while runs stream', () => {
     expect(formatted.created).toHaveLength(RUNS);
     const chinese = card('r0').querySelector('time')!.textContent;
     expect(chinese).not.toBe(english);
-    expect(chinese).toBe(new Intl.DateTimeFormat('zh-CN', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(runs.runs[0]!.createdAt)));
+    expect(chinese).toBe(
+      new Intl.DateTimeFormat('zh-CN', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(runs.runs[0]!.createdAt)),
+    );
 
     (card('r2') as HTMLElement).click();
     await nextTick();

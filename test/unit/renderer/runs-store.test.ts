@@ -8,7 +8,6 @@ import { mergePoints, useRunsStore } from '../../../renderer/src/stores/runs.js'
 import { fakeTransport } from './fake-transport.js';
 import { experiment, point, summary } from './fixtures.js';
 
-
 describe('runs store', () => {
   let stored: RunSummary[];
   let fake: ReturnType<typeof fakeTransport>;
@@ -92,7 +91,16 @@ describe('runs store', () => {
       await gate;
       return summary('r2', { status, createdAt: '2025-01-02T10:00:00.000Z' });
     };
-    const startedEvent = { type: 'started', runId: 'r2', backend: 'wasm', tfjsVersion: '4.22.0', totalEpochs: 2, stepsPerEpoch: 3, trainSamples: 72, valSamples: 18 } as const;
+    const startedEvent = {
+      type: 'started',
+      runId: 'r2',
+      backend: 'wasm',
+      tfjsVersion: '4.22.0',
+      totalEpochs: 2,
+      stepsPerEpoch: 3,
+      trainSamples: 72,
+      valSamples: 18,
+    } as const;
     runs.applyEvent(startedEvent); // unknown run: read it (the read sees 'running')
     hostStatus = 'completed';
     runs.applyEvent({ type: 'finished', runId: 'r2', metrics: { trainLoss: 0.1, trainAcc: 1, valLoss: 0.2, valAcc: 1 }, epochs: 2, durationMs: 50 });

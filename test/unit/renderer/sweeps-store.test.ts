@@ -1,30 +1,14 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createClient,
-  InitScopeError,
-  SweepSpec,
-  type SweepCell,
-  type SweepInfo,
-  type SweepProgress,
-  type SweepSummary,
-} from '../../../contract/index.js';
+import { createClient, InitScopeError, SweepSpec, type SweepCell, type SweepInfo, type SweepProgress, type SweepSummary } from '../../../contract/index.js';
 import { expandSweep, planSweep } from '../../../main/services/sweep-expand.js';
 import { setHost } from '../../../renderer/src/host.js';
 import { useRunsStore } from '../../../renderer/src/stores/runs.js';
-import {
-  buildSweepInput,
-  defaultSweepDraft,
-  draftRunCount,
-  heatmapCellRunIds,
-  parseNumberList,
-  useSweepsStore,
-} from '../../../renderer/src/stores/sweeps.js';
+import { buildSweepInput, defaultSweepDraft, draftRunCount, heatmapCellRunIds, parseNumberList, useSweepsStore } from '../../../renderer/src/stores/sweeps.js';
 import { failedEvent } from '../http/fake-services.js';
 import { fakeTransport } from './fake-transport.js';
 import { experiment, summary as runSummary } from './fixtures.js';
-
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 

@@ -1,11 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BRIDGE_KEY, InitScopeError, type BridgeApi, type WireResult } from '../../../contract/index.js';
-import {
-  createBrowserTransport,
-  eventsUrl,
-  type SocketLike,
-} from '../../../renderer/src/transport/browser.js';
+import { createBrowserTransport, eventsUrl, type SocketLike } from '../../../renderer/src/transport/browser.js';
 import { pickTransport } from '../../../renderer/src/transport/index.js';
 
 function jsonResponse(body: unknown, status = 200): Response {
@@ -119,9 +115,7 @@ describe('transport choice', () => {
         {},
         {
           get: (_t, method) => async (): Promise<WireResult> =>
-            method === 'runs/get'
-              ? { ok: false, error: { code: 'not_found', message: 'gone' } }
-              : { ok: true, value: { method } },
+            method === 'runs/get' ? { ok: false, error: { code: 'not_found', message: 'gone' } } : { ok: true, value: { method } },
         },
       ),
       onEvent: (l: (raw: unknown) => void) => {

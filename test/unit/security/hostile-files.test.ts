@@ -27,7 +27,14 @@ let before: { datasets: unknown; runs: unknown; files: Record<string, string> };
 /** sha256 of every stored dataset file. */
 function storedFiles(): Record<string, string> {
   const dir = path.join(dataDir, 'datasets');
-  return Object.fromEntries(readdirSync(dir).map((f) => [f, createHash('sha256').update(readFileSync(path.join(dir, f))).digest('hex')]));
+  return Object.fromEntries(
+    readdirSync(dir).map((f) => [
+      f,
+      createHash('sha256')
+        .update(readFileSync(path.join(dir, f)))
+        .digest('hex'),
+    ]),
+  );
 }
 
 /** The upload folders present now. */
@@ -70,7 +77,9 @@ beforeAll(async () => {
   cases = hostileCases(bomb, gzBomb);
   host = await startServe(dataDir, { INITSCOPE_IMPORT_MEMORY_MB: String(IMPORT_MEMORY_MB) });
   // What is stored before the hostile files arrive: one imported dataset and one finished run.
-  const good = await uploadAll([{ name: 'good.csv', bytes: Buffer.from('x1,x2,label\n' + Array.from({ length: 40 }, (_, i) => `${i % 5},${(i * 7) % 3},${i % 2}`).join('\n')) }]);
+  const good = await uploadAll([
+    { name: 'good.csv', bytes: Buffer.from('x1,x2,label\n' + Array.from({ length: 40 }, (_, i) => `${i % 5},${(i * 7) % 3},${i % 2}`).join('\n')) },
+  ]);
   const imported = await host.call('datasets/import', { ...good });
   expect(imported.ok, JSON.stringify(imported.error)).toBe(true);
   const experiment = {
@@ -127,11 +136,27 @@ describe('hostile files through a real serve host', () => {
   }, 240_000);
 
   it('keeps distinct non-UTF-8 CSV labels distinct (Latin-1), and decodes a real image folder', async () => {
-    const latin = Buffer.concat([Buffer.from('f,label\n1,'), Buffer.from([0xe9]), Buffer.from('\n2,'), Buffer.from([0xe8]), Buffer.from('\n3,'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    const latin = Buffer.concat([
+      Buffer.from('f,label\n1,'),
+      Buffer.from([0xe9]),
+      Buffer.from('\n2,'),
+      Buffer.from([0xe8]),
+      Buffer.from('\n3,'),
+      Buffer.from([0xe9]),
+      Buffer.from('\n'),
+    ]);
     const preview = await host.call('datasets/preview', await requestFor({ name: 'latin', files: [{ name: 'latin.csv', bytes: latin }], expect: [] }));
     expect(preview.ok, JSON.stringify(preview.error)).toBe(true);
     expect(preview.value).toMatchObject({ numClasses: 2, classNames: ['è', 'é'], classCounts: [1, 2], labels: [1, 0, 1] });
-    const images = await requestFor({ name: 'imgs', files: [{ name: 'dark/a.png', bytes: smallPng(3, 2, 10) }, { name: 'light/b.png', bytes: smallPng(3, 2, 250) }], options: { format: 'images' }, expect: [] });
+    const images = await requestFor({
+      name: 'imgs',
+      files: [
+        { name: 'dark/a.png', bytes: smallPng(3, 2, 10) },
+        { name: 'light/b.png', bytes: smallPng(3, 2, 250) },
+      ],
+      options: { format: 'images' },
+      expect: [],
+    });
     const pics = await host.call('datasets/preview', images);
     expect(pics.ok, JSON.stringify(pics.error)).toBe(true);
     expect(pics.value).toMatchObject({ imageShape: [2, 3], classNames: ['dark', 'light'], images: [new Array(6).fill(10), new Array(6).fill(250)] });

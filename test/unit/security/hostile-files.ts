@@ -28,7 +28,12 @@ export function pngClaiming(width: number, height: number, idat = deflateSync(Bu
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // greyscale
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', idat),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** A real, decodable greyscale PNG of `width`×`height` pixels of one value. */
@@ -155,31 +160,150 @@ export function hostileCases(bomb: Buffer, gzBomb: Buffer): HostileCase[] {
   const GiB = 1024 ** 3;
   const bombEntry = (name: string): RawEntry => ({ name, data: bomb, method: 8, size: GiB - 1, crc: 0 });
   const tenThousandOne = ['f,label', ...Array.from({ length: 10_001 }, (_, i) => `${i % 7},c${i}`)].join('\n');
-  const latinLabels = Buffer.concat([Buffer.from('f,label\n1,'), Buffer.from([0xe9]), Buffer.from('\n2,'), Buffer.from([0xe8]), Buffer.from('\n3,'), Buffer.from([0xe9]), Buffer.from('\n')]);
+  const latinLabels = Buffer.concat([
+    Buffer.from('f,label\n1,'),
+    Buffer.from([0xe9]),
+    Buffer.from('\n2,'),
+    Buffer.from([0xe8]),
+    Buffer.from('\n3,'),
+    Buffer.from([0xe9]),
+    Buffer.from('\n'),
+  ]);
   return [
-    { name: 'CSV whose label is 2147483646', files: [{ name: 'big-label.csv', bytes: Buffer.from('a,b,label\n1,2,2147483646\n') }], expect: [/big-label\.csv, line 2, column 3 \('label'\)/, /2147483646/, /10,000 classes/] },
-    { name: 'CSV label beyond 2^53', files: [{ name: 'huge.csv', bytes: Buffer.from('a,label\n1,0\n2,99999999999999999999\n') }], expect: [/huge\.csv, line 3, column 2/, /99999999999999999999/] },
-    { name: 'CSV with 10,001 label categories', files: [{ name: 'cats.csv', bytes: Buffer.from(tenThousandOne) }], expect: [/cats\.csv, line 10002, column 2 \('label'\)/, /10,000 label categories/] },
-    { name: 'PNG header claiming 30000×30000 pixels', files: [{ name: 'a/huge.png', bytes: pngClaiming(30000, 30000) }, { name: 'b/ok.png', bytes: smallPng(4, 4, 9) }], options: { format: 'images' }, expect: [/huge\.png/, /30000×30000 pixels/, /before decoding/] },
-    { name: 'JPEG header claiming 60000×60000 pixels', files: [{ name: 'a/huge.jpg', bytes: jpegClaiming(60000, 60000) }], options: { format: 'images' }, expect: [/huge\.jpg/, /60000×60000 pixels/] },
-    { name: 'npz: four entries pointing at one 1 GiB deflate stream', files: [{ name: 'bomb.npz', bytes: zip(['x.npy', 'y.npy', 'z.npy', 'w.npy'].map(bombEntry), true) }], expect: [/bomb\.npz/, /declare 4096\.0 MB uncompressed/, /import limit/] },
+    {
+      name: 'CSV whose label is 2147483646',
+      files: [{ name: 'big-label.csv', bytes: Buffer.from('a,b,label\n1,2,2147483646\n') }],
+      expect: [/big-label\.csv, line 2, column 3 \('label'\)/, /2147483646/, /10,000 classes/],
+    },
+    {
+      name: 'CSV label beyond 2^53',
+      files: [{ name: 'huge.csv', bytes: Buffer.from('a,label\n1,0\n2,99999999999999999999\n') }],
+      expect: [/huge\.csv, line 3, column 2/, /99999999999999999999/],
+    },
+    {
+      name: 'CSV with 10,001 label categories',
+      files: [{ name: 'cats.csv', bytes: Buffer.from(tenThousandOne) }],
+      expect: [/cats\.csv, line 10002, column 2 \('label'\)/, /10,000 label categories/],
+    },
+    {
+      name: 'PNG header claiming 30000×30000 pixels',
+      files: [
+        { name: 'a/huge.png', bytes: pngClaiming(30000, 30000) },
+        { name: 'b/ok.png', bytes: smallPng(4, 4, 9) },
+      ],
+      options: { format: 'images' },
+      expect: [/huge\.png/, /30000×30000 pixels/, /before decoding/],
+    },
+    {
+      name: 'JPEG header claiming 60000×60000 pixels',
+      files: [{ name: 'a/huge.jpg', bytes: jpegClaiming(60000, 60000) }],
+      options: { format: 'images' },
+      expect: [/huge\.jpg/, /60000×60000 pixels/],
+    },
+    {
+      name: 'npz: four entries pointing at one 1 GiB deflate stream',
+      files: [{ name: 'bomb.npz', bytes: zip(['x.npy', 'y.npy', 'z.npy', 'w.npy'].map(bombEntry), true) }],
+      expect: [/bomb\.npz/, /declare 4096\.0 MB uncompressed/, /import limit/],
+    },
     {
       name: 'npz entry that inflates to more than it declares',
-      files: [{ name: 'liar.npz', bytes: zip([{ name: 'x.npy', data: deflateRawSync(featuresNpy(64, 4)), method: 8, size: 100, crc: 0 }, { name: 'y.npy', data: deflateRawSync(int64LabelsNpy([0n])), method: 8, size: 200, crc: 0 }]) }],
+      files: [
+        {
+          name: 'liar.npz',
+          bytes: zip([
+            { name: 'x.npy', data: deflateRawSync(featuresNpy(64, 4)), method: 8, size: 100, crc: 0 },
+            { name: 'y.npy', data: deflateRawSync(int64LabelsNpy([0n])), method: 8, size: 200, crc: 0 },
+          ]),
+        },
+      ],
       expect: [/liar\.npz, entry 0 \('x\.npy'\)/, /more than the 100 bytes it declares/],
     },
     { name: '.csv.gz that inflates to 600 MiB', files: [{ name: 'bomb.csv.gz', bytes: gzBomb }], expect: [/bomb\.csv\.gz/, /decompressed data is too large/] },
-    { name: '.npy of shape (-1, 4)', files: [{ name: 'x.npy', bytes: npy(`{'descr': '<f4', 'fortran_order': False, 'shape': (-1, 4), }`, Buffer.alloc(16)) }, { name: 'y.npy', bytes: int64LabelsNpy([0n]) }], expect: [/x\.npy, header field 'shape'/, /dimension -1 is negative/] },
-    { name: '.npy of an absurd shape', files: [{ name: 'x.npy', bytes: npy(`{'descr': '<f8', 'fortran_order': False, 'shape': (100000000000, 100000000), }`, Buffer.alloc(16)) }, { name: 'y.npy', bytes: int64LabelsNpy([0n]) }], expect: [/x\.npy/, /impossibly large|truncated/] },
-    { name: 'int64 labels ≥ 2^31 (2^40)', files: [{ name: 'x.npy', bytes: featuresNpy(2, 3) }, { name: 'y.npy', bytes: int64LabelsNpy([0n, 2n ** 40n]) }], expect: [/y\.npy, item 1/, /1099511627776/, /10,000 classes/] },
-    { name: 'int64 labels beyond 2^53', files: [{ name: 'x.npy', bytes: featuresNpy(2, 3) }, { name: 'y.npy', bytes: int64LabelsNpy([0n, 2n ** 60n + 1n]) }], expect: [/y\.npy, item 1/, /1152921504606846977/, /exactly representable/] },
-    { name: 'IDX with a wrong magic number', files: [{ name: 'train-images-idx3-ubyte', bytes: Buffer.from([1, 2, 3, 4, 0, 0, 0, 1]) }, { name: 'train-labels-idx1-ubyte', bytes: Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 0]) }], expect: [/train-images-idx3-ubyte, byte 0/, /wrong magic number/] },
-    { name: 'truncated IDX', files: [{ name: 'train-images-idx3-ubyte', bytes: Buffer.from([0, 0, 8, 3, 0, 0, 0, 9, 0, 0, 0, 28, 0, 0, 0, 28, 1, 2, 3]) }, { name: 'train-labels-idx1-ubyte', bytes: Buffer.from([0, 0, 8, 1, 0, 0, 0, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8]) }], expect: [/train-images-idx3-ubyte, byte 19/, /truncated/] },
-    { name: 'IDX claiming 2^32−1 × 2^32−1 images', files: [{ name: 't10k-images-idx3-ubyte', bytes: Buffer.from([0, 0, 8, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 1, 7]) }, { name: 't10k-labels-idx1-ubyte', bytes: Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 0]) }], expect: [/t10k-images-idx3-ubyte/, /truncated/] },
-    { name: 'ragged CSV', files: [{ name: 'ragged.csv', bytes: Buffer.from('a,b,label\n1,2,0\n3,1\n') }], expect: [/ragged\.csv, line 3/, /2 cells, expected 3/] },
-    { name: 'a PNG that is not a PNG', files: [{ name: 'c/bad.png', bytes: Buffer.from('not an image at all') }], options: { format: 'images' }, expect: [/bad\.png/, /not a PNG or JPEG/] },
-    { name: '.npy without its magic string', files: [{ name: 'x.npy', bytes: Buffer.from('hello') }, { name: 'y.npy', bytes: int64LabelsNpy([0n]) }], expect: [/x\.npy, byte 0/, /missing the \\x93NUMPY magic/] },
-    { name: 'gzip that is cut short', files: [{ name: 'cut.csv.gz', bytes: gzipSync(Buffer.from('a,label\n1,0\n'.repeat(50))).subarray(0, 30) }], expect: [/cut\.csv\.gz/, /not a valid gzip file/] },
-    { name: 'a latin-1 CSV is still refused for a bad label column', files: [{ name: 'latin.csv', bytes: latinLabels }], options: { label: 'nope' }, expect: [/latin\.csv, line 1/, /no label column 'nope'/] },
+    {
+      name: '.npy of shape (-1, 4)',
+      files: [
+        { name: 'x.npy', bytes: npy(`{'descr': '<f4', 'fortran_order': False, 'shape': (-1, 4), }`, Buffer.alloc(16)) },
+        { name: 'y.npy', bytes: int64LabelsNpy([0n]) },
+      ],
+      expect: [/x\.npy, header field 'shape'/, /dimension -1 is negative/],
+    },
+    {
+      name: '.npy of an absurd shape',
+      files: [
+        { name: 'x.npy', bytes: npy(`{'descr': '<f8', 'fortran_order': False, 'shape': (100000000000, 100000000), }`, Buffer.alloc(16)) },
+        { name: 'y.npy', bytes: int64LabelsNpy([0n]) },
+      ],
+      expect: [/x\.npy/, /impossibly large|truncated/],
+    },
+    {
+      name: 'int64 labels ≥ 2^31 (2^40)',
+      files: [
+        { name: 'x.npy', bytes: featuresNpy(2, 3) },
+        { name: 'y.npy', bytes: int64LabelsNpy([0n, 2n ** 40n]) },
+      ],
+      expect: [/y\.npy, item 1/, /1099511627776/, /10,000 classes/],
+    },
+    {
+      name: 'int64 labels beyond 2^53',
+      files: [
+        { name: 'x.npy', bytes: featuresNpy(2, 3) },
+        { name: 'y.npy', bytes: int64LabelsNpy([0n, 2n ** 60n + 1n]) },
+      ],
+      expect: [/y\.npy, item 1/, /1152921504606846977/, /exactly representable/],
+    },
+    {
+      name: 'IDX with a wrong magic number',
+      files: [
+        { name: 'train-images-idx3-ubyte', bytes: Buffer.from([1, 2, 3, 4, 0, 0, 0, 1]) },
+        { name: 'train-labels-idx1-ubyte', bytes: Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 0]) },
+      ],
+      expect: [/train-images-idx3-ubyte, byte 0/, /wrong magic number/],
+    },
+    {
+      name: 'truncated IDX',
+      files: [
+        { name: 'train-images-idx3-ubyte', bytes: Buffer.from([0, 0, 8, 3, 0, 0, 0, 9, 0, 0, 0, 28, 0, 0, 0, 28, 1, 2, 3]) },
+        { name: 'train-labels-idx1-ubyte', bytes: Buffer.from([0, 0, 8, 1, 0, 0, 0, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8]) },
+      ],
+      expect: [/train-images-idx3-ubyte, byte 19/, /truncated/],
+    },
+    {
+      name: 'IDX claiming 2^32−1 × 2^32−1 images',
+      files: [
+        { name: 't10k-images-idx3-ubyte', bytes: Buffer.from([0, 0, 8, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 1, 7]) },
+        { name: 't10k-labels-idx1-ubyte', bytes: Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 0]) },
+      ],
+      expect: [/t10k-images-idx3-ubyte/, /truncated/],
+    },
+    {
+      name: 'ragged CSV',
+      files: [{ name: 'ragged.csv', bytes: Buffer.from('a,b,label\n1,2,0\n3,1\n') }],
+      expect: [/ragged\.csv, line 3/, /2 cells, expected 3/],
+    },
+    {
+      name: 'a PNG that is not a PNG',
+      files: [{ name: 'c/bad.png', bytes: Buffer.from('not an image at all') }],
+      options: { format: 'images' },
+      expect: [/bad\.png/, /not a PNG or JPEG/],
+    },
+    {
+      name: '.npy without its magic string',
+      files: [
+        { name: 'x.npy', bytes: Buffer.from('hello') },
+        { name: 'y.npy', bytes: int64LabelsNpy([0n]) },
+      ],
+      expect: [/x\.npy, byte 0/, /missing the \\x93NUMPY magic/],
+    },
+    {
+      name: 'gzip that is cut short',
+      files: [{ name: 'cut.csv.gz', bytes: gzipSync(Buffer.from('a,label\n1,0\n'.repeat(50))).subarray(0, 30) }],
+      expect: [/cut\.csv\.gz/, /not a valid gzip file/],
+    },
+    {
+      name: 'a latin-1 CSV is still refused for a bad label column',
+      files: [{ name: 'latin.csv', bytes: latinLabels }],
+      options: { label: 'nope' },
+      expect: [/latin\.csv, line 1/, /no label column 'nope'/],
+    },
   ];
 }

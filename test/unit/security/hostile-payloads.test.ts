@@ -72,18 +72,7 @@ const huge = new Array(200_000).fill('x');
 /** Payloads every method must refuse (beyond what its schema accepts). */
 function genericPayloads(method: MethodName): unknown[] {
   const empty = Object.keys((METHODS[method].request as unknown as { shape?: object }).shape ?? {}).length === 0;
-  return [
-    42,
-    'runs',
-    true,
-    [],
-    huge,
-    ...(empty ? [] : [{}]),
-    { unexpected: 1 },
-    deep,
-    ...POLLUTION,
-    { ...(POLLUTION[0] as object), runId },
-  ];
+  return [42, 'runs', true, [], huge, ...(empty ? [] : [{}]), { unexpected: 1 }, deep, ...POLLUTION, { ...(POLLUTION[0] as object), runId }];
 }
 
 const experimentWith = (patch: (e: Record<string, unknown>) => void) => {
@@ -128,10 +117,19 @@ function targetedPayloads(method: MethodName): unknown[] {
     case 'runs/start':
       return badExperiments.map((e) => ({ experiment: e }));
     case 'engine/preview':
-      return [...badExperiments.map((e) => ({ experiment: e })), { experiment, initializers: new Array(10_000).fill({ name: 'zeros' }) }, { experiment, probeSize: 1e9 }];
+      return [
+        ...badExperiments.map((e) => ({ experiment: e })),
+        { experiment, initializers: new Array(10_000).fill({ name: 'zeros' }) },
+        { experiment, probeSize: 1e9 },
+      ];
     case 'sweeps/plan':
     case 'sweeps/start':
-      return [{ sweep: huge }, { sweep: { base: experiment, axes: huge } }, { sweep: POLLUTION[0] }, ...badExperiments.map((e) => ({ sweep: { name: 's', base: e, axes: {} } }))];
+      return [
+        { sweep: huge },
+        { sweep: { base: experiment, axes: huge } },
+        { sweep: POLLUTION[0] },
+        ...badExperiments.map((e) => ({ sweep: { name: 's', base: e, axes: {} } })),
+      ];
     case 'sweeps/get':
     case 'sweeps/cancel':
     case 'sweeps/resume':
@@ -156,19 +154,26 @@ function targetedPayloads(method: MethodName): unknown[] {
 }
 
 describe('hostile payloads to every contract method are refused and change nothing', () => {
-  it.each(METHOD_NAMES.map((m) => [m]))('%s', async (method) => {
-    const before = snapshot();
-    const payloads = [...genericPayloads(method), ...targetedPayloads(method)];
-    for (const payload of payloads) {
-      const result = await dispatch(services.handlers, method, payload);
-      const shown = JSON.stringify(payload)?.slice(0, 120);
-      expect(result.ok, `${method} accepted ${shown}`).toBe(false);
-      if (!result.ok) expect(['invalid_input', 'not_found', 'conflict'], `${method} ${shown}: ${result.error.code} ${result.error.message.slice(0, 200)}`).toContain(result.error.code);
-      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-      expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
-    }
-    expect(snapshot()).toBe(before);
-  }, 60_000);
+  it.each(METHOD_NAMES.map((m) => [m]))(
+    '%s',
+    async (method) => {
+      const before = snapshot();
+      const payloads = [...genericPayloads(method), ...targetedPayloads(method)];
+      for (const payload of payloads) {
+        const result = await dispatch(services.handlers, method, payload);
+        const shown = JSON.stringify(payload)?.slice(0, 120);
+        expect(result.ok, `${method} accepted ${shown}`).toBe(false);
+        if (!result.ok)
+          expect(['invalid_input', 'not_found', 'conflict'], `${method} ${shown}: ${result.error.code} ${result.error.message.slice(0, 200)}`).toContain(
+            result.error.code,
+          );
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+        expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+      }
+      expect(snapshot()).toBe(before);
+    },
+    60_000,
+  );
 
   it('unknown and prototype method names are refused', async () => {
     for (const name of ['__proto__', 'constructor', 'toString', 'runs/../app/info', 'runs/delete']) {

@@ -29,7 +29,11 @@ beforeAll(async () => {
   // Uploads left behind: by a process that has exited, without an owner file, a stray file, and one
   // owned by a live process (this test) sharing the data folder.
   const deadPid = spawnSync(process.execPath, ['-e', '0']).pid as number;
-  for (const [hex, owner] of [['aa', { pid: deadPid }], ['bb', null], ['cc', { pid: process.pid }]] as const) {
+  for (const [hex, owner] of [
+    ['aa', { pid: deadPid }],
+    ['bb', null],
+    ['cc', { pid: process.pid }],
+  ] as const) {
     mkdirSync(upFolder(hex), { recursive: true });
     writeFileSync(path.join(upFolder(hex), 'x.csv'), 'a,label\n1,0\n');
     if (owner) writeFileSync(path.join(upFolder(hex), '.owner'), JSON.stringify(owner));
@@ -52,7 +56,13 @@ describe('paths are capabilities (browser mode, over HTTP with the token)', () =
   it('refuses every host path from the page, without revealing whether it exists or what it holds', async () => {
     const answers = [];
     for (const method of ['datasets/preview', 'datasets/import']) {
-      for (const target of [path.join(outside, 'secret.csv'), path.join(outside, 'missing.csv'), '/etc/passwd', path.join(outside, 'pics'), path.join(dataDir, 'initscope.db')]) {
+      for (const target of [
+        path.join(outside, 'secret.csv'),
+        path.join(outside, 'missing.csv'),
+        '/etc/passwd',
+        path.join(outside, 'pics'),
+        path.join(dataDir, 'initscope.db'),
+      ]) {
         answers.push(await host.call(method, { path: target, format: 'csv', label: 'zz' }));
         answers.push(await host.call(method, { path: target, format: 'images' }));
       }
@@ -94,7 +104,10 @@ describe('paths are capabilities (browser mode, over HTTP with the token)', () =
 
   it('deletes an upload after its import, and after a cancel (release, or a cancelled import)', async () => {
     const before = listUploads();
-    const { source, entry } = (await host.upload('blobs.csv', Buffer.from('x,y,label\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n5,0,0\n'))).value as { source: string; entry: string };
+    const { source, entry } = (await host.upload('blobs.csv', Buffer.from('x,y,label\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n5,0,0\n'))).value as {
+      source: string;
+      entry: string;
+    };
     expect(listUploads()).toHaveLength(before.length + 1);
     const imported = await host.call('datasets/import', { source, entry });
     expect(imported.ok, JSON.stringify(imported.error)).toBe(true);
@@ -153,7 +166,8 @@ describe('paths are capabilities (browser mode, over HTTP with the token)', () =
   it('takes a test part by handle only: test paths refused, test entries kept inside their upload, MNIST-format uploads read as one folder', async () => {
     const before = listUploads();
     const forged = `src_${'0'.repeat(32)}`;
-    const table = (n: number, offset: number) => 'a,b,label\n' + Array.from({ length: n }, (_, i) => `${(i + offset) % 7},${(i * 3 + offset) % 5},${i % 2}`).join('\n') + '\n';
+    const table = (n: number, offset: number) =>
+      'a,b,label\n' + Array.from({ length: n }, (_, i) => `${(i + offset) % 7},${(i * 3 + offset) % 5},${i % 2}`).join('\n') + '\n';
     const train = (await host.upload('train.csv', Buffer.from(table(30, 0)))).value as { source: string; entry: string };
     // Host paths for the test part are not part of the page's API at all.
     for (const extra of [{ testPath: path.join(outside, 'secret.csv') }, { testLabelsPath: '/etc/passwd' }]) {
@@ -179,9 +193,17 @@ describe('paths are capabilities (browser mode, over HTTP with the token)', () =
     const test = (await host.upload('test.csv', Buffer.from(table(8, 3)))).value as { source: string; entry: string };
     const preview = await host.call('datasets/preview', { ...train, testSource: test.source, testEntry: test.entry });
     expect(preview.value).toMatchObject({ samples: 30, testSamples: 8 });
-    const imported = await host.call('datasets/import', { ...train, testSource: test.source, testEntry: test.entry, split: { validation: 0.2, test: 0, seed: 1 } });
+    const imported = await host.call('datasets/import', {
+      ...train,
+      testSource: test.source,
+      testEntry: test.entry,
+      split: { validation: 0.2, test: 0, seed: 1 },
+    });
     expect(imported.ok, JSON.stringify(imported.error)).toBe(true);
-    expect((imported.value as { dataset: Record<string, unknown> }).dataset).toMatchObject({ counts: { train: 24, validation: 6, test: 8 }, testSource: 'test.csv' });
+    expect((imported.value as { dataset: Record<string, unknown> }).dataset).toMatchObject({
+      counts: { train: 24, validation: 6, test: 8 },
+      testSource: 'test.csv',
+    });
     // The import consumed both uploads; the bad test file's upload is released by the page.
     expect((await host.call('datasets/releaseSource', { source: test.source })).value).toEqual({ released: false });
     expect((await host.call('datasets/releaseSource', { source: bad.source })).value).toEqual({ released: true });
@@ -199,7 +221,10 @@ describe('paths are capabilities (browser mode, over HTTP with the token)', () =
     expect(mnistPreview.value).toMatchObject({ samples: 20, testSamples: 6, inputShape: [16], imageShape: [4, 4], numClasses: 3 });
     const mnist = await host.call('datasets/import', { source, split: { validation: 0.25, test: 0, seed: 1 } });
     expect(mnist.ok, JSON.stringify(mnist.error)).toBe(true);
-    expect((mnist.value as { dataset: Record<string, unknown> }).dataset).toMatchObject({ counts: { train: 15, validation: 5, test: 6 }, testSource: 't10k-images-idx3-ubyte' });
+    expect((mnist.value as { dataset: Record<string, unknown> }).dataset).toMatchObject({
+      counts: { train: 15, validation: 5, test: 6 },
+      testSource: 't10k-images-idx3-ubyte',
+    });
     expect(listUploads()).toEqual(before);
   }, 120_000);
 

@@ -34,7 +34,17 @@ export interface ServeChild {
 export async function startServe(dataDir: string, env: Record<string, string> = {}): Promise<ServeChild> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', '-e', "import('./main/cli/main.ts').then((m) => m.main(process.argv.slice(1)))", 'serve', '--port', '0', '--db', path.join(dataDir, 'initscope.db')],
+    [
+      '--import',
+      'tsx',
+      '-e',
+      "import('./main/cli/main.ts').then((m) => m.main(process.argv.slice(1)))",
+      'serve',
+      '--port',
+      '0',
+      '--db',
+      path.join(dataDir, 'initscope.db'),
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, INITSCOPE_BACKEND: 'wasm', ...env } },
   );
   let output = '';
@@ -62,7 +72,13 @@ export async function startServe(dataDir: string, env: Record<string, string> = 
     port,
     token,
     call: async (method, body) =>
-      answer(await fetch(`http://127.0.0.1:${port}/api/${method}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) })),
+      answer(
+        await fetch(`http://127.0.0.1:${port}/api/${method}`, {
+          method: 'POST',
+          headers: { ...headers, 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      ),
     upload: async (name, bytes, source) =>
       answer(
         await fetch(`http://127.0.0.1:${port}${UPLOAD_PATH}?${new URLSearchParams({ name, ...(source ? { source } : {}) })}`, {

@@ -36,7 +36,13 @@ const conv = (epochs: number) =>
 const spiral = ExperimentSpec.parse({
   name: 'other',
   dataset: { builtin: 'spiral', samples: 300 },
-  network: { inputShape: [2], layers: [{ type: 'dense', units: 8, activation: { name: 'tanh' } }, { type: 'dense', units: 2, activation: { name: 'softmax' } }] },
+  network: {
+    inputShape: [2],
+    layers: [
+      { type: 'dense', units: 8, activation: { name: 'tanh' } },
+      { type: 'dense', units: 2, activation: { name: 'softmax' } },
+    ],
+  },
   train: { epochs: 30, batchSize: 16 },
 });
 
@@ -129,7 +135,14 @@ describe('the same experiment, whatever the machine load and the queue', () => {
     expect((await services.handlers['runs/reproduction']({ runId: rerun.id })).verdict).toMatch(/pending|identical/);
     expect((await ended(rerun.id)).type).toBe('finished');
     const report = await services.handlers['runs/reproduction']({ runId: rerun.id });
-    expect(report).toEqual({ originalRunId: alone, reproductionRunId: rerun.id, verdict: 'identical', pointsCompared: 2, firstDifference: null, provenanceDiffers: [] });
+    expect(report).toEqual({
+      originalRunId: alone,
+      reproductionRunId: rerun.id,
+      verdict: 'identical',
+      pointsCompared: 2,
+      firstDifference: null,
+      provenanceDiffers: [],
+    });
     expect((await services.handlers['runs/get']({ runId: rerun.id })).provenance?.reproduces).toBe(alone);
     await expect(services.handlers['runs/reproduction']({ runId: alone })).rejects.toMatchObject({ code: 'invalid_input' });
   }, 120_000);
@@ -144,7 +157,10 @@ describe('the same experiment, whatever the machine load and the queue', () => {
       db.prepare('UPDATE metrics SET val_loss = ? WHERE run_id = ? AND epoch = 2').run(before * (1 + 1e-12), alone);
       db.prepare("UPDATE runs SET provenance_json = json_set(provenance_json, '$.kernels.set', 'stock') WHERE id = ?").run(alone);
       const report = await services.handlers['runs/reproduction']({ runId: rerun.id });
-      expect(report).toMatchObject({ verdict: 'differs', firstDifference: { epoch: 2, metric: 'valLoss', original: before * (1 + 1e-12), reproduction: before } });
+      expect(report).toMatchObject({
+        verdict: 'differs',
+        firstDifference: { epoch: 2, metric: 'valLoss', original: before * (1 + 1e-12), reproduction: before },
+      });
       expect(report.provenanceDiffers).toEqual(['kernels.set']);
     } finally {
       db.close();

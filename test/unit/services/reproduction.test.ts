@@ -16,16 +16,46 @@ const provenance = RunProvenance.parse({
   reproduces: null,
 });
 
-const point = (epoch: number, trainLoss: number, valAcc: number | null): MetricPoint => ({ epoch, step: epoch * 3, trainLoss, trainAcc: 0.5, valLoss: 0.7, valAcc, elapsedMs: epoch * 100 });
+const point = (epoch: number, trainLoss: number, valAcc: number | null): MetricPoint => ({
+  epoch,
+  step: epoch * 3,
+  trainLoss,
+  trainAcc: 0.5,
+  valLoss: 0.7,
+  valAcc,
+  elapsedMs: epoch * 100,
+});
 const stats = (step: number, gradientNorm: number): LayerStatsRecord => ({
   step,
   epoch: Math.floor(step / 3),
-  layers: [{ layer: 'dense_0', index: 0, activationMean: 0, activationStd: 1, zeroFraction: 0, deadFraction: 0, saturatedFraction: null, histogram: [0.5, 0.5], weightStd: 0.1, gradientNorm, updateRatio: 0.01 }],
+  layers: [
+    {
+      layer: 'dense_0',
+      index: 0,
+      activationMean: 0,
+      activationStd: 1,
+      zeroFraction: 0,
+      deadFraction: 0,
+      saturatedFraction: null,
+      histogram: [0.5, 0.5],
+      weightStd: 0.1,
+      gradientNorm,
+      updateRatio: 0.01,
+    },
+  ],
 });
 
 function stored(id: string, over: Partial<StoredRunNumbers> = {}, run: Partial<RunSummary> = {}): StoredRunNumbers {
   return {
-    run: { id, status: 'completed', metrics: { trainLoss: 0.3, trainAcc: 0.9, valLoss: 0.4, valAcc: 0.8 }, divergedAtStep: null, provenance, epochsDone: 2, ...run } as RunSummary,
+    run: {
+      id,
+      status: 'completed',
+      metrics: { trainLoss: 0.3, trainAcc: 0.9, valLoss: 0.4, valAcc: 0.8 },
+      divergedAtStep: null,
+      provenance,
+      epochsDone: 2,
+      ...run,
+    } as RunSummary,
     curve: [point(1, 0.5, 0.75), point(2, 0.3, 0.8)],
     layerStats: [stats(1, 2), stats(4, 1.5)],
     ...over,
@@ -35,7 +65,14 @@ function stored(id: string, over: Partial<StoredRunNumbers> = {}, run: Partial<R
 describe('compareReproduction', () => {
   it('says identical only when every stored number is the same bit for bit (elapsed times aside)', () => {
     const b = stored('b', { curve: stored('a').curve.map((p) => ({ ...p, elapsedMs: p.elapsedMs + 7 })) });
-    expect(compareReproduction(stored('a'), b)).toEqual({ originalRunId: 'a', reproductionRunId: 'b', verdict: 'identical', pointsCompared: 2, firstDifference: null, provenanceDiffers: [] });
+    expect(compareReproduction(stored('a'), b)).toEqual({
+      originalRunId: 'a',
+      reproductionRunId: 'b',
+      verdict: 'identical',
+      pointsCompared: 2,
+      firstDifference: null,
+      provenanceDiffers: [],
+    });
   });
 
   it('names the first epoch and metric that differs, in curve order, down to one ulp', () => {
@@ -44,16 +81,26 @@ describe('compareReproduction', () => {
     const b = stored('b', { curve: [point(1, 0.5, 0.75), point(2, ulp, 0.9)] });
     expect(compareReproduction(stored('a'), b).firstDifference).toEqual({ epoch: 2, metric: 'trainLoss', original: 0.3, reproduction: ulp });
     const nullAcc = stored('b', { curve: [point(1, 0.5, null), point(2, 0.3, 0.8)] });
-    expect(compareReproduction(stored('a'), nullAcc)).toMatchObject({ verdict: 'differs', firstDifference: { epoch: 1, metric: 'valAcc', original: 0.75, reproduction: null } });
+    expect(compareReproduction(stored('a'), nullAcc)).toMatchObject({
+      verdict: 'differs',
+      firstDifference: { epoch: 1, metric: 'valAcc', original: 0.75, reproduction: null },
+    });
   });
 
   it('compares layer statistics, the epoch count, the final metrics and the end state', () => {
     const grad = stored('b', { layerStats: [stats(1, 2), stats(4, 1.25)] });
-    expect(compareReproduction(stored('a'), grad).firstDifference).toEqual({ epoch: 2, metric: 'layerStats@4.dense_0.gradientNorm', original: 1.5, reproduction: 1.25 });
+    expect(compareReproduction(stored('a'), grad).firstDifference).toEqual({
+      epoch: 2,
+      metric: 'layerStats@4.dense_0.gradientNorm',
+      original: 1.5,
+      reproduction: 1.25,
+    });
     const shorter = stored('b', { curve: [point(1, 0.5, 0.75)] });
     expect(compareReproduction(stored('a'), shorter).firstDifference).toMatchObject({ epoch: 2, metric: 'epochs', original: 2, reproduction: 1 });
     const final = stored('b', {}, { metrics: { trainLoss: 0.3, trainAcc: 0.9, valLoss: 0.4, valAcc: -0 } });
-    expect(compareReproduction(stored('a', {}, { metrics: { trainLoss: 0.3, trainAcc: 0.9, valLoss: 0.4, valAcc: 0 } }), final).firstDifference?.metric).toBe('final.valAcc');
+    expect(compareReproduction(stored('a', {}, { metrics: { trainLoss: 0.3, trainAcc: 0.9, valLoss: 0.4, valAcc: 0 } }), final).firstDifference?.metric).toBe(
+      'final.valAcc',
+    );
     expect(compareReproduction(stored('a'), stored('b', {}, { status: 'diverged' })).firstDifference?.metric).toBe('status: completed → diverged');
     expect(compareReproduction(stored('a'), stored('b', { curve: [] }, { status: 'running' }))).toMatchObject({ verdict: 'pending', firstDifference: null });
   });
@@ -67,14 +114,25 @@ describe('compareReproduction', () => {
     expect(compareReproduction(a, stored('b', {}, withTest(0.75, 'c'.repeat(64)))).verdict).toBe('identical');
     const ulp = 0.75 + 2 ** -53;
     expect(ulp).not.toBe(0.75);
-    expect(compareReproduction(a, stored('b', {}, withTest(ulp, 'c'.repeat(64)))).firstDifference).toEqual({ epoch: 0, metric: 'final.testAcc', original: 0.75, reproduction: ulp });
+    expect(compareReproduction(a, stored('b', {}, withTest(ulp, 'c'.repeat(64)))).firstDifference).toEqual({
+      epoch: 0,
+      metric: 'final.testAcc',
+      original: 0.75,
+      reproduction: ulp,
+    });
     expect(compareReproduction(a, stored('b')).firstDifference).toEqual({ epoch: 0, metric: 'final.testLoss', original: 0.45, reproduction: null });
     expect(compareReproduction(a, stored('b', {}, withTest(0.75, 'd'.repeat(64)))).provenanceDiffers).toEqual(['dataset.testHash']);
     expect(compareReproduction(a, stored('b', {}, withTest(0.75))).provenanceDiffers).toEqual(['dataset.testHash', 'dataset.testSamples']);
   });
 
   it('names the provenance fields that differ (not the link or the reason wording) as the likely reason', () => {
-    const other = { ...provenance, backend: 'cpu', kernels: { ...provenance.kernels, set: 'stock' as const, groups: [] }, split: { parts: 2 as const, reason: 'as recorded' }, reproduces: 'a' };
+    const other = {
+      ...provenance,
+      backend: 'cpu',
+      kernels: { ...provenance.kernels, set: 'stock' as const, groups: [] },
+      split: { parts: 2 as const, reason: 'as recorded' },
+      reproduces: 'a',
+    };
     expect(provenanceDifferences(provenance, other)).toEqual(['backend', 'kernels.groups', 'kernels.set']);
     expect(provenanceDifferences(provenance, null)).toEqual(['provenance']);
     expect(provenanceDifferences(null, null)).toEqual([]);

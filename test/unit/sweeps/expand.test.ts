@@ -22,8 +22,14 @@ describe('sweep expansion', () => {
       { name: 'activation', labels: ['tanh', 'relu'] },
     ]);
     expect(runs.map((r) => [r.seedIndex, r.coords.initializer, r.coords.activation])).toEqual([
-      [0, 0, 0], [0, 0, 1], [0, 1, 0], [0, 1, 1],
-      [1, 0, 0], [1, 0, 1], [1, 1, 0], [1, 1, 1],
+      [0, 0, 0],
+      [0, 0, 1],
+      [0, 1, 0],
+      [0, 1, 1],
+      [1, 0, 0],
+      [1, 0, 1],
+      [1, 1, 0],
+      [1, 1, 1],
     ]);
     expect(runs.map((r) => r.experiment.train.seed)).toEqual([11, 11, 11, 11, 12, 12, 12, 12]);
     const r = runs[3]!.experiment;
@@ -50,7 +56,10 @@ describe('sweep expansion', () => {
     expect(deep.train.optimizer).toMatchObject({ name: 'momentum', momentum: 0.5, learningRate: 0.5 });
     expect(deep.train.batchSize).toBe(8);
     expect(denseLayers(deep.network.layers).map((l) => [l.units, l.activation.name])).toEqual([
-      [8, 'tanh'], [8, 'tanh'], [8, 'tanh'], [2, 'softmax'],
+      [8, 'tanh'],
+      [8, 'tanh'],
+      [8, 'tanh'],
+      [2, 'softmax'],
     ]);
   });
 

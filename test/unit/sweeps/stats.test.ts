@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  logGamma,
-  mean,
-  regularizedIncompleteBeta,
-  sampleStd,
-  studentTCdf,
-  studentTTwoSidedP,
-  welchTTest,
-} from '../../../main/services/stats/index.js';
+import { logGamma, mean, regularizedIncompleteBeta, sampleStd, studentTCdf, studentTTwoSidedP, welchTTest } from '../../../main/services/stats/index.js';
 
 describe('descriptive statistics', () => {
   it('mean and sample std (n − 1) match hand-computed values', () => {

@@ -9,7 +9,15 @@ import { tinySweep } from './helpers.js';
 
 const spec = tinySweep({ axes: { initializer: [{ name: 'glorotNormal' }, { name: 'heNormal' }], activation: [{ name: 'tanh' }, { name: 'relu' }], seeds: 3 } });
 const sweep: StoredSweep = {
-  id: 'sw', name: 'tiny', status: 'completed', ownerId: null, spec, axes: planSweep(spec).axes, totalRuns: 12, createdAt: '2025-01-01T00:00:00.000Z', finishedAt: null,
+  id: 'sw',
+  name: 'tiny',
+  status: 'completed',
+  ownerId: null,
+  spec,
+  axes: planSweep(spec).axes,
+  totalRuns: 12,
+  createdAt: '2025-01-01T00:00:00.000Z',
+  finishedAt: null,
 };
 
 /** Final valAcc per (initializer, activation) cell over 3 seeds; null = diverged. */
@@ -38,7 +46,11 @@ const counts = Object.fromEntries(RunStatus.options.map((s) => [s, 0])) as Sweep
 counts.completed = 11;
 counts.diverged = 1;
 const progress = sweepProgress('sw', 'completed', 12, counts, null, 0);
-const firstEpochToTarget = new Map([['r1,0-0', 1], ['r1,0-1', 2], ['r0,0-2', 3]]);
+const firstEpochToTarget = new Map([
+  ['r1,0-0', 1],
+  ['r1,0-1', 2],
+  ['r0,0-2', 3],
+]);
 const summarise = (extra: Partial<Parameters<typeof buildSweepSummary>[0]> = {}) =>
   buildSweepSummary({ sweep, runs, progress, firstEpochToTarget, targetAccuracy: 0.9, metric: 'valAcc', ...extra });
 
@@ -76,7 +88,10 @@ describe('sweep summary', () => {
     });
     for (const metric of ['testAcc', 'testLoss'] as const) {
       const s = buildSweepSummary({ sweep, runs: withTest, progress, firstEpochToTarget, targetAccuracy: 0.9, metric });
-      expect(s.ranked.map((c) => [c.labels.initializer, c.labels.activation, c.rank, c.n]), metric).toEqual([
+      expect(
+        s.ranked.map((c) => [c.labels.initializer, c.labels.activation, c.rank, c.n]),
+        metric,
+      ).toEqual([
         ['glorotNormal', 'tanh', 1, 3],
         ['heNormal', 'tanh', 2, 3],
         ['glorotNormal', 'relu', null, 0],
@@ -93,8 +108,14 @@ describe('sweep summary', () => {
     expect(h.rowLabels).toEqual(['tanh', 'relu']);
     expect(h.colLabels).toEqual(['glorotNormal', 'heNormal']);
     expect(h.mean[1]![1]).toBeCloseTo(avg([0.7, 0.6, 0.75]), 12);
-    expect(h.n).toEqual([[3, 3], [2, 3]]);
-    expect(h.diverged).toEqual([[0, 0], [1, 0]]);
+    expect(h.n).toEqual([
+      [3, 3],
+      [2, 3],
+    ]);
+    expect(h.diverged).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
     // One axis only: the other is pooled over.
     const pooled = summarise({ rowAxis: 'activation', colAxis: undefined, fixed: { initializer: 0 } });
     expect(pooled.heatmap).toMatchObject({ rowAxis: 'activation', colAxis: null, colLabels: ['(all)'] });

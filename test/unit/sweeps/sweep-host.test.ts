@@ -13,7 +13,11 @@ const root = mkdtempSync(path.join(os.tmpdir(), 'initscope-sweep-host-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A real host (real worker processes, real SQLite file) that records its workers and sweep events. */
-async function host(name: string, workers: number, shell: 'cli' | 'browser' = 'cli'): Promise<{ services: HostServices; handles: WorkerHandle[]; events: SweepEvent[]; dbPath: string }> {
+async function host(
+  name: string,
+  workers: number,
+  shell: 'cli' | 'browser' = 'cli',
+): Promise<{ services: HostServices; handles: WorkerHandle[]; events: SweepEvent[]; dbPath: string }> {
   const fork = forkWorkerLauncher({ INITSCOPE_BACKEND: 'wasm' });
   const handles: WorkerHandle[] = [];
   const dataDir = path.join(root, name);
@@ -79,7 +83,14 @@ describe('sweeps over real worker processes', () => {
       const best = summary.ranked[0]!;
       const bestRuns = detail.runs.filter((r) => best.runIds.includes(r.runId)).map((r) => r.metrics.valAcc!);
       expect(best.mean).toBeCloseTo((bestRuns[0]! + bestRuns[1]!) / 2, 12);
-      expect(summary.heatmap).toMatchObject({ rowAxis: 'initializer', colAxis: 'activation', n: [[2, 2], [2, 2]] });
+      expect(summary.heatmap).toMatchObject({
+        rowAxis: 'initializer',
+        colAxis: 'activation',
+        n: [
+          [2, 2],
+          [2, 2],
+        ],
+      });
       expect(await h.services.handlers['sweeps/list']({})).toHaveLength(1);
     } finally {
       await h.services.close();

@@ -64,11 +64,12 @@ describe('a sweep whose host is killed', () => {
     const finishedBefore = before.filter((e) => e.type === 'finished').map((e) => (e as RunEvent).runId);
     expect(finishedBefore).toHaveLength(2);
 
-    const resumed = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', entry, JSON.stringify({ resumeId: sweepId, db, workers: 2, json: true })],
-      { cwd: root, env, encoding: 'utf8', timeout: 60_000 },
-    );
+    const resumed = spawnSync(process.execPath, ['--import', 'tsx', entry, JSON.stringify({ resumeId: sweepId, db, workers: 2, json: true })], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(resumed.status, resumed.stderr).toBe(0);
     const after = resumed.stdout.trim().split('\n').map(parseLine);
     expect(after[0]).toMatchObject({ type: 'sweepStarted', sweepId, resumed: true });

@@ -5,7 +5,8 @@ export const datasetImportMessages = {
     files: 'Files',
     folder: 'Folder (one image sub-folder per class, or MNIST-format train/t10k IDX files)',
     testFile: 'Test file (optional)',
-    testFileHint: 'A separate held-out test set in the same format (with its labels file for IDX/NPY). Runs report their accuracy on it once, when they finish. An MNIST-format folder brings its own (t10k).',
+    testFileHint:
+      'A separate held-out test set in the same format (with its labels file for IDX/NPY). Runs report their accuracy on it once, when they finish. An MNIST-format folder brings its own (t10k).',
     testSummary: '+ {n} test samples from their own file(s): the dataset’s test part',
     numericHeader:
       'The header cells {cells} look like numbers, not column names. If the first line is data or a count line (scikit-learn’s iris.csv starts with “150,4,…”), remove it or add a header row, then import again.',

@@ -54,11 +54,7 @@ export function initializerLabel(spec: InitializerSpec, t: Translate): string {
  * The legend text of a line: the alternative's initializer, or for the current network
  * "Current (He normal)" when its hidden layers share one initializer, else "Current (mixed)".
  */
-export function lineLabel(
-  line: Pick<PreviewSeries, 'key' | 'initializer'>,
-  shared: InitializerSpec | null,
-  t: Translate,
-): string {
+export function lineLabel(line: Pick<PreviewSeries, 'key' | 'initializer'>, shared: InitializerSpec | null, t: Translate): string {
   if (line.key === CURRENT_KEY || !line.initializer) {
     return t('preview.current', { name: shared ? initializerLabel(shared, t) : t('preview.mixed') });
   }

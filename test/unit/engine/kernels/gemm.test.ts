@@ -37,7 +37,8 @@ const SHAPES: [number, number, number][] = [
 /** A·B in float64, row-major: the independent reference. */
 function referenceProduct(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float64Array {
   const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) c[i * n + j] = (c[i * n + j] as number) + (a[i * k + q] as number) * (b[q * n + j] as number);
+  for (let i = 0; i < m; i++)
+    for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) c[i * n + j] = (c[i * n + j] as number) + (a[i * k + q] as number) * (b[q * n + j] as number);
   return c;
 }
 
@@ -143,7 +144,9 @@ describe('BatchMatMul with the SIMD GEMM for fresh operands', () => {
         const w2 = tf.tensor(values(32 * 10, 23), [32, 10]);
         const weights = tf.tensor(values(17 * 10, 24), [17, 10]);
         const f = (xx: Tensor, a: Tensor, b: Tensor) => tf.sum(tf.mul(tf.matMul(tf.relu(tf.matMul(xx as never, a as never)), b as never), weights));
-        return tf.grads(f)([x, w1, w2]).map((g) => g.dataSync() as Float32Array);
+        return tf
+          .grads(f)([x, w1, w2])
+          .map((g) => g.dataSync() as Float32Array);
       });
     const tensors = tf.memory().numTensors;
     const buffers = wasmBuffers(tf);
@@ -217,12 +220,15 @@ describe('freshOperandGemm dispatch', () => {
   it('falls back to the next kernel when the backend has no heap to instantiate the GEMM on', () => {
     const sentinel = { dataId: {}, shape: [2, 2], dtype: 'float32' } as TensorInfo;
     let nextCalls = 0;
-    const wrapped = freshOperandGemm(() => {
-      nextCalls++;
-      return sentinel;
-    }, () => {
-      throw new Error('no kernel needed');
-    });
+    const wrapped = freshOperandGemm(
+      () => {
+        nextCalls++;
+        return sentinel;
+      },
+      () => {
+        throw new Error('no kernel needed');
+      },
+    );
     const info = (shape: number[]) => ({ dataId: {}, shape, dtype: 'float32' }) as TensorInfo;
     expect(wrapped({ inputs: { a: info([2, 3]), b: info([3, 2]) }, backend: {} as never, attrs: {} })).toBe(sentinel);
     expect(nextCalls).toBe(1);

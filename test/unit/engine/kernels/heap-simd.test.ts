@@ -18,7 +18,10 @@ afterEach(() => registerWasmKernels(tf, FULL_WASM_KERNELS));
 /** Flat value of f(x) and its gradient for seeded x of `shape` (relu'd when asked: many ties at zero). */
 function valueAndGrad(shape: number[], f: (x: Tensor) => Tensor, relu: boolean, edit?: (v: Float32Array) => void): Float32Array[] {
   return tf.tidy(() => {
-    const raw = values(shape.reduce((a, b) => a * b, 1), 23);
+    const raw = values(
+      shape.reduce((a, b) => a * b, 1),
+      23,
+    );
     edit?.(raw);
     const x = relu ? tf.relu(tf.tensor(raw, shape)) : tf.tensor(raw, shape);
     const out = f(x);
@@ -35,7 +38,14 @@ function valueAndGrad(shape: number[], f: (x: Tensor) => Tensor, relu: boolean, 
  * wasm without them (JavaScript heap passes) and on cpu; the SIMD results must equal the JavaScript
  * pass bit for bit and the cpu backend within `tolerance`.
  */
-async function expectSimdPath(counter: keyof typeof heapSimdCalls, shape: number[], f: (x: Tensor) => Tensor, tolerance: number, relu = false, edit?: (v: Float32Array) => void) {
+async function expectSimdPath(
+  counter: keyof typeof heapSimdCalls,
+  shape: number[],
+  f: (x: Tensor) => Tensor,
+  tolerance: number,
+  relu = false,
+  edit?: (v: Float32Array) => void,
+) {
   const tensors = tf.memory().numTensors;
   const buffers = wasmBuffers(tf);
   const calls = heapSimdCalls[counter];
@@ -59,7 +69,15 @@ describe('SIMD column sums (reduce-simd.ts)', () => {
   it('equal float64 sums rounded once, on a plain memory at unaligned offsets, for odd column counts', () => {
     const memory = new WebAssembly.Memory({ initial: 4 });
     const sumRows = instantiateOn('sum-rows', memory).sumRows as SumRowsOnHeap;
-    for (const [rows, cols] of [[0, 3], [1, 1], [5, 3], [7, 5], [3, 33], [40, 4], [9, 2]] as [number, number][]) {
+    for (const [rows, cols] of [
+      [0, 3],
+      [1, 1],
+      [5, 3],
+      [7, 5],
+      [3, 33],
+      [40, 4],
+      [9, 2],
+    ] as [number, number][]) {
       const x = new Float32Array(memory.buffer, 4, rows * cols);
       const out = new Float32Array(memory.buffer, x.byteOffset + x.byteLength + 12, cols);
       const scratch = new Float32Array(memory.buffer, out.byteOffset + out.byteLength + 4, 2 * cols);
@@ -78,7 +96,12 @@ describe('SIMD column sums (reduce-simd.ts)', () => {
   });
 
   it('Sum over leading axes takes the SIMD path for 3, 5 and 33 channels; equals the JavaScript pass, matches cpu, frees everything', async () => {
-    for (const shape of [[2, 5, 4, 3], [3, 4, 5], [2, 3, 3, 33], [6, 1]]) {
+    for (const shape of [
+      [2, 5, 4, 3],
+      [3, 4, 5],
+      [2, 3, 3, 33],
+      [6, 1],
+    ]) {
       const axes = shape.slice(0, -1).map((_, i) => i);
       await expectSimdPath('sumLeadingAxes', shape, (x) => tf.sum(x, axes), 1e-6);
     }
@@ -116,11 +139,16 @@ describe('SIMD max-pool gradient (pool-simd.ts)', () => {
   it('a window holding only −∞ passes no gradient, as on cpu (vector and scalar lanes)', async () => {
     // x [1, 4, 4, 5]: the top-left 2×2 window is −∞ in every channel.
     const minusInfinityCorner = (v: Float32Array) => {
-      for (const [r, c] of [[0, 0], [0, 1], [1, 0], [1, 1]] as [number, number][]) v.fill(Number.NEGATIVE_INFINITY, (r * 4 + c) * 5, (r * 4 + c) * 5 + 5);
+      for (const [r, c] of [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+      ] as [number, number][])
+        v.fill(Number.NEGATIVE_INFINITY, (r * 4 + c) * 5, (r * 4 + c) * 5 + 5);
     };
     await expectSimdPath('maxPoolGrad', [1, 4, 4, 5], (x) => tf.maxPool(x as never, 2, 2, 'valid'), 1e-6, false, minusInfinityCorner);
   });
-
 });
 
 describe('im2col on the heap (im2col-simd.ts)', () => {
@@ -137,9 +165,16 @@ describe('im2col on the heap (im2col-simd.ts)', () => {
     for (const [xs, fs, strides, pad] of cases) {
       const g = tf.backend_util.computeConv2DInfo(xs as [number, number, number, number], fs as [number, number, number, number], strides, 1, pad);
       const n = xs[0] as number;
-      const x = new Float32Array(memory.buffer, 12, xs.reduce((a, b) => a * b, 1));
+      const x = new Float32Array(
+        memory.buffer,
+        12,
+        xs.reduce((a, b) => a * b, 1),
+      );
       x.set(values(x.length, 3));
-      for (const [b0, nb] of [[0, n], [n - 1, 1]] as [number, number][]) {
+      for (const [b0, nb] of [
+        [0, n],
+        [n - 1, 1],
+      ] as [number, number][]) {
         const size = (fs[0] as number) * (fs[1] as number) * (fs[2] as number) * nb * g.outHeight * g.outWidth;
         const out = new Float32Array(memory.buffer, x.byteOffset + x.byteLength + 4, size).fill(Number.NaN);
         im2colViews(im2col, out, x, xs, b0, nb, fs, g);
@@ -162,15 +197,29 @@ describe('Conv2DBackpropFilter with the SIMD GEMM', () => {
       const tensors = tf.memory().numTensors;
       const buffers = wasmBuffers(tf);
       const calls = heapSimdCalls.conv2dBackpropFilter;
-      const filter = tf.tensor(values(ws.reduce((a, b) => a * b, 1), 41), ws);
+      const filter = tf.tensor(
+        values(
+          ws.reduce((a, b) => a * b, 1),
+          41,
+        ),
+        ws,
+      );
       const run = () => valueAndGrad(xs, (x) => tf.conv2d(x as never, filter as never, stride, pad), false);
       // The filter gradient (what Conv2DBackpropFilter computes), via the same weighting as valueAndGrad.
       const filterGrad = () =>
         tf.tidy(() => {
-          const x = tf.tensor(values(xs.reduce((a, b) => a * b, 1), 23), xs);
+          const x = tf.tensor(
+            values(
+              xs.reduce((a, b) => a * b, 1),
+              23,
+            ),
+            xs,
+          );
           const out: Tensor = tf.conv2d(x as never, filter as never, stride, pad);
           const weights = tf.tensor(values(out.size, 71), out.shape);
-          return tf.grad((w: Tensor) => tf.sum(tf.mul(tf.conv2d(x as never, w as never, stride, pad), weights)))(filter).dataSync() as Float32Array;
+          return tf
+            .grad((w: Tensor) => tf.sum(tf.mul(tf.conv2d(x as never, w as never, stride, pad), weights)))(filter)
+            .dataSync() as Float32Array;
         });
       const wasm = [...run(), filterGrad()];
       expect(heapSimdCalls.conv2dBackpropFilter, `${JSON.stringify(xs)}: GEMM path`).toBeGreaterThan(calls);

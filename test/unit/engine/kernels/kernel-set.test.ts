@@ -9,7 +9,11 @@ describe('acceleratorsFromEnv (read once at a worker entry)', () => {
     expect(acceleratorsFromEnv({})).toEqual(DEFAULT_ACCELERATORS);
     expect(acceleratorsFromEnv({ INITSCOPE_WASM_PATCHES: ' FALSE ' }).wasmKernels).toEqual(STOCK_WASM_KERNELS);
     expect(acceleratorsFromEnv({ INITSCOPE_WASM_GEMM: '0' }).wasmKernels).toEqual({ patched: true, gemm: false, heapSimd: true });
-    expect(acceleratorsFromEnv({ INITSCOPE_WASM_HEAP_SIMD: 'false', INITSCOPE_WASM_GEMM: '1' }).wasmKernels).toEqual({ patched: true, gemm: true, heapSimd: false });
+    expect(acceleratorsFromEnv({ INITSCOPE_WASM_HEAP_SIMD: 'false', INITSCOPE_WASM_GEMM: '1' }).wasmKernels).toEqual({
+      patched: true,
+      gemm: true,
+      heapSimd: false,
+    });
     expect(acceleratorsFromEnv({ INITSCOPE_BATCH_SPLIT: '0' }).batchSplit).toBe('whole');
     expect(acceleratorsFromEnv({ INITSCOPE_BATCH_SPLIT: '1' }).batchSplit).toBe('always');
     expect(() => acceleratorsFromEnv({ INITSCOPE_BATCH_SPLIT: 'yes' })).toThrow(/INITSCOPE_BATCH_SPLIT='yes'/);
@@ -47,7 +51,9 @@ describe('registerWasmKernels with an explicit kernel set', () => {
       throw new WebAssembly.CompileError('SIMD unsupported');
     } as unknown as typeof WebAssembly.Instance;
     try {
-      expect(() => registerWasmKernels(tf, { patched: true, gemm: false, heapSimd: true })).toThrow(/wasm kernel 'Conv2DBackpropFilter' cannot be registered: kernel module 'im2col' cannot be instantiated: SIMD unsupported/);
+      expect(() => registerWasmKernels(tf, { patched: true, gemm: false, heapSimd: true })).toThrow(
+        /wasm kernel 'Conv2DBackpropFilter' cannot be registered: kernel module 'im2col' cannot be instantiated: SIMD unsupported/,
+      );
     } finally {
       WebAssembly.Instance = Instance;
     }

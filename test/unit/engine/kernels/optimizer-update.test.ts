@@ -190,7 +190,11 @@ describe(`${OPTIMIZER_UPDATE_KERNEL} (fused optimizer update on wasm)`, () => {
       try {
         const views = heap.map((t) => (backend as unknown as { typedArrayFromHeap(t: Tensor): Float32Array }).typedArrayFromHeap(t));
         const out = (k: number) => views[inputs.length + k]!;
-        applyRuleOnHeap(p, { w: views[0]!, g: views[1]!, slots: views.slice(2, inputs.length), wOut: out(0), slotsOut: views.slice(inputs.length + 1) }, memory);
+        applyRuleOnHeap(
+          p,
+          { w: views[0]!, g: views[1]!, slots: views.slice(2, inputs.length), wOut: out(0), slotsOut: views.slice(inputs.length + 1) },
+          memory,
+        );
         const js = Array.from({ length: outputs }, () => new Float32Array(n));
         applyRule(p, { w: inputs[0]!, g: inputs[1]!, slots: inputs.slice(2), wOut: js[0]!, slotsOut: js.slice(1) });
         js.forEach((a, k) => expect(Array.from(out(k)), `${p.rule}${p.nesterov ? ' (nesterov)' : ''} output ${k}`).toEqual(Array.from(a)));

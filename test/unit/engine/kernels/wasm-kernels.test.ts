@@ -13,7 +13,13 @@ beforeAll(async () => {
 function valueAndGrads(shapes: number[][], f: (...xs: Tensor[]) => Tensor, relu = false): number[][] {
   return tf.tidy(() => {
     const xs = shapes.map((s, i) => {
-      const t = tf.tensor(values(s.reduce((a, b) => a * b, 1), 17 + i), s);
+      const t = tf.tensor(
+        values(
+          s.reduce((a, b) => a * b, 1),
+          17 + i,
+        ),
+        s,
+      );
       return relu ? tf.relu(t) : t;
     });
     const out = f(...xs);
@@ -45,11 +51,22 @@ describe('wasm kernel patches', () => {
   });
 
   it('BatchMatMul: every transpose combination, 2-D and batched, matches cpu in value and gradients', async () => {
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
       const a = ta ? [6, 5] : [5, 6];
       const b = tb ? [4, 6] : [6, 4];
       await expectSameAsCpu([a, b], (x, y) => tf.matMul(x as never, y as never, ta, tb));
-      await expectSameAsCpu([[3, ...a], [3, ...b]], (x, y) => tf.matMul(x as never, y as never, ta, tb));
+      await expectSameAsCpu(
+        [
+          [3, ...a],
+          [3, ...b],
+        ],
+        (x, y) => tf.matMul(x as never, y as never, ta, tb),
+      );
     }
   });
 
@@ -75,7 +92,13 @@ describe('wasm kernel patches', () => {
     const saved = im2colLimits.blockElements;
     im2colLimits.blockElements = 200; // a 3×3×2 filter over 5×5 outputs: one image (450 values) per chunk
     try {
-      await expectSameAsCpu([[3, 7, 7, 2], [3, 3, 2, 4]], (x, w) => tf.conv2d(x as never, w as never, 1, 'valid'));
+      await expectSameAsCpu(
+        [
+          [3, 7, 7, 2],
+          [3, 3, 2, 4],
+        ],
+        (x, w) => tf.conv2d(x as never, w as never, 1, 'valid'),
+      );
     } finally {
       im2colLimits.blockElements = saved;
     }
@@ -111,9 +134,9 @@ describe('wasm kernel patches', () => {
     expect(() => tf.engine().runKernel('BatchMatMul', { a, b }, { transposeA: true, transposeB: false })).toThrow(/inner shapes \(5\) and \(7\)/);
     const x = tf.ones([1, 4, 4, 2]);
     const dy = tf.ones([1, 2, 2, 3]);
-    expect(() =>
-      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'valid', dataFormat: 'NCHW', filterShape: [3, 3, 2, 3] }),
-    ).toThrow(/dataFormat 'NHWC' only/);
+    expect(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'valid', dataFormat: 'NCHW', filterShape: [3, 3, 2, 3] })).toThrow(
+      /dataFormat 'NHWC' only/,
+    );
     tf.dispose([a, b, x, dy]);
     expect(tf.memory().numTensors).toBe(tensors);
     expect(wasmBuffers(tf)).toBe(before);

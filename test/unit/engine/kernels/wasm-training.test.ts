@@ -44,7 +44,10 @@ async function losses(network: NetworkSpec, opt: string, steps: number): Promise
   try {
     for (let i = 0; i < steps; i++) {
       const xb = tf.tensor(values(BATCH * 72, 31 + (i % 4)), [BATCH, ...INPUT]);
-      const yb = tf.tensor1d(Int32Array.from({ length: BATCH }, (_, k) => (k * 7 + i) % 3), 'int32');
+      const yb = tf.tensor1d(
+        Int32Array.from({ length: BATCH }, (_, k) => (k * 7 + i) % 3),
+        'int32',
+      );
       try {
         const r = await trainStep(tf, model, lossFn, optimizer, xb, yb, 1000 + i);
         expect(r.finite).toBe(true);
@@ -71,7 +74,9 @@ describe('training on patched wasm', () => {
         const wasm = await losses(network, opt, 3);
         const cpu = await onCpu(tf, () => losses(network, opt, 3));
         for (let i = 0; i < wasm.length; i++) {
-          expect(Math.abs((wasm[i] as number) - (cpu[i] as number)), `${a} + ${opt}, step ${i + 1}`).toBeLessThan(1e-3 * Math.max(1, Math.abs(cpu[i] as number)));
+          expect(Math.abs((wasm[i] as number) - (cpu[i] as number)), `${a} + ${opt}, step ${i + 1}`).toBeLessThan(
+            1e-3 * Math.max(1, Math.abs(cpu[i] as number)),
+          );
         }
         // Training moves the loss: the third step's loss differs from the first's.
         expect(wasm[2], `${a} + ${opt}`).not.toBe(wasm[0]);

@@ -49,7 +49,13 @@ const convNet = NetworkSpec.parse({
     { type: 'dense', units: 10, activation: { name: 'softmax' } },
   ],
 });
-const peerNetworkOf = (network: NetworkSpec): PeerNetwork => ({ network, loss: 'sparseCategoricalCrossentropy', outputActivation: { name: 'softmax' }, outputUnits: 10, numClasses: 10 });
+const peerNetworkOf = (network: NetworkSpec): PeerNetwork => ({
+  network,
+  loss: 'sparseCategoricalCrossentropy',
+  outputActivation: { name: 'softmax' },
+  outputUnits: 10,
+  numClasses: 10,
+});
 
 /** Samples [start, start + n) of the digits as a host batch. */
 function batch(start: number, n: number) {
@@ -104,7 +110,15 @@ describe('a batch computed in two parts', () => {
     const tensors = tf.memory().numTensors;
     const buffers = wasmBuffers(tf);
     const a = await wholeStep(whole, batch(0, 37), 1);
-    const b = await trainStepSplit(tf, split.model, split.lossFn, split.optimizer, parts(mlp, () => true), batch(0, 37), 1);
+    const b = await trainStepSplit(
+      tf,
+      split.model,
+      split.lossFn,
+      split.optimizer,
+      parts(mlp, () => true),
+      batch(0, 37),
+      1,
+    );
     expect(b).toMatchObject({ finite: true, onPeer: true, correct: a.correct });
     expect(b.loss).toBeCloseTo(a.loss, 5);
     const after = weightsOf(whole.model);
@@ -166,7 +180,18 @@ describe('trainRun of a two-part run', () => {
     });
     const run = async (splitter?: BatchSplitter) => {
       const events: RunEvent[] = [];
-      await trainRun(tf, 'r', spec, (e) => events.push(e), () => false, undefined, undefined, splitter, undefined, { ...DEFAULT_ACCELERATORS, batchSplit: 'always' });
+      await trainRun(
+        tf,
+        'r',
+        spec,
+        (e) => events.push(e),
+        () => false,
+        undefined,
+        undefined,
+        splitter,
+        undefined,
+        { ...DEFAULT_ACCELERATORS, batchSplit: 'always' },
+      );
       return events;
     };
     let asked = 0;
@@ -174,7 +199,14 @@ describe('trainRun of a two-part run', () => {
     const runs = [
       await run(),
       await run(new BatchSplitter({ backend: 'wasm', kernels: FULL_WASM_KERNELS, coresAllowed: () => 2, startPeer: () => peer })),
-      await run(new BatchSplitter({ backend: 'wasm', kernels: FULL_WASM_KERNELS, coresAllowed: () => (Math.floor(asked++ / 2) % 2 === 0 ? 2 : 1), startPeer: () => peer })),
+      await run(
+        new BatchSplitter({
+          backend: 'wasm',
+          kernels: FULL_WASM_KERNELS,
+          coresAllowed: () => (Math.floor(asked++ / 2) % 2 === 0 ? 2 : 1),
+          startPeer: () => peer,
+        }),
+      ),
     ];
     const points = (events: RunEvent[]) => events.flatMap((e) => (e.type === 'progress' ? [{ ...e.point, elapsedMs: 0 } as MetricPoint] : []));
     const stats = (events: RunEvent[]) => events.filter((e) => e.type === 'layerStats');
