@@ -27,10 +27,11 @@ export function browserStorage(): DraftStorage | null {
 
 /**
  * Text to store for `draft`, or null when the draft is not a complete experiment right now (a number
- * being typed is NaN, a layer has 0 units…): then the last complete draft stays stored.
+ * being typed is NaN, a layer has 0 units…): then the last complete draft stays stored. `parses`: whether
+ * the draft parses as an `ExperimentSpec`, when the caller already knows (else it is parsed here).
  */
-export function encodeDraft(draft: ExperimentDraft): string | null {
-  if (!ExperimentSpec.safeParse(toExperimentInput(draft)).success) return null;
+export function encodeDraft(draft: ExperimentDraft, parses?: boolean): string | null {
+  if (!(parses ?? ExperimentSpec.safeParse(toExperimentInput(draft)).success)) return null;
   if (!BuiltinDatasetRef.safeParse(draft.dataset).success) return null;
   return JSON.stringify({ version: 1, draft } satisfies StoredDraft);
 }
@@ -78,9 +79,12 @@ export function readStoredDraft(storage: DraftStorage | null): ExperimentDraft |
   }
 }
 
-/** Stores `draft` when it is complete; returns whether it was written (a full or blocked storage: false). */
-export function writeStoredDraft(storage: DraftStorage | null, draft: ExperimentDraft): boolean {
-  const text = encodeDraft(draft);
+/**
+ * Stores `draft` when it is complete; returns whether it was written (a full or blocked storage: false).
+ * `parses` as for {@link encodeDraft}.
+ */
+export function writeStoredDraft(storage: DraftStorage | null, draft: ExperimentDraft, parses?: boolean): boolean {
+  const text = encodeDraft(draft, parses);
   if (text === null || !storage) return false;
   try {
     storage.setItem(DRAFT_STORAGE_KEY, text);

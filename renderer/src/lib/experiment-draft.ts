@@ -1,9 +1,12 @@
 import {
   DEFAULT_DENSE_UNITS,
+  ActivationSpec as ActivationSpecSchema,
   type ExperimentSpec,
   InitializerSpec,
+  OptimizerSpec,
   isStoredDatasetRef,
   TrainConfig as TrainConfigSchema,
+  type ActivationName,
   type ActivationSpec,
   type BuiltinDatasetName,
   type DenseLayerSpec,
@@ -28,6 +31,16 @@ export interface ExperimentDraft {
 export function defaultInitializer(name: InitializerName): InitializerSpec {
   if (name === 'constant') return { name: 'constant', value: 0.1 };
   return InitializerSpec.parse({ name });
+}
+
+/** An activation with the contract's defaults for its parameters. */
+export function defaultActivation(name: ActivationName): ActivationSpec {
+  return ActivationSpecSchema.parse({ name });
+}
+
+/** An optimizer with the contract's defaults, keeping the learning rate the user chose (when positive). */
+export function switchOptimizer(name: OptimizerSpec['name'], learningRate: number): OptimizerSpec {
+  return OptimizerSpec.parse({ name, ...(Number.isFinite(learningRate) && learningRate > 0 ? { learningRate } : {}) });
 }
 
 /** A dense layer with zero biases and `init` (with its default parameters) for its kernel. */

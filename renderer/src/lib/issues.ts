@@ -1,4 +1,4 @@
-import type { ExperimentIssue } from '../stores/experiment.js';
+import type { ExperimentIssue } from './draft-validation.js';
 
 type Translate = (key: string, named?: Record<string, unknown>) => string;
 type TranslatePlural = (key: string, named: Record<string, unknown>, plural: number) => string;

@@ -99,3 +99,9 @@ export function layerFamily(type: string): 'weights' | 'regularizer' | 'reshape'
 /** Drag payload MIME types: a palette item carries its layer type, a stacked layer its index. */
 export const PALETTE_MIME = 'application/x-initscope-layer-type';
 export const LAYER_INDEX_MIME = 'application/x-initscope-layer-index';
+
+/** Layer indices that carry weights (dense, conv…), except the last one (the output). */
+export function hiddenWeightIndices(layers: readonly LayerSpec[]): number[] {
+  const weighted = layers.flatMap((l, i) => (hasKernel(l) ? [i] : []));
+  return weighted.slice(0, -1);
+}

@@ -2,7 +2,8 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { InitScopeError, type ExperimentSpec, type InitializerSpec, type LayerSpec, type PreviewLayer } from '../../../contract/index.js';
 import { useHost } from '../host.js';
-import { useExperimentStore, hiddenWeightIndices } from './experiment.js';
+import { hiddenWeightIndices } from '../lib/layer-kinds.js';
+import { useExperimentStore } from './experiment.js';
 
 /** Key of the line drawn with the network's own initializers. */
 export const CURRENT_KEY = 'current';

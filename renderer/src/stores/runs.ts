@@ -166,6 +166,17 @@ export const useRunsStore = defineStore('runs', () => {
     return true;
   }
 
+  /**
+   * Replaces the comparison with `ids` (in that order, duplicates and unknown runs dropped, at most
+   * {@link MAX_COMPARED}) and reads their curves; returns the ids kept.
+   */
+  async function setCompareSelection(ids: readonly string[]): Promise<string[]> {
+    const kept = [...new Set(ids)].filter((id) => find(id)).slice(0, MAX_COMPARED);
+    compareIds.value = kept;
+    await Promise.all(kept.map((id) => ensureLoaded(id)));
+    return kept;
+  }
+
   /** Shows a run in the centre, reading its curve if not read yet. */
   async function select(id: string | null): Promise<void> {
     selectedId.value = id;
@@ -330,6 +341,7 @@ export const useRunsStore = defineStore('runs', () => {
     cancelling,
     stats,
     compareIds,
+    setCompareSelection,
     sorted,
     selected,
     selectedPoints,

@@ -18,9 +18,9 @@ import {
   type SweepSummary,
 } from '../../../contract/index.js';
 import { MAX_COMPARED } from '../lib/compare.js';
+import { defaultActivation, defaultInitializer, switchOptimizer } from '../lib/experiment-draft.js';
 import { useHost } from '../host.js';
 import { useAppStore } from './app.js';
-import { defaultActivation, defaultInitializer, switchOptimizer } from './experiment.js';
 import { useRunsStore } from './runs.js';
 
 export type OptimizerName = OptimizerSpec['name'];
@@ -412,9 +412,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
     const runs = useRunsStore();
     const ids = runIds.slice(0, MAX_COMPARED);
     if (ids.some((id) => !runs.find(id))) await runs.refresh();
-    runs.compareIds = ids.filter((id) => runs.find(id));
-    await Promise.all(runs.compareIds.map((id) => runs.ensureLoaded(id)));
-    return runs.compareIds.length;
+    return (await runs.setCompareSelection(ids)).length;
   }
 
   /** Listens to sweep events and re-reads everything each time the event channel (re)opens. */

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
 import { ExperimentSpec } from '../../../contract/index.js';
 import en from '../../../renderer/src/i18n/en.js';
@@ -18,6 +18,7 @@ const tc = (key: string, named: Record<string, unknown>) => t(key, named);
 
 describe('experiment store', () => {
   beforeEach(() => setActivePinia(createPinia()));
+  afterEach(() => vi.restoreAllMocks());
 
   it('starts from a valid default experiment', () => {
     const store = useExperimentStore();
@@ -147,5 +148,54 @@ describe('experiment store', () => {
     expect(store.parameterCount).toBe(235_146);
     store.undo();
     expect(store.draft.dataset.builtin).toBe('spiral');
+  });
+
+  it('parses the draft once per change, however many readers (issues, spec, persistence)', async () => {
+    const datasets = useDatasetsStore();
+    datasets.list = [{ name: 'spiral', builtin: true, inputShape: [2], numClasses: 2, description: '', defaultSamples: 1000 }];
+    const stored = new Map<string, string>();
+    const store = useExperimentStore();
+    store.startPersistence({ getItem: (k) => stored.get(k) ?? null, setItem: (k, v) => void stored.set(k, v) });
+    expect(store.isValid).toBe(true);
+    const parse = vi.spyOn(ExperimentSpec, 'safeParse');
+
+    store.draft.train.epochs = 12; // one keystroke
+    expect(store.issues).toEqual([]);
+    expect(store.errors).toEqual({});
+    expect(store.isValid).toBe(true);
+    expect(store.spec?.train.epochs).toBe(12);
+    await nextTick(); // the history and persistence watchers run
+    expect(JSON.parse([...stored.values()][0]!).draft.train.epochs).toBe(12);
+    expect(store.spec?.train.epochs).toBe(12);
+    expect(parse).toHaveBeenCalledTimes(1);
+
+    store.draft.train.epochs = Number.NaN; // the field emptied: invalid, nothing stored
+    expect(store.errorAt('train.epochs')?.code).toBe('invalid_type');
+    expect(store.spec).toBeNull();
+    await nextTick();
+    expect(JSON.parse([...stored.values()][0]!).draft.train.epochs).toBe(12);
+    expect(parse).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps redo after the field watcher has seen an undone state (no guard flag needed)', async () => {
+    const store = useExperimentStore();
+    store.addLayer();
+    store.draft.train.epochs = 5;
+    await nextTick();
+    store.undo(); // the epochs edit
+    await nextTick(); // the deep watcher sees the restored draft
+    expect(store.draft.train.epochs).toBe(200);
+    expect(store.canRedo).toBe(true);
+    store.undo(); // the added layer
+    await nextTick();
+    expect(store.draft.network.layers).toHaveLength(3);
+    store.redo();
+    await nextTick();
+    store.redo();
+    await nextTick();
+    expect(store.draft.network.layers).toHaveLength(4);
+    expect(store.draft.train.epochs).toBe(5);
+    expect(store.canRedo).toBe(false);
+    expect(store.canUndo).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { ExperimentSpec, type MetricPoint, type RunSummary } from '../../../contract/index.js';
-import { defaultDraft, toExperimentInput } from '../../../renderer/src/stores/experiment.js';
+import { defaultDraft, toExperimentInput } from '../../../renderer/src/lib/experiment-draft.js';
 
 export function experiment(): ExperimentSpec {
   return ExperimentSpec.parse(toExperimentInput(defaultDraft()));

@@ -5,6 +5,7 @@ import { createClient, type RunSummary } from '../../../contract/index.js';
 import { setHost } from '../../../renderer/src/host.js';
 import { useAppStore } from '../../../renderer/src/stores/app.js';
 import { mergePoints, useRunsStore } from '../../../renderer/src/stores/runs.js';
+import { MAX_COMPARED } from '../../../renderer/src/lib/compare.js';
 import { fakeTransport } from './fake-transport.js';
 import { experiment, point, summary } from './fixtures.js';
 
@@ -26,6 +27,23 @@ describe('runs store', () => {
   });
 
   afterEach(() => setHost(null));
+
+  it('replaces the comparison through its own action: order kept, unknown and repeated ids dropped, capped', async () => {
+    stored = Array.from({ length: MAX_COMPARED + 2 }, (_, i) => summary(`c${i}`, { status: 'completed' }));
+    const runs = useRunsStore();
+    await runs.refresh();
+    runs.toggleCompare('c0');
+    const wanted = ['c3', 'nope', 'c1', 'c3', ...stored.map((r) => r.id)];
+    const kept = await runs.setCompareSelection(wanted);
+    const expected = ['c3', 'c1', ...stored.map((r) => r.id).filter((id) => id !== 'c3' && id !== 'c1')].slice(0, MAX_COMPARED);
+    expect(kept).toEqual(expected);
+    expect(runs.compareIds).toEqual(expected);
+    expect(
+      Object.keys(runs.points)
+        .filter((id) => id.startsWith('c'))
+        .sort(),
+    ).toEqual([...new Set([...expected, 'c0'])].sort());
+  });
 
   it('appends progress points and applies a terminal status', async () => {
     const runs = useRunsStore();
