@@ -66,6 +66,18 @@ export type AvgPool2DLayerSpec = z.infer<typeof AvgPool2DLayerSpec>;
 export const FlattenLayerSpec = strictObject({ type: z.literal('flatten') });
 export type FlattenLayerSpec = z.infer<typeof FlattenLayerSpec>;
 
+/** A per-sample shape without the batch axis: 1 to 4 positive dimensions (each at most 2^20). */
+const SampleShape = z
+  .array(
+    z
+      .number()
+      .int()
+      .min(1)
+      .max(1 << 20),
+  )
+  .min(1)
+  .max(4);
+
 /**
  * Reshapes each sample to `targetShape` (row-major, like flatten: the last axis varies fastest), e.g.
  * mnist's flat [784] to [28, 28, 1] before a conv2d. The element counts of the input and of
@@ -73,16 +85,7 @@ export type FlattenLayerSpec = z.infer<typeof FlattenLayerSpec>;
  */
 export const ReshapeLayerSpec = strictObject({
   type: z.literal('reshape'),
-  targetShape: z
-    .array(
-      z
-        .number()
-        .int()
-        .min(1)
-        .max(1 << 20),
-    )
-    .min(1)
-    .max(4),
+  targetShape: SampleShape,
 });
 export type ReshapeLayerSpec = z.infer<typeof ReshapeLayerSpec>;
 
@@ -125,16 +128,7 @@ export type LayerSpec = z.infer<typeof LayerSpec>;
  */
 export const NetworkSpec = strictObject({
   name: z.string().min(1).max(200).default('network'),
-  inputShape: z
-    .array(
-      z
-        .number()
-        .int()
-        .min(1)
-        .max(1 << 20),
-    )
-    .min(1)
-    .max(4),
+  inputShape: SampleShape,
   layers: z.array(LayerSpec).min(1).max(256),
 });
 export type NetworkSpec = z.infer<typeof NetworkSpec>;
