@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deflatedZeros, hostileCases, smallPng, type HostileCase } from './hostile-files.js';
+import { deflatedZeros, hostileCases, LATIN1_LABELS_CSV, smallPng, type HostileCase } from './hostile-files.js';
 import { startServe, type ServeChild } from './serve-child.js';
 
 /**
@@ -136,16 +136,10 @@ describe('hostile files through a real serve host', () => {
   }, 240_000);
 
   it('keeps distinct non-UTF-8 CSV labels distinct (Latin-1), and decodes a real image folder', async () => {
-    const latin = Buffer.concat([
-      Buffer.from('f,label\n1,'),
-      Buffer.from([0xe9]),
-      Buffer.from('\n2,'),
-      Buffer.from([0xe8]),
-      Buffer.from('\n3,'),
-      Buffer.from([0xe9]),
-      Buffer.from('\n'),
-    ]);
-    const preview = await host.call('datasets/preview', await requestFor({ name: 'latin', files: [{ name: 'latin.csv', bytes: latin }], expect: [] }));
+    const preview = await host.call(
+      'datasets/preview',
+      await requestFor({ name: 'latin', files: [{ name: 'latin.csv', bytes: LATIN1_LABELS_CSV }], expect: [] }),
+    );
     expect(preview.ok, JSON.stringify(preview.error)).toBe(true);
     expect(preview.value).toMatchObject({ numClasses: 2, classNames: ['è', 'é'], classCounts: [1, 2], labels: [1, 0, 1] });
     const images = await requestFor({

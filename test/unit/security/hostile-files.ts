@@ -152,6 +152,17 @@ export async function deflatedZeros(bytes: number): Promise<Buffer> {
   return Buffer.concat(out);
 }
 
+/** A CSV whose labels are the Latin-1 bytes é, è, é (not valid UTF-8): two classes, never merged into one "�". */
+export const LATIN1_LABELS_CSV = Buffer.concat([
+  Buffer.from('f,label\n1,'),
+  Buffer.from([0xe9]),
+  Buffer.from('\n2,'),
+  Buffer.from([0xe8]),
+  Buffer.from('\n3,'),
+  Buffer.from([0xe9]),
+  Buffer.from('\n'),
+]);
+
 /**
  * Every hostile or malformed file the matrix covers. `bomb` is a deflate stream of 1 GiB of zeros
  * (see {@link deflatedZeros}); `gzBomb` a gzip of 600 MiB of zeros.
@@ -160,15 +171,6 @@ export function hostileCases(bomb: Buffer, gzBomb: Buffer): HostileCase[] {
   const GiB = 1024 ** 3;
   const bombEntry = (name: string): RawEntry => ({ name, data: bomb, method: 8, size: GiB - 1, crc: 0 });
   const tenThousandOne = ['f,label', ...Array.from({ length: 10_001 }, (_, i) => `${i % 7},c${i}`)].join('\n');
-  const latinLabels = Buffer.concat([
-    Buffer.from('f,label\n1,'),
-    Buffer.from([0xe9]),
-    Buffer.from('\n2,'),
-    Buffer.from([0xe8]),
-    Buffer.from('\n3,'),
-    Buffer.from([0xe9]),
-    Buffer.from('\n'),
-  ]);
   return [
     {
       name: 'CSV whose label is 2147483646',
@@ -301,7 +303,7 @@ export function hostileCases(bomb: Buffer, gzBomb: Buffer): HostileCase[] {
     },
     {
       name: 'a latin-1 CSV is still refused for a bad label column',
-      files: [{ name: 'latin.csv', bytes: latinLabels }],
+      files: [{ name: 'latin.csv', bytes: LATIN1_LABELS_CSV }],
       options: { label: 'nope' },
       expect: [/latin\.csv, line 1/, /no label column 'nope'/],
     },
