@@ -26,7 +26,15 @@ async function rawKeys(page: Page): Promise<string[]> {
     const attributes = [...document.querySelectorAll('[title], [aria-label], [placeholder]')].flatMap((el) =>
       ['title', 'aria-label', 'placeholder'].map((name) => el.getAttribute(name) ?? ''),
     );
-    return [document.body.innerText, ...attributes].join('\n');
+    // The config diff's first column shows experiment field paths (`network.layers.0.units`) on purpose:
+    // data, not message keys.
+    const body = document.body.cloneNode(true) as HTMLElement;
+    body.querySelectorAll('[data-testid="diff-row"] td.path').forEach((cell) => cell.remove());
+    document.body.append(body);
+    body.style.position = 'absolute';
+    const text = body.innerText;
+    body.remove();
+    return [text, ...attributes].join('\n');
   });
   const words = shown.match(/[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)+/g) ?? [];
   return [...new Set(words.filter((word) => NAMESPACES.has(word.split('.')[0]!)))];
