@@ -76,6 +76,9 @@ function report(event: RunEvent, tty: boolean, totalEpochs: number): void {
       else if (event.point.epoch % every === 0 || event.point.epoch === event.totalEpochs) err.write(`${line}\n`);
       return;
     }
+    case 'layerStats':
+    case 'stepLoss':
+      return; // diagnostics: stored for the app, too many to print (`--json` prints them)
     default: {
       if (tty) err.write('\n');
       const m = 'metrics' in event ? event.metrics : null;

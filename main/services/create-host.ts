@@ -7,6 +7,7 @@ import {
   ArtifactStore,
   DatasetStore,
   LayerStatsStore,
+  StepLossStore,
   openDatabase,
   OwnerStore,
   recoverOrphans,
@@ -99,6 +100,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   const version = appVersion();
   const runs = new RunService(store, pool, version, owner);
   runs.storeLayerStatsIn(new LayerStatsStore(db));
+  runs.storeStepLossesIn(new StepLossStore(db));
   runs.recordProvenanceIn(new RunProvenanceStore(db));
   const datasets = new DatasetService(new DatasetStore(db), options.dataDir, undefined, options.decoder ?? workerSourceDecoder());
   // Uploads left by hosts that are gone (crashed, killed) are deleted; a live host's are kept.
