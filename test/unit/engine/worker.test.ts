@@ -84,14 +84,14 @@ describe('engine worker process', () => {
     expect(ready).toEqual({ type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' });
   });
 
-  it('streams a short run: started, progress per epoch, finished', async () => {
+  it('streams a short run: started, step losses and progress per epoch, finished', async () => {
     worker.send({
       type: 'start',
       runId: 'w1',
       experiment: experiment({ dataset: { builtin: 'gaussian', samples: 200 }, train: { epochs: 3, statsEvery: 0 } }),
     });
     const events = await worker.eventsUntilTerminal();
-    expect(events.map((e) => e.type)).toEqual(['started', 'progress', 'progress', 'progress', 'finished']);
+    expect(events.map((e) => e.type)).toEqual(['started', 'stepLoss', 'progress', 'stepLoss', 'progress', 'stepLoss', 'progress', 'finished']);
     expect(events.every((e) => e.runId === 'w1')).toBe(true);
     expect(worker.lastWeights?.runId).toBe('w1');
     expect(worker.lastWeights?.tensors.every((t) => t.values instanceof Float32Array)).toBe(true);
