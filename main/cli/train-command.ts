@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { TERMINAL_EVENT_TYPES, type RunEvent } from '../../contract/index.js';
+import { layerDisplayName, TERMINAL_EVENT_TYPES, type RunEvent } from '../../contract/index.js';
 import { databasePath, defaultDataDir } from '../app-paths.js';
 import { createHostServices } from '../services/create-host.js';
 import { exitCodeFor } from './exit-codes.js';
@@ -93,7 +93,7 @@ function report(event: RunEvent, tty: boolean, totalEpochs: number): void {
         event.type === 'failed'
           ? ` ${event.error}`
           : event.type === 'diverged'
-            ? ` at step ${event.step} (epoch ${event.epoch}${event.layer ? `, layer ${event.layer}` : ''})`
+            ? ` at step ${event.step} (epoch ${event.epoch}${event.layer ? `, ${layerDisplayName(event.layer)}` : ''})`
             : event.type === 'finished'
               ? ` in ${formatDuration(event.durationMs / 1000)}`
               : '';
