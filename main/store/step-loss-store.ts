@@ -33,7 +33,8 @@ export class StepLossStore {
    */
   append(runId: string, points: readonly StepLossPoint[]): void {
     for (const p of points) {
-      if (!(Number.isInteger(p.step) && p.step >= 1)) throw new InitScopeError('invalid_input', `Bad step-loss point: step must be an integer >= 1, got ${p.step}`);
+      if (!(Number.isInteger(p.step) && p.step >= 1))
+        throw new InitScopeError('invalid_input', `Bad step-loss point: step must be an integer >= 1, got ${p.step}`);
     }
     if (points.length > 0) this.appendTransaction(runId, points);
   }

@@ -103,7 +103,12 @@ describe('StepLossStore', () => {
   it('refuses a bad step or an unknown run and writes nothing', () => {
     const { db } = openWithRun();
     const store = new StepLossStore(db);
-    expect(() => store.append('r1', [{ step: 1, loss: 1 }, { step: 0, loss: 1 }])).toThrow(/step must be an integer >= 1, got 0/);
+    expect(() =>
+      store.append('r1', [
+        { step: 1, loss: 1 },
+        { step: 0, loss: 1 },
+      ]),
+    ).toThrow(/step must be an integer >= 1, got 0/);
     expect(() => store.append('ghost', [{ step: 1, loss: 1 }])).toThrow(InitScopeError);
     expect(() => store.get('r1', 1)).toThrow(/maxPoints/);
     expect(store.get('r1')).toEqual([]);

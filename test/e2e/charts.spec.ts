@@ -78,6 +78,13 @@ test('per-step loss during epoch 1, then distributions, data-range histograms an
   await page.getByTestId('nav-run').click();
   await expect.poll(() => points(page, 'step-loss-chart')).toBe(stepPoints);
 
+  // At step 1, layer 10 of the N(0, 0.02) tanh stack has collapsed: its outputs span ~1e-8, shown over that range.
+  await page.getByTestId('histogram-layer').selectOption({ index: 9 });
+  await page.getByTestId('histogram-slider').fill('0');
+  await expect(page.getByTestId('histogram-range')).toContainText(/range \[-?\d\.\de-\d+, -?\d\.\de-\d+\]/);
+  await page.getByTestId('distribution-layer').selectOption({ index: 9 });
+  await page.getByTestId('distribution-kind').selectOption('gradient');
+
   for (const locale of ['en', 'zh-CN'] as const) {
     await page.getByTestId('lang-switch').selectOption(locale);
     for (const theme of ['light', 'dark'] as const) {
@@ -85,6 +92,9 @@ test('per-step loss during epoch 1, then distributions, data-range histograms an
       await page.getByTestId('step-loss-chart').scrollIntoViewIfNeeded();
       await page.waitForTimeout(600);
       await page.screenshot({ path: `test-results/screens/charts-run-${locale}-${theme}.png` });
+      await page.getByTestId('diagnostics').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: `test-results/screens/charts-heatmaps-${locale}-${theme}.png` });
       await page.getByTestId('distributions').scrollIntoViewIfNeeded();
       await page.waitForTimeout(600);
       await page.screenshot({ path: `test-results/screens/charts-diagnostics-${locale}-${theme}.png` });
@@ -98,7 +108,10 @@ test('a run that diverges within a few steps shows its step curve ending in a Na
   const root = path.resolve(import.meta.dirname, '../..');
   let code = 0;
   try {
-    execFileSync(process.execPath, ['bin/initscope.js', 'train', 'examples/diverging-sgd.json', '--db', path.join(dataDir, 'initscope.db')], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, ['bin/initscope.js', 'train', 'examples/diverging-sgd.json', '--db', path.join(dataDir, 'initscope.db')], {
+      cwd: root,
+      stdio: 'pipe',
+    });
   } catch (error) {
     code = (error as { status: number }).status;
   }

@@ -120,7 +120,11 @@ export function buildReportHtml(runs: readonly ReportRun[], meta: ReportMeta): s
     num(s.metrics.valAcc),
     num(s.metrics.testLoss),
     num(s.metrics.testAcc),
-    s.status === 'diverged' ? text(`step ${s.divergedAtStep ?? '?'}${s.divergedLayer ? `, ${layerDisplayName(s.divergedLayer)}` : ''}`) : s.error ? text(s.error) : '',
+    s.status === 'diverged'
+      ? text(`step ${s.divergedAtStep ?? '?'}${s.divergedLayer ? `, ${layerDisplayName(s.divergedLayer)}` : ''}`)
+      : s.error
+        ? text(s.error)
+        : '',
   ]);
   const reproRows = runs.map(({ summary: s, reproducibility: r }, i) => [
     `${runs.length > 1 ? `${text(runLabel(runs, i))} ` : ''}<code>${text(s.id)}</code>`,

@@ -1,5 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DISTRIBUTION_PERCENTILES, LayerStats, NetworkSpec, RANGE_HISTOGRAM_BINS, stepLossWindow, type RunEvent, type StepLossPoint } from '../../../contract/index.js';
+import {
+  DISTRIBUTION_PERCENTILES,
+  LayerStats,
+  NetworkSpec,
+  RANGE_HISTOGRAM_BINS,
+  stepLossWindow,
+  type RunEvent,
+  type StepLossPoint,
+} from '../../../contract/index.js';
 import { loadDataset } from '../../../engine/datasets/index.js';
 import { datasetSplit } from '../../../engine/datasets/split.js';
 import { computeLayerStats } from '../../../engine/diagnostics/layer-stats.js';
