@@ -317,6 +317,7 @@ const en = {
     epoch: 'Epoch',
     logScale: 'Log scale',
     noData: 'No points yet',
+    noEpochYet: 'No completed epoch yet: the loss per step is above',
     step: 'Step',
     stepLoss: 'Training loss per step',
     stepRaw: 'Per step',

@@ -314,6 +314,7 @@ const zhCN: MessageSchema = {
     epoch: '轮次',
     logScale: '对数坐标',
     noData: '暂无数据点',
+    noEpochYet: '尚无完成的轮次：每步损失见上方',
     step: '步数',
     stepLoss: '每步训练损失',
     stepRaw: '逐步',
