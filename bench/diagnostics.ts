@@ -36,7 +36,7 @@ export async function measureTrainRun(tf: TF, statsEvery: number): Promise<Measu
   const end = performance.now();
   const t = terminal as RunEvent | null;
   if (!t || t.type !== 'finished') throw new Error(`trainRun did not finish: ${JSON.stringify(t)}`);
-  const statsEvents = events.filter((e) => e.type !== 'progress' && e.type !== 'started' && e.type !== 'finished').length;
+  const statsEvents = events.filter((e) => e.type === 'layerStats').length;
   return { samplesPerSec: (SAMPLES * EPOCHS) / ((end - started) / 1000), steps: statsEvents };
 }
 

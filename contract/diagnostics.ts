@@ -8,6 +8,15 @@ import { InitializerSpec } from './initializer.js';
  */
 export const HISTOGRAM_EDGES: readonly number[] = Array.from({ length: 21 }, (_, i) => Math.round((-4 + 0.4 * i) * 10) / 10);
 
+/**
+ * Percentiles of a layer's weight and gradient distributions (TensorBoard's "distributions" bands):
+ * min, the normal distribution's ±1.5σ, ±1σ, ±0.5σ points, the median and max, in percent.
+ */
+export const DISTRIBUTION_PERCENTILES: readonly number[] = [0, 6.68, 15.87, 30.85, 50, 69.15, 84.13, 93.32, 100];
+
+/** Bins of a layer's data-range output histogram (see LayerStats.rangeHistogram). */
+export const RANGE_HISTOGRAM_BINS = 20;
+
 /** Saturation threshold: tanh counts as saturated where |y| > 0.97, sigmoid outside [0.03, 0.97]. */
 export const SATURATION_THRESHOLD = 0.97;
 
@@ -40,6 +49,22 @@ export const LayerStats = z.object({
   gradientNorm: z.number().nullable(),
   /** ‖W_after − W_before‖₂ / ‖W_before‖₂ of the main weight for this step's update; null without weights. */
   updateRatio: z.number().nullable(),
+  /**
+   * The output histogram over the data's own range, so a collapsed layer (values ~1e-7) still shows its
+   * shape: `min`/`max` of the binned elements (the same ones as `histogram`), `counts` the fraction of
+   * them in each of RANGE_HISTOGRAM_BINS equal bins over [min, max] (the last bin closed; all in bin 0
+   * when min = max). Absent in records stored before it existed; null when the output was not finite.
+   */
+  rangeHistogram: z
+    .object({ min: z.number(), max: z.number(), counts: z.array(z.number()) })
+    .nullable()
+    .optional(),
+  /**
+   * Percentiles (DISTRIBUTION_PERCENTILES, linear interpolation between order statistics) of the main
+   * weight after the step, and of its gradient at this step; null without weights. Absent in older records.
+   */
+  weightPercentiles: z.array(z.number()).nullable().optional(),
+  gradientPercentiles: z.array(z.number()).nullable().optional(),
 });
 export type LayerStats = z.infer<typeof LayerStats>;
 

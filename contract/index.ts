@@ -6,6 +6,8 @@ export * from './dataset.js';
 export * from './experiment.js';
 export * from './diagnostics.js';
 export * from './run.js';
+export * from './step-loss.js';
+export * from './layer-name.js';
 export * from './provenance.js';
 export * from './sweep.js';
 export * from './host-event.js';

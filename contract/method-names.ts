@@ -17,6 +17,7 @@ export const METHOD_NAMES = [
   'runs/reproduce',
   'runs/reproduction',
   'runs/metrics',
+  'runs/stepLosses',
   'runs/layerStats',
   'runs/export',
   'runs/compareReport',

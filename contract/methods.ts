@@ -7,6 +7,7 @@ import { InitializerSpec } from './initializer.js';
 import type { MethodName } from './method-names.js';
 import { ReproductionReport } from './provenance.js';
 import { MetricPoint, RunSummary } from './run.js';
+import { StepLossPoint } from './step-loss.js';
 import { SweepDetail, SweepInfo, SweepPlan, SweepSpec, SweepSummary, SweepSummaryRequest } from './sweep.js';
 
 const Empty = z.object({}).strict();
@@ -84,6 +85,14 @@ export const METHODS = {
    * recorded in the store for each run compared.
    */
   'runs/compareReport': { request: CompareReportRequest, response: CompareReportResult },
+  /**
+   * A run's stored per-step training losses (see StepLossPoint), in step order; at most `maxPoints`
+   * evenly spaced points, the first and the last (a divergence's null) kept.
+   */
+  'runs/stepLosses': {
+    request: z.object({ runId: z.string().min(1).max(100), maxPoints: z.number().int().min(2).max(100000).optional() }).strict(),
+    response: z.array(StepLossPoint),
+  },
   'runs/layerStats': {
     request: z.object({ runId: z.string().min(1).max(100), maxPoints: z.number().int().min(2).max(100000).optional() }).strict(),
     response: z.array(LayerStatsRecord),

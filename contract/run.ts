@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LayerStats } from './diagnostics.js';
 import { ExperimentSpec } from './experiment.js';
 import { EngineProvenance, RunProvenance } from './provenance.js';
+import { StepLossPoint } from './step-loss.js';
 
 /** Lifecycle of a run. `interrupted`: the host stopped while it ran. */
 export const RunStatus = z.enum(['queued', 'running', 'completed', 'cancelled', 'failed', 'diverged', 'interrupted']);
@@ -97,6 +98,11 @@ export const RunEvent = z.discriminatedUnion('type', [
      */
     cores: z.number().int().min(1).max(2).optional(),
   }),
+  /**
+   * Per-step training losses since the previous `stepLoss` event, in step order (see StepLossPoint and
+   * stepLossWindow): sent every STEP_LOSS_BATCH points, at each epoch's end and before the terminal event.
+   */
+  z.object({ type: z.literal('stepLoss'), runId, points: z.array(StepLossPoint).min(1).max(10000) }),
   /** Per-layer statistics at one recorded step (every `train.statsEvery` steps; see contract/diagnostics.ts). */
   z.object({
     type: z.literal('layerStats'),

@@ -27,6 +27,7 @@ import { trainStepSplit } from './parallel/split-step.js';
 import { decideSplit, MIN_SPLIT_SAMPLES } from './parallel/split-policy.js';
 import { engineProvenance } from './provenance.js';
 import { trainStep } from './step.js';
+import { StepLossCollector } from './step-losses.js';
 import { evaluateTestPart } from './test-metrics.js';
 import type { TF } from './tf.js';
 
@@ -116,6 +117,7 @@ export async function trainRun(
   let optimizer: Optimizer | null = null;
   let recorder: StatsRecorder | null = null;
   let split: RunSplit | null = null;
+  let stepLosses: StepLossCollector | null = null;
   let metrics: FinalMetrics = NO_METRICS;
   let terminal: Terminal;
   try {
@@ -167,6 +169,7 @@ export async function trainRun(
       split = (splitting ?? ONE_CORE_SPLITTING).forRun(tf, layout, peerNetwork);
     }
     const totalSteps = cfg.epochs * stepsPerEpoch;
+    stepLosses = new StepLossCollector(totalSteps, (points) => emit({ type: 'stepLoss', runId, points }));
     const shuffleRng = new Random(deriveSeed(cfg.seed, 'shuffle'));
     const order = splitIndices.train.slice();
     const loopStart = performance.now();
@@ -213,6 +216,7 @@ export async function trainRun(
           }
           epochSteps++;
           if (onPeer) epochSplitSteps++;
+          stepLosses.add(step, result.loss, end - start);
           if (!result.finite) {
             terminal = { type: 'diverged', runId, step, epoch, layer: result.badLayer, metrics };
             break runLoop;
@@ -222,6 +226,7 @@ export async function trainRun(
           correctSum += result.correct;
           seen += end - start;
         }
+        stepLosses.flush();
         const val = await evaluate(tf, model, lossFn, data.x, labels, splitIndices.val);
         epochsDone = epoch;
         metrics = {
@@ -249,6 +254,11 @@ export async function trainRun(
   } catch (error) {
     terminal = { type: 'failed', runId, error: error instanceof Error ? error.message : String(error) };
   } finally {
+    try {
+      stepLosses?.flush(true);
+    } catch {
+      // emit threw (the run is ending anyway): the terminal event below still goes out
+    }
     split?.end();
     recorder?.dispose();
     if (optimizer) disposeOptimizer(optimizer);

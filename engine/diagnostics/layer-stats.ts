@@ -1,13 +1,20 @@
 import { HISTOGRAM_EDGES, SATURATION_THRESHOLD, type ActivationSpec, type LayerStats } from '../../contract/index.js';
+import { PERCENTILE_COUNT, percentiles, RANGE_STRIDE, rangeHistogram, readRange, strided } from './distributions.js';
 import type { Layer } from '../layers/types.js';
 import type { Model } from '../model.js';
 import type { Tensor, TF } from '../tf.js';
 
-/** Values per layer in the flat read-back vector: 8 scalars, then the histogram's bin fractions. */
+/**
+ * Values per layer in the flat read-back vector: 8 scalars, the fixed-edge histogram's bin fractions,
+ * the data-range histogram (min, max, bins), then the weight's and the gradient's percentiles.
+ */
 const SCALARS = 8;
 const BINS = HISTOGRAM_EDGES.length + 1;
-const STRIDE = SCALARS + BINS;
-/** At most this many output elements per layer (evenly strided) go into the histogram. */
+const RANGE_AT = SCALARS + BINS;
+const WEIGHT_PCT_AT = RANGE_AT + RANGE_STRIDE;
+const GRAD_PCT_AT = WEIGHT_PCT_AT + PERCENTILE_COUNT;
+const STRIDE = GRAD_PCT_AT + PERCENTILE_COUNT;
+/** At most this many output elements per layer (evenly strided) go into the histograms. */
 export const HISTOGRAM_SAMPLE = 16384;
 const EDGE_LO = HISTOGRAM_EDGES[0] as number;
 const BIN_WIDTH = (HISTOGRAM_EDGES[HISTOGRAM_EDGES.length - 1]! - EDGE_LO) / (HISTOGRAM_EDGES.length - 1);
@@ -18,11 +25,15 @@ const BIN_WIDTH = (HISTOGRAM_EDGES[HISTOGRAM_EDGES.length - 1]! - EDGE_LO) / (HI
  * than HISTOGRAM_SAMPLE. One-hot sums instead of broadcast comparisons (≈ 30× faster on wasm).
  */
 function histogram(tf: TF, values: Tensor): Tensor {
-  const n = values.size;
-  const stride = Math.max(1, Math.ceil(n / HISTOGRAM_SAMPLE));
-  const sample = stride > 1 ? tf.stridedSlice(values, [0], [n], [stride]) : values;
+  const sample = strided(tf, values, HISTOGRAM_SAMPLE);
   const bins = tf.cast(tf.clipByValue(tf.add(tf.floor(tf.div(tf.sub(sample, EDGE_LO), BIN_WIDTH)), 1), 0, BINS - 1), 'int32');
   return tf.div(tf.sum(tf.oneHot(bins, BINS), 0), sample.size);
+}
+
+/** The values as numbers, or null if any is not finite. */
+function finiteList(values: Float32Array): number[] | null {
+  const list = Array.from(values);
+  return list.every(Number.isFinite) ? list : null;
 }
 
 /** Fraction of saturated elements of an activation's output, or null where saturation is undefined. */
@@ -55,7 +66,10 @@ export function mainWeight(layer: Layer) {
  *   strided elements); units are the last axis;
  * - gradientNorm: √Σ‖g‖² over the layer's parameters, from `grads` (keyed by variable name);
  * - weightStd and updateRatio = ‖W − W_before‖/‖W_before‖ of the main weight, with `before` its
- *   value before this step's update (keyed by variable name).
+ *   value before this step's update (keyed by variable name);
+ * - rangeHistogram: the output histogram over the binned elements' own [min, max] (distributions.ts);
+ * - weightPercentiles / gradientPercentiles: DISTRIBUTION_PERCENTILES of the main weight after the
+ *   update and of its gradient (at most HISTOGRAM_SAMPLE evenly strided elements each).
  * Without `grads`/`before` the gradient and update fields are null.
  */
 export async function computeLayerStats(
@@ -91,12 +105,17 @@ export async function computeLayerStats(
       const old = w ? before?.get(w.name) : undefined;
       const l2 = (t: Tensor) => tf.sqrt(tf.sum(tf.square(t)));
       const ratio = w && old ? tf.div(l2(tf.sub(w, old)), l2(old)) : zero;
+      const g = w ? grads?.[w.name] : undefined;
+      const noPercentiles = tf.zeros([PERCENTILE_COUNT]);
       return tf.concat([
         tf.reshape(tf.stack([mean, tf.sqrt(variance), zeroFraction, deadFraction, saturated ?? tf.scalar(0)]), [-1]),
         tf.reshape(weightStd, [-1]),
         tf.reshape(tf.sqrt(gradSq), [-1]),
         tf.reshape(ratio, [-1]),
         tf.cast(histogram(tf, values), 'float32'),
+        rangeHistogram(tf, strided(tf, values, HISTOGRAM_SAMPLE)),
+        w ? percentiles(tf, tf.reshape(w, [-1])) : noPercentiles,
+        g ? percentiles(tf, tf.reshape(g, [-1])) : noPercentiles,
       ]);
     });
     return tf.concat(parts);
@@ -120,10 +139,13 @@ export async function computeLayerStats(
       zeroFraction: num(v[o + 2] as number),
       deadFraction: num(v[o + 3] as number),
       saturatedFraction: saturationDefined[i] ? num(v[o + 4] as number) : null,
-      histogram: Array.from(v.subarray(o + SCALARS, o + STRIDE), (x) => (Number.isFinite(x) ? x : 0)),
+      histogram: Array.from(v.subarray(o + SCALARS, o + RANGE_AT), (x) => (Number.isFinite(x) ? x : 0)),
       weightStd: hasWeights ? num(v[o + 5] as number) : null,
       gradientNorm: grads && layer.params.length > 0 ? num(v[o + 6] as number) : null,
       updateRatio: w && before?.has(w.name) ? num(v[o + 7] as number) : null,
+      rangeHistogram: readRange(v.subarray(o + RANGE_AT, o + WEIGHT_PCT_AT)),
+      weightPercentiles: w ? finiteList(v.subarray(o + WEIGHT_PCT_AT, o + GRAD_PCT_AT)) : null,
+      gradientPercentiles: w && grads?.[w.name] ? finiteList(v.subarray(o + GRAD_PCT_AT, o + STRIDE)) : null,
     };
   });
 }

@@ -1,4 +1,12 @@
-import { InitializerSpec, InitScopeError, isStoredDatasetRef, parseOrThrow, type PreviewLayer, type PreviewResult } from '../../contract/index.js';
+import {
+  InitializerSpec,
+  InitScopeError,
+  isStoredDatasetRef,
+  layerDisplayName,
+  parseOrThrow,
+  type PreviewLayer,
+  type PreviewResult,
+} from '../../contract/index.js';
 import { createHostServices } from '../services/create-host.js';
 import { EnginePool } from '../services/engine-pool.js';
 import { forkWorkerLauncher } from '../services/worker-launcher.js';
@@ -100,11 +108,11 @@ export async function inspectCommand(options: InspectOptions): Promise<number> {
     }
     process.stdout.write(`Init preview of ${options.file} (loss on the probe batch: ${fmt(result?.loss ?? null)})\n`);
     process.stdout.write(
-      `${'layer'.padEnd(16)}${'activation'.padEnd(12)}${'act std'.padStart(11)}${'theory'.padStart(11)}${'grad std'.padStart(11)}${'grad norm'.padStart(11)}\n`,
+      `${'layer'.padEnd(20)}${'activation'.padEnd(12)}${'act std'.padStart(11)}${'theory'.padStart(11)}${'grad std'.padStart(11)}${'grad norm'.padStart(11)}\n`,
     );
     for (const l of layers) {
       process.stdout.write(
-        `${l.layer.padEnd(16)}${(l.activation ?? '').padEnd(12)}${fmt(l.activationStd).padStart(11)}${fmt(l.theoryStd).padStart(11)}${fmt(l.gradientStd).padStart(11)}${fmt(l.gradientNorm).padStart(11)}\n`,
+        `${layerDisplayName(l.layer).padEnd(20)}${(l.activation ?? '').padEnd(12)}${fmt(l.activationStd).padStart(11)}${fmt(l.theoryStd).padStart(11)}${fmt(l.gradientStd).padStart(11)}${fmt(l.gradientNorm).padStart(11)}\n`,
       );
     }
     return 0;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { TERMINAL_EVENT_TYPES, type RunEvent } from '../../contract/index.js';
+import { layerDisplayName, TERMINAL_EVENT_TYPES, type RunEvent } from '../../contract/index.js';
 import { databasePath, defaultDataDir } from '../app-paths.js';
 import { createHostServices } from '../services/create-host.js';
 import { exitCodeFor } from './exit-codes.js';
@@ -76,6 +76,9 @@ function report(event: RunEvent, tty: boolean, totalEpochs: number): void {
       else if (event.point.epoch % every === 0 || event.point.epoch === event.totalEpochs) err.write(`${line}\n`);
       return;
     }
+    case 'layerStats':
+    case 'stepLoss':
+      return; // diagnostics: stored for the app, too many to print (`--json` prints them)
     default: {
       if (tty) err.write('\n');
       const m = 'metrics' in event ? event.metrics : null;
@@ -90,7 +93,7 @@ function report(event: RunEvent, tty: boolean, totalEpochs: number): void {
         event.type === 'failed'
           ? ` ${event.error}`
           : event.type === 'diverged'
-            ? ` at step ${event.step} (epoch ${event.epoch}${event.layer ? `, layer ${event.layer}` : ''})`
+            ? ` at step ${event.step} (epoch ${event.epoch}${event.layer ? `, ${layerDisplayName(event.layer)}` : ''})`
             : event.type === 'finished'
               ? ` in ${formatDuration(event.durationMs / 1000)}`
               : '';

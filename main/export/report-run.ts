@@ -8,15 +8,16 @@ export const ENDED_STATUSES: ReadonlySet<RunSummary['status']> = new Set(['compl
 
 /**
  * A run as a report shows it: its summary, every stored metric row (one per recorded epoch, not
- * downsampled) and its reproducibility record (seed, backend, tfjs version, the InitScope version that
+ * downsampled), its per-step training losses where the deps give them, and its reproducibility record (seed, backend, tfjs version, the InitScope version that
  * trained it, the dataset reference and the sha256 of its content, and the engine's record: kernel set,
  * step layout, data and split hashes as trained on).
  */
-export function reportRunOf(deps: Pick<ExportDeps, 'runs' | 'runAppVersion' | 'storedDatasetHash'>, run: RunSummary): ReportRun {
+export function reportRunOf(deps: Pick<ExportDeps, 'runs' | 'runAppVersion' | 'storedDatasetHash' | 'stepLosses'>, run: RunSummary): ReportRun {
   const fingerprint = datasetFingerprint(run.experiment.dataset, deps.storedDatasetHash ?? (() => null));
   return {
     summary: run,
     points: deps.runs.getMetrics(run.id),
+    ...(deps.stepLosses ? { stepPoints: deps.stepLosses(run.id) } : {}),
     reproducibility: {
       seed: run.experiment.train.seed,
       backend: run.backend,

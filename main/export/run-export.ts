@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InitScopeError, type ExportFormat, type MetricPoint, type RunExportResult, type RunSummary } from '../../contract/index.js';
+import { InitScopeError, type ExportFormat, type MetricPoint, type RunExportResult, type RunSummary, type StepLossPoint } from '../../contract/index.js';
 import { exportLayersModel, computeReferenceOutputs, type TF } from '../../engine/index.js';
 import type { ArtifactStore } from '../store/index.js';
 import { exportOnnxModel } from './onnx/export-onnx.js';
@@ -25,6 +25,8 @@ export interface ExportDeps {
   runAppVersion?: (runId: string) => string | null;
   /** The content hash of an imported dataset, if it is still known. */
   storedDatasetHash?: (datasetId: string) => string | null;
+  /** A run's stored per-step training losses (reports draw them); absent: reports show the epoch curves only. */
+  stepLosses?: (runId: string) => StepLossPoint[];
   now?: () => Date;
 }
 

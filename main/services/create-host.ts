@@ -7,6 +7,7 @@ import {
   ArtifactStore,
   DatasetStore,
   LayerStatsStore,
+  StepLossStore,
   openDatabase,
   OwnerStore,
   recoverOrphans,
@@ -97,8 +98,11 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     size: Math.max(1, options.workers ?? os.availableParallelism()),
   });
   const version = appVersion();
+  /** Most per-step loss points a report draws per run. */
+  const REPORT_STEP_POINTS = 1000;
   const runs = new RunService(store, pool, version, owner);
   runs.storeLayerStatsIn(new LayerStatsStore(db));
+  runs.storeStepLossesIn(new StepLossStore(db));
   runs.recordProvenanceIn(new RunProvenanceStore(db));
   const datasets = new DatasetService(new DatasetStore(db), options.dataDir, undefined, options.decoder ?? workerSourceDecoder());
   // Uploads left by hosts that are gone (crashed, killed) are deleted; a live host's are kept.
@@ -116,6 +120,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     artifacts,
     runAppVersion: runAppVersionReader(db),
     storedDatasetHash: (id: string) => (datasetHashes ??= new DatasetStore(db)).get(id)?.contentHash ?? null,
+    stepLosses: (id: string) => runs.stepLosses(id, REPORT_STEP_POINTS),
   };
   const exportRun = createRunExporter(exportDeps);
   const compareRuns = createCompareReporter(exportDeps);

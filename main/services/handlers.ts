@@ -65,6 +65,7 @@ export function createHandlers({ runs, sweeps, info, datasets, sources, exportRu
     'runs/reproduction': async ({ runId }) => runs.reproduction(runId),
     'runs/metrics': async ({ runId, maxPoints }) => runs.curve(runId, maxPoints),
     'runs/layerStats': async ({ runId, maxPoints }) => runs.layerStats(runId, maxPoints),
+    'runs/stepLosses': async ({ runId, maxPoints }) => runs.stepLosses(runId, maxPoints),
     // No output folder from clients: exports always go to a new folder under <dataDir>/exports/.
     'runs/export': async ({ runId, format }) => exportRun(runId, format),
     'runs/compareReport': async ({ runIds }) => compareRuns(runIds),

@@ -13,8 +13,9 @@ import {
   type ReproductionReport,
   type RunEvent,
   type RunSummary,
+  type StepLossPoint,
 } from '../../contract/index.js';
-import type { LayerStatsStore, RunProvenanceStore, RunStore } from '../store/index.js';
+import type { LayerStatsStore, RunProvenanceStore, RunStore, StepLossStore } from '../store/index.js';
 import type { PreviewRequest } from './preview-requests.js';
 import type { DatasetSource } from '../../engine/index.js';
 import type { EnginePool } from './engine-pool.js';
@@ -224,6 +225,22 @@ export class RunService {
     return this.layerStatsStore ? this.layerStatsStore.get(runId, maxPoints) : [];
   }
 
+  private stepLossStore: StepLossStore | null = null;
+  private stepLossBuffer: MetricBuffer<StepLossPoint> | null = null;
+
+  /** Persists `stepLoss` events in `store` (batched like metrics: one transaction per flush). */
+  storeStepLossesIn(store: StepLossStore): void {
+    this.stepLossStore = store;
+    this.stepLossBuffer = new MetricBuffer<StepLossPoint>((runId, points) => store.append(runId, points));
+  }
+
+  /** A run's stored per-step training losses, at most `maxPoints` evenly spaced (pending ones flushed first). */
+  stepLosses(runId: string, maxPoints?: number): StepLossPoint[] {
+    this.get(runId);
+    this.stepLossBuffer?.flush(runId);
+    return this.stepLossStore ? this.stepLossStore.get(runId, maxPoints) : [];
+  }
+
   /** Init preview of an experiment in an engine worker (its dataset resolved like a run's). */
   preview(request: Omit<PreviewRequest, 'dataset'>): Promise<PreviewResult[]> {
     const dataset = this.resolveDataset(request.experiment);
@@ -233,6 +250,7 @@ export class RunService {
   /** Writes pending metrics and stops listening to the pool. */
   close(): void {
     this.layerStatsBuffer?.flushAll();
+    this.stepLossBuffer?.flushAll();
     this.metrics.flushAll();
     this.unsubscribePool();
     this.unsubscribeWeights?.();
@@ -241,7 +259,11 @@ export class RunService {
   private onEngineEvent(event: RunEvent): void {
     try {
       if (event.type === 'layerStats') this.layerStatsBuffer?.add(event.runId, { step: event.step, epoch: event.epoch, layers: event.layers });
-      if (TERMINAL_EVENT_TYPES.has(event.type)) this.layerStatsBuffer?.flush(event.runId);
+      if (event.type === 'stepLoss') for (const point of event.points) this.stepLossBuffer?.add(event.runId, point);
+      if (TERMINAL_EVENT_TYPES.has(event.type)) {
+        this.layerStatsBuffer?.flush(event.runId);
+        this.stepLossBuffer?.flush(event.runId);
+      }
       this.persist(event);
     } catch (error) {
       console.error(`InitScope: could not store ${event.type} event of ${event.runId}:`, error);

@@ -19,11 +19,34 @@ interface LayerStatsRow {
   gradient_norm: number | null;
   update_ratio: number | null;
   histogram_json: string;
+  distributions_json: string | null;
+}
+
+/** The LayerStats fields kept in `distributions_json` (migration 0007). */
+type Distributions = Pick<LayerStats, 'rangeHistogram' | 'weightPercentiles' | 'gradientPercentiles'>;
+
+/** A layer's distributions as stored: null when it has none; non-finite numbers make their field null. */
+function distributionsJson(s: LayerStats): string | null {
+  const finite = (list: number[] | null | undefined) => (list && list.every(Number.isFinite) ? list : null);
+  const range = s.rangeHistogram;
+  const out: Distributions = {
+    rangeHistogram: range && Number.isFinite(range.min) && Number.isFinite(range.max) && finite(range.counts) ? range : null,
+    weightPercentiles: finite(s.weightPercentiles),
+    gradientPercentiles: finite(s.gradientPercentiles),
+  };
+  return out.rangeHistogram || out.weightPercentiles || out.gradientPercentiles ? JSON.stringify(out) : null;
+}
+
+/** The distributions of a stored row (none for rows stored before migration 0007). */
+function distributionsFromJson(json: string | null): Distributions {
+  if (json === null) return {};
+  const d = JSON.parse(json) as Distributions;
+  return { rangeHistogram: d.rangeHistogram ?? null, weightPercentiles: d.weightPercentiles ?? null, gradientPercentiles: d.gradientPercentiles ?? null };
 }
 
 const COLUMNS =
   'step, epoch, layer_index, layer, activation_mean, activation_std, zero_fraction, dead_fraction, saturated_fraction, ' +
-  'weight_std, gradient_norm, update_ratio, histogram_json';
+  'weight_std, gradient_norm, update_ratio, histogram_json, distributions_json';
 
 function statsFromRow(row: LayerStatsRow): LayerStats {
   return {
@@ -38,11 +61,12 @@ function statsFromRow(row: LayerStatsRow): LayerStats {
     weightStd: row.weight_std,
     gradientNorm: row.gradient_norm,
     updateRatio: row.update_ratio,
+    ...distributionsFromJson(row.distributions_json),
   };
 }
 
 /**
- * Per-layer statistics of runs (table `layer_stats`, migration 0002). Writes are batched: one
+ * Per-layer statistics of runs (table `layer_stats`, migration 0002; distributions: 0007). Writes are batched: one
  * transaction per {@link append} call, idempotent on (run, step, layer). Non-finite values are stored as null.
  */
 export class LayerStatsStore {
@@ -55,13 +79,13 @@ export class LayerStatsStore {
       upsert: db.prepare(
         `INSERT INTO layer_stats (run_id, ${COLUMNS})
          VALUES (@runId, @step, @epoch, @index, @layer, @activationMean, @activationStd, @zeroFraction, @deadFraction,
-                 @saturatedFraction, @weightStd, @gradientNorm, @updateRatio, @histogramJson)
+                 @saturatedFraction, @weightStd, @gradientNorm, @updateRatio, @histogramJson, @distributionsJson)
          ON CONFLICT (run_id, step, layer_index) DO UPDATE SET epoch = excluded.epoch, layer = excluded.layer,
            activation_mean = excluded.activation_mean, activation_std = excluded.activation_std,
            zero_fraction = excluded.zero_fraction, dead_fraction = excluded.dead_fraction,
            saturated_fraction = excluded.saturated_fraction, weight_std = excluded.weight_std,
            gradient_norm = excluded.gradient_norm, update_ratio = excluded.update_ratio,
-           histogram_json = excluded.histogram_json`,
+           histogram_json = excluded.histogram_json, distributions_json = excluded.distributions_json`,
       ),
       steps: db.prepare<[string], number>('SELECT DISTINCT step FROM layer_stats WHERE run_id = ? ORDER BY step').pluck(),
       all: db.prepare<[string], LayerStatsRow>(`SELECT ${COLUMNS} FROM layer_stats WHERE run_id = ? ORDER BY step, layer_index`),
@@ -85,6 +109,7 @@ export class LayerStatsStore {
             gradientNorm: finiteOrNull(s.gradientNorm),
             updateRatio: finiteOrNull(s.updateRatio),
             histogramJson: JSON.stringify(s.histogram.map((v) => (Number.isFinite(v) ? v : 0))),
+            distributionsJson: distributionsJson(s),
           });
         }
       }

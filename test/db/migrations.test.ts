@@ -186,7 +186,7 @@ describe('each migration keeps the rows of the version before it', () => {
     };
     const db = migrateToLatest(old, 2);
     expect(keptColumns(all(db, 'runs', 'id'), before.runs)).toEqual(before.runs);
-    expect(all(db, 'layer_stats', 'run_id, step, layer_index')).toEqual(before.stats);
+    expect(keptColumns(all(db, 'layer_stats', 'run_id, step, layer_index'), before.stats)).toEqual(before.stats);
     expect(all(db, 'experiments', 'id')).toEqual(before.experiments);
     db.prepare(`INSERT INTO experiments (id, name, kind, spec_json, created_at) VALUES ('s1', 'sweep', 'sweep', '{}', ?)`).run(T0);
     expect(failure(db, `INSERT INTO sweeps (id, total_runs, axes_json, created_at) VALUES ('s1', 0, '[]', ?)`, T0)).toBe('SQLITE_CONSTRAINT_CHECK');

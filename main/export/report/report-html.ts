@@ -1,4 +1,4 @@
-import type { MetricPoint, RunProvenance, RunSummary } from '../../../contract/index.js';
+import { layerDisplayName, type MetricPoint, type RunProvenance, type RunSummary, type StepLossPoint } from '../../../contract/index.js';
 import { escapeHtml } from './escape.js';
 import { metricsCsv } from './metrics-csv.js';
 import { configDiff, identicalLeafCount } from './config-diff.js';
@@ -23,6 +23,8 @@ export interface ReproducibilityRecord {
 export interface ReportRun {
   summary: RunSummary;
   points: readonly MetricPoint[];
+  /** Per-step training losses (see StepLossPoint); null losses (a diverged step) end the line. */
+  stepPoints?: readonly StepLossPoint[];
   reproducibility: ReproducibilityRecord;
 }
 
@@ -78,6 +80,28 @@ function metricSeries(
  * The configuration diff of a comparison: one row per differing field (`data-path` = its dotted path),
  * one column per run; a value unlike run #1's is highlighted (class `differs`).
  */
+/** The per-step training loss of each run that has one (one colour per run), or nothing. */
+function stepLossSection(runs: readonly ReportRun[]): string {
+  const series: ChartSeries[] = runs.flatMap((r, i) =>
+    r.stepPoints && r.stepPoints.length > 0
+      ? [
+          {
+            name: runs.length > 1 ? runLabel(runs, i) : 'train loss per step',
+            points: r.stepPoints.map((p) => ({ x: p.step, y: p.loss })),
+            color: paletteColor(i),
+          },
+        ]
+      : [],
+  );
+  if (series.length === 0) return '';
+  const diverged = runs.filter((r) => r.stepPoints?.some((p) => p.loss === null));
+  const note =
+    diverged.length > 0
+      ? `<p>Non-finite loss (the run diverged) at step ${diverged.map((r) => r.stepPoints!.find((p) => p.loss === null)!.step).join(', ')}: the line ends there.</p>`
+      : '';
+  return `${lineChartSvg('Training loss per step', 'step', series)}\n${note}`;
+}
+
 function configDiffSection(runs: readonly ReportRun[]): string {
   const configs = runs.map((r) => r.summary.experiment);
   const diffs = configDiff(configs);
@@ -120,7 +144,11 @@ export function buildReportHtml(runs: readonly ReportRun[], meta: ReportMeta): s
     num(s.metrics.valAcc),
     num(s.metrics.testLoss),
     num(s.metrics.testAcc),
-    s.status === 'diverged' ? text(`step ${s.divergedAtStep ?? '?'}${s.divergedLayer ? `, ${s.divergedLayer}` : ''}`) : s.error ? text(s.error) : '',
+    s.status === 'diverged'
+      ? text(`step ${s.divergedAtStep ?? '?'}${s.divergedLayer ? `, ${layerDisplayName(s.divergedLayer)}` : ''}`)
+      : s.error
+        ? text(s.error)
+        : '',
   ]);
   const reproRows = runs.map(({ summary: s, reproducibility: r }, i) => [
     `${runs.length > 1 ? `${text(runLabel(runs, i))} ` : ''}<code>${text(s.id)}</code>`,
@@ -168,6 +196,7 @@ ${runs.some((r) => r.summary.metrics.testAcc != null || r.summary.metrics.testLo
 <h2>Curves</h2>
 ${lineChartSvg('Loss', 'epoch', loss)}
 ${lineChartSvg('Accuracy', 'epoch', acc)}
+${stepLossSection(runs)}
 <h2>Reproducibility</h2>
 <p>The same configuration and seed, on the same data, backend, versions, kernel set and step layout, give bit-identical numbers (initscope rerun &lt;runId&gt; checks it).</p>
 ${table(['run', 'seed', 'backend', 'tfjs', 'InitScope', 'dataset', 'dataset sha256', 'kernels', 'step layout', 'data as trained / split (/ test part) sha256'], reproRows)}

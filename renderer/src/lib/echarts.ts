@@ -1,11 +1,12 @@
 // ECharts, imported piece by piece so the bundle carries only what the charts use.
-import { BarChart, CustomChart, HeatmapChart, LineChart } from 'echarts/charts';
+import { BarChart, CustomChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import { DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
 use([
   LineChart,
+  ScatterChart,
   BarChart,
   CustomChart,
   HeatmapChart,

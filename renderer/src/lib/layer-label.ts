@@ -1,3 +1,5 @@
+import { parseLayerName } from '../../../contract/index.js';
+
 /** A translate function (vue-i18n's `t` with named values). */
 type Translate = (key: string, named?: Record<string, unknown>) => string;
 
@@ -6,14 +8,12 @@ type Translate = (key: string, named?: Record<string, unknown>) => string;
  * `${type}_${index}` with the index into the NetworkSpec's layers), or null for any other name.
  */
 export function layerNumber(engineName: string): number | null {
-  const m = /^[a-z][a-z0-9]*_(\d+)$/i.exec(engineName);
-  return m ? Number(m[1]) + 1 : null;
+  return parseLayerName(engineName)?.number ?? null;
 }
 
 /** The engine's layer type in a layer name (`conv2d_0` → `conv2d`), or null. */
 export function layerTypeOf(engineName: string): string | null {
-  const m = /^([a-z][a-z0-9]*)_\d+$/i.exec(engineName);
-  return m ? m[1]! : null;
+  return parseLayerName(engineName)?.type ?? null;
 }
 
 /**

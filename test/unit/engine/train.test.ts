@@ -123,8 +123,8 @@ describe('trainRun', () => {
       () => false,
     );
     expect(tf.memory().numTensors).toBe(before);
-    expect(events.map((e) => e.type)).toEqual(['started', 'progress', 'failed']);
-    expect(events[2]).toMatchObject({ type: 'failed', error: 'sink broke' });
+    expect(events.map((e) => e.type)).toEqual(['started', 'stepLoss', 'progress', 'failed']); // the step losses go out before each epoch's progress
+    expect(events[3]).toMatchObject({ type: 'failed', error: 'sink broke' });
   });
 
   it('trains with every optimizer and loss, and without a validation split', async () => {

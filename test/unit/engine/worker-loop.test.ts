@@ -42,7 +42,15 @@ describe('serveWorker (in process)', () => {
     expect(logs.length).toBe(3);
     deliver({ type: 'start', runId: 'r1', experiment: experiment({ dataset: { builtin: 'xor', samples: 100 }, train: { epochs: 2, statsEvery: 0 } }) });
     await until(() => sent.some((m) => m.type === 'event' && m.event.type === 'finished'));
-    expect(sent.slice(1).map((m) => (m.type === 'event' ? m.event.type : m.type))).toEqual(['started', 'progress', 'progress', 'weights', 'finished']); // trained weights just before the end
+    expect(sent.slice(1).map((m) => (m.type === 'event' ? m.event.type : m.type))).toEqual([
+      'started',
+      'stepLoss',
+      'progress',
+      'stepLoss',
+      'progress',
+      'weights',
+      'finished',
+    ]); // trained weights just before the end
     deliver({ type: 'shutdown' });
     expect(exits).toEqual([0]);
   });
@@ -78,7 +86,11 @@ describe('serveWorker (in process)', () => {
     serveWorker(channel, { init: getBackend, exit: () => {}, log: (m) => logs.push(m) });
     await until(() => sent.length > 0);
     const terminal = () =>
-      sent.flatMap((m) => (m.type === 'event' && m.event.type !== 'started' && m.event.type !== 'progress' && m.event.type !== 'layerStats' ? [m.event] : []));
+      sent.flatMap((m) =>
+        m.type === 'event' && m.event.type !== 'started' && m.event.type !== 'progress' && m.event.type !== 'layerStats' && m.event.type !== 'stepLoss'
+          ? [m.event]
+          : [],
+      );
     // A 'start' whose experiment is invalid fails that run at once, naming the field.
     deliver({ type: 'start', runId: 'bad', experiment: { network: { inputShape: [2], layers: [{ type: 'dense', units: 0 }] } } });
     await until(() => terminal().length === 1);

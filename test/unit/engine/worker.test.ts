@@ -84,14 +84,14 @@ describe('engine worker process', () => {
     expect(ready).toEqual({ type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' });
   });
 
-  it('streams a short run: started, progress per epoch, finished', async () => {
+  it('streams a short run: started, step losses and progress per epoch, finished', async () => {
     worker.send({
       type: 'start',
       runId: 'w1',
       experiment: experiment({ dataset: { builtin: 'gaussian', samples: 200 }, train: { epochs: 3, statsEvery: 0 } }),
     });
     const events = await worker.eventsUntilTerminal();
-    expect(events.map((e) => e.type)).toEqual(['started', 'progress', 'progress', 'progress', 'finished']);
+    expect(events.map((e) => e.type)).toEqual(['started', 'stepLoss', 'progress', 'stepLoss', 'progress', 'stepLoss', 'progress', 'finished']);
     expect(events.every((e) => e.runId === 'w1')).toBe(true);
     expect(worker.lastWeights?.runId).toBe('w1');
     expect(worker.lastWeights?.tensors.every((t) => t.values instanceof Float32Array)).toBe(true);
@@ -116,7 +116,7 @@ describe('engine worker process', () => {
       seen.push(m.event);
       if (m.event.type === 'progress' && m.event.point.epoch === 1) worker.send({ type: 'cancel', runId: 'w2' });
       if (m.event.type === 'cancelled') break;
-      expect(m.event.type).toBe('progress');
+      expect(['progress', 'stepLoss']).toContain(m.event.type);
     }
     expect(busyAnswer).toMatchObject({ type: 'failed', runId: 'w3', error: expect.stringMatching(/busy/) });
     const cancelled = seen[seen.length - 1]!;

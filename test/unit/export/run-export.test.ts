@@ -156,6 +156,7 @@ describe('trained weights reach the host and exports are written and recorded', 
     expect(r.dataset).toContain('builtin spiral');
     expect(r.datasetHash).toMatch(/^[0-9a-f]{64}$/);
     expect(html).toContain(r.datasetHash);
+    expect(html).toContain('aria-label="Training loss per step"'); // the stored per-step losses, drawn
     // The engine's record: the kernel set, the step layout and the data and split as trained on.
     expect(r.provenance).toMatchObject({ seed: 5, kernels: { set: 'patched' }, split: { parts: 1 }, dataset: { trainSamples: expect.any(Number) as number } });
     expect(html).toContain(r.provenance.dataset.splitHash);

@@ -111,6 +111,7 @@ function targetedPayloads(method: MethodName): unknown[] {
       return ids('runId');
     case 'runs/metrics':
     case 'runs/layerStats':
+    case 'runs/stepLosses':
       return [...ids('runId'), { runId, maxPoints: -1 }, { runId, maxPoints: 1e12 }, { runId, maxPoints: '10' }, { runId, maxPoints: 2.5 }];
     case 'runs/export':
       return [...ids('runId', { format: 'onnx' }), { runId, format: '../../tmp/x' }, { runId, format: 'tfjs', outDir: '/tmp' }, { runId }];

@@ -72,6 +72,12 @@ describe('host services over real worker processes', () => {
     const curve = await h.services.handlers['runs/metrics']({ runId: run.id });
     expect(curve.map((p) => p.epoch)).toEqual([1, 2, 3, 4, 5]);
     expect(end.type === 'finished' && end.metrics.valAcc).toBe(curve[4]!.valAcc);
+    // The per-step losses as streamed are what the store gives back (a reload shows the same curve).
+    const streamed = h.events.flatMap((e) => (e.type === 'stepLoss' && e.runId === run.id ? e.points : []));
+    expect(streamed.at(-1)!.step).toBe(curve[4]!.step);
+    expect(await h.services.handlers['runs/stepLosses']({ runId: run.id })).toEqual(streamed);
+    const stats = await h.services.handlers['runs/layerStats']({ runId: run.id });
+    expect(stats[0]!.layers[0]!.weightPercentiles).toHaveLength(9);
   });
 
   it('fails the run of a crashed worker and keeps serving', async () => {
