@@ -6,6 +6,8 @@ export * from './dataset.js';
 export * from './experiment.js';
 export * from './diagnostics.js';
 export * from './run.js';
+export * from './run-name.js';
+export * from './run-filter.js';
 export * from './provenance.js';
 export * from './sweep.js';
 export * from './host-event.js';

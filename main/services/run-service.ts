@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   assertExperimentRuns,
+  autoRunName,
   datasetFacts,
   InitScopeError,
   TERMINAL_EVENT_TYPES,
@@ -67,10 +68,15 @@ export class RunService {
    * @param what how the experiment is named in the error, e.g. `experiment`
    */
   private resolveDataset(experiment: ExperimentSpec, what = 'experiment'): DatasetSource | undefined {
-    if (!this.datasetResolver) return undefined;
+    return this.resolveDatasetInfo(experiment, what).source;
+  }
+
+  /** {@link resolveDataset}, with the dataset's description too (null: no resolver set). */
+  private resolveDatasetInfo(experiment: ExperimentSpec, what = 'experiment'): { info: DatasetInfo | null; source?: DatasetSource | undefined } {
+    if (!this.datasetResolver) return { info: null };
     const { info, source } = this.datasetResolver(experiment.dataset);
     assertExperimentRuns(experiment, datasetFacts(info, experiment.dataset), what);
-    return source;
+    return { info, source };
   }
 
   /**
@@ -89,11 +95,12 @@ export class RunService {
 
   /** Stores a new run (status `queued`) and hands it to the engine pool. */
   start(experiment: ExperimentSpec): RunSummary {
-    const dataset = this.resolveDataset(experiment);
+    const { info, source: dataset } = this.resolveDatasetInfo(experiment);
     const id = newRunId();
     const summary = this.store.createRun({
       id,
-      name: experiment.name,
+      // Stored for readers of the file; summaries compute it afresh (runFromRow), so older runs get one too.
+      name: autoRunName(experiment, info?.name ?? null),
       experiment,
       createdAt: this.now().toISOString(),
       appVersion: this.appVersion,
