@@ -331,7 +331,8 @@ const en = {
     shown: '{n} of {total}',
     search: 'Search runs',
     searchPlaceholder: 'Search, or activation=tanh tag=baseline …',
-    searchHelp: 'Free text searches names, notes, tags and settings. field=value filters: activation, initializer, optimizer, dataset, architecture, loss, seed, status, tag.',
+    searchHelp:
+      'Free text searches names, notes, tags and settings. field=value filters: activation, initializer, optimizer, dataset, architecture, loss, seed, status, tag.',
     badFilter: 'Filter not applied: {message}',
     removeFilter: 'Remove filter {filter}',
     clearFilters: 'Clear',
