@@ -74,8 +74,11 @@ describe('the run list with a sweep of 2,000 runs', () => {
     expect(first.length).toBeLessThan(30);
     expect(first[0]!.dataset.runId).toBe('r1999'); // newest first
     const list = el.querySelector<HTMLElement>('.list')!;
-    expect(list.querySelector<HTMLElement>('.canvas')!.style.height).toBe(`${2000 * 72}px`);
-    list.scrollTop = 1000 * 72;
+    // Cards are 74 px, 94 with a line of tags (every 7th run here); newest first, so r999 is row 1000.
+    const heights = Array.from({ length: 2000 }, (_, k) => ((1999 - k) % 7 === 0 ? 94 : 74));
+    const offsets = rowOffsets(heights);
+    expect(list.querySelector<HTMLElement>('.canvas')!.style.height).toBe(`${offsets[2000]}px`);
+    list.scrollTop = offsets[1000]!;
     list.dispatchEvent(new Event('scroll'));
     await nextTick();
     const ids = cards().map((c) => c.dataset.runId);
