@@ -9,6 +9,11 @@ import { finiteOrNull, toUtcIso } from './values.js';
 /** What {@link RunStore.createRun} needs. Times are ISO-8601 strings. */
 export interface CreateRunInput {
   id: string;
+  /**
+   * Stored in `runs.name` for readers of the file; summaries show the user's name ('runs/rename') or
+   * the automatic one computed from the experiment (contract/run-name.ts), so runs stored before
+   * automatic names get one too.
+   */
   name: string;
   experiment: ExperimentSpec;
   createdAt: string;
