@@ -90,7 +90,7 @@ export const METHODS = {
   /**
    * Deletes an ended run: its rows (metrics, layer statistics, tags, sweep place, artifact records) and
    * its files in the data folder (trained weights, exports). A queued or running run is refused with a
-   * `conflict` error (stop it first). `filesRemoved`: files deleted from disk.
+   * `conflict` error (stop it first), an unknown one with `not_found`. `filesRemoved`: files deleted from disk.
    */
   'runs/delete': { request: RunRef, response: z.object({ deleted: z.boolean(), filesRemoved: z.number().int().min(0) }) },
   /**

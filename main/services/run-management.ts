@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { filterRuns, parseRunFilter, type RunSummary } from '../../contract/index.js';
+import { filterRuns, InitScopeError, parseRunFilter, type RunSummary } from '../../contract/index.js';
 import { safeId } from '../export/paths.js';
 import type { RunManagementStore } from '../store/index.js';
 import type { RunService } from './run-service.js';
@@ -10,6 +10,15 @@ export interface RunListQuery {
   filter?: string | undefined;
   offset?: number | undefined;
   limit?: number | undefined;
+}
+
+function isSafeId(id: string): boolean {
+  try {
+    safeId(id);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** True when `path` lies inside `folder` (after resolving `..`); nothing outside the data folder is ever deleted. */
@@ -44,8 +53,8 @@ export function removeRunFiles(dataDir: string, runId: string, paths: readonly s
     }
   };
   for (const path of paths) if (isInside(dataDir, path)) remove(path, false);
-  const id = safeId(runId);
-  for (const folder of [join(dataDir, 'runs', id), join(dataDir, 'exports', id)]) remove(folder, true);
+  // Folders are named by the id only when it is a safe path segment (ids the host makes always are).
+  if (isSafeId(runId)) for (const folder of [join(dataDir, 'runs', runId), join(dataDir, 'exports', runId)]) remove(folder, true);
   return removed;
 }
 
@@ -87,10 +96,10 @@ export class RunManagement {
     return this.runs.get(runId);
   }
 
-  /** Deletes an ended run with its rows and files; `conflict` for a queued or running one. */
+  /** Deletes an ended run with its rows and files; `not_found` for an unknown run, `conflict` for a queued or running one. */
   delete(runId: string): { deleted: boolean; filesRemoved: number } {
     const deleted = this.store.deleteEndedRun(runId);
-    if (!deleted) return { deleted: false, filesRemoved: 0 };
+    if (!deleted) throw new InitScopeError('not_found', `No run with id ${runId}`);
     return { deleted: true, filesRemoved: removeRunFiles(this.dataDir, runId, deleted.orphanFiles) };
   }
 }

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref } from 'vue';
+import { InitScopeError } from '../../../contract/index.js';
 import type { ExperimentSpec, FinalMetrics, LayerStatsRecord, MetricPoint, RunEvent, RunFilterField, RunStatus, RunSummary } from '../../../contract/index.js';
 import { MAX_COMPARED } from '../lib/compare.js';
 import { useHost } from '../host.js';
@@ -265,7 +266,16 @@ export const useRunsStore = defineStore('runs', () => {
    */
   async function remove(id: string, shownName: string): Promise<boolean> {
     try {
-      const { filesRemoved } = await useHost().client.call('runs/delete', { runId: id });
+      // A run another window (or the CLI) deleted already is forgotten here too.
+      const filesRemoved = await useHost()
+        .client.call('runs/delete', { runId: id })
+        .then(
+          (r) => r.filesRemoved,
+          (error: unknown) => {
+            if (error instanceof InitScopeError && error.code === 'not_found') return 0;
+            throw error;
+          },
+        );
       const order = sorted.value.map((r) => r.id);
       const at = order.indexOf(id);
       runs.value = runs.value.filter((r) => r.id !== id);
