@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   assertExperimentRuns,
   autoRunName,
+  MAX_RUN_NAME_LENGTH,
   datasetFacts,
   InitScopeError,
   TERMINAL_EVENT_TYPES,
@@ -151,9 +152,12 @@ export class RunService {
     if (!this.provenanceStore) throw new InitScopeError('internal', 'This host records no provenance');
     const dataset = this.resolveDataset(original.experiment);
     const id = newRunId();
+    const name = `${original.name.slice(0, MAX_RUN_NAME_LENGTH - 8)} (rerun)`;
     this.store.createRun({
       id,
-      name: `${original.name} (rerun)`,
+      name,
+      // Shown as is (not the automatic name, which would be the original's): the rerun is told apart.
+      customName: name,
       experiment: original.experiment,
       createdAt: this.now().toISOString(),
       appVersion: this.appVersion,

@@ -21,6 +21,8 @@ export interface CreateRunInput {
   appVersion: string;
   /** The process that will run it (`owners.id`, migration 0005); null or omitted: no owner. */
   ownerId?: string | null;
+  /** A name shown instead of the automatic one (as if set by 'runs/rename'); 1–200 characters. */
+  customName?: string | null;
 }
 
 /** What {@link RunStore.markStarted} records: the backend the engine really got. */
@@ -105,6 +107,7 @@ export class RunStore {
         `DELETE FROM experiments WHERE id = ? AND kind = 'single' AND NOT EXISTS (SELECT 1 FROM runs WHERE experiment_id = experiments.id)`,
       ),
       experimentOf: db.prepare<[string], string>('SELECT experiment_id FROM runs WHERE id = ?').pluck(),
+      customName: db.prepare<[string, string]>('UPDATE runs SET custom_name = ? WHERE id = ?'),
     };
     this.appendTransaction = writeTransaction(db, (runId: string, points: readonly MetricPoint[]) => {
       this.requireRun(runId);
@@ -139,6 +142,7 @@ export class RunStore {
         createdAt,
         ownerId: input.ownerId ?? null,
       });
+      if (input.customName) this.statements.customName.run(input.customName, input.id);
     })();
     return this.requireRun(input.id);
   }

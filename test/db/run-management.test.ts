@@ -76,6 +76,9 @@ describe('run management in the store (migration 0007)', () => {
     manage.rename('a', null);
     expect(runs.getRun('a')!.name).toBe('tanh · Glorot U · Adam 0.001 · seed 2 · Spiral · MLP 8-2');
     expect(() => manage.rename('nope', 'x')).toThrow(expect.objectContaining({ code: 'not_found' }) as Error);
+    // A run created with a name of its own (a rerun) shows it from the start.
+    runs.createRun({ id: 'b', name: 'x (rerun)', customName: 'x (rerun)', experiment: spiralExperiment(), createdAt: at(5), appVersion: 't' });
+    expect(runs.getRun('b')).toMatchObject({ name: 'x (rerun)', customName: 'x (rerun)' });
   });
 
   it('names an imported dataset by the name it was imported under, never by its ds_ id', () => {
