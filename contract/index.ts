@@ -8,6 +8,8 @@ export * from './diagnostics.js';
 export * from './run.js';
 export * from './step-loss.js';
 export * from './layer-name.js';
+export * from './run-name.js';
+export * from './run-filter.js';
 export * from './provenance.js';
 export * from './sweep.js';
 export * from './host-event.js';

@@ -8,6 +8,8 @@ import type { MethodName } from './method-names.js';
 import { ReproductionReport } from './provenance.js';
 import { MetricPoint, RunSummary } from './run.js';
 import { StepLossPoint } from './step-loss.js';
+import { MAX_FILTER_LENGTH } from './run-filter.js';
+import { MAX_RUN_NOTES_LENGTH, MAX_RUN_TAGS, MetricPoint, RunName, RunSummary, RunTag } from './run.js';
 import { SweepDetail, SweepInfo, SweepPlan, SweepSpec, SweepSummary, SweepSummaryRequest } from './sweep.js';
 
 const Empty = z.object({}).strict();
@@ -54,8 +56,45 @@ export const METHODS = {
   'datasets/delete': { request: z.object({ id: DatasetId }).strict(), response: z.object({ deleted: z.boolean() }) },
   'runs/start': { request: z.object({ experiment: ExperimentSpec }).strict(), response: RunSummary },
   'runs/cancel': { request: RunRef, response: RunSummary },
-  'runs/list': { request: Empty, response: z.array(RunSummary) },
+  /**
+   * Stored runs, newest first. `filter`: filter text (contract/run-filter.ts: `activation=tanh tag:baseline
+   * spiral`); `offset`/`limit`: one page of the matching runs. A bad filter is an `invalid_input` error.
+   */
+  'runs/list': {
+    request: z
+      .object({
+        filter: z.string().max(MAX_FILTER_LENGTH).optional(),
+        offset: z.number().int().min(0).optional(),
+        limit: z.number().int().min(1).max(100000).optional(),
+      })
+      .strict(),
+    response: z.array(RunSummary),
+  },
   'runs/get': { request: RunRef, response: RunSummary },
+  /** Gives a run a name of the user's (`name`), or back its automatic one (`name: null`). */
+  'runs/rename': { request: z.object({ runId: z.string().min(1).max(100), name: RunName.nullable() }).strict(), response: RunSummary },
+  /**
+   * Adds and removes tags of a run in one write (a tag both added and removed ends removed); changes by
+   * other clients to other tags are kept. At most MAX_RUN_TAGS tags per run.
+   */
+  'runs/tag': {
+    request: z
+      .object({
+        runId: z.string().min(1).max(100),
+        add: z.array(RunTag).max(MAX_RUN_TAGS).default([]),
+        remove: z.array(RunTag).max(MAX_RUN_TAGS).default([]),
+      })
+      .strict(),
+    response: RunSummary,
+  },
+  /** Replaces a run's notes ('' clears them). */
+  'runs/setNotes': { request: z.object({ runId: z.string().min(1).max(100), notes: z.string().max(MAX_RUN_NOTES_LENGTH) }).strict(), response: RunSummary },
+  /**
+   * Deletes an ended run: its rows (metrics, layer statistics, tags, sweep place, artifact records) and
+   * its files in the data folder (trained weights, exports). A queued or running run is refused with a
+   * `conflict` error (stop it first), an unknown one with `not_found`. `filesRemoved`: files deleted from disk.
+   */
+  'runs/delete': { request: RunRef, response: z.object({ deleted: z.boolean(), filesRemoved: z.number().int().min(0) }) },
   /**
    * Reruns a completed or diverged run from its record: the same frozen experiment and step layout
    * (provenance.split), queued as a new run whose provenance names the original (`reproduces`).

@@ -63,10 +63,44 @@ export const RunSummary = z.object({
   divergedLayer: z.string().nullable(),
   /** What determines the run's numbers (see RunProvenance); null before it started or for older runs. */
   provenance: RunProvenance.nullable().optional(),
+  /**
+   * The name the user gave the run ('runs/rename'); null or absent: `name` is the automatic one
+   * (contract/run-name.ts), which clients may show in their own language instead.
+   */
+  customName: z.string().nullable().optional(),
+  /** The name of the imported dataset the experiment names by id (null: a built-in, or deleted since). */
+  datasetName: z.string().nullable().optional(),
+  /** The run's tags, sorted ('runs/tag'). */
+  tags: z.array(z.string()).optional(),
+  /** The user's notes on the run ('runs/setNotes'); '' when none. */
+  notes: z.string().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
 const runId = z.string().min(1);
+
+/** Most characters of a run name. */
+export const MAX_RUN_NAME_LENGTH = 200;
+/** Most characters of a run's notes. */
+export const MAX_RUN_NOTES_LENGTH = 20_000;
+/** Most tags on one run. */
+export const MAX_RUN_TAGS = 32;
+
+/** A run name as a user writes it: trimmed, 1–200 characters, no line breaks. */
+export const RunName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(MAX_RUN_NAME_LENGTH)
+  .regex(/^[^\r\n]*$/, 'must be one line');
+
+/** A tag: trimmed, 1–40 characters without spaces or quotes, e.g. `baseline`, `paper-fig3`. */
+export const RunTag = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(40)
+  .regex(/^[^\s"]+$/, 'must have no spaces or quotes');
 
 /** Events a run emits while it trains; streamed from the engine worker through the host to every client. */
 export const RunEvent = z.discriminatedUnion('type', [

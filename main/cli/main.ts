@@ -5,7 +5,7 @@ import { EXIT } from './exit-codes.js';
 import { exportCommand, EXPORT_USAGE } from './export-command.js';
 import { inspectCommand } from './inspect-command.js';
 import { rerunCommand } from './rerun-command.js';
-import { runsListCommand } from './runs-command.js';
+import { runsCommand, RUNS_USAGE } from './runs-command.js';
 import { serveCommand } from './serve-command.js';
 import { sweepCommand } from './sweep-command.js';
 import { trainCommand } from './train-command.js';
@@ -14,7 +14,7 @@ const USAGE = `Usage: initscope <command> [options]
 
 Commands:
   train <experiment.json> [--db PATH] [--json]   Train one run (exit 0 completed, 1 failed, 2 invalid input, 3 diverged)
-  runs list [--db PATH] [--json]                 List stored runs
+${RUNS_USAGE}
   rerun <runId> [--db PATH] [--json]             Rerun a completed or diverged run from its record and compare every
                                                  stored metric (exit 0 identical, 4 differs: prints the first epoch and
                                                  metric that differs, and which provenance fields differ)
@@ -32,13 +32,14 @@ ${EXPORT_USAGE}
   help                                           Show this help
 
 --db PATH   SQLite database file (default: the app's data folder; INITSCOPE_DATA_DIR overrides)
---json      Machine-readable output: one JSON event per line (train) or a JSON array (runs list)`;
+--json      Machine-readable output: one JSON event per line (train) or a JSON value (runs ls and the other commands)`;
 
 /** Parses argv (without `node script`) and runs the command; resolves to the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
   // `datasets` has options of its own (parsed by the subcommand).
   if (argv[0] === 'datasets') return datasetsCommand(argv.slice(1));
   if (argv[0] === 'export') return exportCommand(argv.slice(1));
+  if (argv[0] === 'runs') return runsCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -73,9 +74,6 @@ export async function runCli(argv: string[]): Promise<number> {
       if (!runId) throw new InitScopeError('invalid_input', 'rerun needs a run id: initscope rerun <runId> (see initscope runs list)');
       return rerunCommand({ runId, db: values.db, json: values.json });
     }
-    case 'runs':
-      if (rest[0] !== 'list') throw new InitScopeError('invalid_input', `Unknown runs subcommand: ${rest[0] ?? '(none)'} (try: runs list)`);
-      return runsListCommand({ db: values.db, json: values.json });
     case 'sweep': {
       const workers = values.workers === undefined ? undefined : Number(values.workers);
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {

@@ -11,6 +11,7 @@ import {
   openDatabase,
   OwnerStore,
   recoverOrphans,
+  RunManagementStore,
   RunProvenanceStore,
   RunStore,
   runAppVersionReader,
@@ -23,6 +24,7 @@ import { EnginePool } from './engine-pool.js';
 import { createHandlers } from './handlers.js';
 import type { HostServices, ShellKind } from './host-services.js';
 import { registerProcessOwner, type ProcessOwner } from './process-owner.js';
+import { RunManagement } from './run-management.js';
 import { RunService } from './run-service.js';
 import { SweepService } from './sweep-service.js';
 import { forkWorkerLauncher, type WorkerLauncher } from './worker-launcher.js';
@@ -126,6 +128,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   const compareRuns = createCompareReporter(exportDeps);
   const handlers = createHandlers({
     runs,
+    manage: new RunManagement(runs, new RunManagementStore(db), options.dataDir),
     sweeps,
     datasets,
     sources,

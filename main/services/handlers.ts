@@ -2,6 +2,7 @@ import type { AppInfo, DatasetSourceOptions, Handlers } from '../../contract/ind
 import type { DatasetService } from '../datasets/dataset-service.js';
 import type { SourceRegistry } from '../datasets/source-registry.js';
 import type { CompareReporter, RunExporter } from '../export/run-exporter.js';
+import type { RunManagement } from './run-management.js';
 import type { RunService } from './run-service.js';
 import { sweepHandlers } from './sweep-handlers.js';
 import type { SweepService } from './sweep-service.js';
@@ -9,6 +10,8 @@ import type { SweepService } from './sweep-service.js';
 /** What the handlers need besides the run service. */
 export interface HandlerContext {
   runs: RunService;
+  /** Rename, tags, notes, deletion and filtered lists of runs. */
+  manage: RunManagement;
   sweeps: SweepService;
   info: AppInfo;
   datasets: Pick<DatasetService, 'list' | 'preview' | 'import' | 'delete' | 'cancelImport'>;
@@ -32,7 +35,7 @@ function redactAll(sources: SourceRegistry, options: DatasetSourceOptions, error
 }
 
 /** Implements every contract method once; the shells (HTTP, Electron IPC, CLI) only carry them. */
-export function createHandlers({ runs, sweeps, info, datasets, sources, exportRun, compareRuns }: HandlerContext): Handlers {
+export function createHandlers({ runs, manage, sweeps, info, datasets, sources, exportRun, compareRuns }: HandlerContext): Handlers {
   return {
     'app/info': async () => info,
     'datasets/list': async () => datasets.list(),
@@ -59,7 +62,11 @@ export function createHandlers({ runs, sweeps, info, datasets, sources, exportRu
     'datasets/delete': async ({ id }) => ({ deleted: datasets.delete(id) }),
     'runs/start': async ({ experiment }) => runs.start(experiment),
     'runs/cancel': async ({ runId }) => runs.cancel(runId),
-    'runs/list': async () => runs.list(),
+    'runs/list': async (query) => manage.list(query),
+    'runs/rename': async ({ runId, name }) => manage.rename(runId, name),
+    'runs/tag': async ({ runId, add, remove }) => manage.tag(runId, add, remove),
+    'runs/setNotes': async ({ runId, notes }) => manage.setNotes(runId, notes),
+    'runs/delete': async ({ runId }) => manage.delete(runId),
     'runs/get': async ({ runId }) => runs.get(runId),
     'runs/reproduce': async ({ runId }) => runs.reproduce(runId),
     'runs/reproduction': async ({ runId }) => runs.reproduction(runId),

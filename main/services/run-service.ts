@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import {
   assertExperimentRuns,
+  autoRunName,
+  MAX_RUN_NAME_LENGTH,
   datasetFacts,
   InitScopeError,
   TERMINAL_EVENT_TYPES,
@@ -68,10 +70,15 @@ export class RunService {
    * @param what how the experiment is named in the error, e.g. `experiment`
    */
   private resolveDataset(experiment: ExperimentSpec, what = 'experiment'): DatasetSource | undefined {
-    if (!this.datasetResolver) return undefined;
+    return this.resolveDatasetInfo(experiment, what).source;
+  }
+
+  /** {@link resolveDataset}, with the dataset's description too (null: no resolver set). */
+  private resolveDatasetInfo(experiment: ExperimentSpec, what = 'experiment'): { info: DatasetInfo | null; source?: DatasetSource | undefined } {
+    if (!this.datasetResolver) return { info: null };
     const { info, source } = this.datasetResolver(experiment.dataset);
     assertExperimentRuns(experiment, datasetFacts(info, experiment.dataset), what);
-    return source;
+    return { info, source };
   }
 
   /**
@@ -90,11 +97,12 @@ export class RunService {
 
   /** Stores a new run (status `queued`) and hands it to the engine pool. */
   start(experiment: ExperimentSpec): RunSummary {
-    const dataset = this.resolveDataset(experiment);
+    const { info, source: dataset } = this.resolveDatasetInfo(experiment);
     const id = newRunId();
     const summary = this.store.createRun({
       id,
-      name: experiment.name,
+      // Stored for readers of the file; summaries compute it afresh (runFromRow), so older runs get one too.
+      name: autoRunName(experiment, info?.name ?? null),
       experiment,
       createdAt: this.now().toISOString(),
       appVersion: this.appVersion,
@@ -145,9 +153,12 @@ export class RunService {
     if (!this.provenanceStore) throw new InitScopeError('internal', 'This host records no provenance');
     const dataset = this.resolveDataset(original.experiment);
     const id = newRunId();
+    const name = `${original.name.slice(0, MAX_RUN_NAME_LENGTH - 8)} (rerun)`;
     this.store.createRun({
       id,
-      name: `${original.name} (rerun)`,
+      name,
+      // Shown as is (not the automatic name, which would be the original's): the rerun is told apart.
+      customName: name,
       experiment: original.experiment,
       createdAt: this.now().toISOString(),
       appVersion: this.appVersion,

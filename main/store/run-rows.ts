@@ -1,4 +1,4 @@
-import { ExperimentSpec, RunStatus, type FinalMetrics, type MetricPoint, type RunSummary } from '../../contract/index.js';
+import { autoRunName, ExperimentSpec, RunStatus, type FinalMetrics, type MetricPoint, type RunSummary } from '../../contract/index.js';
 import { provenanceFromJson } from './run-provenance.js';
 import { parseStoredSpec } from './stored-spec.js';
 
@@ -24,6 +24,13 @@ export interface RunRow {
   diverged_at_step: number | null;
   diverged_layer: string | null;
   provenance_json: string | null;
+  /** The user's name (migration 0007); null: automatic. */
+  custom_name: string | null;
+  notes: string;
+  /** The imported dataset's name (joined from `datasets`), or null. */
+  dataset_name: string | null;
+  /** The run's tags joined by single spaces (tags have none), or null. */
+  tags: string | null;
 }
 
 /** A `metrics` row as SELECTed by {@link METRIC_COLUMNS}. */
@@ -37,11 +44,15 @@ export interface MetricRow {
   elapsed_ms: number;
 }
 
-/** The `runs` columns a {@link RunSummary} needs. */
+/** The `runs` columns a {@link RunSummary} needs (SELECTed `FROM runs`, unaliased: the subqueries name `runs.`). */
 export const RUN_COLUMNS =
   'id, name, status, experiment_json, backend, tfjs_version, created_at, started_at, finished_at, epochs_done, ' +
   'train_loss, train_acc, val_loss, val_acc, test_loss, test_acc, error, diverged_at_step, diverged_layer' +
-  ', provenance_json';
+  ', provenance_json, custom_name, notes' +
+  // The imported dataset's name, for the automatic name (a built-in's ref has no id: null).
+  ", (SELECT d.name FROM datasets d WHERE d.id = json_extract(runs.experiment_json, '$.dataset.id')) AS dataset_name" +
+  // Tags through their primary key (run_id, tag): one indexed lookup per row, no query per run.
+  ", (SELECT group_concat(t.tag, ' ') FROM run_tags t WHERE t.run_id = runs.id) AS tags";
 
 /** The `metrics` columns a {@link MetricPoint} needs. */
 export const METRIC_COLUMNS = 'epoch, step, train_loss, train_acc, val_loss, val_acc, elapsed_ms';
@@ -52,11 +63,13 @@ export const METRIC_COLUMNS = 'epoch, step, train_loss, train_acc, val_loss, val
  * Throws an `internal` error if the stored spec no longer parses.
  */
 export function runFromRow(row: RunRow): RunSummary {
+  const experiment = parseStoredExperiment(row.id, row.experiment_json);
   return {
     id: row.id,
-    name: row.name,
+    // The user's name, else the automatic one from the frozen experiment (also for runs stored before names were automatic).
+    name: row.custom_name ?? autoRunName(experiment, row.dataset_name),
     status: RunStatus.parse(row.status),
-    experiment: parseStoredExperiment(row.id, row.experiment_json),
+    experiment,
     backend: row.backend,
     tfjsVersion: row.tfjs_version,
     createdAt: row.created_at,
@@ -68,6 +81,10 @@ export function runFromRow(row: RunRow): RunSummary {
     divergedAtStep: row.diverged_at_step,
     divergedLayer: row.diverged_layer,
     provenance: provenanceFromJson(row.provenance_json),
+    customName: row.custom_name,
+    datasetName: row.dataset_name,
+    tags: row.tags ? row.tags.split(' ').sort() : [],
+    notes: row.notes,
   };
 }
 

@@ -9,6 +9,11 @@ import { finiteOrNull, toUtcIso } from './values.js';
 /** What {@link RunStore.createRun} needs. Times are ISO-8601 strings. */
 export interface CreateRunInput {
   id: string;
+  /**
+   * Stored in `runs.name` for readers of the file; summaries show the user's name ('runs/rename') or
+   * the automatic one computed from the experiment (contract/run-name.ts), so runs stored before
+   * automatic names get one too.
+   */
   name: string;
   experiment: ExperimentSpec;
   createdAt: string;
@@ -16,6 +21,8 @@ export interface CreateRunInput {
   appVersion: string;
   /** The process that will run it (`owners.id`, migration 0005); null or omitted: no owner. */
   ownerId?: string | null;
+  /** A name shown instead of the automatic one (as if set by 'runs/rename'); 1–200 characters. */
+  customName?: string | null;
 }
 
 /** What {@link RunStore.markStarted} records: the backend the engine really got. */
@@ -100,6 +107,7 @@ export class RunStore {
         `DELETE FROM experiments WHERE id = ? AND kind = 'single' AND NOT EXISTS (SELECT 1 FROM runs WHERE experiment_id = experiments.id)`,
       ),
       experimentOf: db.prepare<[string], string>('SELECT experiment_id FROM runs WHERE id = ?').pluck(),
+      customName: db.prepare<[string, string]>('UPDATE runs SET custom_name = ? WHERE id = ?'),
     };
     this.appendTransaction = writeTransaction(db, (runId: string, points: readonly MetricPoint[]) => {
       this.requireRun(runId);
@@ -134,6 +142,7 @@ export class RunStore {
         createdAt,
         ownerId: input.ownerId ?? null,
       });
+      if (input.customName) this.statements.customName.run(input.customName, input.id);
     })();
     return this.requireRun(input.id);
   }

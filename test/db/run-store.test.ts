@@ -58,7 +58,8 @@ describe('RunStore', () => {
     const created = store.createRun({ id: 'r1', name: 'first', experiment, createdAt: '2025-03-01T12:00:00+08:00', appVersion: '0.1.0' });
     expect(created).toEqual({
       id: 'r1',
-      name: 'first',
+      // The automatic name from the frozen experiment (the stored `name` column is for readers of the file).
+      name: 'tanh · Glorot U · Adam 0.001 · seed 42 · Spiral · MLP 8-2',
       status: 'queued',
       experiment,
       backend: null,
@@ -72,8 +73,13 @@ describe('RunStore', () => {
       divergedAtStep: null,
       divergedLayer: null,
       provenance: null,
+      customName: null,
+      datasetName: null,
+      tags: [],
+      notes: '',
     });
     expect(RunSummary.parse(created)).toEqual(created);
+    expect(db.prepare('SELECT name FROM runs').pluck().get()).toBe('first');
     expect(db.prepare('SELECT id, name, kind FROM experiments').all()).toEqual([{ id: 'r1', name: 'spiral tanh', kind: 'single' }]);
     expect(db.prepare('SELECT seed, app_version FROM runs').get()).toEqual({ seed: 42, app_version: '0.1.0' });
 

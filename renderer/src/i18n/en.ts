@@ -3,7 +3,11 @@
  * compiler through `MessageSchema` and by a unit test). vue-i18n syntax: `{name}` interpolates, `|`
  * separates plural forms; write a literal `@`, `{`, `}` or `|` as `{'@'}`.
  */
+import { ENGLISH_RUN_NAME_LABELS, type RunNameTemplates } from '../../../contract/run-name.js';
+
 const en = {
+  /** Words of automatic run names (contract/run-name.ts: the host's names are these English ones). */
+  runName: ENGLISH_RUN_NAME_LABELS as RunNameTemplates,
   app: {
     name: 'InitScope',
     tagline: 'Weight initialization & activation workbench',
@@ -332,6 +336,49 @@ const en = {
     valAcc: 'val acc',
     loading: 'Loading runs…',
     count: '{n} run | {n} runs',
+    shown: '{n} of {total}',
+    search: 'Search runs',
+    searchPlaceholder: 'Search, or activation=tanh tag=baseline …',
+    searchHelp:
+      'Free text searches names, notes, tags and settings. field=value filters: activation, initializer, optimizer, dataset, architecture, loss, seed, status, tag.',
+    badFilter: 'Filter not applied: {message}',
+    removeFilter: 'Remove filter {filter}',
+    clearFilters: 'Clear',
+    noMatch: 'No run matches the filter',
+    groupBy: 'Group by',
+    groupNone: 'No grouping',
+    groupEmpty: '(none)',
+    fields: {
+      activation: 'Activation',
+      initializer: 'Initializer',
+      optimizer: 'Optimizer',
+      dataset: 'Dataset',
+      architecture: 'Architecture',
+      loss: 'Loss',
+      seed: 'Seed',
+      status: 'Status',
+      tag: 'Tag',
+    },
+    rename: 'Rename',
+    renameHint: 'Rename (F2); Enter saves, Escape cancels; an empty name restores the automatic one',
+    nameLabel: 'Run name',
+    filterTag: 'Show runs tagged {tag}',
+    tags: 'Tags',
+    addTag: 'Add tag',
+    addTagPlaceholder: 'new tag, Enter',
+    removeTag: 'Remove tag {tag}',
+    badTag: 'A tag has 1–40 characters, no spaces or quotes',
+    notes: 'Notes',
+    notesPlaceholder: 'What you saw, what to try next…',
+    saveNotes: 'Save notes',
+    notesSaved: 'Saved',
+    delete: 'Delete run',
+    deleteHint: 'Delete this run, its curves, statistics and files (weights, exports)',
+    deleteActive: 'Stop the run before deleting it',
+    deleteConfirm: 'Delete “{name}” with its curves, statistics and files? This cannot be undone.',
+    deleteYes: 'Delete',
+    deleteNo: 'Keep',
+    deleted: 'Deleted “{name}” ({files} files removed)',
   },
   status: {
     queued: 'Queued',

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref } from 'vue';
-import type { ExperimentSpec, FinalMetrics, LayerStatsRecord, MetricPoint, RunEvent, RunStatus, RunSummary } from '../../../contract/index.js';
+import { InitScopeError } from '../../../contract/index.js';
+import type { ExperimentSpec, FinalMetrics, LayerStatsRecord, MetricPoint, RunEvent, RunFilterField, RunStatus, RunSummary } from '../../../contract/index.js';
 import { MAX_COMPARED } from '../lib/compare.js';
 import { useHost } from '../host.js';
 import { useAppStore } from './app.js';
@@ -71,6 +72,11 @@ export const useRunsStore = defineStore('runs', () => {
   /** Runs picked for the Compare view, in the order they were picked (at most {@link MAX_COMPARED}). */
   const compareIds = ref<string[]>([]);
   const statsLoaded = new Set<string>();
+  /** The run list's filter text (contract/run-filter.ts) and grouping field ('' = none). */
+  const filterText = ref('');
+  const groupBy = ref<RunFilterField | ''>('');
+  /** The run deleted last, for the list's notice: its name as shown and the files removed. */
+  const lastDeleted = ref<{ name: string; files: number } | null>(null);
 
   /** Runs whose full curve has been read from the host since the last (re)connect. */
   const curveLoaded = new Set<string>();
@@ -224,6 +230,73 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
+  /** Renames a run (null: back to its automatic name); false if the host refused (reported). */
+  async function rename(id: string, name: string | null): Promise<boolean> {
+    return edit(() => useHost().client.call('runs/rename', { runId: id, name }));
+  }
+
+  /** Adds and removes tags of a run. */
+  async function tag(id: string, add: string[], remove: string[] = []): Promise<boolean> {
+    return edit(() => useHost().client.call('runs/tag', { runId: id, add, remove }));
+  }
+
+  /** Replaces a run's notes. */
+  async function setNotes(id: string, notes: string): Promise<boolean> {
+    return edit(() => useHost().client.call('runs/setNotes', { runId: id, notes }));
+  }
+
+  /** Applies an edit's answer to the stored copy (the host's summary is the truth). */
+  async function edit(call: () => Promise<RunSummary>): Promise<boolean> {
+    try {
+      const summary = await call();
+      const run = find(summary.id);
+      if (run) Object.assign(run, { name: summary.name, customName: summary.customName, tags: summary.tags, notes: summary.notes });
+      else upsert(summary);
+      return true;
+    } catch (error) {
+      useAppStore().report(error);
+      return false;
+    }
+  }
+
+  /**
+   * Deletes an ended run (the host refuses a queued or running one) and forgets it here: its curves,
+   * statistics, place in the comparison; the selection moves to the next run in the list.
+   * `shownName`: the name the list shows, for the notice.
+   */
+  async function remove(id: string, shownName: string): Promise<boolean> {
+    try {
+      // A run another window (or the CLI) deleted already is forgotten here too.
+      const filesRemoved = await useHost()
+        .client.call('runs/delete', { runId: id })
+        .then(
+          (r) => r.filesRemoved,
+          (error: unknown) => {
+            if (error instanceof InitScopeError && error.code === 'not_found') return 0;
+            throw error;
+          },
+        );
+      const order = sorted.value.map((r) => r.id);
+      const at = order.indexOf(id);
+      runs.value = runs.value.filter((r) => r.id !== id);
+      delete points.value[id];
+      delete stats.value[id];
+      delete live.value[id];
+      compareIds.value = compareIds.value.filter((c) => c !== id);
+      curveLoaded.delete(id);
+      statsLoaded.delete(id);
+      if (selectedId.value === id) {
+        const next = order[at + 1] ?? order[at - 1] ?? null;
+        await select(next && next !== id ? next : null);
+      }
+      lastDeleted.value = { name: shownName, files: filesRemoved };
+      return true;
+    } catch (error) {
+      useAppStore().report(error);
+      return false;
+    }
+  }
+
   /** Reads one run again (an event named a run this window has not seen, or it just ended). */
   function syncRun(id: string): void {
     if (pendingGets.has(id)) {
@@ -341,6 +414,13 @@ export const useRunsStore = defineStore('runs', () => {
     cancelling,
     stats,
     compareIds,
+    filterText,
+    groupBy,
+    lastDeleted,
+    rename,
+    tag,
+    setNotes,
+    remove,
     setCompareSelection,
     sorted,
     selected,

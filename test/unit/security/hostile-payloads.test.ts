@@ -71,7 +71,8 @@ const huge = new Array(200_000).fill('x');
 
 /** Payloads every method must refuse (beyond what its schema accepts). */
 function genericPayloads(method: MethodName): unknown[] {
-  const empty = Object.keys((METHODS[method].request as unknown as { shape?: object }).shape ?? {}).length === 0;
+  // `{}` is hostile only where the method needs fields (not where all are optional, e.g. runs/list's filter).
+  const empty = METHODS[method].request.safeParse({}).success;
   return [42, 'runs', true, [], huge, ...(empty ? [] : [{}]), { unexpected: 1 }, deep, ...POLLUTION, { ...(POLLUTION[0] as object), runId }];
 }
 
@@ -117,6 +118,25 @@ function targetedPayloads(method: MethodName): unknown[] {
       return [...ids('runId', { format: 'onnx' }), { runId, format: '../../tmp/x' }, { runId, format: 'tfjs', outDir: '/tmp' }, { runId }];
     case 'runs/start':
       return badExperiments.map((e) => ({ experiment: e }));
+    case 'runs/list':
+      return [{ filter: 'colour=red' }, { filter: 'x'.repeat(1001) }, { filter: 7 }, { limit: 0 }, { offset: -1 }, { limit: 1e12 }];
+    case 'runs/rename':
+      return [...ids('runId', { name: 'x' }), { runId, name: '' }, { runId, name: '  ' }, { runId, name: 'a\nb' }, { runId, name: 'x'.repeat(201) }, { runId }];
+    case 'runs/tag':
+      return [
+        ...ids('runId', { add: ['a'] }),
+        { runId, add: ['has space'] },
+        { runId, add: ['x'.repeat(41)] },
+        { runId, add: ['"'] },
+        { runId, add: new Array(33).fill('a') },
+        { runId, add: huge },
+        { runId, remove: [7] },
+      ];
+    case 'runs/setNotes':
+      return [...ids('runId', { notes: 'n' }), { runId, notes: 'x'.repeat(20_001) }, { runId, notes: null }, { runId }];
+    case 'runs/delete':
+      // The stored run is queued (the inert worker never starts it): refused as a conflict, nothing deleted.
+      return [...ids('runId'), { runId }];
     case 'engine/preview':
       return [
         ...badExperiments.map((e) => ({ experiment: e })),
@@ -177,7 +197,7 @@ describe('hostile payloads to every contract method are refused and change nothi
   );
 
   it('unknown and prototype method names are refused', async () => {
-    for (const name of ['__proto__', 'constructor', 'toString', 'runs/../app/info', 'runs/delete']) {
+    for (const name of ['__proto__', 'constructor', 'toString', 'runs/../app/info', 'runs/destroy']) {
       expect(await dispatch(services.handlers, name, {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
     }
   });

@@ -131,7 +131,8 @@ describe('the same experiment, whatever the machine load and the queue', () => {
 
   it('reproduces a finished run bit for bit (runs/reproduce, runs/reproduction)', async () => {
     const rerun = await services.handlers['runs/reproduce']({ runId: alone });
-    expect(rerun).toMatchObject({ status: 'queued', name: 'conv 2 (rerun)' });
+    const original = await services.handlers['runs/get']({ runId: alone });
+    expect(rerun).toMatchObject({ status: 'queued', name: `${original.name} (rerun)`, customName: `${original.name} (rerun)` });
     expect((await services.handlers['runs/reproduction']({ runId: rerun.id })).verdict).toMatch(/pending|identical/);
     expect((await ended(rerun.id)).type).toBe('finished');
     const report = await services.handlers['runs/reproduction']({ runId: rerun.id });
