@@ -6,7 +6,6 @@ import { CompareReportRequest, CompareReportResult, ExportFormat, RunExportResul
 import { InitializerSpec } from './initializer.js';
 import type { MethodName } from './method-names.js';
 import { ReproductionReport } from './provenance.js';
-import { MetricPoint, RunSummary } from './run.js';
 import { StepLossPoint } from './step-loss.js';
 import { MAX_FILTER_LENGTH } from './run-filter.js';
 import { MAX_RUN_NOTES_LENGTH, MAX_RUN_TAGS, MetricPoint, RunName, RunSummary, RunTag } from './run.js';
