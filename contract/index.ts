@@ -8,6 +8,7 @@ export * from './diagnostics.js';
 export * from './run.js';
 export * from './provenance.js';
 export * from './sweep.js';
+export * from './boundary.js';
 export * from './host-event.js';
 export * from './export.js';
 export * from './errors.js';

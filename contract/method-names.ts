@@ -18,6 +18,7 @@ export const METHOD_NAMES = [
   'runs/reproduction',
   'runs/metrics',
   'runs/layerStats',
+  'runs/boundary',
   'runs/export',
   'runs/compareReport',
   'engine/preview',

@@ -2,6 +2,7 @@ import type { AppInfo, DatasetSourceOptions, Handlers } from '../../contract/ind
 import type { DatasetService } from '../datasets/dataset-service.js';
 import type { SourceRegistry } from '../datasets/source-registry.js';
 import type { CompareReporter, RunExporter } from '../export/run-exporter.js';
+import type { BoundaryService } from './boundary-service.js';
 import type { RunService } from './run-service.js';
 import { sweepHandlers } from './sweep-handlers.js';
 import type { SweepService } from './sweep-service.js';
@@ -9,6 +10,8 @@ import type { SweepService } from './sweep-service.js';
 /** What the handlers need besides the run service. */
 export interface HandlerContext {
   runs: RunService;
+  /** Decision-boundary pictures (absent: `runs/boundary` answers null for every known run). */
+  boundaries?: Pick<BoundaryService, 'get'>;
   sweeps: SweepService;
   info: AppInfo;
   datasets: Pick<DatasetService, 'list' | 'preview' | 'import' | 'delete' | 'cancelImport'>;
@@ -32,7 +35,7 @@ function redactAll(sources: SourceRegistry, options: DatasetSourceOptions, error
 }
 
 /** Implements every contract method once; the shells (HTTP, Electron IPC, CLI) only carry them. */
-export function createHandlers({ runs, sweeps, info, datasets, sources, exportRun, compareRuns }: HandlerContext): Handlers {
+export function createHandlers({ runs, boundaries, sweeps, info, datasets, sources, exportRun, compareRuns }: HandlerContext): Handlers {
   return {
     'app/info': async () => info,
     'datasets/list': async () => datasets.list(),
@@ -65,6 +68,7 @@ export function createHandlers({ runs, sweeps, info, datasets, sources, exportRu
     'runs/reproduction': async ({ runId }) => runs.reproduction(runId),
     'runs/metrics': async ({ runId, maxPoints }) => runs.curve(runId, maxPoints),
     'runs/layerStats': async ({ runId, maxPoints }) => runs.layerStats(runId, maxPoints),
+    'runs/boundary': async ({ runId }) => (boundaries ? boundaries.get(runId) : (runs.get(runId), null)),
     // No output folder from clients: exports always go to a new folder under <dataDir>/exports/.
     'runs/export': async ({ runId, format }) => exportRun(runId, format),
     'runs/compareReport': async ({ runIds }) => compareRuns(runIds),
