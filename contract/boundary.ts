@@ -59,7 +59,8 @@ export const BoundaryGrid = z
   .strict()
   .superRefine((grid, ctx) => {
     const cells = grid.resolution * grid.resolution;
-    const lengths = grid.field.kind === 'classes' ? { classes: grid.field.classes.length, confidence: grid.field.confidence.length } : { values: grid.field.values.length };
+    const lengths =
+      grid.field.kind === 'classes' ? { classes: grid.field.classes.length, confidence: grid.field.confidence.length } : { values: grid.field.values.length };
     for (const [key, length] of Object.entries(lengths)) {
       if (length !== cells) ctx.addIssue({ code: 'custom', path: ['field', key], message: `has ${length} values, expected resolution² = ${cells}` });
     }

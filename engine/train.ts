@@ -173,7 +173,15 @@ export async function trainRun(
       split = (splitting ?? ONE_CORE_SPLITTING).forRun(tf, layout, peerNetwork);
     }
     const boundary = onBoundary
-      ? createBoundaryTracker(tf, model, cfg.loss, { x: data.x, labels, inputShape: data.inputShape, numClasses: data.numClasses, test: data.test }, splitIndices, stepsPerEpoch, onBoundary)
+      ? createBoundaryTracker(
+          tf,
+          model,
+          cfg.loss,
+          { x: data.x, labels, inputShape: data.inputShape, numClasses: data.numClasses, test: data.test },
+          splitIndices,
+          stepsPerEpoch,
+          onBoundary,
+        )
       : null;
     await boundary?.draw(0, 0);
     const totalSteps = cfg.epochs * stepsPerEpoch;

@@ -29,7 +29,7 @@ export function samplePoints(x: Float32Array, labels: Int32Array | Float32Array,
 
 /** The sample of a run's data its pictures show: the train and validation splits, and the test part if any. */
 export function boundaryPoints(
-  data: { x: Float32Array; labels: Int32Array | Float32Array; test?: { x: Float32Array; y: Int32Array } | undefined},
+  data: { x: Float32Array; labels: Int32Array | Float32Array; test?: { x: Float32Array; y: Int32Array } | undefined },
   split: { train: ArrayLike<number>; val: ArrayLike<number> },
 ): BoundaryPoints {
   const test = data.test;

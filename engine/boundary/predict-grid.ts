@@ -12,7 +12,8 @@ import type { Tensor, TF } from '../tf.js';
  * - `clip`: one unit with MSE: p(class 1) = the output clipped to [0, 1].
  * With one unit the class is 1 when p > ½, as the loss's accuracy counts it (engine/losses.ts).
  */
-export type OutputReading = { kind: 'values' } | { kind: 'softmax'; numClasses: number; isSoftmax: boolean } | { kind: 'sigmoid'; isSigmoid: boolean } | { kind: 'clip' };
+export type OutputReading =
+  { kind: 'values' } | { kind: 'softmax'; numClasses: number; isSoftmax: boolean } | { kind: 'sigmoid'; isSigmoid: boolean } | { kind: 'clip' };
 
 /** The reading of `model`'s output for a run with loss `loss` on a set of `numClasses` classes (0: regression). */
 export function outputReading(model: Pick<Model, 'outputShape' | 'outputActivation'>, loss: LossName, numClasses: number): OutputReading {

@@ -1,5 +1,14 @@
 import type { SourceRegistry } from '../datasets/source-registry.js';
-import type { BoundaryEvent, CompareReportResult, DatasetImportEvent, ExportFormat, Handlers, RunEvent, RunExportResult, SweepEvent } from '../../contract/index.js';
+import type {
+  BoundaryEvent,
+  CompareReportResult,
+  DatasetImportEvent,
+  ExportFormat,
+  Handlers,
+  RunEvent,
+  RunExportResult,
+  SweepEvent,
+} from '../../contract/index.js';
 
 /** Which shell hosts the services; recorded in `app/info`. */
 export type ShellKind = 'electron' | 'browser' | 'cli';

@@ -19,7 +19,19 @@ async function train(exp: ReturnType<typeof experiment>, pictures: boolean) {
   const { events, emit } = collector();
   const updates: BoundaryUpdate[] = [];
   const before = tf.memory().numTensors;
-  await trainRun(tf, 'run-b', exp, emit, () => false, undefined, undefined, undefined, undefined, undefined, pictures ? (u) => updates.push(BoundaryEvent.parse({ type: 'boundary', runId: 'run-b', ...u })) : undefined);
+  await trainRun(
+    tf,
+    'run-b',
+    exp,
+    emit,
+    () => false,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    pictures ? (u) => updates.push(BoundaryEvent.parse({ type: 'boundary', runId: 'run-b', ...u })) : undefined,
+  );
   expect(tf.memory().numTensors).toBe(before);
   return { events, updates };
 }
