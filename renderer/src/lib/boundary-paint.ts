@@ -17,7 +17,7 @@ export interface BoundaryColors {
 }
 
 /** Most a field cell leans towards its class colour (at confidence 1): the points stay readable on it. */
-export const MAX_FIELD_MIX = 0.8;
+export const MAX_FIELD_MIX = 0.65;
 
 const LIGHT = ['#f59322', '#0877bd', '#1f9d6b', '#b5489e', '#c9a227', '#2aa5c0', '#7b61d1', '#d6455d'];
 const DARK = ['#f5a04a', '#3a9ee0', '#3fcf95', '#e07ad0', '#f0c94a', '#5cd0ea', '#a993ff', '#ff6f86'];
