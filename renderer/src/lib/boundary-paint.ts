@@ -100,7 +100,7 @@ export function labelRange(points: BoundaryPoints): { min: number; max: number }
  * @param valueRange for a regression field, the range of the colour scale (labelRange of the points)
  * @returns Uint8ClampedArray of resolution² × 4
  */
-export function fieldPixels(grid: BoundaryGrid, colors: BoundaryColors, valueRange?: { min: number; max: number }): Uint8ClampedArray {
+export function fieldPixels(grid: BoundaryGrid, colors: BoundaryColors, valueRange?: { min: number; max: number }): Uint8ClampedArray<ArrayBuffer> {
   const n = grid.resolution;
   const out = new Uint8ClampedArray(n * n * 4);
   const field = grid.field;
