@@ -7,7 +7,11 @@ import { BoundaryEvent, InitScopeError, type BoundaryGrid, type BoundaryPoints, 
 import { boundaryFilePath, readBoundaryFile, writeBoundaryFile } from '../../../main/services/boundary-file.js';
 import { BoundaryService } from '../../../main/services/boundary-service.js';
 
-const POINTS: BoundaryPoints = { train: { x: [0, 1], y: [1, 0], label: [0, 1] }, validation: { x: [0.5], y: [0.5], label: [1] }, test: { x: [], y: [], label: [] } };
+const POINTS: BoundaryPoints = {
+  train: { x: [0, 1], y: [1, 0], label: [0, 1] },
+  validation: { x: [0.5], y: [0.5], label: [1] },
+  test: { x: [], y: [], label: [] },
+};
 
 /** A 2×2 picture after `step` whose cells are all of class `cls`. */
 function grid(step: number, cls: number): BoundaryGrid {
