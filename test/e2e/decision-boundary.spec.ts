@@ -91,3 +91,40 @@ test('a spiral run draws its decision boundary live, and shows the final picture
   }
   await expect(page.getByTestId('boundary-caption')).toContainText('训练后的模型');
 });
+
+test('a regression set shows the predicted value, a three-class set three classes', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(host.url);
+  const dense = (units: number, name: string) => ({ type: 'dense', units, activation: { name } });
+  const runs = [
+    {
+      name: 'plane regression',
+      dataset: { builtin: 'plane', samples: 400, noise: 0.1, seed: 7 },
+      network: { inputShape: [2], layers: [dense(8, 'tanh'), dense(1, 'linear')] },
+      train: { epochs: 8, loss: 'meanSquaredError', optimizer: { name: 'adam', learningRate: 0.02 } },
+    },
+    {
+      name: 'three spirals',
+      dataset: { builtin: 'multiSpiral', classes: 3, samples: 600, noise: 0.1, seed: 7 },
+      network: { inputShape: [2], layers: [dense(16, 'tanh'), dense(16, 'tanh'), dense(3, 'softmax')] },
+      train: { epochs: 15, optimizer: { name: 'adam', learningRate: 0.02 } },
+    },
+  ];
+  for (const experiment of runs) await call(page, 'runs/start', { experiment });
+  await page.getByTestId('nav-run').click();
+  await expect(page.getByTestId('run-item').nth(0)).toHaveAttribute('data-status', 'completed', { timeout: 100_000 });
+  await expect(page.getByTestId('run-item').nth(1)).toHaveAttribute('data-status', 'completed', { timeout: 100_000 });
+  const panel = page.getByTestId('boundary-panel');
+  const legend = page.getByTestId('boundary-legend');
+  for (const [name, check] of [
+    ['three spirals', async () => await expect(legend.locator('.swatches li')).toHaveText(['class 0', 'class 1', 'class 2'])],
+    ['plane regression', async () => await expect(legend).toContainText('Background: predicted value')],
+  ] as const) {
+    await page.getByTestId('run-item').filter({ hasText: name }).click();
+    await expect(panel).toHaveAttribute('data-final', 'true');
+    await check();
+    await panel.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `test-results/screens/decision-boundary-${name.replace(/ /g, '-')}.png` });
+  }
+});

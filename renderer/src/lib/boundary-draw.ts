@@ -64,8 +64,11 @@ export function drawPicture(ctx: CanvasRenderingContext2D, snapshot: BoundarySna
   const each = (set: BoundaryPointSet, draw: (x: number, y: number, color: string) => void) => {
     for (let k = 0; k < set.x.length; k++) draw(sx(set.x[k]!), sy(set.y[k]!), colorOf(set.label[k]!));
   };
+  // Regression points near the middle of the scale take the field's background colour: a text-coloured
+  // outline keeps them visible (class points contrast with a light outline instead).
+  const outline = range ? colors.text : colors.outline;
   ctx.lineWidth = 1;
-  ctx.strokeStyle = colors.outline;
+  ctx.strokeStyle = outline;
   each(points.train, (x, y, color) => {
     ctx.beginPath();
     ctx.arc(x, y, 2.6, 0, 2 * Math.PI);
@@ -78,7 +81,7 @@ export function drawPicture(ctx: CanvasRenderingContext2D, snapshot: BoundarySna
       ctx.beginPath();
       ctx.arc(x, y, 3.2, 0, 2 * Math.PI);
       ctx.lineWidth = 3;
-      ctx.strokeStyle = colors.outline;
+      ctx.strokeStyle = outline;
       ctx.stroke();
       ctx.lineWidth = 1.6;
       ctx.strokeStyle = color;
@@ -87,7 +90,7 @@ export function drawPicture(ctx: CanvasRenderingContext2D, snapshot: BoundarySna
   }
   if (options.showTest) {
     ctx.lineWidth = 1;
-    ctx.strokeStyle = colors.outline;
+    ctx.strokeStyle = outline;
     each(points.test, (x, y, color) => {
       ctx.beginPath();
       ctx.moveTo(x, y - 3.8);
