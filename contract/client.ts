@@ -1,3 +1,4 @@
+import { BoundaryEvent } from './boundary.js';
 import { DatasetImportEvent } from './dataset.js';
 import { InitScopeError } from './errors.js';
 import { METHODS, type RequestOf, type ResponseOf } from './methods.js';
@@ -23,6 +24,8 @@ export interface InitScopeClient {
   onSweepEvent(listener: (event: SweepEvent) => void): () => void;
   /** Listens to dataset import progress (`datasetImportProgress`; validated); returns an unsubscribe function. */
   onImportEvent(listener: (event: DatasetImportEvent) => void): () => void;
+  /** Listens to decision-boundary pictures of running runs (`boundary`; validated); returns an unsubscribe function. */
+  onBoundaryEvent(listener: (event: BoundaryEvent) => void): () => void;
 }
 
 /**
@@ -53,6 +56,12 @@ export function createClient(transport: Transport): InitScopeClient {
     onImportEvent(listener) {
       return transport.subscribe((raw) => {
         const parsed = DatasetImportEvent.safeParse(raw);
+        if (parsed.success) listener(parsed.data);
+      });
+    },
+    onBoundaryEvent(listener) {
+      return transport.subscribe((raw) => {
+        const parsed = BoundaryEvent.safeParse(raw);
         if (parsed.success) listener(parsed.data);
       });
     },

@@ -12,6 +12,7 @@ export * from './run-name.js';
 export * from './run-filter.js';
 export * from './provenance.js';
 export * from './sweep.js';
+export * from './boundary.js';
 export * from './host-event.js';
 export * from './export.js';
 export * from './errors.js';

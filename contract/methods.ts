@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DatasetId, DatasetImportRequest, DatasetSourceOptions, SourceHandle, DatasetImportResult, DatasetInfo, DatasetPreview, ImportId } from './dataset.js';
+import { BoundarySnapshot } from './boundary.js';
 import { LayerStatsRecord, PreviewResult } from './diagnostics.js';
 import { ExperimentSpec } from './experiment.js';
 import { CompareReportRequest, CompareReportResult, ExportFormat, RunExportResult } from './export.js';
@@ -135,6 +136,12 @@ export const METHODS = {
     request: z.object({ runId: z.string().min(1).max(100), maxPoints: z.number().int().min(2).max(100000).optional() }).strict(),
     response: z.array(LayerStatsRecord),
   },
+  /**
+   * The decision-boundary picture of a run on a 2-D dataset: the latest one while it trains, the final
+   * one once it ended; null when it has none (other inputs, not started, or ended before its first
+   * picture). A stored picture that cannot be read is an `internal` error naming its file.
+   */
+  'runs/boundary': { request: RunRef, response: BoundarySnapshot.nullable() },
   /**
    * Init preview: one forward and backward pass of a probe batch through the untrained network, per
    * layer activation and gradient statistics next to theory. With `initializers`, one result per

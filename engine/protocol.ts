@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssues, ExperimentSpec, InitializerSpec, PreviewResult, RunEvent } from '../contract/index.js';
+import { BoundaryEvent, describeIssues, ExperimentSpec, InitializerSpec, PreviewResult, RunEvent } from '../contract/index.js';
 
 /**
  * Messages between the host and an engine worker process (over the process IPC channel), as zod
@@ -73,6 +73,8 @@ export const WorkerToHost = z.discriminatedUnion('type', [
    * event (so the host has stored them when it learns the run ended). See engine/export/weights.ts.
    */
   z.object({ type: z.literal('weights'), runId: Id, tensors: z.array(NamedWeightMessage) }),
+  /** A decision-boundary picture of the current run (2-D inputs only; see engine/boundary/ and contract/boundary.ts). */
+  z.object({ type: z.literal('boundary'), event: BoundaryEvent }),
 ]);
 export type WorkerToHost = z.infer<typeof WorkerToHost>;
 

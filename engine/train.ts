@@ -14,6 +14,7 @@ import { readTfjsVersion } from './backend.js';
 import { gatherLabels, gatherRows } from './batches.js';
 import { loadDataset, type DatasetSource } from './datasets/index.js';
 import { datasetSplit } from './datasets/split.js';
+import { createBoundaryTracker, type BoundarySink } from './boundary/tracker.js';
 import { evaluate } from './evaluate.js';
 import { createLoss } from './losses.js';
 import { buildModel, type Model } from './model.js';
@@ -98,6 +99,10 @@ type Terminal = Extract<RunEvent, { type: 'finished' | 'failed' | 'diverged' | '
  *   which wins over decideSplit's rule
  * @param accelerators the worker's accelerators: the wasm kernel set it registered on `tf` (see
  *   initBackend) and its batch-splitting mode; both are recorded in the run's provenance
+ * @param onBoundary receives the decision-boundary pictures of a run whose samples have two features
+ *   (engine/boundary/): one of the untrained model at step 0, a few per epoch (bounded in time, see
+ *   boundary/cadence.ts), and the trained model's (`final`) before a 'finished' or 'cancelled' event.
+ *   The pictures never change the run's numbers. Without it, or for other inputs, no grid is evaluated.
  */
 export async function trainRun(
   tf: TF,
@@ -110,6 +115,7 @@ export async function trainRun(
   splitting?: BatchSplitting,
   recordedSplit?: boolean,
   accelerators: Accelerators = DEFAULT_ACCELERATORS,
+  onBoundary?: BoundarySink,
 ): Promise<void> {
   const t0 = performance.now();
   const elapsed = () => performance.now() - t0;
@@ -168,6 +174,18 @@ export async function trainRun(
       const peerNetwork = { network: experiment.network, loss: cfg.loss, outputActivation: model.outputActivation, outputUnits, numClasses: data.numClasses };
       split = (splitting ?? ONE_CORE_SPLITTING).forRun(tf, layout, peerNetwork);
     }
+    const boundary = onBoundary
+      ? createBoundaryTracker(
+          tf,
+          model,
+          cfg.loss,
+          { x: data.x, labels, inputShape: data.inputShape, numClasses: data.numClasses, test: data.test },
+          splitIndices,
+          stepsPerEpoch,
+          onBoundary,
+        )
+      : null;
+    await boundary?.draw(0, 0);
     const totalSteps = cfg.epochs * stepsPerEpoch;
     stepLosses = new StepLossCollector(totalSteps, (points) => emit({ type: 'stepLoss', runId, points }));
     const shuffleRng = new Random(deriveSeed(cfg.seed, 'shuffle'));
@@ -222,6 +240,7 @@ export async function trainRun(
             break runLoop;
           }
           if (result.inspected) emit({ type: 'layerStats', runId, step, epoch: epoch - 1, layers: result.inspected });
+          if (boundary?.due(step)) await boundary.draw(step, epoch - 1);
           lossSum += result.loss * (end - start);
           correctSum += result.correct;
           seen += end - start;
@@ -249,6 +268,7 @@ export async function trainRun(
     if (terminal.type === 'finished') {
       terminal = { ...terminal, metrics: { ...terminal.metrics, ...(await evaluateTestPart(tf, model, lossFn, data.test)) } };
     }
+    if (boundary && (terminal.type === 'finished' || terminal.type === 'cancelled')) await boundary.draw(step, epochsDone, true);
     // Hands the trained model over (e.g. to send its weights) before it is freed and the run ends.
     if (onTrained && (terminal.type === 'finished' || terminal.type === 'cancelled')) onTrained(model);
   } catch (error) {

@@ -59,7 +59,7 @@ interface CurrentRun {
 /**
  * Serves one engine worker: initialises the backend and sends 'ready'; on 'start' trains the run
  * (one at a time; a 'start' while busy is answered with 'failed' for that run), forwarding every
- * RunEvent as {type:'event'}; 'cores' sets how many cores the current run may use (2 lets a two-part
+ * RunEvent as {type:'event'} and every decision-boundary picture as {type:'boundary'}; 'cores' sets how many cores the current run may use (2 lets a two-part
  * run compute its second parts on the other core, see options.splitting; its numbers do not change); 'cancel' for the current run sets its cancel flag; 'preview' computes
  * an init preview (also while a run trains) and answers 'previewResult'; 'shutdown' exits 0.
  * Every host message is parsed with protocol.ts's HostToWorker schema first; one that fails it fails
@@ -127,6 +127,9 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
         splitterFor(backendName),
         recordedSplit,
         options.accelerators ?? DEFAULT_ACCELERATORS,
+        (update) => {
+          if (!run.ended && run.failure === undefined) void channel.send({ type: 'boundary', event: { type: 'boundary', runId, ...update } });
+        },
       );
     } catch (error) {
       await fail(run, run.failure ?? error);

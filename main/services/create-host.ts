@@ -20,6 +20,8 @@ import {
 import { findDownload } from '../export/download.js';
 import { createCompareReporter, createRunExporter } from '../export/run-exporter.js';
 import { saveRunWeights } from '../export/run-weights.js';
+import { readBoundaryFile, writeBoundaryFile } from './boundary-file.js';
+import { BoundaryService } from './boundary-service.js';
 import { EnginePool } from './engine-pool.js';
 import { createHandlers } from './handlers.js';
 import type { HostServices, ShellKind } from './host-services.js';
@@ -106,6 +108,11 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   runs.storeLayerStatsIn(new LayerStatsStore(db));
   runs.storeStepLossesIn(new StepLossStore(db));
   runs.recordProvenanceIn(new RunProvenanceStore(db));
+  const boundaries = new BoundaryService(
+    pool,
+    { write: (snapshot) => writeBoundaryFile(options.dataDir, snapshot), read: (runId) => readBoundaryFile(options.dataDir, runId) },
+    (runId) => runs.get(runId),
+  );
   const datasets = new DatasetService(new DatasetStore(db), options.dataDir, undefined, options.decoder ?? workerSourceDecoder());
   // Uploads left by hosts that are gone (crashed, killed) are deleted; a live host's are kept.
   if (options.shell !== 'cli') sweepStaleUploads(options.dataDir);
@@ -129,6 +136,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   const handlers = createHandlers({
     runs,
     manage: new RunManagement(runs, new RunManagementStore(db), options.dataDir),
+    boundaries,
     sweeps,
     datasets,
     sources,
@@ -153,6 +161,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     onEvent: (listener) => runs.onEvent(listener),
     onSweepEvent: (listener) => sweeps.onEvent(listener),
     onDatasetImportEvent: (listener) => datasets.onImportEvent(listener),
+    onBoundaryEvent: (listener) => boundaries.onEvent(listener),
     exportRun,
     compareRuns,
     sources,
@@ -162,6 +171,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
       closed = true;
       sources.releaseAll();
       sweeps.close();
+      boundaries.close();
       const leave = closeOptions?.leaveUnfinished === true;
       if (leave) runs.close(); // stop listening first, so the pool's 'cancelled' events are not stored
       await pool.close();

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { ExperimentSpec, FinalMetrics, PreviewResult, RunEvent } from '../../contract/index.js';
+import type { BoundaryEvent, ExperimentSpec, FinalMetrics, PreviewResult, RunEvent } from '../../contract/index.js';
 import { TERMINAL_EVENT_TYPES } from '../../contract/index.js';
 import { parseMessage, WorkerToHost, type DatasetSource, type ParsedMessage } from '../../engine/index.js';
 import { PreviewRequests, type PreviewRequest } from './preview-requests.js';
@@ -89,6 +89,14 @@ export class EnginePool {
   onWeights(listener: (runId: string, tensors: unknown) => void): () => void {
     this.weightListeners.add(listener);
     return () => this.weightListeners.delete(listener);
+  }
+
+  private readonly boundaryListeners = new Set<(event: BoundaryEvent) => void>();
+
+  /** Subscribes to the decision-boundary pictures of running runs (2-D inputs; see contract/boundary.ts). */
+  onBoundary(listener: (event: BoundaryEvent) => void): () => void {
+    this.boundaryListeners.add(listener);
+    return () => this.boundaryListeners.delete(listener);
   }
 
   /**
@@ -209,6 +217,10 @@ export class EnginePool {
       case 'weights':
         // Trained weights, sent just before the run's terminal event; only the slot's own run counts.
         if (slot.job && message.runId === slot.job.runId) for (const listener of this.weightListeners) listener(slot.job.runId, message.tensors);
+        return;
+      case 'boundary':
+        // Only the slot's own run counts (a late picture of a run the pool already ended is dropped).
+        if (slot.job && message.event.runId === slot.job.runId) for (const listener of this.boundaryListeners) listener(message.event);
         return;
       case 'event': {
         const event = message.event;

@@ -3,6 +3,7 @@ import type { DatasetService } from '../datasets/dataset-service.js';
 import type { SourceRegistry } from '../datasets/source-registry.js';
 import type { CompareReporter, RunExporter } from '../export/run-exporter.js';
 import type { RunManagement } from './run-management.js';
+import type { BoundaryService } from './boundary-service.js';
 import type { RunService } from './run-service.js';
 import { sweepHandlers } from './sweep-handlers.js';
 import type { SweepService } from './sweep-service.js';
@@ -12,6 +13,8 @@ export interface HandlerContext {
   runs: RunService;
   /** Rename, tags, notes, deletion and filtered lists of runs. */
   manage: RunManagement;
+  /** Decision-boundary pictures (absent: `runs/boundary` answers null for every known run). */
+  boundaries?: Pick<BoundaryService, 'get'>;
   sweeps: SweepService;
   info: AppInfo;
   datasets: Pick<DatasetService, 'list' | 'preview' | 'import' | 'delete' | 'cancelImport'>;
@@ -35,7 +38,7 @@ function redactAll(sources: SourceRegistry, options: DatasetSourceOptions, error
 }
 
 /** Implements every contract method once; the shells (HTTP, Electron IPC, CLI) only carry them. */
-export function createHandlers({ runs, manage, sweeps, info, datasets, sources, exportRun, compareRuns }: HandlerContext): Handlers {
+export function createHandlers({ runs, manage, boundaries, sweeps, info, datasets, sources, exportRun, compareRuns }: HandlerContext): Handlers {
   return {
     'app/info': async () => info,
     'datasets/list': async () => datasets.list(),
@@ -73,6 +76,7 @@ export function createHandlers({ runs, manage, sweeps, info, datasets, sources, 
     'runs/metrics': async ({ runId, maxPoints }) => runs.curve(runId, maxPoints),
     'runs/layerStats': async ({ runId, maxPoints }) => runs.layerStats(runId, maxPoints),
     'runs/stepLosses': async ({ runId, maxPoints }) => runs.stepLosses(runId, maxPoints),
+    'runs/boundary': async ({ runId }) => (boundaries ? boundaries.get(runId) : (runs.get(runId), null)),
     // No output folder from clients: exports always go to a new folder under <dataDir>/exports/.
     'runs/export': async ({ runId, format }) => exportRun(runId, format),
     'runs/compareReport': async ({ runIds }) => compareRuns(runIds),

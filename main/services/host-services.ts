@@ -1,5 +1,14 @@
 import type { SourceRegistry } from '../datasets/source-registry.js';
-import type { CompareReportResult, DatasetImportEvent, ExportFormat, Handlers, RunEvent, RunExportResult, SweepEvent } from '../../contract/index.js';
+import type {
+  BoundaryEvent,
+  CompareReportResult,
+  DatasetImportEvent,
+  ExportFormat,
+  Handlers,
+  RunEvent,
+  RunExportResult,
+  SweepEvent,
+} from '../../contract/index.js';
 
 /** Which shell hosts the services; recorded in `app/info`. */
 export type ShellKind = 'electron' | 'browser' | 'cli';
@@ -13,6 +22,8 @@ export interface HostServices {
   onSweepEvent?(listener: (event: SweepEvent) => void): () => void;
   /** Subscribes to dataset import progress (`datasetImportProgress`); returns an unsubscribe function. */
   onDatasetImportEvent?(listener: (event: DatasetImportEvent) => void): () => void;
+  /** Subscribes to decision-boundary pictures of running runs (`boundary`); returns an unsubscribe function. */
+  onBoundaryEvent?(listener: (event: BoundaryEvent) => void): () => void;
   /**
    * Exports a run into `outDir` (default: a new folder under `<dataDir>/exports/`), recording each file's
    * sha256. Only trusted shells (the CLI) pass `outDir`; clients use the `runs/export` method.

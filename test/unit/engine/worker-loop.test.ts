@@ -42,15 +42,15 @@ describe('serveWorker (in process)', () => {
     expect(logs.length).toBe(3);
     deliver({ type: 'start', runId: 'r1', experiment: experiment({ dataset: { builtin: 'xor', samples: 100 }, train: { epochs: 2, statsEvery: 0 } }) });
     await until(() => sent.some((m) => m.type === 'event' && m.event.type === 'finished'));
-    expect(sent.slice(1).map((m) => (m.type === 'event' ? m.event.type : m.type))).toEqual([
-      'started',
-      'stepLoss',
-      'progress',
-      'stepLoss',
-      'progress',
-      'weights',
-      'finished',
-    ]); // trained weights just before the end
+    const kinds = sent.slice(1).map((m) => (m.type === 'event' ? m.event.type : m.type));
+    // Trained weights just before the end; decision-boundary pictures (xor has two features) in between.
+    expect(kinds.filter((k) => k !== 'boundary')).toEqual(['started', 'stepLoss', 'progress', 'stepLoss', 'progress', 'weights', 'finished']);
+    const pictures = sent.flatMap((m) => (m.type === 'boundary' ? [m.event] : []));
+    expect(kinds[1]).toBe('boundary');
+    expect(pictures[0]).toMatchObject({ runId: 'r1', grid: { step: 0 } });
+    expect(pictures[0]!.points?.train.x.length).toBeGreaterThan(0);
+    expect(kinds.slice(-3)).toEqual(['boundary', 'weights', 'finished']);
+    expect(pictures[pictures.length - 1]).toMatchObject({ runId: 'r1', final: true, grid: { epoch: 2 } });
     deliver({ type: 'shutdown' });
     expect(exits).toEqual([0]);
   });

@@ -52,6 +52,9 @@ class WorkerHandle {
   /** The last trained-weights message (sent before a finished/cancelled run's terminal event). */
   lastWeights: Extract<WorkerToHost, { type: 'weights' }> | null = null;
 
+  /** How many decision-boundary pictures eventsUntilTerminal skipped. */
+  boundaries = 0;
+
   /** Collects run events until a terminal one (weights messages are kept in lastWeights). */
   async eventsUntilTerminal(): Promise<RunEvent[]> {
     const events: RunEvent[] = [];
@@ -59,6 +62,10 @@ class WorkerHandle {
       const m = await this.next();
       if (m.type === 'weights') {
         this.lastWeights = m;
+        continue;
+      }
+      if (m.type === 'boundary') {
+        this.boundaries += 1; // decision-boundary pictures of a 2-D dataset (test/unit/engine/boundary.test.ts)
         continue;
       }
       expect(m.type).toBe('event');
@@ -108,6 +115,7 @@ describe('engine worker process', () => {
     for (;;) {
       const m = await worker.next();
       if (m.type === 'weights' && m.runId === 'w2') continue; // a cancelled run's weights come before 'cancelled'
+      if (m.type === 'boundary') continue; // decision-boundary pictures of the 2-D dataset
       if (m.type !== 'event') throw new Error(`unexpected ${m.type}`);
       if (m.event.runId === 'w3') {
         busyAnswer = m.event;

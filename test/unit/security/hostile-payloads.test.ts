@@ -109,6 +109,7 @@ function targetedPayloads(method: MethodName): unknown[] {
     case 'runs/get':
     case 'runs/reproduce':
     case 'runs/reproduction':
+    case 'runs/boundary':
       return ids('runId');
     case 'runs/metrics':
     case 'runs/layerStats':

@@ -83,6 +83,31 @@ describe('EnginePool', () => {
     expect(events).toEqual([{ type: 'failed', runId: 'a', error: 'boom' }]);
   });
 
+  it('passes on the decision-boundary pictures of the current run only; a malformed one fails the run', () => {
+    const { pool, workers, events } = setup(1);
+    const pictures: string[] = [];
+    pool.onBoundary((e) => pictures.push(`${e.runId}@${e.grid.step}`));
+    pool.submit('a', experiment);
+    const w = workers[0]!;
+    w.emit({ type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' });
+    const grid = (step: number) => ({
+      step,
+      epoch: 0,
+      resolution: 2,
+      x: { min: 0, max: 1 },
+      y: { min: 0, max: 1 },
+      field: { kind: 'classes' as const, numClasses: 2, classes: [0, 1, 1, 0], confidence: [1, 1, 0.5, 0.5] },
+    });
+    w.emit({ type: 'boundary', event: { type: 'boundary', runId: 'someone-else', grid: grid(1) } });
+    w.emit({ type: 'boundary', event: { type: 'boundary', runId: 'a', grid: grid(2) } });
+    expect(pictures).toEqual(['a@2']);
+    w.emitRaw({ type: 'boundary', event: { type: 'boundary', runId: 'a', grid: { ...grid(3), resolution: 3 } } });
+    expect(pictures).toEqual(['a@2']);
+    expect(events).toMatchObject([
+      { type: 'failed', runId: 'a', error: expect.stringContaining('event.grid.field.classes: has 4 values, expected resolution² = 9') },
+    ]);
+  });
+
   describe('a message that fails the protocol schema', () => {
     const ready = { type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' } as const;
 
