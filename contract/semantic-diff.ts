@@ -69,7 +69,12 @@ function fieldChanges(values: readonly unknown[], path: string, out: FieldChange
   }
   if (objects || values.every(Array.isArray)) {
     const keys = new Set(values.flatMap((v) => Object.keys(v as object)));
-    for (const key of keys) fieldChanges(values.map((v) => (v as Record<string, unknown>)[key]), path ? `${path}.${key}` : key, out);
+    for (const key of keys)
+      fieldChanges(
+        values.map((v) => (v as Record<string, unknown>)[key]),
+        path ? `${path}.${key}` : key,
+        out,
+      );
     return;
   }
   out.push({ kind: 'field', path, values: [...values] });
@@ -259,7 +264,8 @@ export function seedsText(seeds: readonly number[]): string {
 export function labelPart(change: SemanticChange, group: number): string {
   const text = changeValueText(change, group);
   if (change.kind === 'layerCount') return `${text} layers`;
-  if (change.kind === 'layers') return INITIALIZER_FIELDS.has(change.field) || ACTIVATION_FIELDS.has(change.field) ? text : `${fieldWords(change.field)} ${text}`;
+  if (change.kind === 'layers')
+    return INITIALIZER_FIELDS.has(change.field) || ACTIVATION_FIELDS.has(change.field) ? text : `${fieldWords(change.field)} ${text}`;
   const value = change.values[group];
   return isObject(value) && typeof value.name === 'string' ? text : `${change.path.split('.').at(-1)} ${text}`;
 }

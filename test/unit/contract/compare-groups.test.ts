@@ -33,7 +33,10 @@ describe('groupRuns', () => {
       [0, 2, 4],
       [1, 3],
     ]);
-    expect(groups.map((g) => g.seeds)).toEqual([[1, 2, 3], [1, 2]]);
+    expect(groups.map((g) => g.seeds)).toEqual([
+      [1, 2, 3],
+      [1, 2],
+    ]);
     expect(groups.map((g) => g.index)).toEqual([0, 1]);
   });
 
@@ -98,15 +101,23 @@ describe('semanticDiff', () => {
       'kernel initializer of all 11 layers: Normal(0, 0.02) → Glorot normal',
     ]);
     const some = deepTanh(SMALL, 1);
-    const changed = { ...some, network: { ...some.network, layers: some.network.layers.map((l, i) => (i < 2 ? { ...l, kernelInitializer: GLOROT } : l)) } } as ExperimentSpec;
-    expect(semanticDiff([some, changed], [[1], [1]]).changes.map(describeChange)).toEqual(['kernel initializer of layers 1, 2: Normal(0, 0.02) → Glorot normal']);
+    const changed = {
+      ...some,
+      network: { ...some.network, layers: some.network.layers.map((l, i) => (i < 2 ? { ...l, kernelInitializer: GLOROT } : l)) },
+    } as ExperimentSpec;
+    expect(semanticDiff([some, changed], [[1], [1]]).changes.map(describeChange)).toEqual([
+      'kernel initializer of layers 1, 2: Normal(0, 0.02) → Glorot normal',
+    ]);
   });
 
   it('falls back to field paths for other fields; an optimizer of another kind is one line', () => {
     const a = deepTanh(GLOROT, 1);
     const b = deepTanh(GLOROT, 1, 10, { optimizer: { name: 'sgd', learningRate: 0.1 }, batchSize: 64 });
     const c = deepTanh(GLOROT, 1, 8);
-    expect(semanticDiff([a, b], [[1], [1]]).changes.map(describeChange)).toEqual(['train.batchSize: 32 → 64', 'train.optimizer: adam(learningRate 0.01, beta1 0.9, beta2 0.999, epsilon 1e-7) → sgd(learningRate 0.1)']);
+    expect(semanticDiff([a, b], [[1], [1]]).changes.map(describeChange)).toEqual([
+      'train.batchSize: 32 → 64',
+      'train.optimizer: adam(learningRate 0.01, beta1 0.9, beta2 0.999, epsilon 1e-7) → sgd(learningRate 0.1)',
+    ]);
     expect(semanticDiff([a, c], [[1], [1]]).changes.map(describeChange)[0]).toBe('number of layers: 11 → 9');
     const three = semanticDiff([a, b, deepTanh(GLOROT, 1, 10, { batchSize: 128 })], [[1], [1], [1]]);
     expect(describeChange(three.changes[0]!)).toBe('train.batchSize: 32 · 64 · 128');
