@@ -102,6 +102,10 @@ test('2 initializers × 3 seeds: two groups with n = 3 and mean ± sd, one diff 
   }
   await expect(page.getByTestId('semantic-diff-line').first()).toContainText('全部 8 个隐藏层的权重初始化');
   await page.getByTestId('lang-switch').selectOption('en');
-  await page.screenshot({ path: 'test-results/screens/compare-groups-en-dark-full.png', fullPage: true });
+  for (const theme of ['dark', 'light']) {
+    if ((await page.getByTestId('theme-toggle').getAttribute('data-theme')) !== theme) await page.getByTestId('theme-toggle').click();
+    await page.getByTestId('compare-heat-cell').last().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `test-results/screens/compare-groups-heatmaps-en-${theme}.png` });
+  }
   expect(errors).toEqual([]);
 });
