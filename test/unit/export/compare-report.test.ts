@@ -326,4 +326,21 @@ describe('comparison report (runs/compareReport)', () => {
     expect(result.dir).toBe(out);
     expect(result.files.map((f) => [f.name, f.sha256])).toEqual(['report.html', 'metrics.csv'].map((n) => [n, sha256(path.join(out, n))]));
   });
+
+  it('CLI: without --json it names the seed groups and says what differs in one line per change', async () => {
+    const out = path.join(dataDir, 'cli-compare-text');
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await runCli(['export', ids.he, ids.glorot, '--format', 'report', '--out', out, '--db', path.join(dataDir, 'initscope.db')])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const lines = printed.join('').split('\n');
+    expect(lines[0]).toBe(`Compared 2 runs in 2 seed groups in ${out}`);
+    expect(lines[1]).toBe('  kernel initializer of layer 1: He normal → Glorot normal');
+  });
 });
