@@ -571,7 +571,7 @@ const en = {
     meanSd: '{mean} ± {sd}',
     smallSample: 'Only {n} runs per group: a spread from so few seeds is a rough guide, not evidence of a difference. Add seeds before trusting a gap.',
     runOfGroup: '{label} · seed {seed}',
-    whatDiffers: 'What differs between the groups',
+    whatDiffers: 'Configuration: what differs between the groups',
     onlySeeds: 'Only the seeds differ: the runs are one configuration.',
     seedList: 'seed {list} | seeds {list}',
     fieldByField: 'Field by field',

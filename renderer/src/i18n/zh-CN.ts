@@ -559,7 +559,7 @@ const zhCN: MessageSchema = {
     meanSd: '{mean} ± {sd}',
     smallSample: '每组只有 {n} 个运行：这么少的种子给出的离散度只是粗略参考，不能证明存在差异。请先增加种子再相信差距。',
     runOfGroup: '{label} · 种子 {seed}',
-    whatDiffers: '各组之间的差异',
+    whatDiffers: '配置：各组之间的差异',
     onlySeeds: '只有种子不同：这些运行是同一配置。',
     seedList: '种子 {list}',
     fieldByField: '逐字段',
