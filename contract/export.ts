@@ -47,12 +47,17 @@ export type CompareReportRequest = z.infer<typeof CompareReportRequest>;
 /**
  * The result of a comparison report: the runs compared (request order), the folder written (under the
  * data folder's `exports/comparisons/`), its files (`report.html`, `metrics.csv`) and the configuration
- * paths that differ between the runs (e.g. `network.layers.0.kernelInitializer.name`).
+ * paths that differ between the runs (e.g. `network.layers.0.kernelInitializer.name`), and the same said
+ * per seed group: their count and one line per semantic change.
  */
 export const CompareReportResult = z.object({
   runIds: z.array(z.string()),
   dir: z.string(),
   files: z.array(ExportedFile),
   differingPaths: z.array(z.string()),
+  /** Number of seed groups (runs differing only in seed pooled). */
+  groups: z.number().int().min(1),
+  /** What differs between the groups, one English line per semantic change (see `semanticDiff`). */
+  differences: z.array(z.string()),
 });
 export type CompareReportResult = z.infer<typeof CompareReportResult>;

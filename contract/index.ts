@@ -27,3 +27,5 @@ export * from './shapes.js';
 export * from './memory-estimate.js';
 export * from './experiment-check.js';
 export * from './optimizer-defaults.js';
+export * from './run-groups.js';
+export * from './semantic-diff.js';

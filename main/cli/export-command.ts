@@ -49,7 +49,8 @@ export async function exportCommand(argv: string[]): Promise<number> {
       if (values.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       } else {
-        process.stdout.write(`Compared ${result.runIds.length} runs (${result.differingPaths.length} configuration fields differ) in ${result.dir}\n`);
+        process.stdout.write(`Compared ${result.runIds.length} runs in ${result.groups} seed group${result.groups === 1 ? '' : 's'} in ${result.dir}\n`);
+        for (const line of result.differences) process.stdout.write(`  ${line}\n`);
         printFiles(result.files);
       }
       return 0;

@@ -1,5 +1,14 @@
 import { join, resolve } from 'node:path';
-import { COMPARE_MAX_RUNS, COMPARE_MIN_RUNS, InitScopeError, type CompareReportResult, type RunSummary } from '../../contract/index.js';
+import {
+  COMPARE_MAX_RUNS,
+  COMPARE_MIN_RUNS,
+  describeChange,
+  groupRuns,
+  InitScopeError,
+  semanticDiff,
+  type CompareReportResult,
+  type RunSummary,
+} from '../../contract/index.js';
 import { safeId } from './paths.js';
 import { configDiff } from './report/config-diff.js';
 import { metricsCsv } from './report/metrics-csv.js';
@@ -70,5 +79,10 @@ export function writeCompareReport(deps: CompareDeps, runIds: readonly string[],
     at,
   );
   const differingPaths = configDiff(runs.map((r) => r.summary.experiment)).map((d) => d.path);
-  return { runIds: runs.map((r) => r.summary.id), dir, files, differingPaths };
+  const groups = groupRuns(runs, (r) => r.summary.experiment);
+  const differences = semanticDiff(
+    groups.map((g) => g.runs[0]!.summary.experiment),
+    groups.map((g) => g.seeds),
+  ).changes.map(describeChange);
+  return { runIds: runs.map((r) => r.summary.id), dir, files, differingPaths, groups: groups.length, differences };
 }

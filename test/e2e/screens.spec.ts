@@ -26,10 +26,10 @@ async function rawKeys(page: Page): Promise<string[]> {
     const attributes = [...document.querySelectorAll('[title], [aria-label], [placeholder]')].flatMap((el) =>
       ['title', 'aria-label', 'placeholder'].map((name) => el.getAttribute(name) ?? ''),
     );
-    // The config diff's first column shows experiment field paths (`network.layers.0.units`) on purpose:
-    // data, not message keys.
+    // The config diff's first column and its semantic lines' fallback subjects show experiment field paths
+    // (`network.layers.0.units`) on purpose: data, not message keys.
     const body = document.body.cloneNode(true) as HTMLElement;
-    body.querySelectorAll('[data-testid="diff-row"] td.path').forEach((cell) => cell.remove());
+    body.querySelectorAll('[data-testid="diff-row"] td.path, [data-testid="semantic-diff-line"] .path').forEach((cell) => cell.remove());
     document.body.append(body);
     body.style.position = 'absolute';
     const text = body.innerText;

@@ -10,7 +10,8 @@ export interface ChartSeries {
   dashed?: boolean;
 }
 
-const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563', '#be185d'];
+/** The app's light-theme series colours (renderer/src/lib/chart-theme.ts), so a group has one colour in the app and the report. */
+const COLORS = ['#2f6fed', '#e0662a', '#1f9d6b', '#b5489e', '#c9a227', '#2aa5c0', '#7b61d1', '#d6455d'];
 const W = 640;
 const PLOT_H = 300;
 const PAD = { left: 56, right: 16, top: 28, bottom: 40 };

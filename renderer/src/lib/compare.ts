@@ -1,4 +1,4 @@
-import type { ExperimentSpec, MetricPoint, RunSummary } from '../../../contract/index.js';
+import { groupRuns, type ExperimentSpec, type MetricPoint, type RunSummary } from '../../../contract/index.js';
 
 /** A metric of a curve point: losses in the loss's units, accuracies in [0, 1]. */
 export type CurveMetric = 'trainLoss' | 'valLoss' | 'trainAcc' | 'valAcc';
@@ -7,26 +7,9 @@ export const CURVE_METRICS: readonly CurveMetric[] = ['valLoss', 'trainLoss', 'v
 /** The most runs the Compare view shows at once. */
 export const MAX_COMPARED = 8;
 
-/** The experiment without what does not change the configuration: its display name and training seed. */
-function withoutSeed(experiment: ExperimentSpec): unknown {
-  return { ...experiment, name: '', train: { ...experiment.train, seed: 0 } };
-}
-
-/** Runs whose experiments are equal except for the training seed share this key. */
-export function seedGroupKey(run: Pick<RunSummary, 'experiment'>): string {
-  return JSON.stringify(withoutSeed(run.experiment));
-}
-
-/** Runs grouped by {@link seedGroupKey}, in the order their first member appears. */
+/** Runs grouped by the contract's seed groups (equal experiments but for seed and name), in the order their first member appears. */
 export function groupBySeed<R extends Pick<RunSummary, 'experiment'>>(runs: readonly R[]): R[][] {
-  const groups = new Map<string, R[]>();
-  for (const run of runs) {
-    const key = seedGroupKey(run);
-    const list = groups.get(key);
-    if (list) list.push(run);
-    else groups.set(key, [run]);
-  }
-  return [...groups.values()];
+  return groupRuns(runs, (r) => r.experiment).map((g) => g.runs);
 }
 
 /** One epoch of a seed band: mean and sample standard deviation (n − 1) over the runs that reached it. */

@@ -20,6 +20,15 @@ export function formatLoss(value: number | null | undefined): string {
   return Number(value.toPrecision(4)).toString();
 }
 
+/** A spread (a standard deviation) of losses: 2 significant digits (0.006369 → "0.0064"), exponent form when tiny or huge. */
+export function formatLossSpread(value: number | null | undefined): string {
+  if (value === null || value === undefined) return DASH;
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e5)) return value.toExponential(1);
+  return Number(value.toPrecision(2)).toString();
+}
+
 /** Seconds → "42s", "3m 07s", "2h 05m" in the current language. */
 export function formatDuration(seconds: number | null | undefined, t: Translate): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return DASH;

@@ -229,6 +229,37 @@ describe('comparison report (runs/compareReport)', () => {
     expect(result.differingPaths).toEqual(['name', 'network.layers.0.kernelInitializer.name', 'train.seed']);
   });
 
+  it('pools seeds into groups: one colour per group, mean ± sd and n per group, one semantic line, a small-sample note', () => {
+    const pooled = { he1: 'run_pool_he1', he2: 'run_pool_he2', gl1: 'run_pool_gl1', gl2: 'run_pool_gl2' };
+    seedRun(pooled.he1, experiment('pool he', 'heNormal', 11), curve(4, 2), 'completed');
+    seedRun(pooled.gl1, experiment('pool glorot', 'glorotNormal', 11), curve(4, 3), 'completed');
+    seedRun(pooled.he2, experiment('pool he', 'heNormal', 12), curve(4, 2.4), 'completed');
+    seedRun(pooled.gl2, experiment('pool glorot', 'glorotNormal', 12), curve(4, 3.3), 'completed');
+    const result = writeCompareReport({ ...deps, now: () => new Date(T0 + 300_000) }, [pooled.he1, pooled.gl1, pooled.he2, pooled.gl2]);
+    expect(result.groups).toBe(2);
+    expect(result.differences).toEqual(['kernel initializer of layer 1: He normal → Glorot normal']);
+    const html = readFileSync(path.join(result.dir, 'report.html'), 'utf8');
+
+    // Group rows: label, n, seeds, then mean ± sd; for two values sd = |a − b| / √2 (computed here, not by meanSd).
+    const groups = tableRows(html, 'Groups');
+    expect(groups.map((r) => [r[0]!.replace(/<span[^>]*><\/span>/, ''), r[1], r[2]])).toEqual([
+      ['He normal', '2', '11, 12'],
+      ['Glorot normal', '2', '11, 12'],
+    ]);
+    const finalTrainLoss = [2 / 4, 2.4 / 4];
+    const mean = (finalTrainLoss[0]! + finalTrainLoss[1]!) / 2;
+    const sd = Math.abs(finalTrainLoss[0]! - finalTrainLoss[1]!) / Math.SQRT2;
+    expect(groups[0]![3]).toBe(`${Number(mean.toPrecision(4))} ± ${Number(sd.toPrecision(2))}`);
+    expect(html).toContain('id="small-sample"');
+
+    // One colour per group: both He runs' lines share the first palette colour, both Glorot runs' the second.
+    const strokes = [...html.matchAll(/<polyline fill="none" stroke="([^"]+)"/g)].map((m) => m[1]);
+    expect(strokes.slice(0, 8)).toEqual(['#2f6fed', '#2f6fed', '#e0662a', '#e0662a', '#2f6fed', '#2f6fed', '#e0662a', '#e0662a']);
+    const semantic = /<ul class="diff" id="semantic-diff">(.*?)<\/ul>/s.exec(html)![1]!;
+    expect(semantic.match(/<li>/g)).toHaveLength(1);
+    expect(semantic.replace(/<[^>]+>/g, '')).toBe('kernel initializer of layer 1: He normal → Glorot normal');
+  });
+
   it('records every file with the sha256 of its bytes for each run compared', () => {
     const result = writeCompareReport({ ...deps, now: () => new Date(T0 + 180_000) }, [ids.glorot, ids.deep]);
     for (const runId of [ids.glorot, ids.deep]) {
@@ -294,5 +325,22 @@ describe('comparison report (runs/compareReport)', () => {
     expect(result.runIds).toEqual([ids.he, ids.glorot]);
     expect(result.dir).toBe(out);
     expect(result.files.map((f) => [f.name, f.sha256])).toEqual(['report.html', 'metrics.csv'].map((n) => [n, sha256(path.join(out, n))]));
+  });
+
+  it('CLI: without --json it names the seed groups and says what differs in one line per change', async () => {
+    const out = path.join(dataDir, 'cli-compare-text');
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await runCli(['export', ids.he, ids.glorot, '--format', 'report', '--out', out, '--db', path.join(dataDir, 'initscope.db')])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const lines = printed.join('').split('\n');
+    expect(lines[0]).toBe(`Compared 2 runs in 2 seed groups in ${out}`);
+    expect(lines[1]).toBe('  kernel initializer of layer 1: He normal → Glorot normal');
   });
 });
