@@ -134,7 +134,8 @@ export async function endToEndSection(tf: TF, torch: TorchRunner | null, quick: 
     met: Number.isFinite(torchSweep) ? sweep2 / torchSweep <= 1.5 : null,
   });
   const one = await measureSeedSweep(sub, 1);
-  const two = await measureSeedSweep(sub, 2);
+  // In quick mode the cut sweep is the one just measured on 2 workers.
+  const two = quick ? sweep2 : await measureSeedSweep(sub, 2);
   const ceiling = python ? await torchCeiling(python) : NaN;
   const throughput = one / two;
   log(
