@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SweepSpec, type ExperimentSpec } from '../contract/index.js';
+import { SweepSpec, type ExperimentInput } from '../contract/index.js';
 import type * as CreateHost from '../main/services/create-host.js';
 import type * as WorkerLauncherModule from '../main/services/worker-launcher.js';
 import { TORCH_SCRIPT, type TorchEpochLoop } from './pytorch.js';
@@ -21,7 +21,7 @@ import { NETWORKS } from './workloads.js';
 export const E2E = { samples: 10_000, validationSplit: 0.2, train: 8_000, val: 2_000, epochs: 5, batch: 128 } as const;
 
 /** The end-to-end MLP experiment (as a JSON-ready object) with per-layer statistics every `statsEvery` steps. */
-export function e2eExperiment(statsEvery: number): ExperimentSpec {
+export function e2eExperiment(statsEvery: number): ExperimentInput {
   return {
     name: `bench e2e statsEvery ${statsEvery}`,
     dataset: { builtin: 'mnist', samples: E2E.samples, seed: 7 },
@@ -35,7 +35,7 @@ export function e2eExperiment(statsEvery: number): ExperimentSpec {
       seed: 1,
       statsEvery,
     },
-  } as ExperimentSpec;
+  };
 }
 
 /** The PyTorch epoch loop of the same run. */
@@ -65,7 +65,7 @@ export function cliBuilt(): boolean {
  * Runs `initscope train --json` on `experiment` with a fresh database in a temporary folder.
  * @throws if the run does not finish or the process fails
  */
-export async function measureCliTrain(experiment: ExperimentSpec, samples: number): Promise<CliRun> {
+export async function measureCliTrain(experiment: ExperimentInput, samples: number): Promise<CliRun> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'initscope-bench-e2e-'));
   try {
     const file = path.join(dir, 'experiment.json');
