@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allFiniteOnHeap } from '../../../../engine/kernels/finite-simd.js';
+import { FULL_WASM_KERNELS, registerWasmKernels, STOCK_WASM_KERNELS } from '../../../../engine/kernels/index.js';
 import type { TF } from '../../../../engine/tf.js';
 import { onCpu, values, wasmBuffers, wasmTf } from './backend-pair.js';
 
@@ -45,10 +46,19 @@ describe('allFiniteOnHeap (engine/kernels/finite-simd.ts)', () => {
     expect(wasmBuffers(tf)).toBe(buffers);
   });
 
-  it('gives null (the caller checks with tf ops) off wasm and for a non-float32 tensor', async () => {
+  it('gives null (the caller checks with tf ops) off wasm, with the stock kernels and for a non-float32 tensor', async () => {
     const ints = tf.tensor1d([1, 2], 'int32');
     expect(allFiniteOnHeap(tf, [ints])).toBeNull();
     ints.dispose();
+    const x = tf.tensor1d([1, 2]);
+    registerWasmKernels(tf, STOCK_WASM_KERNELS);
+    try {
+      expect(allFiniteOnHeap(tf, [x])).toBeNull();
+    } finally {
+      registerWasmKernels(tf, FULL_WASM_KERNELS);
+    }
+    expect(allFiniteOnHeap(tf, [x])).toEqual([true]);
+    x.dispose();
     expect(await onCpu(tf, () => tf.tidy(() => allFiniteOnHeap(tf, [tf.tensor1d([1, 2])])))).toBeNull();
   });
 });
