@@ -59,6 +59,15 @@ describe('allFiniteOnHeap (engine/kernels/finite-simd.ts)', () => {
     }
     expect(allFiniteOnHeap(tf, [x])).toEqual([true]);
     x.dispose();
-    expect(await onCpu(tf, () => tf.tidy(() => allFiniteOnHeap(tf, [tf.tensor1d([1, 2])])))).toBeNull();
+    expect(
+      await onCpu(tf, () => {
+        const t = tf.tensor1d([1, 2]);
+        try {
+          return allFiniteOnHeap(tf, [t]);
+        } finally {
+          t.dispose();
+        }
+      }),
+    ).toBeNull();
   });
 });
