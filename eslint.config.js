@@ -22,7 +22,7 @@ const layer = (...types) => types.map((type) => ({ element: { type } }));
 const ENGINE_ENTRY = { element: { type: 'engine', fileInternalPath: 'index.ts' } };
 
 /** Node built-ins the engine's worker needs (files of datasets, the wasm binary, its worker threads). */
-const ENGINE_CORE = ['fs', 'path', 'url', 'module', 'crypto', 'worker_threads'];
+const ENGINE_CORE = ['fs', 'path', 'url', 'module', 'crypto', 'worker_threads', 'zlib'];
 /** TensorFlow.js, loaded only by the engine (native backends are optional peers). */
 const TFJS = ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 /** Packages the host uses apart from SQLite and Electron. */

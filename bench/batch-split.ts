@@ -9,6 +9,7 @@
 import { NetworkSpec } from '../contract/index.js';
 import { initBackend } from '../engine/backend.js';
 import { buildModel } from '../engine/model.js';
+import { FULL_WASM_KERNELS } from '../engine/kernels/index.js';
 import { GradientPeer } from '../engine/parallel/gradient-peer.js';
 import { decideSplit, forwardMacsPerSample } from '../engine/parallel/split-policy.js';
 import type { TF } from '../engine/tf.js';
@@ -63,7 +64,7 @@ const median = (xs: number[]) => {
  * `seconds` each) with one gradient peer started for the whole measurement.
  */
 export async function measureBatchSplit(tf: TF, cases: readonly SplitCase[], reps: number, seconds: number): Promise<SplitResult[]> {
-  const peer = new GradientPeer('wasm');
+  const peer = new GradientPeer('wasm', FULL_WASM_KERNELS);
   if (!(await peer.ready)) throw new Error(`the gradient peer could not start: ${peer.reason}`);
   const one = cases.map((): number[] => []);
   const two = cases.map((): number[] => []);
@@ -80,13 +81,12 @@ export async function measureBatchSplit(tf: TF, cases: readonly SplitCase[], rep
   return cases.map((c, i) => {
     const model = buildModel(tf, c.network, { seed: 1 });
     try {
-      const env = {};
       return {
         ...c,
         flopsPerStep: 6 * c.batch * forwardMacsPerSample(model),
         oneCore: median(one[i]!),
         twoCores: median(two[i]!),
-        wouldSplit: decideSplit(model, c.batch, 'wasm', env).split,
+        wouldSplit: decideSplit(model, c.batch, 'wasm', 'auto').split,
       };
     } finally {
       model.dispose();

@@ -8,18 +8,49 @@ export interface TorchRunner {
   /** e.g. 'python3 (torch 1.13.0, BLAS /usr/lib/…/openblas-pthread/libblas.so.3)'. */
   description: string;
   measure(workload: Workload, seconds: number): Promise<Measurement>;
+  /** Wall seconds of one plain epoch loop (see TorchEpochLoop) in the running process. */
+  epochLoop(request: TorchEpochLoop): Promise<number>;
+  /** Wall seconds of these epoch loops one after another in the running process. */
+  sweep(runs: readonly TorchEpochLoop[]): Promise<number>;
   close(): void;
 }
 
 /** Interpreters tried in order: `python3` on PATH, then Debian's own (python3-torch installs there). */
 const PYTHONS = ['python3', '/usr/bin/python3'];
 
+/**
+ * One training of the 784-256-128-10 MLP as a PyTorch user writes it (bench/torch_bench.py): `train`
+ * random samples shuffled every epoch, batches of `batch`, one validation pass over `val` samples per
+ * epoch under no_grad.
+ */
+export interface TorchEpochLoop {
+  train: number;
+  val: number;
+  epochs: number;
+  batch: number;
+  optimizer: 'adam' | 'sgd';
+  lr: number;
+  /** Hidden activation: relu, sigmoid, tanh, leakyRelu (0.01) or elu; default relu. */
+  activation?: string;
+  /** Weight initializer: normal (with std), glorotNormal or heNormal; default glorotNormal. */
+  init?: string;
+  std?: number;
+  seed?: number;
+}
+
+/** The first interpreter that can `import torch`, or null. */
+export function torchPython(): string | null {
+  return PYTHONS.find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) ?? null;
+}
+
+/** The reference script's path. */
+export const TORCH_SCRIPT = fileURLToPath(new URL('./torch_bench.py', import.meta.url));
+
 /** Starts the PyTorch reference with the first interpreter that can `import torch`; null (with the reason) if none. */
 export async function startTorch(): Promise<TorchRunner | { missing: string }> {
-  const python = PYTHONS.find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+  const python = torchPython();
   if (!python) return { missing: `none of ${PYTHONS.join(', ')} can \`import torch\` (apt-get install -y python3-torch libopenblas0-pthread)` };
-  const script = fileURLToPath(new URL('./torch_bench.py', import.meta.url));
-  const child: ChildProcessWithoutNullStreams = spawn(python, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcessWithoutNullStreams = spawn(python, [TORCH_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async (): Promise<Record<string, unknown>> => {
     const { value, done } = await lines.next();
@@ -33,6 +64,14 @@ export async function startTorch(): Promise<TorchRunner | { missing: string }> {
       child.stdin.write(`${JSON.stringify({ model: workload, seconds })}\n`);
       const r = await next();
       return { samplesPerSec: r.samplesPerSec as number, steps: r.steps as number };
+    },
+    async epochLoop(request) {
+      child.stdin.write(`${JSON.stringify({ task: 'epochs', ...request })}\n`);
+      return (await next()).seconds as number;
+    },
+    async sweep(runs) {
+      child.stdin.write(`${JSON.stringify({ task: 'sweep', runs })}\n`);
+      return (await next()).seconds as number;
     },
     close() {
       child.stdin.end();

@@ -3,7 +3,11 @@
  * (batch 128, Adam) on stock wasm, patched wasm, cpu and PyTorch (1 thread, when `import torch`
  * works), plus the engine's own ratios (diagnostics on/off, custom loop vs model.fit, wasm vs cpu).
  * Configurations are interleaved and repeated (BENCH_REPS, default 3); medians are reported, so a
- * busy machine slows every configuration alike. Results: docs/benchmarks.md.
+ * busy machine slows every configuration alike. Then the end-to-end section (bench/e2e-section.ts:
+ * `initscope train` and the seed article's sweep against PyTorch) and one line per target of issue 15.
+ * BENCH_QUICK=1: one repetition, shorter measurements, no cpu / model.fit / forced-split / synthetic
+ * sweep sections, and cut sweeps (for iterating; the figures of docs/benchmarks.md come from a full run).
+ * Results: docs/benchmarks.md.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -17,9 +21,11 @@ import { measureCustomLoop, measureModelFit, type Measurement, type Workload } f
 import { formatSweepThroughput, measureSweepThroughput } from './sweep-throughput.js';
 import { BENCH_CASES, formatBatchSplit, measureBatchSplit } from './batch-split.js';
 import { measureRunThroughput, readySplitter, type RunThroughput } from './two-cores.js';
+import { endToEndSection, formatTargets, type TargetLine } from './e2e-section.js';
 
-const REPS = Number(process.env.BENCH_REPS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5);
+const QUICK = process.env.BENCH_QUICK === '1';
+const REPS = Number(process.env.BENCH_REPS ?? (QUICK ? 1 : 3));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 0.75 : 1.5));
 
 type Config = 'wasm stock' | 'wasm patched' | 'cpu' | 'PyTorch' | 'model.fit (wasm patched)';
 const samples = new Map<string, number[]>();
@@ -98,7 +104,7 @@ async function main(): Promise<void> {
   console.log(torch ? `PyTorch: ${torch.description}` : `PyTorch: skipped — ${(torchOrWhy as { missing: string }).missing}`);
   console.log(`${REPS} interleaved repetitions, ~${SECONDS} s per measurement, medians reported\n`);
 
-  const configs: Config[] = ['wasm stock', 'wasm patched', 'cpu', 'PyTorch', 'model.fit (wasm patched)'];
+  const configs: Config[] = QUICK ? ['wasm stock', 'wasm patched', 'PyTorch'] : ['wasm stock', 'wasm patched', 'cpu', 'PyTorch', 'model.fit (wasm patched)'];
   const startTensors = tf.memory().numTensors;
   const splitter = await readySplitter();
   const runs = new Map<string, RunThroughput[]>();
@@ -117,8 +123,7 @@ async function main(): Promise<void> {
   }
   record('two|mlp', { samplesPerSec: await twoProcesses(), steps: 0 });
   await splitter.dispose();
-  const forcedSplit = await measureBatchSplit(tf, BENCH_CASES, REPS, SECONDS);
-  torch?.close();
+  const forcedSplit = QUICK ? null : await measureBatchSplit(tf, BENCH_CASES, REPS, SECONDS);
 
   for (const workload of ['mlp', 'conv'] as const) {
     const title =
@@ -151,21 +156,48 @@ async function main(): Promise<void> {
   console.log(
     `two concurrent processes training the MLP, aggregate vs one: ${ratio(med('two|mlp'), wasm('mlp'))} (${fmt(med('two|mlp'))} samples/s) — the engine pool's one run per core`,
   );
-  console.log('every step split across two cores (trainStepSplit), custom loop:');
-  console.log(formatBatchSplit(forcedSplit));
+  if (forcedSplit) {
+    console.log('every step split across two cores (trainStepSplit), custom loop:');
+    console.log(formatBatchSplit(forcedSplit));
+  }
   console.log(
     'one run alone in the app (trainRun on MNIST, batch 128): one core vs two cores granted (the step layout is fixed before the run, see decideSplit):',
   );
+  const targets: TargetLine[] = [];
   for (const workload of ['mlp', 'conv'] as const) {
     const one = median((runs.get(`${workload}|one`) ?? []).map((r) => r.samplesPerSec));
     const twoRuns = runs.get(`${workload}|two`) ?? [];
     const two = median(twoRuns.map((r) => r.samplesPerSec));
     const layout = twoRuns[0]?.decision ?? '?';
     console.log(`  ${workload.padEnd(5)} one core ${fmt(one)} samples/s, two cores ${fmt(two)} samples/s: ${ratio(two, one)} [≥ 0.98×]; layout ${layout}`);
+    targets.push({ label: `two cores granted vs one, ${workload} (layout ${layout})`, value: ratio(two, one), target: '≥ 0.98×', met: two / one >= 0.98 });
   }
-  console.log('\nSweep throughput (issue 6: 2 workers vs 1 on this machine, target ≥ 1.6×)');
-  console.log(formatSweepThroughput(await measureSweepThroughput()));
-  console.log(formatSweepThroughput(await measureSweepThroughput(undefined, undefined, 60)));
+  if (!QUICK) {
+    console.log('\nSweep throughput (issue 6: 2 workers vs 1 on this machine, target ≥ 1.6×)');
+    console.log(formatSweepThroughput(await measureSweepThroughput()));
+    console.log(formatSweepThroughput(await measureSweepThroughput(undefined, undefined, 60)));
+  }
+  const stepRatio = (w: Workload) => {
+    const r = wasm(w);
+    const t = med(`${w}|PyTorch`);
+    return r !== null && t !== null ? r / t : NaN;
+  };
+  const x2 = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
+  targets.push({
+    label: 'MLP step loop (patched wasm) vs PyTorch step loop',
+    value: x2(stepRatio('mlp')),
+    target: '≥ 0.80×',
+    met: Number.isFinite(stepRatio('mlp')) ? stepRatio('mlp') >= 0.8 : null,
+  });
+  targets.push({
+    label: 'conv net step loop (patched wasm) vs PyTorch step loop',
+    value: x2(stepRatio('conv')),
+    target: '≥ 1.00×',
+    met: Number.isFinite(stepRatio('conv')) ? stepRatio('conv') >= 1 : null,
+  });
+  targets.push(...(await endToEndSection(tf, torch, QUICK, REPS)));
+  torch?.close();
+  console.log(`\nTargets (issue 15), ratios from this run${QUICK ? ' (BENCH_QUICK: indicative only)' : ''}:\n${formatTargets(targets)}`);
   const leaked = tf.memory().numTensors - startTensors;
   console.log(
     `\nTensors left after all measurements (including those of the failures above): ${leaked}; total time ${((performance.now() - started) / 1000).toFixed(0)} s`,

@@ -1,7 +1,13 @@
 """PyTorch reference for `npm run bench`: one thread, same shapes as the tfjs measurements.
 
-Reads one JSON request per line on stdin ({"model": "mlp"|"conv", "seconds": s}) and answers one
-JSON line {"samplesPerSec": x, "steps": n}. Data are random (throughput does not depend on them).
+Reads one JSON request per line on stdin and answers one JSON line:
+- {"model": "mlp"|"conv", "seconds": s} -> {"samplesPerSec": x, "steps": n}: a step loop on 8 fixed batches;
+- {"task": "epochs", "train": n, "val": v, "epochs": e, "batch": b, "optimizer": "adam"|"sgd", "lr": r,
+   "activation": a, "init": i, "seed": s} -> {"seconds": t}: a plain epoch loop over the 784-256-128-10
+   MLP (a fresh shuffle per epoch, one validation pass per epoch under no_grad), as a user would write it;
+- {"task": "sweep", "runs": [epoch-loop requests]} -> {"seconds": t}: those trainings one after another.
+Data are random (throughput does not depend on them). `--once JSON` runs one request
+and prints its answer (two such processes side by side measure the machine's two-process ceiling).
 """
 import json
 import os
@@ -52,9 +58,74 @@ def measure(model, seconds):
     return {'samplesPerSec': n * BATCH / (time.perf_counter() - t0), 'steps': n}
 
 
+ACTIVATIONS = {
+    'relu': torch.nn.ReLU, 'sigmoid': torch.nn.Sigmoid, 'tanh': torch.nn.Tanh,
+    'leakyRelu': lambda: torch.nn.LeakyReLU(0.01), 'elu': torch.nn.ELU,
+}
+
+
+def init_(layer, name, std):
+    if name == 'normal':
+        torch.nn.init.normal_(layer.weight, 0.0, std)
+    elif name == 'glorotNormal':
+        torch.nn.init.xavier_normal_(layer.weight)
+    elif name == 'heNormal':
+        torch.nn.init.kaiming_normal_(layer.weight, nonlinearity='relu')
+    torch.nn.init.zeros_(layer.bias)
+
+
+def epoch_loop(req):
+    """Trains the MLP as in the module docstring; returns the wall seconds of model creation + training."""
+    t0 = time.perf_counter()
+    torch.manual_seed(int(req.get('seed', 1)))
+    n, v, b = int(req['train']), int(req['val']), int(req['batch'])
+    x = torch.rand(n + v, 784)
+    y = torch.randint(0, 10, (n + v,))
+    xt, yt, xv, yv = x[:n], y[:n], x[n:], y[n:]
+    act = ACTIVATIONS[req.get('activation', 'relu')]
+    layers = [torch.nn.Linear(784, 256), act(), torch.nn.Linear(256, 128), act(), torch.nn.Linear(128, 10)]
+    for layer in layers:
+        if isinstance(layer, torch.nn.Linear):
+            init_(layer, req.get('init', 'glorotNormal'), float(req.get('std', 0.02)))
+    net = torch.nn.Sequential(*layers)
+    lr = float(req['lr'])
+    opt = torch.optim.Adam(net.parameters(), lr=lr) if req['optimizer'] == 'adam' else torch.optim.SGD(net.parameters(), lr=lr)
+    for _ in range(int(req['epochs'])):
+        net.train()
+        perm = torch.randperm(n)
+        for s in range(0, n, b):
+            idx = perm[s:s + b]
+            opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(net(xt[idx]), yt[idx])
+            loss.backward()
+            opt.step()
+            loss.item()
+        net.eval()
+        with torch.no_grad():
+            out = net(xv)
+            torch.nn.functional.cross_entropy(out, yv).item()
+            (out.argmax(1) == yv).float().mean().item()
+    return {'seconds': time.perf_counter() - t0}
+
+
+def answer(req):
+    if req.get('task') == 'epochs':
+        return epoch_loop(req)
+    if req.get('task') == 'sweep':
+        t0 = time.perf_counter()
+        for run in req['runs']:
+            epoch_loop(run)
+        return {'seconds': time.perf_counter() - t0}
+    return measure(req['model'], float(req['seconds']))
+
+
+if len(sys.argv) > 2 and sys.argv[1] == '--once':
+    print(json.dumps(answer(json.loads(sys.argv[2]))), flush=True)
+    sys.exit(0)
+
 print(json.dumps({'ready': True, 'torch': torch.__version__, 'blas': os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3')}), flush=True)
 for line in sys.stdin:
     if not line.strip():
         continue
     req = json.loads(line)
-    print(json.dumps(measure(req['model'], float(req['seconds']))), flush=True)
+    print(json.dumps(answer(req)), flush=True)

@@ -1,4 +1,5 @@
 import { ExperimentSpec, NetworkSpec, type RunEvent } from '../contract/index.js';
+import { FULL_WASM_KERNELS } from '../engine/kernels/index.js';
 import { BatchSplitter } from '../engine/parallel/batch-splitter.js';
 import type { TF } from '../engine/tf.js';
 import { trainRun } from '../engine/train.js';
@@ -66,7 +67,7 @@ export async function measureRunThroughput(tf: TF, workload: Workload, splitter?
 
 /** A splitter allowed two cores whose peer has finished starting (so runs measure training, not start-up). */
 export async function readySplitter(): Promise<BatchSplitter> {
-  const splitter = new BatchSplitter({ backend: 'wasm', coresAllowed: () => 2 });
+  const splitter = new BatchSplitter({ backend: 'wasm', kernels: FULL_WASM_KERNELS, coresAllowed: () => 2 });
   if (!(await splitter.warmUp())) throw new Error('the gradient peer could not start');
   return splitter;
 }

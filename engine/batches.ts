@@ -24,12 +24,23 @@ export function splitIndices(n: number, validationSplit: number, seed: number): 
  * @returns row-major [end − start, rowSize]
  */
 export function gatherRows(x: Float32Array, rowSize: number, indices: Int32Array, start: number, end: number): Float32Array {
-  const out = new Float32Array((end - start) * rowSize);
+  return gatherRowsInto(new Float32Array((end - start) * rowSize), x, rowSize, indices, start, end);
+}
+
+/**
+ * gatherRows into `out` (reused from batch to batch instead of allocating ~0.4 MB per MNIST batch):
+ * fills its first (end − start)·rowSize values and returns that view.
+ * @param out at least (end − start)·rowSize values
+ * @throws if `out` is too short
+ */
+export function gatherRowsInto(out: Float32Array, x: Float32Array, rowSize: number, indices: Int32Array, start: number, end: number): Float32Array {
+  const size = (end - start) * rowSize;
+  if (out.length < size) throw new Error(`gatherRowsInto: buffer of ${out.length} values, need ${size}`);
   for (let i = start; i < end; i++) {
     const src = (indices[i] as number) * rowSize;
     out.set(x.subarray(src, src + rowSize), (i - start) * rowSize);
   }
-  return out;
+  return size === out.length ? out : out.subarray(0, size);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { locateDivergence } from './diagnostics/divergence.js';
+import { allFiniteOnHeap } from './kernels/finite-simd.js';
 import type { StateUpdate } from './layers/types.js';
 import type { LossFunction } from './losses.js';
 import type { Model } from './model.js';
@@ -133,14 +134,22 @@ export async function applyBatchGradients<T>(
   const { value, correct, grads, stateUpdates } = computed;
   const before = new Map<string, Tensor>();
   try {
+    // On wasm, one SIMD pass per gradient where it lies (the same answer as IsFinite → All, see
+    // kernels/finite-simd.ts); elsewhere the tf-op check, read back with the loss in one read.
+    const onHeap = allFiniteOnHeap(
+      tf,
+      variables.map((v) => grads[v.name]),
+    );
     const summary = tf.tidy(() =>
       tf.concat([
         tf.reshape(value, [1]),
         tf.reshape(correct, [1]),
-        ...variables.map((v) => {
-          const g = grads[v.name];
-          return g ? tf.reshape(tf.cast(tf.all(tf.isFinite(g)), 'float32'), [1]) : tf.ones([1]);
-        }),
+        ...(onHeap
+          ? []
+          : variables.map((v) => {
+              const g = grads[v.name];
+              return g ? tf.reshape(tf.cast(tf.all(tf.isFinite(g)), 'float32'), [1]) : tf.ones([1]);
+            })),
       ]),
     );
     let values: Float32Array;
@@ -150,7 +159,7 @@ export async function applyBatchGradients<T>(
       summary.dispose();
     }
     const loss = values[0] as number;
-    const gradientFinite = variables.map((_, i) => values[i + 2] === 1);
+    const gradientFinite = onHeap ?? variables.map((_, i) => values[i + 2] === 1);
     const finite = Number.isFinite(loss) && gradientFinite.every(Boolean);
     if (!finite) {
       const badLayer = await locate(gradientFinite);

@@ -11,7 +11,7 @@ import {
 } from '../contract/index.js';
 import { DEFAULT_ACCELERATORS, type Accelerators } from './accelerators.js';
 import { readTfjsVersion } from './backend.js';
-import { gatherLabels, gatherRows } from './batches.js';
+import { gatherLabels, gatherRows, gatherRowsInto } from './batches.js';
 import { loadDataset, type DatasetSource } from './datasets/index.js';
 import { datasetSplit } from './datasets/split.js';
 import { createBoundaryTracker, type BoundarySink } from './boundary/tracker.js';
@@ -190,6 +190,9 @@ export async function trainRun(
     stepLosses = new StepLossCollector(totalSteps, (points) => emit({ type: 'stepLoss', runId, points }));
     const shuffleRng = new Random(deriveSeed(cfg.seed, 'shuffle'));
     const order = splitIndices.train.slice();
+    // One input buffer for the whole batches computed here: tf.tensor copies it into the backend
+    // (wasm heap, native memory; cpu keeps a reference, but the tensor is freed within the step).
+    const batchBuffer = new Float32Array(batchSize * rowSize);
     const loopStart = performance.now();
     let step = 0;
     let epochsDone = 0;
@@ -208,7 +211,6 @@ export async function trainRun(
             break runLoop;
           }
           const end = Math.min(nTrain, start + batchSize);
-          const rows = gatherRows(data.x, rowSize, order, start, end);
           const targets = gatherLabels(labels, order, start, end);
           step++;
           const learningRate = learningRateAt(cfg.optimizer.learningRate, cfg.lrSchedule, { step, epoch, totalSteps });
@@ -220,10 +222,12 @@ export async function trainRun(
           let result;
           let onPeer = false;
           if (parts) {
+            // Its own array: a split step may hand its rows to the peer thread.
+            const rows = gatherRows(data.x, rowSize, order, start, end);
             result = await trainStepSplit(tf, model, lossFn, optimizer, parts, { x: rows, y: targets, n: end - start }, dropoutSeed, stepOptions);
             onPeer = result.onPeer;
           } else {
-            const xb = tf.tensor(rows, [end - start, ...data.inputShape], 'float32');
+            const xb = tf.tensor(gatherRowsInto(batchBuffer, data.x, rowSize, order, start, end), [end - start, ...data.inputShape], 'float32');
             const yb = tf.tensor1d(targets, targets instanceof Float32Array ? 'float32' : 'int32');
             try {
               result = await trainStep(tf, model, lossFn, optimizer, xb, yb, dropoutSeed, stepOptions);

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { BuiltinDatasetRef, DatasetInfo } from '../../contract/index.js';
 import { Random } from '../random.js';
 import type { GeneratedDataset } from './builtin.js';
+import { unpackDigits } from './mnist-pack.js';
 
 /** Side of an MNIST digit in pixels; a sample is the flattened 28 × 28 = 784 image. */
 export const MNIST_SIDE = 28;
@@ -17,12 +19,11 @@ export interface MnistDigits {
 
 let cached: MnistDigits | null = null;
 
-/**
- * Loads (once per process) the digits the `mnist` package ships: about 1,000 real handwritten digits
- * per class, 28 × 28 greyscale in [0, 1]. No network access.
- */
-export function loadMnistDigits(): MnistDigits {
-  if (cached) return cached;
+/** Where `npm run build:node` puts the packed digits (scripts/build-mnist.mjs): next to this module, once compiled. */
+export const MNIST_PACK_URL = new URL('./mnist-digits.pack', import.meta.url);
+
+/** The digits parsed from the mnist package's JSON files (~20 MB; 0.6–2 s). */
+export function loadMnistDigitsFromJson(): MnistDigits {
   const require = createRequire(import.meta.url);
   const byClass: Float32Array[] = [];
   let total = 0;
@@ -32,7 +33,32 @@ export function loadMnistDigits(): MnistDigits {
     byClass.push(Float32Array.from(raw.slice(0, count * MNIST_PIXELS)));
     total += count;
   }
-  cached = { byClass, total };
+  return { byClass, total };
+}
+
+/** The packed digits (mnist-pack.ts), or null when there is no pack or it is damaged (the JSON then serves). */
+function loadPackedDigits(): MnistDigits | null {
+  let file: Uint8Array;
+  try {
+    file = readFileSync(MNIST_PACK_URL);
+  } catch {
+    return null; // not built (sources run through tsx)
+  }
+  try {
+    const byClass = unpackDigits(file, MNIST_PIXELS);
+    return { byClass, total: byClass.reduce((a, rows) => a + rows.length / MNIST_PIXELS, 0) };
+  } catch {
+    return null; // a damaged pack: the JSON gives the same digits
+  }
+}
+
+/**
+ * Loads (once per process) the digits the `mnist` package ships: about 1,000 real handwritten digits
+ * per class, 28 × 28 greyscale in [0, 1]. No network access. From the pack built next to this module
+ * when there is a valid one (tens of ms), else from the package's JSON; both give the same bits.
+ */
+export function loadMnistDigits(): MnistDigits {
+  cached ??= loadPackedDigits() ?? loadMnistDigitsFromJson();
   return cached;
 }
 

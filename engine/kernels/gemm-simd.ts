@@ -20,6 +20,13 @@ export type GemmOnHeap = (a: number, b: number, c: number, m: number, k: number,
 export const gemmForBackend: (backend: unknown) => GemmOnHeap | null = functionOnHeap<GemmOnHeap>('gemm', 'gemm');
 
 /**
+ * The gemm_ta function (C = A·B with A stored transposed, [k, m] row-major) on the wasm heap of
+ * `backend`, or null (see gemmForBackend). Same operations in the same order as gemm on the explicit
+ * transpose: the same bits, without the copy.
+ */
+export const gemmTaForBackend: (backend: unknown) => GemmOnHeap | null = functionOnHeap<GemmOnHeap>('gemm', 'gemm_ta');
+
+/**
  * c = a·b for float32 views of one heap: a [m, k], b [k, n], c [m, n] (row-major, c must not
  * overlap a or b). k = 0 gives zeros; m = 0 or n = 0 does nothing.
  * @param gemm the compiled function from {@link gemmForBackend} (or instantiated on `a.buffer` by the caller)

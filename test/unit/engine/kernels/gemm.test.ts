@@ -86,6 +86,28 @@ describe('SIMD GEMM module', () => {
     }
   });
 
+  it('gemm_ta reads A stored transposed ([k, m]) and gives the bits gemm gives on its explicit transpose', () => {
+    const memory = new WebAssembly.Memory({ initial: 256 });
+    const { gemm, gemm_ta: gemmTa } = instantiateOn('gemm', memory) as { gemm: GemmOnHeap; gemm_ta: GemmOnHeap };
+    for (const [m, k, n] of SHAPES.slice(0, 11)) {
+      const at = new Float32Array(memory.buffer, 4, k * m);
+      const a = new Float32Array(memory.buffer, at.byteOffset + at.byteLength + 4, m * k);
+      const b = new Float32Array(memory.buffer, a.byteOffset + a.byteLength + 8, k * n);
+      const c1 = new Float32Array(memory.buffer, b.byteOffset + b.byteLength + 12, m * n + 1);
+      const c2 = new Float32Array(memory.buffer, c1.byteOffset + c1.byteLength + 4, m * n + 1);
+      at.set(values(at.length, 7 + m));
+      for (let i = 0; i < m; i++) for (let q = 0; q < k; q++) a[i * k + q] = at[q * m + i] as number;
+      b.set(values(b.length, 9 + n));
+      c1.fill(Number.NaN);
+      c2.fill(Number.NaN);
+      gemmViews(gemm, a, b, c1.subarray(0, m * n), m, k, n);
+      gemmViews(gemmTa, at, b, c2.subarray(0, m * n), m, k, n);
+      expect(Buffer.from(c2.slice(0, m * n).buffer).equals(Buffer.from(c1.slice(0, m * n).buffer)), `${m}×${k}×${n} bit-identical`).toBe(true);
+      expect(normwiseRelError(c2.subarray(0, m * n), referenceProduct(a, b, m, k, n)), `${m}×${k}×${n}`).toBeLessThan(1e-6);
+      expect(c2[m * n], 'writes nothing past C').toBeNaN();
+    }
+  });
+
   it('rejects views that do not match the sizes', () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
     const gemm = instantiateOn('gemm', memory).gemm as GemmOnHeap;
@@ -134,6 +156,24 @@ describe('BatchMatMul with the SIMD GEMM for fresh operands', () => {
     expect(wasmBuffers(tf)).toBe(buffers);
     const cpu = await onCpu(tf, run);
     wasm.forEach((w, i) => expect(normwiseRelError(w, cpu[i] as Float32Array), `case ${i}`).toBeLessThan(1e-5));
+  });
+
+  it("a transposed A multiplies in place with the bits of the explicit transpose (a dense layer's dW = Xᵀ·dY, as before gemm_ta)", () => {
+    for (const [m, k, n] of [
+      [784, 128, 256],
+      [256, 128, 128],
+      [33, 70, 21],
+      [5, 3, 2],
+    ] as const) {
+      const [inPlace, explicit] = tf.tidy(() => {
+        const at = tf.tensor(values(k * m, 31 + m), [k, m]);
+        // Fresh B tensors, so that both products take the GEMM (a B seen before goes to XNNPACK).
+        const b1 = tf.tensor(values(k * n, 37 + n), [k, n]);
+        const b2 = tf.tensor(values(k * n, 37 + n), [k, n]);
+        return [tf.matMul(at, b1, true, false).dataSync() as Float32Array, tf.matMul(tf.transpose(at), b2).dataSync() as Float32Array];
+      });
+      expect(Buffer.from(inPlace.buffer).equals(Buffer.from(explicit.buffer)), `${m}×${k}×${n}`).toBe(true);
+    }
   });
 
   it('gradients of a small dense net (784-32-10, relu) match cpu', async () => {
