@@ -28,6 +28,7 @@ export const METHOD_NAMES = [
   'sweeps/cancel',
   'sweeps/resume',
   'sweeps/summary',
+  'sweeps/export',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 /** The sweep methods (`sweeps/…`). */

@@ -17,6 +17,7 @@ import {
 } from '../store/index.js';
 import { findDownload } from '../export/download.js';
 import { createCompareReporter, createRunExporter } from '../export/run-exporter.js';
+import { createSweepExporter } from '../export/sweep-export.js';
 import { saveRunWeights } from '../export/run-weights.js';
 import { EnginePool } from './engine-pool.js';
 import { createHandlers } from './handlers.js';
@@ -119,6 +120,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   };
   const exportRun = createRunExporter(exportDeps);
   const compareRuns = createCompareReporter(exportDeps);
+  const exportSweep = createSweepExporter({ ...exportDeps, sweeps: sweepStore });
   const handlers = createHandlers({
     runs,
     sweeps,
@@ -126,6 +128,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     sources,
     exportRun,
     compareRuns,
+    exportSweep,
     info: {
       name: APP_NAME,
       version,
@@ -147,6 +150,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     onDatasetImportEvent: (listener) => datasets.onImportEvent(listener),
     exportRun,
     compareRuns,
+    exportSweep,
     sources,
     findDownload: (sha256) => findDownload(artifacts, options.dataDir, sha256),
     async close(closeOptions) {
