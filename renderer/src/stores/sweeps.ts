@@ -21,6 +21,7 @@ import {
 } from '../../../contract/index.js';
 import { MAX_COMPARED } from '../lib/compare.js';
 import { switchOptimizer } from '../lib/experiment-draft.js';
+import { deliverExportedFiles } from '../lib/file-download.js';
 import { parseNumberList, type ParsedList } from '../lib/number-list.js';
 import { ACTIVATION_PARAMS, expandActivations, expandInitializers, INITIALIZER_PARAMS, parseParamValues } from '../lib/sweep-params.js';
 import { useHost } from '../host.js';
@@ -216,6 +217,9 @@ export const useSweepsStore = defineStore('sweeps', () => {
   const query = ref<SummaryQuery>({ metric: 'valAcc', rowAxis: null, colAxis: null, targetAccuracy: null });
   let planSeq = 0;
   /** The Compare picks before the last cell was sent there (for undo), and how many runs it picked. */
+  /** Sweeps whose CSV is being written, and the last file written per sweep. */
+  const exporting = ref<Record<string, boolean>>({});
+  const exported = ref<Record<string, string>>({});
   const lastCompare = ref<{ previous: string[]; picked: number; mode: 'replace' | 'add' } | null>(null);
   let summarySeq = 0;
   /** The request whose answer is shown (answers older than it are dropped). */
@@ -445,6 +449,29 @@ export const useSweepsStore = defineStore('sweeps', () => {
     return picked;
   }
 
+  /**
+   * Writes the sweep's CSV (every run: grid place, status, configuration, final metrics) in the host's
+   * data folder and hands it to the user: a download in browser mode, the save dialog on the desktop.
+   * Returns the written file's name, or null when the host refused (reported).
+   */
+  async function exportCsv(id: string): Promise<string | null> {
+    exporting.value = { ...exporting.value, [id]: true };
+    try {
+      const result = await useHost().client.call('sweeps/export', { sweepId: id });
+      const file = result.files[0];
+      if (!file) return null;
+      exported.value = { ...exported.value, [id]: file.name };
+      await deliverExportedFiles(result.files, file.name.replace(/\.csv$/, ''));
+      return file.name;
+    } catch (error) {
+      useAppStore().report(error);
+      return null;
+    } finally {
+      const { [id]: _, ...rest } = exporting.value;
+      exporting.value = rest;
+    }
+  }
+
   /** Restores the Compare picks from before the last {@link compareRuns}. */
   async function undoCompare(): Promise<void> {
     const last = lastCompare.value;
@@ -498,6 +525,9 @@ export const useSweepsStore = defineStore('sweeps', () => {
     compareRuns,
     undoCompare,
     lastCompare,
+    exportCsv,
+    exporting,
+    exported,
     connect,
     disconnect,
   };
