@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { SweepExportResult, type SweepEvent } from '../../../contract/index.js';
+import { sweepExportCommand } from '../../../main/cli/sweep-export-command.js';
 import { hashFile } from '../../../main/export/hash.js';
 import { flattenConfig, sweepCsv } from '../../../main/export/sweep-csv.js';
 import { createHostServices } from '../../../main/services/create-host.js';
@@ -163,5 +164,25 @@ describe('sweep CSV', () => {
     } finally {
       await services.close();
     }
+    // The CLI (`initscope sweep export <id> --csv FILE`) on the same database: the same rows; never overwrites.
+    const sweepId = (await (async () => {
+      const db = openDatabase(path.join(dataDir, 'initscope.db'));
+      const id = db.prepare<[], { id: string }>('SELECT id FROM sweeps').get()!.id;
+      db.close();
+      return id;
+    })()) as string;
+    const out = path.join(root, 'cli.csv');
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await sweepExportCommand([sweepId, '--csv', out, '--db', path.join(dataDir, 'initscope.db')])).toBe(0);
+      await expect(sweepExportCommand([sweepId, '--csv', out, '--db', path.join(dataDir, 'initscope.db')])).rejects.toThrow(/already exists/);
+      await expect(sweepExportCommand([sweepId, '--csv', path.join(root, 'x.txt')])).rejects.toThrow(/--csv must name a \.csv file/);
+    } finally {
+      write.mockRestore();
+    }
+    const cliRows = parseCsv(readFileSync(out, 'utf8'));
+    expect(cliRows).toHaveLength(5); // header + 4 runs
+    expect(cliRows[0]!.slice(0, 4)).toEqual(['sweep_id', 'sweep_name', 'position', 'run_id']);
+    expect(new Set(cliRows.slice(1).map((r) => r[0]))).toEqual(new Set([sweepId]));
   }, 120_000);
 });
