@@ -183,6 +183,20 @@ describe('experiment store', () => {
     expect(store.parameterCount).toBe(256 * 16 + 16 + 16 * 16 + 16 + 16 * 3 + 3);
   });
 
+  it('blocks Train for 2 output units with binary cross-entropy (the host would refuse the run)', () => {
+    const datasets = useDatasetsStore();
+    datasets.list = [{ name: 'spiral', builtin: true, inputShape: [2], numClasses: 2, description: '', defaultSamples: 1000 }];
+    const store = useExperimentStore();
+    expect(store.isValid).toBe(true);
+    store.draft.train.loss = 'binaryCrossentropy';
+    expect(store.isValid).toBe(false);
+    expect(store.spec).toBeNull();
+    expect(store.issues.map((i) => i.code)).toContain('outputUnits');
+    (store.draft.network.layers[2] as { units: number }).units = 1;
+    (store.draft.network.layers[2] as { activation: { name: string } }).activation = { name: 'sigmoid' };
+    expect(store.isValid).toBe(true);
+  });
+
   it('parses the draft once per change, however many readers (issues, spec, persistence)', async () => {
     const datasets = useDatasetsStore();
     datasets.list = [{ name: 'spiral', builtin: true, inputShape: [2], numClasses: 2, description: '', defaultSamples: 1000 }];
