@@ -151,6 +151,9 @@ test('the CSV import preview shows cells as written and label names (en light, z
   await expect(first.getByTestId('preview-label')).toHaveText('setosa');
   await page.getByTestId('dataset-preview-result').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/screens/datasets-import-en-light.png' });
+  // Imported: the label names are stored with the dataset and listed with their counts.
+  await page.getByTestId('dataset-import-button').click();
+  await expect(page.getByTestId('stored-classes')).toHaveText('Per class: setosa: 11, versicolor: 10, virginica: 10', { timeout: 15_000 });
   await page.getByTestId('lang-switch').selectOption('zh-CN');
   if ((await page.getByTestId('theme-toggle').getAttribute('data-theme')) !== 'dark') await page.getByTestId('theme-toggle').click();
   await page.screenshot({ path: 'test-results/screens/datasets-import-zh-CN-dark.png' });
