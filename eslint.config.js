@@ -26,7 +26,7 @@ const ENGINE_CORE = ['fs', 'path', 'url', 'module', 'crypto', 'worker_threads', 
 /** TensorFlow.js, loaded only by the engine (native backends are optional peers). */
 const TFJS = ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 /** Packages the host uses apart from SQLite and Electron. */
-const HOST_PACKAGES = ['zod', 'ws', 'pngjs', 'jpeg-js'];
+const HOST_PACKAGES = ['zod', 'ws', 'pngjs', 'jpeg-js', 'fflate'];
 /** Packages the renderer (a browser page) uses. */
 const RENDERER_PACKAGES = ['zod', 'vue', 'pinia', 'vue-i18n', 'vue-echarts', 'echarts'];
 

@@ -301,7 +301,12 @@ export const DatasetPreview = z.object({
   /** Tables: the header and up to 10 rows of features, as imported. */
   columns: z.array(z.string()).optional(),
   rows: z.array(z.array(z.number())).optional(),
-  /** Label of each previewed image or row. */
+  /**
+   * Text tables (CSV/TSV): the same rows' feature cells exactly as written in the file (`5.28`, not the
+   * float32 5.28000020980835 it is stored as); shown instead of `rows` when present.
+   */
+  cells: z.array(z.array(z.string())).optional(),
+  /** Label of each previewed image or row (a class index; its name is `classNames[label]` when the labels were names). */
   labels: z.array(z.number().int()),
   /** Samples of the test part read from its own file(s) (an MNIST folder's t10k pair, `testPath`); `samples` excludes them. */
   testSamples: z.number().int().min(0).optional(),

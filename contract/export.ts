@@ -61,3 +61,16 @@ export const CompareReportResult = z.object({
   differences: z.array(z.string()),
 });
 export type CompareReportResult = z.infer<typeof CompareReportResult>;
+
+/**
+ * The result of `sweeps/export`: the CSV of every run of a sweep (grid place, status, flattened
+ * configuration, final metrics), written under the data folder's `exports/sweeps/<sweepId>/`.
+ */
+export const SweepExportResult = z.object({
+  sweepId: z.string(),
+  /** Rows written (one per run of the sweep). */
+  runs: z.number().int().min(0),
+  dir: z.string(),
+  files: z.array(ExportedFile),
+});
+export type SweepExportResult = z.infer<typeof SweepExportResult>;

@@ -34,6 +34,7 @@ export const METHOD_NAMES = [
   'sweeps/cancel',
   'sweeps/resume',
   'sweeps/summary',
+  'sweeps/export',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 /** The sweep methods (`sweeps/…`). */
@@ -52,6 +53,9 @@ export function ipcChannelOf(method: MethodName): string {
 
 /** Electron: the IPC channel of the native open dialog (`BridgeApi.pickPath`). */
 export const PICK_PATH_IPC_CHANNEL = `${IPC_PREFIX}dialog/pickPath`;
+
+/** Electron: the IPC channel of the native save dialog for exported files (`BridgeApi.saveExport`). */
+export const SAVE_EXPORT_IPC_CHANNEL = `${IPC_PREFIX}dialog/saveExport`;
 
 /** Electron: the IPC channel on which the host pushes run events to the window: `initscope:events`. */
 export const EVENTS_IPC_CHANNEL = `${IPC_PREFIX}${EVENT_CHANNEL}`;

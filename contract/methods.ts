@@ -3,7 +3,7 @@ import { DatasetId, DatasetImportRequest, DatasetSourceOptions, SourceHandle, Da
 import { BoundarySnapshot } from './boundary.js';
 import { LayerStatsRecord, PreviewResult } from './diagnostics.js';
 import { ExperimentSpec } from './experiment.js';
-import { CompareReportRequest, CompareReportResult, ExportFormat, RunExportResult } from './export.js';
+import { CompareReportRequest, CompareReportResult, ExportFormat, RunExportResult, SweepExportResult } from './export.js';
 import { InitializerSpec } from './initializer.js';
 import type { MethodName } from './method-names.js';
 import { ReproductionReport } from './provenance.js';
@@ -167,6 +167,11 @@ export const METHODS = {
   /** Requeues the runs of an interrupted or cancelled sweep that did not end (completed/diverged/failed stay). */
   'sweeps/resume': { request: SweepRef, response: SweepInfo },
   'sweeps/summary': { request: SweepSummaryRequest, response: SweepSummary },
+  /**
+   * Writes the CSV of every run of a sweep (one row per run: grid place, status, flattened configuration
+   * `config.…`, final metrics) into `<dataDir>/exports/sweeps/<sweepId>/`; its sha256 is recorded.
+   */
+  'sweeps/export': { request: SweepRef, response: SweepExportResult },
 } as const satisfies Record<MethodName, { request: z.ZodType; response: z.ZodType }>;
 
 export type Methods = typeof METHODS;

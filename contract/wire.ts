@@ -32,6 +32,23 @@ export interface BridgeApi {
    * name for display, or null when the user cancels. The page never sees or names a path.
    */
   pickPath(options: PickPathOptions): Promise<PickedSource | null>;
+  /**
+   * Opens the native save dialog (desktop only) for files the host exported (named by sha256, as the
+   * export results list them): one file is saved as itself, several as one zip named `zipName`.
+   * Resolves to the saved file's base name, or null when the user cancels. The page never names a path.
+   */
+  saveExport(options: SaveExportOptions): Promise<SavedExport | null>;
+}
+
+/** What the save dialog saves: exported files (1–32) and, for several, the zip's name. */
+export interface SaveExportOptions {
+  files: { sha256: string; name: string }[];
+  zipName?: string;
+}
+
+/** Where the save dialog put the export: the chosen file's base name. */
+export interface SavedExport {
+  name: string;
 }
 
 /** What the native open dialog gives the page: an opaque handle and the chosen file's base name. */

@@ -8,6 +8,7 @@ import { rerunCommand } from './rerun-command.js';
 import { runsCommand, RUNS_USAGE } from './runs-command.js';
 import { serveCommand } from './serve-command.js';
 import { sweepCommand } from './sweep-command.js';
+import { sweepExportCommand, SWEEP_EXPORT_USAGE } from './sweep-export-command.js';
 import { trainCommand } from './train-command.js';
 
 const USAGE = `Usage: initscope <command> [options]
@@ -26,6 +27,7 @@ ${RUNS_USAGE}
                                                  the table ranks by --metric (${SweepMetric.options.join('|')}; default valAcc)
   sweep resume <sweepId> [--workers N] [--metric M] [--json]
                                                  Continue an interrupted or cancelled sweep
+${SWEEP_EXPORT_USAGE}
   serve [--port N] [--db PATH]                   Serve the workbench in browser mode on 127.0.0.1
 ${DATASETS_USAGE}
 ${EXPORT_USAGE}
@@ -40,6 +42,7 @@ export async function runCli(argv: string[]): Promise<number> {
   if (argv[0] === 'datasets') return datasetsCommand(argv.slice(1));
   if (argv[0] === 'export') return exportCommand(argv.slice(1));
   if (argv[0] === 'runs') return runsCommand(argv.slice(1));
+  if (argv[0] === 'sweep' && argv[1] === 'export') return sweepExportCommand(argv.slice(2));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

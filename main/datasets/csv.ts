@@ -5,6 +5,8 @@ import type { ParsedDataset } from './parsed-dataset.js';
 import { readInputFile } from './read-input.js';
 import { checkAllocation, classIndexProblem, MAX_CLASSES } from './limits.js';
 
+/** Rows whose cells are kept as written, for the preview (it shows 10). */
+const PREVIEW_TEXT_ROWS = 10;
 /** Options of {@link importCsv}. */
 export interface CsvOptions {
   /** Label column: header name or 0-based index (default: label/class/target/y, else the last column). */
@@ -82,6 +84,7 @@ export async function importCsv(file: string, options: CsvOptions, progress = Im
   let features = new Float32Array(Math.max(1, rowBound) * Math.max(1, d));
   const rawLabels: string[] = [];
   const lines: number[] = [];
+  const cells: string[][] = [];
   const place = (line: number, col: number) => `line ${line}, column ${col + 1} ('${header[col]}')`;
   progress.begin('decoding', 'rows', rowBound);
   let r = 0;
@@ -103,6 +106,7 @@ export async function importCsv(file: string, options: CsvOptions, progress = Im
       if (!NUMBER.test(cell)) throw importError(file, place(row.line, col), `'${cell}' is not a number`);
       features[r * d + j] = Number(cell);
     }
+    if (r < PREVIEW_TEXT_ROWS) cells.push(featureIdx.map((col) => row.cells[col] as string));
     const label = row.cells[li] as string;
     if (label === '') throw importError(file, place(row.line, li), 'missing label');
     rawLabels.push(label);
@@ -166,6 +170,7 @@ export async function importCsv(file: string, options: CsvOptions, progress = Im
     inputShape: [d],
     numClasses,
     columns: featureIdx.map((i) => header[i] as string),
+    cells,
     ...(classNames ? { classNames } : {}),
   };
 }

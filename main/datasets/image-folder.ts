@@ -57,7 +57,8 @@ export function listImageFolder(folder: string): Array<{ className: string; file
 /**
  * Reads a folder of class sub-folders of PNG/JPEG images: class i is the i-th sub-folder in sorted
  * order; every image is converted to greyscale (Rec. 601 luma) and resized (bilinear) to `imageShape`.
- * Features are uint8 [n, h·w]. An unreadable image fails the import naming that file. Yields to the
+ * Features are uint8 [n, h, w, 1] (row-major; the sample shape is kept, so a conv net takes it as is and an
+ * MLP gets a flatten layer in front). An unreadable image fails the import naming that file. Yields to the
  * event loop between slices of images (see ImportProgress) so the host stays responsive; a cancel rejects there.
  */
 export async function importImageFolder(folder: string, options: ImageFolderOptions = {}): Promise<ParsedDataset> {
@@ -96,7 +97,7 @@ export async function importImageFolder(folder: string, options: ImageFolderOpti
     format: 'images',
     features,
     labels,
-    inputShape: [h * w],
+    inputShape: [h, w, 1],
     numClasses: classes.length,
     classNames: classes.map((c) => c.className),
     imageShape: [h, w],

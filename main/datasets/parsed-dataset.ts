@@ -7,7 +7,7 @@ export interface ParsedDataset {
   features: Uint8Array | Float32Array;
   /** Class index per sample, [samples], each in [0, numClasses). */
   labels: Int32Array;
-  /** Per-sample shape, flattened to rank 1 ([h·w] for images) so dense networks can take it. */
+  /** Per-sample shape: [features] for tables, [h, w, 1] for image folders (IDX/NPY keep their flat [h·w]). */
   inputShape: number[];
   numClasses: number;
   classNames?: string[];
@@ -15,6 +15,8 @@ export interface ParsedDataset {
   imageShape?: number[];
   /** Table sources: the feature column names. */
   columns?: string[];
+  /** Text tables (CSV/TSV): the first rows' feature cells exactly as written in the file (for the preview). */
+  cells?: string[][];
 }
 
 /** Number of samples of a parsed dataset. */

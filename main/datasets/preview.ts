@@ -40,7 +40,11 @@ export function previewOf(data: ParsedDataset, classCounts?: number[]): DatasetP
     featureDtype: isUint8 ? 'uint8' : 'float32',
     ...(data.imageShape
       ? { images: rows.map((r) => toBytes(r, isUint8)) }
-      : { columns: data.columns ?? Array.from({ length: rowSize }, (_, j) => `x${j}`), rows: rows.map((r) => Array.from(r)) }),
+      : {
+          columns: data.columns ?? Array.from({ length: rowSize }, (_, j) => `x${j}`),
+          rows: rows.map((r) => Array.from(r)),
+          ...(data.cells ? { cells: data.cells.slice(0, take) } : {}),
+        }),
     labels: Array.from(data.labels.subarray(0, take)),
   };
 }

@@ -70,6 +70,16 @@ export class HostBridge {
   }
 
   /**
+   * Has the host write exported files (by sha256; several as one zip named `zipName`) to `path`, a
+   * path the user chose in the native save dialog. Rejects with the host's reason, or once it has stopped.
+   */
+  async saveExport(request: { sha256s: string[]; zipName: string | null; path: string }): Promise<void> {
+    const answer = await this.request({ type: 'saveExport', id: 0, ...request });
+    if (answer?.type !== 'exportSaved') throw new Error('The InitScope host process has stopped; restart the app.');
+    if (answer.error !== null) throw new Error(answer.error);
+  }
+
+  /**
    * Stops the host leaving unfinished runs to the next start; resolves when it has closed the store
    * (or exited). Kills it if it has not answered within `timeoutMs`.
    */

@@ -13,6 +13,16 @@ export const MainToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('activeWork'), id: z.number().int() }).strict(),
   /** A path the user chose in the native open dialog: the host registers it and answers its source handle. */
   z.object({ type: z.literal('registerSource'), id: z.number().int(), path: z.string().min(1) }).strict(),
+  /** Exported files (by sha256) to write to a path the user chose in the native save dialog; several as one zip. */
+  z
+    .object({
+      type: z.literal('saveExport'),
+      id: z.number().int(),
+      sha256s: z.array(z.string()).min(1).max(32),
+      zipName: z.string().nullable(),
+      path: z.string().min(1),
+    })
+    .strict(),
   z.object({ type: z.literal('shutdown'), id: z.number().int() }).strict(),
 ]);
 export type MainToHost = z.infer<typeof MainToHost>;
@@ -23,6 +33,8 @@ export const HostToMain = z.discriminatedUnion('type', [
   z.object({ type: z.literal('result'), id: z.number().int(), result: z.unknown() }).strict(),
   z.object({ type: z.literal('activeWork'), id: z.number().int(), count: z.number().int().min(0) }).strict(),
   z.object({ type: z.literal('sourceRegistered'), id: z.number().int(), source: z.string().min(1) }).strict(),
+  /** `error` null: written; else why not (unknown or changed file, disk error). */
+  z.object({ type: z.literal('exportSaved'), id: z.number().int(), error: z.string().nullable() }).strict(),
   z.object({ type: z.literal('closed'), id: z.number().int() }).strict(),
   z.object({ type: z.literal('event'), event: z.unknown() }).strict(),
 ]);

@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import type { RunSummary } from '../../contract/index.js';
+import { zipDownloads } from '../export/zip-download.js';
 import { dispatch } from '../services/dispatch.js';
 import { subscribeHostEvents } from '../services/host-events.js';
 import type { HostServices } from '../services/host-services.js';
@@ -22,7 +24,7 @@ export interface HostInit {
  * host-bridge.ts): waits for `init`, opens the services with `open` (answering `ready`, or
  * `startFailed` with the reason), then answers each `call` with its WireResult, pushes every host event,
  * counts unfinished runs for the quit question, registers paths chosen in the native dialog with the
- * source registry (answering their handles), and on `shutdown` closes the services leaving unfinished
+ * source registry (answering their handles), writes exports to paths chosen in the save dialog, and on `shutdown` closes the services leaving unfinished
  * runs to the next start, answers `closed` and calls `exit(0)`. Calls that arrive while the services
  * open wait for them. Malformed messages are logged and dropped.
  */
@@ -76,6 +78,8 @@ export function serveHost(
             log('InitScope host: no source registry, so a path chosen in the dialog cannot be used');
             post({ type: 'closed', id: message.id });
           }
+        } else if (message.type === 'saveExport') {
+          post({ type: 'exportSaved', id: message.id, error: saveExport(s, message) });
         } else {
           await s.close({ leaveUnfinished: true }).catch((error: unknown) => log(`InitScope host: closing failed: ${String(error)}`));
           post({ type: 'closed', id: message.id });
@@ -85,4 +89,24 @@ export function serveHost(
       () => undefined,
     );
   });
+}
+
+/**
+ * Writes exported files the host recorded (found by sha256 through findDownload, so only its own
+ * exports whose bytes still match) to `path`: one file as itself, several as one zip. Returns null
+ * when written, else the reason.
+ */
+function saveExport(s: HostServices, request: { sha256s: string[]; zipName: string | null; path: string }): string | null {
+  const find = (sha256: string) => s.findDownload?.(sha256) ?? null;
+  const file =
+    request.zipName === null && request.sha256s.length === 1
+      ? find(request.sha256s[0] as string)
+      : zipDownloads(find, request.sha256s, request.zipName ?? 'export');
+  if (!file) return `The exported file${request.sha256s.length > 1 ? 's are' : ' is'} no longer in the data folder (or changed since); export again.`;
+  try {
+    writeFileSync(request.path, file.data);
+    return null;
+  } catch (error) {
+    return `Could not write ${request.path}: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }

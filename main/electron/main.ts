@@ -15,6 +15,7 @@ import { HostBridge } from './host-bridge.js';
 import { handleRelaunch } from './instance-events.js';
 import { registerIpcHandlers } from './ipc.js';
 import { registerPickPath } from './pick-path.js';
+import { registerSaveExport } from './save-export.js';
 import { guardQuit } from './quit.js';
 import { quitChoiceOf, quitDialogOptions } from './quit-dialog.js';
 import { desktopSqliteBinding } from './sqlite-binding.js';
@@ -69,6 +70,15 @@ async function start(relaunch: ReturnType<typeof handleRelaunch>): Promise<void>
     },
     isAppUrl,
     (chosen) => host.registerSource(chosen),
+  );
+  registerSaveExport(
+    ipcMain,
+    (options) => {
+      const win = BrowserWindow.getFocusedWindow();
+      return win ? dialog.showSaveDialog(win, options) : dialog.showSaveDialog(options);
+    },
+    isAppUrl,
+    (request) => host.saveExport(request),
   );
   relaunch.hostReady();
 }

@@ -15,13 +15,19 @@ export interface PendingFile {
 /**
  * Writes an export's files (already built in memory) into `dir` and records each file's path, size
  * and sha256 (of the bytes on disk) in the store under one new export id, once for every run in
- * `runIds` (a comparison belongs to each run it compares). Refuses before writing anything when the
+ * `runIds` (a comparison belongs to each run it compares; `null`: a file not tied to one run, e.g. a sweep's CSV). Refuses before writing anything when the
  * store cannot record or any file already exists.
  * @param dir absolute folder (created if missing)
  * @param at the export's time (ISO-8601 in the store; base of the export id)
  * @throws InitScopeError `conflict` naming an existing file; `internal` without an artifacts table
  */
-export function writeExportFiles(artifacts: ArtifactStore, runIds: readonly string[], dir: string, pending: readonly PendingFile[], at: Date): ExportedFile[] {
+export function writeExportFiles(
+  artifacts: ArtifactStore,
+  runIds: readonly (string | null)[],
+  dir: string,
+  pending: readonly PendingFile[],
+  at: Date,
+): ExportedFile[] {
   artifacts.assertReady();
   for (const f of pending) {
     if (basename(f.name) !== f.name) throw new Error(`export file name ${f.name} is not a plain name`);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HostServices } from '../services/host-services.js';
+import { zipDownloads } from '../export/zip-download.js';
 import { sendText } from './respond.js';
 
 /** `filename` and RFC 5987 `filename*` of a Content-Disposition attachment (quotes and controls removed). */
@@ -10,8 +11,9 @@ export function attachmentHeader(name: string): string {
 
 /**
  * `GET /api/download?sha256=…`: sends one exported file as an attachment (never rendered by the
- * page's origin: `application/octet-stream`, `nosniff`, a sandboxing CSP). The access check (token,
- * loopback Host) has already passed. 404 for anything the host did not write and record (see
+ * page's origin: `application/octet-stream`, `nosniff`, a sandboxing CSP). With `zip=<name>` and one
+ * or more `sha256` parameters, those files as one `<name>.zip` (see zipDownloads). The access check
+ * (token, loopback Host) has already passed. 404 for anything the host did not write and record (see
  * HostServices.findDownload), 405 for a method other than GET/HEAD.
  */
 export function handleDownload(
@@ -26,9 +28,11 @@ export function handleDownload(
     return;
   }
   const sha256 = query.get('sha256') ?? '';
-  const file = services.findDownload?.(sha256) ?? null;
+  const zipName = query.get('zip');
+  const find = (hash: string) => services.findDownload?.(hash) ?? null;
+  const file = zipName === null ? find(sha256) : zipDownloads(find, query.getAll('sha256'), zipName);
   if (!file) {
-    sendText(res, 404, `No exported file with sha256 ${sha256.slice(0, 64)}`, headers);
+    sendText(res, 404, `No exported file with sha256 ${query.getAll('sha256').join(', ').slice(0, 200)}`, headers);
     return;
   }
   res.writeHead(200, {

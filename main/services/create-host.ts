@@ -19,6 +19,7 @@ import {
 } from '../store/index.js';
 import { findDownload } from '../export/download.js';
 import { createCompareReporter, createRunExporter } from '../export/run-exporter.js';
+import { createSweepExporter } from '../export/sweep-export.js';
 import { saveRunWeights } from '../export/run-weights.js';
 import { readBoundaryFile, writeBoundaryFile } from './boundary-file.js';
 import { BoundaryService } from './boundary-service.js';
@@ -133,6 +134,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   };
   const exportRun = createRunExporter(exportDeps);
   const compareRuns = createCompareReporter(exportDeps);
+  const exportSweep = createSweepExporter({ ...exportDeps, sweeps: sweepStore });
   const handlers = createHandlers({
     runs,
     manage: new RunManagement(runs, new RunManagementStore(db), options.dataDir),
@@ -142,6 +144,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     sources,
     exportRun,
     compareRuns,
+    exportSweep,
     info: {
       name: APP_NAME,
       version,
@@ -164,6 +167,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     onBoundaryEvent: (listener) => boundaries.onEvent(listener),
     exportRun,
     compareRuns,
+    exportSweep,
     sources,
     findDownload: (sha256) => findDownload(artifacts, options.dataDir, sha256),
     async close(closeOptions) {

@@ -4,6 +4,7 @@ import type { SourceRegistry } from '../datasets/source-registry.js';
 import type { CompareReporter, RunExporter } from '../export/run-exporter.js';
 import type { RunManagement } from './run-management.js';
 import type { BoundaryService } from './boundary-service.js';
+import type { SweepExporter } from '../export/sweep-export.js';
 import type { RunService } from './run-service.js';
 import { sweepHandlers } from './sweep-handlers.js';
 import type { SweepService } from './sweep-service.js';
@@ -24,6 +25,8 @@ export interface HandlerContext {
   exportRun: RunExporter;
   /** Writes comparison reports into the data folder (see main/export/compare-report.ts). */
   compareRuns: CompareReporter;
+  /** Writes a sweep's CSV into the data folder (see main/export/sweep-export.ts). */
+  exportSweep: SweepExporter;
 }
 
 /** Every source handle a request names (main, labels, test, test labels), each once. */
@@ -38,7 +41,7 @@ function redactAll(sources: SourceRegistry, options: DatasetSourceOptions, error
 }
 
 /** Implements every contract method once; the shells (HTTP, Electron IPC, CLI) only carry them. */
-export function createHandlers({ runs, manage, boundaries, sweeps, info, datasets, sources, exportRun, compareRuns }: HandlerContext): Handlers {
+export function createHandlers({ runs, manage, boundaries, sweeps, info, datasets, sources, exportRun, compareRuns, exportSweep }: HandlerContext): Handlers {
   return {
     'app/info': async () => info,
     'datasets/list': async () => datasets.list(),
@@ -82,6 +85,6 @@ export function createHandlers({ runs, manage, boundaries, sweeps, info, dataset
     'runs/compareReport': async ({ runIds }) => compareRuns(runIds),
     'engine/preview': async ({ experiment, initializers, probeSize }) =>
       runs.preview({ experiment, ...(initializers ? { initializers } : {}), ...(probeSize !== undefined ? { probeSize } : {}) }),
-    ...sweepHandlers(sweeps),
+    ...sweepHandlers(sweeps, exportSweep),
   };
 }

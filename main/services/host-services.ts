@@ -8,6 +8,7 @@ import type {
   RunEvent,
   RunExportResult,
   SweepEvent,
+  SweepExportResult,
 } from '../../contract/index.js';
 
 /** Which shell hosts the services; recorded in `app/info`. */
@@ -34,6 +35,11 @@ export interface HostServices {
    * `<dataDir>/exports/comparisons/`), recording each file's sha256. Clients use `runs/compareReport`.
    */
   compareRuns?(runIds: readonly string[], outDir?: string): Promise<CompareReportResult>;
+  /**
+   * Writes the CSV of every run of a sweep to `outFile` (default: a new file under
+   * `<dataDir>/exports/sweeps/<sweepId>/`), recording its sha256. Clients use `sweeps/export`.
+   */
+  exportSweep?(sweepId: string, outFile?: string): Promise<SweepExportResult>;
   /**
    * The source handles behind `datasets/preview` and `datasets/import` (trusted shells only): the CLI
    * and the desktop's native dialog register paths here, browser-mode uploads create upload folders.

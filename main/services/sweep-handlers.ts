@@ -1,8 +1,9 @@
 import type { Handlers, SweepMethodName } from '../../contract/index.js';
+import type { SweepExporter } from '../export/sweep-export.js';
 import type { SweepService } from './sweep-service.js';
 
-/** The `sweeps/*` methods of the contract, over the sweep service. */
-export function sweepHandlers(sweeps: SweepService): Pick<Handlers, SweepMethodName> {
+/** The `sweeps/*` methods of the contract, over the sweep service and the sweep CSV exporter. */
+export function sweepHandlers(sweeps: SweepService, exportSweep: SweepExporter): Pick<Handlers, SweepMethodName> {
   return {
     'sweeps/plan': async ({ sweep }) => sweeps.plan(sweep),
     'sweeps/start': async ({ sweep }) => sweeps.start(sweep),
@@ -11,5 +12,7 @@ export function sweepHandlers(sweeps: SweepService): Pick<Handlers, SweepMethodN
     'sweeps/cancel': async ({ sweepId }) => sweeps.cancel(sweepId),
     'sweeps/resume': async ({ sweepId }) => sweeps.resume(sweepId),
     'sweeps/summary': async (request) => sweeps.summary(request),
+    // No output path from clients: the CSV always goes to a new file under <dataDir>/exports/sweeps/.
+    'sweeps/export': async ({ sweepId }) => exportSweep(sweepId),
   };
 }

@@ -61,12 +61,17 @@ test('a 2×2 sweep: size before start, refusal of an absurd one, live progress t
   await expect(rows).toHaveCount(4);
   await expect(rows.first()).toHaveAttribute('data-rank', '1');
   await expect(rows.first().getByTestId('sweep-p-value')).toHaveText(/best/i);
-  await expect(rows.nth(1).getByTestId('sweep-p-value')).toHaveText(/^(< 0\.001|[01]\.\d+)$/);
+  // Two seeds per combination: the p-value comes with a small-sample mark, never as a red "significant".
+  await expect(rows.nth(1).getByTestId('sweep-p-value')).toHaveText(/^(< 0\.001|[01]\.\d+)\s*n=2$/);
+  await expect(rows.nth(1).getByTestId('sweep-small-sample')).toBeVisible();
+  await expect(page.getByTestId('sweep-small-sample-note')).toBeVisible();
 
   await page.screenshot({ path: 'test-results/screens/sweeps-en-light.png' });
 
   // The best combination's two seeds go to Compare.
   await rows.first().click();
+  await expect(page.getByTestId('sweep-chosen')).toBeVisible(); // nothing replaced before the user says so
+  await page.getByTestId('sweep-compare-replace').click();
   await expect(page.getByTestId('sweep-picked')).toContainText('2 runs picked for Compare');
   await page.getByTestId('sweep-open-compare').click();
   await expect(page.getByTestId('compare-row')).toHaveCount(2);

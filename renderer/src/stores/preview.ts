@@ -103,6 +103,16 @@ export const usePreviewStore = defineStore('preview', () => {
   const series = ref<PreviewSeries[]>([]);
   /** The host's message when `status` is `error`. */
   const error = ref<string | null>(null);
+  /** The input key (see previewInputKey) of an experiment the host refused to preview as invalid, with why. */
+  const refused = ref<{ key: string; message: string } | null>(null);
+  /**
+   * The host's refusal of the current experiment (`invalid_input` from engine/preview: it cannot run),
+   * or null. Train is blocked by it like by the draft's own issues; a crash or timeout does not block.
+   */
+  const blocking = computed(() => {
+    const spec = experiment.spec;
+    return spec && refused.value && refused.value.key === previewInputKey(spec) ? refused.value.message : null;
+  });
   /** Number of `engine/preview` calls made (for tests and the UI's "updated" cue). */
   const requests = ref(0);
 
@@ -159,11 +169,13 @@ export const usePreviewStore = defineStore('preview', () => {
       });
       series.value = lines;
       status.value = 'ready';
+      refused.value = null;
     } catch (cause) {
       if (mine !== token) return;
       shownKey = '';
       series.value = [];
       error.value = cause instanceof InitScopeError || cause instanceof Error ? cause.message : String(cause);
+      refused.value = cause instanceof InitScopeError && cause.code === 'invalid_input' ? { key: previewInputKey(spec), message: cause.message } : null;
       status.value = 'error';
     }
   }
@@ -204,5 +216,5 @@ export const usePreviewStore = defineStore('preview', () => {
 
   watch([open, () => (experiment.spec ? previewInputKey(experiment.spec) : null), () => enabled.value.join(',')], () => schedule(), { immediate: true });
 
-  return { open, enabled, status, series, error, requests, shared, sameAsCurrent, refresh, schedule, toggle, setOpen };
+  return { open, enabled, status, series, error, blocking, requests, shared, sameAsCurrent, refresh, schedule, toggle, setOpen };
 });

@@ -7,8 +7,10 @@ import {
   OptimizerSpec,
   SWEEP_LIMITS,
   type ActivationName,
+  type ActivationSpec,
   type ExperimentSpec,
   type InitializerName,
+  type InitializerSpec,
   type SweepAxisName,
   type SweepEvent,
   type SweepInfo,
@@ -18,12 +20,16 @@ import {
   type SweepSummary,
 } from '../../../contract/index.js';
 import { MAX_COMPARED } from '../lib/compare.js';
-import { defaultActivation, defaultInitializer, switchOptimizer } from '../lib/experiment-draft.js';
+import { switchOptimizer } from '../lib/experiment-draft.js';
+import { deliverExportedFiles } from '../lib/file-download.js';
+import { parseNumberList, type ParsedList } from '../lib/number-list.js';
+import { ACTIVATION_PARAMS, expandActivations, expandInitializers, INITIALIZER_PARAMS, parseParamValues } from '../lib/sweep-params.js';
 import { useHost } from '../host.js';
 import { useAppStore } from './app.js';
 import { useRunsStore } from './runs.js';
 
 export type OptimizerName = OptimizerSpec['name'];
+export { MAX_AXIS_VALUES, parseNumberList, type ListProblem, type ParsedList } from '../lib/number-list.js';
 
 /** Initializers a sweep can vary (every one the engine has). */
 export const SWEEP_INITIALIZERS: readonly InitializerName[] = INITIALIZER_NAMES;
@@ -41,7 +47,11 @@ export const MAX_SEEDS = SWEEP_LIMITS.maxSeeds;
 export interface SweepDraft {
   name: string;
   initializers: InitializerName[];
+  /** Per picked initializer with a parameter (normal σ, orthogonal gain…): its values as typed, e.g. `0.01, 0.1`. */
+  initializerParams: Partial<Record<InitializerName, string>>;
   activations: ActivationName[];
+  /** Per picked activation with a parameter (leaky ReLU slope, ELU α): its values as typed. */
+  activationParams: Partial<Record<ActivationName, string>>;
   optimizers: OptimizerName[];
   /** Learning rates per batch step, e.g. `0.1, 0.01`. */
   learningRates: string;
@@ -60,7 +70,9 @@ export function defaultSweepDraft(): SweepDraft {
   return {
     name: '',
     initializers: ['glorotNormal', 'heNormal'],
+    initializerParams: {},
     activations: ['tanh', 'relu'],
+    activationParams: {},
     optimizers: [],
     learningRates: '',
     batchSizes: '',
@@ -68,42 +80,6 @@ export function defaultSweepDraft(): SweepDraft {
     seeds: 3,
     targetAccuracy: 0.9,
   };
-}
-
-/** Why a number list does not parse: `code` picks the message, `value` is the offending token or bound. */
-export interface ListProblem {
-  code: 'notNumber' | 'integer' | 'positive' | 'min' | 'max' | 'duplicate' | 'tooMany';
-  value: string;
-}
-
-/** A number list as parsed: its values in the order typed, or the first problem. */
-export interface ParsedList {
-  values: number[];
-  problem: ListProblem | null;
-}
-
-/** Most values one axis may take (the contract's limit). */
-export const MAX_AXIS_VALUES = SWEEP_LIMITS.maxAxisValues;
-
-/**
- * Parses a comma/space/semicolon-separated number list (`"0.1, 1e-2"`). Empty text gives no values
- * (the axis is not varied). `min` is exclusive when `positive` is set (learning rates), else inclusive.
- */
-export function parseNumberList(text: string, rule: { integer?: boolean; min: number; max: number; positive?: boolean }): ParsedList {
-  const tokens = text.split(/[\s,;，；]+/).filter(Boolean);
-  const values: number[] = [];
-  for (const token of tokens) {
-    const value = Number(token);
-    if (!Number.isFinite(value)) return { values, problem: { code: 'notNumber', value: token } };
-    if (rule.integer && !Number.isInteger(value)) return { values, problem: { code: 'integer', value: token } };
-    if (rule.positive && value <= rule.min) return { values, problem: { code: 'positive', value: String(rule.min) } };
-    if (value < rule.min) return { values, problem: { code: 'min', value: String(rule.min) } };
-    if (value > rule.max) return { values, problem: { code: 'max', value: String(rule.max) } };
-    if (values.includes(value)) return { values, problem: { code: 'duplicate', value: token } };
-    values.push(value);
-  }
-  if (values.length > MAX_AXIS_VALUES) return { values, problem: { code: 'tooMany', value: String(MAX_AXIS_VALUES) } };
-  return { values, problem: null };
 }
 
 /** The number axes of the form and the rule each follows (the contract's bounds). */
@@ -123,11 +99,33 @@ export function parseNumberAxes(draft: SweepDraft): Record<NumberAxis, ParsedLis
   };
 }
 
+/** Each picked chip's parameter list parsed (only chips with a parameter), keyed `initializer.normal` etc. */
+export function parseParamAxes(draft: SweepDraft): Record<string, ParsedList> {
+  const out: Record<string, ParsedList> = {};
+  for (const name of draft.initializers) {
+    const axis = INITIALIZER_PARAMS[name];
+    if (axis) out[`initializer.${name}`] = parseParamValues(axis, draft.initializerParams?.[name]);
+  }
+  for (const name of draft.activations) {
+    const axis = ACTIVATION_PARAMS[name];
+    if (axis) out[`activation.${name}`] = parseParamValues(axis, draft.activationParams?.[name]);
+  }
+  return out;
+}
+
+/** The initializer and activation axis values of the draft (each parameter value its own), or null while a list is invalid. */
+function chipValues(draft: SweepDraft): { initializer: InitializerSpec[]; activation: ActivationSpec[] } | null {
+  const initializer = expandInitializers(draft.initializers, draft.initializerParams ?? {});
+  const activation = expandActivations(draft.activations, draft.activationParams ?? {});
+  return initializer && activation ? { initializer, activation } : null;
+}
+
 /** Number of runs the draft expands to: Π (values per varied axis) × seeds (0 while a field is invalid). */
 export function draftRunCount(draft: SweepDraft): number {
   const lists = parseNumberAxes(draft);
-  if (Object.values(lists).some((l) => l.problem) || !Number.isInteger(draft.seeds) || draft.seeds < 1) return 0;
-  const sizes = [draft.initializers.length, draft.activations.length, draft.optimizers.length, ...Object.values(lists).map((l) => l.values.length)];
+  const chips = chipValues(draft);
+  if (!chips || Object.values(lists).some((l) => l.problem) || !Number.isInteger(draft.seeds) || draft.seeds < 1) return 0;
+  const sizes = [chips.initializer.length, chips.activation.length, draft.optimizers.length, ...Object.values(lists).map((l) => l.values.length)];
   return sizes.reduce((n, size) => n * Math.max(1, size), draft.seeds);
 }
 
@@ -145,11 +143,12 @@ export function draftName(draft: SweepDraft, base: ExperimentSpec): string {
  */
 export function buildSweepInput(base: ExperimentSpec, draft: SweepDraft): SweepInput | null {
   const lists = parseNumberAxes(draft);
-  if (Object.values(lists).some((l) => l.problem)) return null;
+  const chips = chipValues(draft);
+  if (!chips || Object.values(lists).some((l) => l.problem)) return null;
   const baseRate = base.train.optimizer.learningRate;
   const axes: SweepInput['axes'] = { seeds: draft.seeds };
-  if (draft.initializers.length) axes.initializer = draft.initializers.map(defaultInitializer);
-  if (draft.activations.length) axes.activation = draft.activations.map(defaultActivation);
+  if (chips.initializer.length) axes.initializer = chips.initializer;
+  if (chips.activation.length) axes.activation = chips.activation;
   if (draft.optimizers.length) axes.optimizer = draft.optimizers.map((name) => switchOptimizer(name, baseRate));
   if (lists.learningRate.values.length) axes.learningRate = lists.learningRate.values;
   if (lists.batchSize.values.length) axes.batchSize = lists.batchSize.values;
@@ -196,6 +195,10 @@ export interface SummaryQuery {
   targetAccuracy: number | null;
 }
 
+function summaryKey(id: string, q: SummaryQuery): string {
+  return JSON.stringify([id, q.metric, q.rowAxis, q.colAxis, q.targetAccuracy]);
+}
+
 /** Sweeps: the list, the "new sweep" form with its plan, the selected sweep's live progress and summary. */
 export const useSweepsStore = defineStore('sweeps', () => {
   const sweeps = ref<SweepInfo[]>([]);
@@ -213,13 +216,22 @@ export const useSweepsStore = defineStore('sweeps', () => {
   const summaryLoading = ref(false);
   const query = ref<SummaryQuery>({ metric: 'valAcc', rowAxis: null, colAxis: null, targetAccuracy: null });
   let planSeq = 0;
+  /** The Compare picks before the last cell was sent there (for undo), and how many runs it picked. */
+  /** Sweeps whose CSV is being written, and the last file written per sweep. */
+  const exporting = ref<Record<string, boolean>>({});
+  const exported = ref<Record<string, string>>({});
+  const lastCompare = ref<{ previous: string[]; picked: number; mode: 'replace' | 'add' } | null>(null);
   let summarySeq = 0;
-  let summaryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The request whose answer is shown (answers older than it are dropped). */
+  let appliedSeq = 0;
+  let liveReading = false;
+  let liveStale = false;
   let unsubscribers: Array<() => void> = [];
 
   const sorted = computed(() => [...sweeps.value].sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
   const selected = computed(() => sweeps.value.find((s) => s.id === selectedId.value) ?? null);
   const numberAxes = computed(() => parseNumberAxes(draft.value));
+  const paramAxes = computed(() => parseParamAxes(draft.value));
   const runCount = computed(() => draftRunCount(draft.value));
 
   function upsert(info: SweepInfo): void {
@@ -320,12 +332,18 @@ export const useSweepsStore = defineStore('sweeps', () => {
     creating.value = true;
   }
 
-  /** Reads the selected sweep's summary with the current {@link query}; an older answer is dropped. */
+  /**
+   * Reads the selected sweep's summary with the current {@link query}. An answer is shown unless the
+   * sweep or query changed meanwhile or a newer answer is already shown: answers to the same query are
+   * never dropped just because another request left after them (under load, with a run ending every
+   * few hundred ms, that starved the table and heatmap while the progress bar moved on).
+   */
   async function loadSummary(): Promise<void> {
     const id = selectedId.value;
     if (!id) return;
     const seq = ++summarySeq;
     const q = query.value;
+    const key = summaryKey(id, q);
     summaryLoading.value = true;
     try {
       const answer = await useHost().client.call('sweeps/summary', {
@@ -335,7 +353,8 @@ export const useSweepsStore = defineStore('sweeps', () => {
         ...(q.colAxis ? { colAxis: q.colAxis } : {}),
         ...(q.targetAccuracy !== null ? { targetAccuracy: q.targetAccuracy } : {}),
       });
-      if (seq !== summarySeq || id !== selectedId.value) return;
+      if (seq < appliedSeq || !selectedId.value || key !== summaryKey(selectedId.value, query.value)) return;
+      appliedSeq = seq;
       summary.value = answer;
     } catch (error) {
       if (seq === summarySeq) useAppStore().report(error);
@@ -355,13 +374,23 @@ export const useSweepsStore = defineStore('sweeps', () => {
     await loadSummary();
   }
 
-  /** Re-reads the summary at most every `delayMs` while progress events stream in. */
-  function scheduleSummary(delayMs = 700): void {
-    if (summaryTimer) return;
-    summaryTimer = setTimeout(() => {
-      summaryTimer = null;
-      void loadSummary();
-    }, delayMs);
+  /**
+   * Re-reads the summary after a run ended: at once when no read is in flight, else once more right
+   * after the current one returns (so the table never lags the progress bar by more than one read).
+   */
+  function refreshLive(): void {
+    if (liveReading) {
+      liveStale = true;
+      return;
+    }
+    liveReading = true;
+    void loadSummary().finally(() => {
+      liveReading = false;
+      if (liveStale) {
+        liveStale = false;
+        refreshLive();
+      }
+    });
   }
 
   const pendingGets = new Set<string>();
@@ -391,7 +420,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
           info.progress = event.progress;
           info.status = event.progress.status;
         }
-        if (event.sweepId === selectedId.value && !creating.value) scheduleSummary();
+        if (event.sweepId === selectedId.value && !creating.value) refreshLive();
         break;
       case 'sweepFinished':
         if (info) {
@@ -405,14 +434,50 @@ export const useSweepsStore = defineStore('sweeps', () => {
   }
 
   /**
-   * Picks runs for the Compare view (replacing the current pick; at most {@link MAX_COMPARED}, the
-   * best first) and reads their curves. Returns how many were picked.
+   * Puts a cell's runs into the Compare view: `replace` drops the current picks, `add` keeps them and
+   * appends the new runs (duplicates once; at most {@link MAX_COMPARED} in all, the best first). The
+   * previous picks are kept for {@link undoCompare}. Returns how many of `runIds` are now compared.
    */
-  async function compareRuns(runIds: readonly string[]): Promise<number> {
+  async function compareRuns(runIds: readonly string[], mode: 'replace' | 'add' = 'replace'): Promise<number> {
     const runs = useRunsStore();
-    const ids = runIds.slice(0, MAX_COMPARED);
-    if (ids.some((id) => !runs.find(id))) await runs.refresh();
-    return (await runs.setCompareSelection(ids)).length;
+    if (runIds.some((id) => !runs.find(id))) await runs.refresh();
+    const previous = [...runs.compareIds];
+    const wanted = mode === 'add' ? [...previous, ...runIds.filter((id) => !previous.includes(id))] : [...runIds];
+    const kept = await runs.setCompareSelection(wanted.slice(0, MAX_COMPARED));
+    const picked = kept.filter((id) => runIds.includes(id)).length;
+    lastCompare.value = { previous, picked, mode };
+    return picked;
+  }
+
+  /**
+   * Writes the sweep's CSV (every run: grid place, status, configuration, final metrics) in the host's
+   * data folder and hands it to the user: a download in browser mode, the save dialog on the desktop.
+   * Returns the written file's name, or null when the host refused (reported).
+   */
+  async function exportCsv(id: string): Promise<string | null> {
+    exporting.value = { ...exporting.value, [id]: true };
+    try {
+      const result = await useHost().client.call('sweeps/export', { sweepId: id });
+      const file = result.files[0];
+      if (!file) return null;
+      exported.value = { ...exported.value, [id]: file.name };
+      await deliverExportedFiles(result.files, file.name.replace(/\.csv$/, ''));
+      return file.name;
+    } catch (error) {
+      useAppStore().report(error);
+      return null;
+    } finally {
+      const { [id]: _, ...rest } = exporting.value;
+      exporting.value = rest;
+    }
+  }
+
+  /** Restores the Compare picks from before the last {@link compareRuns}. */
+  async function undoCompare(): Promise<void> {
+    const last = lastCompare.value;
+    if (!last) return;
+    lastCompare.value = null;
+    await useRunsStore().setCompareSelection(last.previous);
   }
 
   /** Listens to sweep events and re-reads everything each time the event channel (re)opens. */
@@ -425,8 +490,6 @@ export const useSweepsStore = defineStore('sweeps', () => {
   function disconnect(): void {
     for (const off of unsubscribers) off();
     unsubscribers = [];
-    if (summaryTimer) clearTimeout(summaryTimer);
-    summaryTimer = null;
   }
 
   return {
@@ -446,6 +509,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
     sorted,
     selected,
     numberAxes,
+    paramAxes,
     runCount,
     upsert,
     refresh,
@@ -459,6 +523,11 @@ export const useSweepsStore = defineStore('sweeps', () => {
     setQuery,
     applyEvent,
     compareRuns,
+    undoCompare,
+    lastCompare,
+    exportCsv,
+    exporting,
+    exported,
     connect,
     disconnect,
   };

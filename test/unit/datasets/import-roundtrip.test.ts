@@ -90,7 +90,16 @@ describe('import round trips (every value and label checked)', () => {
       }
     });
     const { dataset } = await importWith(ctx.service, { path: folder, split: { validation: 0.25, seed: 4 } });
-    expect(dataset).toMatchObject({ format: 'images', inputShape: [30], imageShape: [5, 6], numClasses: 3, classNames: classes, classCounts: [4, 4, 4] });
+    // Named after the folder; each sample keeps its image shape [h, w, 1] (no reshape to guess).
+    expect(dataset).toMatchObject({
+      name: 'shapes',
+      format: 'images',
+      inputShape: [5, 6, 1],
+      imageShape: [5, 6],
+      numClasses: 3,
+      classNames: classes,
+      classCounts: [4, 4, 4],
+    });
     expectStoredInSplitOrder(storedContent(ctx.dataDir, dataset.id as string), { features, labels }, 30, 4);
   });
 
@@ -194,5 +203,17 @@ describe('import round trips (every value and label checked)', () => {
       classCounts: [1, 1],
     });
     expect(datasetFiles(ctx.dataDir)).toEqual([]);
+  });
+
+  it('previews a CSV with its cells as written and its label names (float32 storage aside)', async () => {
+    const csv = writeFixture(ctx.inputDir, 'iris-head.csv', 'sepal_length,sepal_width,species\n5.28,3.5,setosa\n6.3,2.9,virginica\n1e-3,+2,versicolor\n');
+    const table = await ctx.service.preview({ path: csv, normalization: 'none', split: { validation: 0, test: 0, seed: 1 } });
+    expect(table.cells).toEqual([
+      ['5.28', '3.5'],
+      ['6.3', '2.9'],
+      ['1e-3', '+2'],
+    ]);
+    expect(table.rows?.[0]?.[0]).toBe(Math.fround(5.28)); // what training sees: 5.28000020980835
+    expect(table.labels.map((l) => table.classNames?.[l])).toEqual(['setosa', 'virginica', 'versicolor']);
   });
 });

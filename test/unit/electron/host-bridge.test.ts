@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -104,6 +105,32 @@ describe('HostBridge ⇄ serveHost (the desktop host in a utility process)', () 
     const without = connect(async () => createFakeServices());
     await without.bridge.start({ dataDir: '/d' });
     await expect(without.bridge.registerSource('/x')).rejects.toThrow(/stopped/);
+  });
+
+  it('writes exported files to a path chosen in the save dialog: one as itself, several as one zip; refuses unknown hashes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'initscope-save-'));
+    try {
+      const services = createFakeServices();
+      const files: Record<string, { name: string; data: Buffer }> = {
+        ['a'.repeat(64)]: { name: 'report.html', data: Buffer.from('<p>report</p>') },
+        ['b'.repeat(64)]: { name: 'metrics.csv', data: Buffer.from('epoch,loss\r\n1,0.5\r\n') },
+      };
+      services.findDownload = (sha256) => files[sha256] ?? null;
+      const { bridge } = connect(async () => services);
+      await bridge.start({ dataDir: '/d' });
+      const one = path.join(dir, 'mine.html');
+      await bridge.saveExport({ sha256s: ['a'.repeat(64)], zipName: null, path: one });
+      expect(readFileSync(one, 'utf8')).toBe('<p>report</p>');
+      const zip = path.join(dir, 'both.zip');
+      await bridge.saveExport({ sha256s: ['a'.repeat(64), 'b'.repeat(64)], zipName: 'both', path: zip });
+      const entries = unzipSync(readFileSync(zip));
+      expect(Object.keys(entries)).toEqual(['report.html', 'metrics.csv']);
+      expect(Buffer.from(entries['metrics.csv']!).toString()).toBe('epoch,loss\r\n1,0.5\r\n');
+      await expect(bridge.saveExport({ sha256s: ['c'.repeat(64)], zipName: null, path: path.join(dir, 'x') })).rejects.toThrow(/no longer in the data folder/);
+      expect(existsSync(path.join(dir, 'x'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports why the host could not start (e.g. the ABI error), and the host exits', async () => {

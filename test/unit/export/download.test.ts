@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DOWNLOAD_PATH, ExperimentSpec } from '../../../contract/index.js';
 import { findDownload } from '../../../main/export/download.js';
@@ -98,6 +99,27 @@ describe('exported files for browser download', () => {
           })
         ).status,
       ).toBe(405);
+    } finally {
+      await server.close();
+      db.close();
+    }
+  });
+
+  it('GET /api/download?sha256=…&sha256=…&zip=name sends those recorded files as one zip, and 404 if one is unknown', async () => {
+    const { dataDir, db, artifacts, files } = setup();
+    const token = 'test-token-0123456789abcdef';
+    const services = { ...createFakeServices(), findDownload: (sha: string) => findDownload(artifacts, dataDir, sha) };
+    const server = await startHttpServer({ services, token });
+    try {
+      const auth = { headers: { Authorization: `Bearer ${token}` } };
+      const base = `http://127.0.0.1:${server.port}${DOWNLOAD_PATH}`;
+      const res = await fetch(`${base}?sha256=${files[0]!.sha256}&sha256=${files[1]!.sha256}&zip=run_1-tfjs`, auth);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-disposition')).toContain('filename="run_1-tfjs.zip"');
+      const entries = unzipSync(new Uint8Array(await res.arrayBuffer()));
+      expect(Object.keys(entries)).toEqual(['model.json', 'weights.bin']);
+      expect([...entries['weights.bin']!]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect((await fetch(`${base}?sha256=${files[0]!.sha256}&sha256=${sha256Hex('nope')}&zip=x`, auth)).status).toBe(404);
     } finally {
       await server.close();
       db.close();

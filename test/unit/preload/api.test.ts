@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METHOD_NAMES, PICK_PATH_IPC_CHANNEL, type WireResult } from '../../../contract/index.js';
+import { METHOD_NAMES, PICK_PATH_IPC_CHANNEL, SAVE_EXPORT_IPC_CHANNEL, type WireResult } from '../../../contract/index.js';
 import { createBridgeApi, type IpcRendererListener, type IpcRendererLike } from '../../../preload/api.js';
 
 class FakeIpcRenderer implements IpcRendererLike {
@@ -29,9 +29,9 @@ class FakeIpcRenderer implements IpcRendererLike {
 }
 
 describe('createBridgeApi', () => {
-  it('exposes exactly the contract methods plus onEvent and pickPath, and no ipcRenderer', () => {
+  it('exposes exactly the contract methods plus onEvent, pickPath and saveExport, and no ipcRenderer', () => {
     const api = createBridgeApi(new FakeIpcRenderer());
-    expect(Object.keys(api).sort()).toEqual(['invoke', 'onEvent', 'pickPath']);
+    expect(Object.keys(api).sort()).toEqual(['invoke', 'onEvent', 'pickPath', 'saveExport']);
     expect(Object.keys(api.invoke).sort()).toEqual([...METHOD_NAMES].sort());
     for (const value of Object.values(api.invoke)) expect(typeof value).toBe('function');
     expect(Object.isFrozen(api.invoke)).toBe(true);
@@ -44,6 +44,17 @@ describe('createBridgeApi', () => {
     expect(ipc.invoked.at(-1)).toEqual({ channel: PICK_PATH_IPC_CHANNEL, args: [{ kind: 'folder' }] });
     // The fake answers a WireResult object, which is not a picked source: the page gets null.
     expect(await api.pickPath({ kind: 'file' })).toBeNull();
+  });
+
+  it('saveExport asks the save-dialog channel with the files (and zip name) only, and passes back only a name', async () => {
+    const ipc = new FakeIpcRenderer();
+    const api = createBridgeApi(ipc);
+    const files = [{ sha256: 'a'.repeat(64), name: 'sweep.csv', path: '/etc/passwd' }];
+    await api.saveExport({ files } as never);
+    expect(ipc.invoked.at(-1)).toEqual({ channel: SAVE_EXPORT_IPC_CHANNEL, args: [{ files: [{ sha256: 'a'.repeat(64), name: 'sweep.csv' }] }] });
+    // The fake answers a WireResult object, which carries no name: the page gets null.
+    expect(await api.saveExport({ files: [files[0]!, files[0]!], zipName: 'z' })).toBeNull();
+    expect(ipc.invoked.at(-1)?.args[0]).toMatchObject({ zipName: 'z' });
   });
 
   it('invokes each method on its own channel with the payload only', async () => {

@@ -7,6 +7,7 @@ import en from '../../../renderer/src/i18n/en.js';
 import { describeIssue } from '../../../renderer/src/lib/issues.js';
 import { useDatasetsStore } from '../../../renderer/src/stores/datasets.js';
 import { useExperimentStore } from '../../../renderer/src/stores/experiment.js';
+import { defaultDraft } from '../../../renderer/src/lib/experiment-draft.js';
 
 /** A tiny stand-in for vue-i18n's `t` over the English messages. */
 function t(key: string, named: Record<string, unknown> = {}): string {
@@ -148,6 +149,52 @@ describe('experiment store', () => {
     expect(store.parameterCount).toBe(235_146);
     store.undo();
     expect(store.draft.dataset.builtin).toBe('spiral');
+  });
+
+  it('a preset resets the whole experiment: name, dataset settings and every training setting', () => {
+    const store = useExperimentStore();
+    store.draft.name = 'my run';
+    store.draft.dataset.noise = 0.4;
+    store.draft.dataset.samples = 300;
+    store.draft.train.loss = 'meanSquaredError' as never;
+    store.draft.train.validationSplit = 0.5;
+    store.draft.train.seed = 99;
+    expect(store.applyPreset('deepTanh')).toBe(true);
+    const fresh = defaultDraft();
+    expect(store.draft.name).toBe('');
+    expect(store.draft.dataset).toEqual({ ...fresh.dataset, builtin: 'spiral' });
+    expect(store.draft.train.loss).toBe(fresh.train.loss);
+    expect(store.draft.train.validationSplit).toBe(fresh.train.validationSplit);
+    expect(store.draft.train.seed).toBe(fresh.train.seed);
+    expect(store.draft.train.epochs).toBe(100); // the preset's own change
+  });
+
+  it('an image dataset [h, w, 1] keeps its shape: a network starting with a dense layer gets a flatten in front', () => {
+    const datasets = useDatasetsStore();
+    datasets.list = [
+      { name: 'shapes', builtin: false, id: 'ds_0123456789abcdef', inputShape: [16, 16, 1], numClasses: 3, description: '', defaultSamples: 30 } as never,
+    ];
+    const store = useExperimentStore();
+    store.selectStoredDataset('ds_0123456789abcdef');
+    expect(store.draft.network.inputShape).toEqual([16, 16, 1]);
+    expect(store.draft.network.layers.map((l) => l.type)).toEqual(['flatten', 'dense', 'dense', 'dense']);
+    expect(store.layerKeys).toHaveLength(4);
+    expect(store.spec?.network.layers.at(-1)).toMatchObject({ units: 3 });
+    expect(store.parameterCount).toBe(256 * 16 + 16 + 16 * 16 + 16 + 16 * 3 + 3);
+  });
+
+  it('blocks Train for 2 output units with binary cross-entropy (the host would refuse the run)', () => {
+    const datasets = useDatasetsStore();
+    datasets.list = [{ name: 'spiral', builtin: true, inputShape: [2], numClasses: 2, description: '', defaultSamples: 1000 }];
+    const store = useExperimentStore();
+    expect(store.isValid).toBe(true);
+    store.draft.train.loss = 'binaryCrossentropy';
+    expect(store.isValid).toBe(false);
+    expect(store.spec).toBeNull();
+    expect(store.issues.map((i) => i.code)).toContain('outputUnits');
+    (store.draft.network.layers[2] as { units: number }).units = 1;
+    (store.draft.network.layers[2] as { activation: { name: string } }).activation = { name: 'sigmoid' };
+    expect(store.isValid).toBe(true);
   });
 
   it('parses the draft once per change, however many readers (issues, spec, persistence)', async () => {

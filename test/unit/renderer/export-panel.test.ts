@@ -2,7 +2,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { shallowRef } from 'vue';
-import { createClient, ExportFormat, InitScopeError, RunStatus, type MethodName, type RunExportResult } from '../../../contract/index.js';
+import { BRIDGE_KEY, createClient, ExportFormat, InitScopeError, RunStatus, type MethodName, type RunExportResult } from '../../../contract/index.js';
 import { exportAvailability, formatBytes, shortHash, totalBytes } from '../../../renderer/src/components/export/export-logic.js';
 import { useExportsStore } from '../../../renderer/src/components/export/exports-store.js';
 import { setHost } from '../../../renderer/src/host.js';
@@ -121,7 +121,7 @@ describe('exports store', () => {
 describe('browser-mode export downloads', () => {
   beforeEach(() => setActivePinia(createPinia()));
 
-  it('hands every written file to the browser as a download from the host, by sha256', async () => {
+  it('hands the written files to the browser as one zip download from the host, by sha256', async () => {
     const clicked: Array<{ href: string; download: string }> = [];
     const original = HTMLAnchorElement.prototype.click;
     HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
@@ -134,13 +134,37 @@ describe('browser-mode export downloads', () => {
       await flush();
       host.answer();
       await pending;
-      await new Promise((resolve) => setTimeout(resolve, 400)); // the second file follows after a short gap
-      expect(clicked).toEqual([
-        { href: `/api/download?sha256=${SHA}`, download: 'model.json' },
-        { href: `/api/download?sha256=${SHA}`, download: 'weights.bin' },
-      ]);
+      await flush();
+      // model.json + weights.bin: one zip, not two downloads the browser may drop.
+      expect(clicked).toEqual([{ href: `/api/download?sha256=${SHA}&sha256=${SHA}&zip=r1-tfjs`, download: 'r1-tfjs.zip' }]);
     } finally {
       HTMLAnchorElement.prototype.click = original;
+    }
+  });
+
+  it('on the desktop opens the save dialog through the bridge instead (several files as one zip)', async () => {
+    const asked: unknown[] = [];
+    const bridge = { saveExport: async (options: unknown) => (asked.push(options), { name: 'mine.zip' }) };
+    (globalThis as Record<string, unknown>)[BRIDGE_KEY] = bridge;
+    try {
+      const host = fakeHost();
+      const store = useExportsStore();
+      const pending = store.exportRun(summary('r1', { status: 'completed' }), 'tfjs');
+      await flush();
+      host.answer();
+      await pending;
+      await flush();
+      expect(asked).toEqual([
+        {
+          files: [
+            { sha256: SHA, name: 'model.json' },
+            { sha256: SHA, name: 'weights.bin' },
+          ],
+          zipName: 'r1-tfjs',
+        },
+      ]);
+    } finally {
+      delete (globalThis as Record<string, unknown>)[BRIDGE_KEY];
     }
   });
 });

@@ -197,6 +197,15 @@ describe('preview store', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('blocks Train while the host calls the shown experiment invalid, not after it changes', async () => {
+    fakeHost({ fail: 'Invalid experiment: the training split is empty' });
+    const preview = usePreviewStore();
+    await settle(PREVIEW_DEBOUNCE_MS);
+    expect(preview.blocking).toContain('training split is empty');
+    useExperimentStore().draft.train.seed += 1;
+    expect(preview.blocking).toBeNull();
+  });
+
   it('keeps the host error and drops an answer that a newer request superseded', async () => {
     fakeHost({ fail: 'Init preview failed: the training split is empty' });
     const preview = usePreviewStore();

@@ -140,6 +140,41 @@ describe('sweep form helpers', () => {
     expect(draftRunCount({ ...defaultSweepDraft(), initializers: [], activations: [], seeds: 5 })).toBe(5);
   });
 
+  it('sweeps σ, gain and the leaky slope: one axis value per listed parameter, as the host expands it', () => {
+    const draft = {
+      ...defaultSweepDraft(),
+      initializers: ['normal', 'orthogonal'] as ('normal' | 'orthogonal')[],
+      initializerParams: { normal: '0.01, 0.1, 1', orthogonal: '1.41' },
+      activations: ['leakyRelu', 'tanh'] as ('leakyRelu' | 'tanh')[],
+      activationParams: { leakyRelu: '0.01 0.2' },
+      seeds: 1,
+    };
+    const spec = SweepSpec.parse(buildSweepInput(experiment(), draft)!);
+    expect(spec.axes.initializer).toEqual([
+      { name: 'normal', mean: 0, std: 0.01 },
+      { name: 'normal', mean: 0, std: 0.1 },
+      { name: 'normal', mean: 0, std: 1 },
+      { name: 'orthogonal', gain: 1.41 },
+    ]);
+    expect(spec.axes.activation).toEqual([{ name: 'leakyRelu', alpha: 0.01 }, { name: 'leakyRelu', alpha: 0.2 }, { name: 'tanh' }]);
+    // 4 initializer values × 3 activation values × 1 seed, counted by the host independently.
+    expect(draftRunCount(draft)).toBe(12);
+    expect(planSweep(spec).total).toBe(12);
+    const run = expandSweep(spec).runs.find((r) => r.coords.initializer === 2 && r.coords.activation === 1)!;
+    const hidden = run.experiment.network.layers[0] as { kernelInitializer: unknown; activation: unknown };
+    expect(hidden.kernelInitializer).toEqual({ name: 'normal', mean: 0, std: 1 });
+    expect(hidden.activation).toEqual({ name: 'leakyRelu', alpha: 0.2 });
+    // No text: the contract's default, one value. A bad value: nothing to run.
+    expect(SweepSpec.parse(buildSweepInput(experiment(), { ...draft, initializerParams: {} })!).axes.initializer).toEqual([
+      { name: 'normal', mean: 0, std: 0.02 },
+      { name: 'orthogonal', gain: 1 },
+    ]);
+    const bad = { ...draft, activationParams: { leakyRelu: '0.01, 2' } };
+    expect(buildSweepInput(experiment(), bad)).toBeNull();
+    expect(draftRunCount(bad)).toBe(0);
+    expect(draftRunCount({ ...draft, initializerParams: { normal: '-1' } })).toBe(0);
+  });
+
   it('maps a heatmap cell to the runs pooled in it', () => {
     const s = sweepSummary('s1');
     expect(heatmapCellRunIds(s, 1, 0)).toEqual(['r10s0', 'r10s1']);
@@ -244,13 +279,68 @@ describe('sweeps store', () => {
     expect(summaries.at(-1)).toMatchObject({ metric: 'valLoss', targetAccuracy: 0.8 });
   });
 
-  it('cancels a sweep and picks a cell’s runs for Compare', async () => {
+  it('cancels a sweep and picks a cell’s runs for Compare: replace, add, undo', async () => {
+    fake = fakeTransport({
+      'sweeps/list': () => stored,
+      'sweeps/summary': (p) => sweepSummary((p as { sweepId: string }).sweepId),
+      'sweeps/cancel': (p) => ({ ...sweepInfo((p as { sweepId: string }).sweepId), status: 'cancelled' }),
+      'runs/list': () => ['r10s0', 'r10s1', 'r01s0', 'r01s1', 'other'].map((id) => runSummary(id, { status: 'completed' })),
+      'runs/metrics': () => [],
+      'runs/layerStats': () => [],
+    });
+    setHost({ transport: fake.transport, client: createClient(fake.transport) });
     const sweeps = useSweepsStore();
+    const runs = useRunsStore();
     await sweeps.refresh();
     await sweeps.cancel('s2');
     expect(sweeps.selected?.status).toBe('cancelled');
-    const picked = await sweeps.compareRuns(heatmapCellRunIds(sweeps.summary!, 1, 0));
-    expect(picked).toBe(2);
-    expect(useRunsStore().compareIds).toEqual(['r10s0', 'r10s1']);
+    await runs.refresh();
+    await runs.setCompareSelection(['other']);
+    expect(await sweeps.compareRuns(heatmapCellRunIds(sweeps.summary!, 1, 0), 'add')).toBe(2);
+    expect(runs.compareIds).toEqual(['other', 'r10s0', 'r10s1']);
+    await sweeps.undoCompare();
+    expect(runs.compareIds).toEqual(['other']);
+    expect(await sweeps.compareRuns(heatmapCellRunIds(sweeps.summary!, 0, 1), 'replace')).toBe(2);
+    expect(runs.compareIds).toEqual(['r01s0', 'r01s1']);
+    await sweeps.undoCompare();
+    expect(runs.compareIds).toEqual(['other']);
+  });
+
+  it('shows results as runs end: a read at once per progress event, and an answer not dropped for a later read of the same query', async () => {
+    const pending: Array<{ done: number; resolve: (v: SweepSummary) => void }> = [];
+    let done = 0;
+    fake = fakeTransport({
+      'sweeps/list': () => stored,
+      'sweeps/summary': (p) => {
+        const id = (p as { sweepId: string }).sweepId;
+        const at = done;
+        return new Promise<SweepSummary>((resolve) => pending.push({ done: at, resolve: () => resolve(sweepSummary(id, { progress: progress(id, at) })) }));
+      },
+    });
+    setHost({ transport: fake.transport, client: createClient(fake.transport) });
+    const sweeps = useSweepsStore();
+    const loaded = sweeps.refresh();
+    await flush();
+    pending.shift()!.resolve(null as never);
+    await loaded;
+    sweeps.connect();
+    done = 1;
+    fake.emit({ type: 'sweepProgress', sweepId: 's2', progress: progress('s2', 1) });
+    await flush();
+    expect(pending.map((r) => r.done)).toEqual([1]); // read at once, no timer
+    done = 2;
+    fake.emit({ type: 'sweepProgress', sweepId: 's2', progress: progress('s2', 2) });
+    await flush();
+    expect(pending).toHaveLength(1); // one read in flight; the next waits for it
+    pending.shift()!.resolve(null as never);
+    await flush();
+    await flush();
+    expect(sweeps.summary?.progress.done).toBe(1); // shown although a newer read left after it
+    expect(pending.map((r) => r.done)).toEqual([2]);
+    pending.shift()!.resolve(null as never);
+    await flush();
+    await flush();
+    expect(sweeps.summary?.progress.done).toBe(2);
+    sweeps.disconnect();
   });
 });

@@ -155,6 +155,7 @@ function targetedPayloads(method: MethodName): unknown[] {
     case 'sweeps/get':
     case 'sweeps/cancel':
     case 'sweeps/resume':
+    case 'sweeps/export':
       return ids('sweepId');
     case 'sweeps/summary':
       return [...ids('sweepId'), { sweepId: 'sw_x', metric: 'rm -rf' }, { sweepId: 'sw_x', fixed: POLLUTION[0] }];

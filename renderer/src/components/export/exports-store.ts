@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { InitScopeError, type ExportFormat, type RunExportResult, type RunSummary } from '../../../../contract/index.js';
 import { useHost } from '../../host.js';
-import { downloadExportedFiles } from '../../lib/file-download.js';
+import { deliverExportedFiles } from '../../lib/file-download.js';
 import { exportAvailability } from './export-logic.js';
 
 /** The state of one (run, format) export: in flight, written (with its files) or refused. */
@@ -44,11 +44,11 @@ export const useExportsStore = defineStore('exports', () => {
     }
     put(run.id, format, { busy: true, result: current.result, error: null });
     try {
-      const host = useHost();
-      const result = await host.client.call('runs/export', { runId: run.id, format });
+      const result = await useHost().client.call('runs/export', { runId: run.id, format });
       put(run.id, format, { busy: false, result, error: null });
-      // Browser mode: the files are written in the host's data folder, and also handed to the browser.
-      if (host.transport.kind === 'browser') void downloadExportedFiles(result.files);
+      // The files are written in the host's data folder, and also handed to the user: a download in
+      // browser mode, the save dialog on the desktop; several files (model.json + weights.bin) as one zip.
+      void deliverExportedFiles(result.files, `${run.id}-${format}`).catch(() => undefined);
       return result;
     } catch (cause) {
       const error =

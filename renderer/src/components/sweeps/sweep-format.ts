@@ -49,8 +49,23 @@ export function axisValueLabel(axis: SweepAxisName, label: string, t: Translate,
   const key = `${group}.${name}`;
   const shown = te(key) ? t(key) : NAME_FALLBACK[name];
   if (!shown) return `${name}${rest}`;
-  const tail = rest.startsWith('(') ? ` ${rest}` : rest;
+  const tail = rest.startsWith('(') ? ` ${namedParams(axis, name, rest)}` : rest;
   return `${shown}${tail}`;
+}
+
+/**
+ * Names the swept parameter in a label's parentheses, so a σ or slope sweep reads as one:
+ * normal/truncated normal `(0, 0.1)` → `(μ 0, σ 0.1)`, orthogonal `(2)` → `(gain 2)`, leaky ReLU `(0.2)`
+ * → `(slope 0.2)`, ELU `(1)` → `(α 1)`. Anything else stays as the host wrote it.
+ */
+function namedParams(axis: SweepAxisName, name: string, rest: string): string {
+  const two = /^\(([^,()]+), ([^,()]+)\)$/.exec(rest);
+  const one = /^\(([^,()]+)\)$/.exec(rest);
+  if (axis === 'initializer' && (name === 'normal' || name === 'truncatedNormal') && two) return `(μ ${two[1]}, σ ${two[2]})`;
+  if (axis === 'initializer' && name === 'orthogonal' && one) return `(gain ${one[1]})`;
+  if (axis === 'activation' && name === 'leakyRelu' && one) return `(slope ${one[1]})`;
+  if (axis === 'activation' && name === 'elu' && one) return `(α ${one[1]})`;
+  return rest;
 }
 
 /** `2 initializer × 2 activation × 3 seeds = 12 runs`, in the current language. */

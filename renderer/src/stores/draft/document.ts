@@ -61,6 +61,12 @@ export function useDocumentEdits(doc: DraftDocument, dataset: ComputedRef<Datase
     // An image network (rank 3) keeps its shape when the dataset offers the same number of values flat.
     const sameSize = info.inputShape.reduce((a, b) => a * b, 1) === current.reduce((a, b) => a * b, 1);
     if (!(current.length === 3 && sameSize)) draft.value.network.inputShape = [...info.inputShape];
+    // Images keep their [h, w, c] shape: a network that starts with a dense layer gets a flatten in
+    // front of it, so it takes them without a reshape to guess (a conv network takes them as they are).
+    if (draft.value.network.inputShape.length > 1 && draft.value.network.layers[0]?.type === 'dense') {
+      draft.value.network.layers.unshift({ type: 'flatten' });
+      doc.layerKeys.value = [newLayerKey(), ...doc.layerKeys.value];
+    }
     const layers = draft.value.network.layers;
     const out = layers[layers.length - 1];
     if (out?.type === 'dense' && out.activation.name === 'softmax' && info.numClasses >= 2) out.units = info.numClasses;
@@ -92,18 +98,22 @@ export function useDocumentEdits(doc: DraftDocument, dataset: ComputedRef<Datase
     commit();
   }
 
-  /** Loads a preset network (and picks its dataset when the host offers it); one undo step. */
+  /**
+   * Loads a preset: the whole experiment starts over from the defaults (name, dataset and its settings,
+   * network, every training setting) with the preset's dataset, network and training changes on top,
+   * so nothing of the previous experiment (a loss, a schedule, early stopping…) lingers; one undo step.
+   */
   function applyPreset(id: PresetId): boolean {
     const preset = buildPreset(id);
     if (!preset) return false;
+    const fresh = defaultDraft();
     const parsed = BuiltinDatasetNameSchema.safeParse(preset.dataset);
-    if (parsed.success) {
-      draft.value.dataset.builtin = parsed.data;
-      draft.value.storedDatasetId = null;
-    }
+    draft.value.name = '';
+    draft.value.dataset = parsed.success ? { ...fresh.dataset, builtin: parsed.data } : fresh.dataset;
+    draft.value.storedDatasetId = null;
     draft.value.network = { inputShape: preset.inputShape, layers: preset.layers };
     doc.layerKeys.value = preset.layers.map(() => newLayerKey());
-    Object.assign(draft.value.train, preset.train);
+    draft.value.train = { ...fresh.train, ...preset.train };
     adoptDatasetShape();
     doc.selectedIndex.value = null;
     commit();
