@@ -189,7 +189,7 @@ export function filterRuns<R extends FilterableRun>(runs: readonly R[], filter: 
 }
 
 /** One group of runs: the label of the field's value (or '' for runs without one, e.g. untagged). */
-export interface RunGroup<R> {
+export interface RunFieldGroup<R> {
   label: string;
   runs: R[];
 }
@@ -199,11 +199,11 @@ export interface RunGroup<R> {
  * newest group first); a run with several values (layers with different activations, several tags)
  * is in the group of each; runs without any value form the group labelled ''.
  */
-export function groupRuns<R extends FilterableRun>(
+export function groupRunsByField<R extends FilterableRun>(
   runs: readonly R[],
   field: RunFilterField,
   labels: RunNameTemplates = ENGLISH_RUN_NAME_LABELS,
-): RunGroup<R>[] {
+): RunFieldGroup<R>[] {
   const groups = new Map<string, R[]>();
   for (const run of runs) {
     const keys = fieldLabels(run, field, labels);

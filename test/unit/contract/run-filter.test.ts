@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExperimentSpec, filterRuns, formatRunFilter, groupRuns, InitScopeError, parseRunFilter, type FilterableRun } from '../../../contract/index.js';
+import { ExperimentSpec, filterRuns, formatRunFilter, groupRunsByField, InitScopeError, parseRunFilter, type FilterableRun } from '../../../contract/index.js';
 
 function run(id: string, activation: string, init: string, extra: Partial<FilterableRun> = {}, seed = 1): FilterableRun {
   const experiment = ExperimentSpec.parse({
@@ -57,11 +57,11 @@ describe('run filters', () => {
   });
 
   it('groups by a field in order of first appearance; a run with several tags is in each, untagged ones under ""', () => {
-    expect(groupRuns(runs, 'activation').map((g) => [g.label, g.runs.map((r) => r.id)])).toEqual([
+    expect(groupRunsByField(runs, 'activation').map((g) => [g.label, g.runs.map((r) => r.id)])).toEqual([
       ['tanh', ['a', 'c']],
       ['ReLU', ['b', 'd']],
     ]);
-    expect(groupRuns(runs, 'tag').map((g) => [g.label, g.runs.map((r) => r.id)])).toEqual([
+    expect(groupRunsByField(runs, 'tag').map((g) => [g.label, g.runs.map((r) => r.id)])).toEqual([
       ['baseline', ['a', 'b']],
       ['fig3', ['b']],
       ['', ['c', 'd']],
