@@ -51,7 +51,14 @@ describe(`migration ${CHARTS.file}`, () => {
     for (const m of listMigrationFiles(defaultMigrationsDir()).filter((m) => m.version < CHARTS.version)) copyFileSync(m.path, join(migrations, m.file));
     const path = join(dir, 'initscope.db');
     const old = openDatabase(path, { migrationsDir: migrations });
-    new RunStore(old).createRun({ id: 'r1', name: 'r1', experiment: spiralExperiment(), createdAt: T0, appVersion: 'test' });
+    // Plain SQL: today's RunStore reads columns of later migrations.
+    const spec = JSON.stringify(spiralExperiment());
+    old.prepare(`INSERT INTO experiments (id, name, kind, spec_json, created_at) VALUES ('r1', 'r1', 'single', ?, ?)`).run(spec, T0);
+    old
+      .prepare(
+        `INSERT INTO runs (id, experiment_id, name, status, experiment_json, seed, app_version, created_at) VALUES ('r1', 'r1', 'r1', 'completed', ?, 1, 'test', ?)`,
+      )
+      .run(spec, T0);
     old
       .prepare(
         `INSERT INTO layer_stats (run_id, step, epoch, layer_index, layer, activation_mean, activation_std, zero_fraction, dead_fraction,

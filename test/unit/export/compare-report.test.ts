@@ -196,7 +196,12 @@ describe('comparison report (runs/compareReport)', () => {
 
     // Final metrics: one row per run, labelled #1…#3 in request order.
     const finals = tableRows(html, 'Final metrics');
-    expect(finals.map((r) => r[0])).toEqual(['#1 he relu', '#2 glorot relu', '#3 deep imported']);
+    // Runs carry their automatic names (contract/run-name.ts): what differs reads in the label.
+    expect(finals.map((r) => r[0])).toEqual([
+      '#1 ReLU · He N · Adam 0.001 · seed 1 · Spiral · MLP 8-2',
+      '#2 ReLU · Glorot N · Adam 0.001 · seed 2 · Spiral · MLP 8-2',
+      '#3 ReLU/tanh · He N/Glorot U · Adam 0.001 · seed 1 · imported data · MLP 8-4-2',
+    ]);
     expect(finals.map((r) => r[2])).toEqual(['completed', 'diverged', 'cancelled']);
 
     // Diff: exactly the paths an independent walk finds; highlighted where a value differs from run #1.
