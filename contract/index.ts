@@ -22,3 +22,4 @@ export * from './shapes.js';
 export * from './memory-estimate.js';
 export * from './experiment-check.js';
 export * from './optimizer-defaults.js';
+export * from './lab.js';
