@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActivationSpec } from './activation.js';
+import { ExperimentSpec } from './experiment.js';
 import { NetworkSpec } from './network.js';
 
 /**
@@ -97,3 +98,68 @@ export const PhaseDiagram = z.object({
   depth: z.int().min(0),
 });
 export type PhaseDiagram = z.infer<typeof PhaseDiagram>;
+
+/**
+ * Fixed edges of the singular-value histograms, in log10 s: 41 edges from −4 to 4 (bins 0.2 wide), so
+ * that layers, stages and runs line up. `histogram` has edges.length + 1 entries: [0] is s < 10⁻⁴
+ * (zero included), [i] is [edges[i−1], edges[i]), the last is s ≥ 10⁴.
+ */
+export const JACOBIAN_LOG10_EDGES: readonly number[] = Array.from({ length: 41 }, (_, i) => Math.round((-4 + 0.2 * i) * 10) / 10);
+
+/** Default number of probe inputs of a Jacobian spectrum, and the largest layer size analysed. */
+export const DEFAULT_JACOBIAN_PROBES = 4;
+export const MAX_JACOBIAN_DIM = 1024;
+
+/**
+ * Input–output Jacobian spectrum request (Pennington, Schoenholz & Ganguli 2017): of `experiment`'s
+ * untrained network, or of a stored run (`runId`): its untrained network (same seed) and, when its
+ * trained weights are stored, the trained one. Exactly one of the two.
+ */
+export const JacobianRequest = z
+  .strictObject({
+    experiment: ExperimentSpec.optional(),
+    runId: z.string().min(1).max(100).optional(),
+    probes: z.int().min(1).max(16).optional(),
+  })
+  .refine((r) => (r.experiment === undefined) !== (r.runId === undefined), { message: 'give exactly one of experiment and runId', path: ['experiment'] });
+export type JacobianRequest = z.input<typeof JacobianRequest>;
+
+/** Singular values of ∂(layer output)/∂(network input), pooled over the probe inputs. */
+export const JacobianLayer = z.object({
+  layer: z.string(),
+  index: z.int().min(0),
+  type: z.string(),
+  /** Number of dense/conv2d layers up to and including this one. */
+  depth: z.int().min(0),
+  /** Size of the flattened layer output (rows of J) and of the input (columns). */
+  rows: z.int().min(1),
+  cols: z.int().min(1),
+  /** Singular values pooled: min(rows, cols) per probe. */
+  count: z.int().min(1),
+  /** Mean and variance of s² (dynamical isometry: mean 1, variance 0). */
+  meanSq: z.number(),
+  varSq: z.number(),
+  min: z.number(),
+  max: z.number(),
+  /** Fraction of singular values per log10 bin (JACOBIAN_LOG10_EDGES). */
+  histogram: z.array(z.number()),
+});
+export type JacobianLayer = z.infer<typeof JacobianLayer>;
+
+export const JacobianStage = z.object({
+  /** `init`: the untrained network; `trained`: a finished run's stored weights. */
+  stage: z.enum(['init', 'trained']),
+  layers: z.array(JacobianLayer),
+  /** Layers left out because their output is larger than MAX_JACOBIAN_DIM. */
+  skipped: z.array(z.object({ layer: z.string(), rows: z.int() })),
+});
+export type JacobianStage = z.infer<typeof JacobianStage>;
+
+export const JacobianReport = z.object({
+  probes: z.int().min(1),
+  inputDim: z.int().min(1),
+  stages: z.array(JacobianStage),
+  /** Why there is no `trained` stage for a run (no stored weights), else absent. */
+  trainedMissing: z.string().optional(),
+});
+export type JacobianReport = z.infer<typeof JacobianReport>;
