@@ -21,6 +21,8 @@ export const METHOD_NAMES = [
   'runs/export',
   'runs/compareReport',
   'engine/preview',
+  'lab/phase',
+  'lab/jacobian',
   'sweeps/plan',
   'sweeps/start',
   'sweeps/list',

@@ -4,6 +4,7 @@ import { LayerStatsRecord, PreviewResult } from './diagnostics.js';
 import { ExperimentSpec } from './experiment.js';
 import { CompareReportRequest, CompareReportResult, ExportFormat, RunExportResult } from './export.js';
 import { InitializerSpec } from './initializer.js';
+import { JacobianReport, JacobianRequest, PhaseDiagram, PhaseRequest } from './lab.js';
 import type { MethodName } from './method-names.js';
 import { ReproductionReport } from './provenance.js';
 import { MetricPoint, RunSummary } from './run.js';
@@ -103,6 +104,16 @@ export const METHODS = {
       .strict(),
     response: z.array(PreviewResult),
   },
+  /**
+   * Order–chaos phase diagram (Schoenholz et al. 2017) of an activation over σ_w² × σ_b²: q*, χ₁, the
+   * critical line χ₁ = 1, the depth scales ξ_q and ξ_c, and the given network as points. Computed in an engine worker.
+   */
+  'lab/phase': { request: PhaseRequest, response: PhaseDiagram },
+  /**
+   * Input–output Jacobian singular-value spectra per layer (Pennington et al. 2017) of an experiment's
+   * untrained network, or of a run's: at init and, when its trained weights are stored, trained.
+   */
+  'lab/jacobian': { request: JacobianRequest, response: JacobianReport },
   /** Expands a sweep without starting it: axis sizes and run count (refuses sweeps over MAX_SWEEP_RUNS). */
   'sweeps/plan': { request: z.object({ sweep: SweepSpec }).strict(), response: SweepPlan },
   'sweeps/start': { request: z.object({ sweep: SweepSpec }).strict(), response: SweepInfo },

@@ -17,9 +17,10 @@ import {
 } from '../store/index.js';
 import { findDownload } from '../export/download.js';
 import { createCompareReporter, createRunExporter } from '../export/run-exporter.js';
-import { saveRunWeights } from '../export/run-weights.js';
+import { hasRunWeights, loadRunWeights, saveRunWeights } from '../export/run-weights.js';
 import { EnginePool } from './engine-pool.js';
 import { createHandlers } from './handlers.js';
+import { LabService } from './lab-service.js';
 import type { HostServices, ShellKind } from './host-services.js';
 import { registerProcessOwner, type ProcessOwner } from './process-owner.js';
 import { RunService } from './run-service.js';
@@ -119,7 +120,13 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   };
   const exportRun = createRunExporter(exportDeps);
   const compareRuns = createCompareReporter(exportDeps);
+  const lab = new LabService({
+    pool,
+    runs,
+    loadWeights: (runId) => (hasRunWeights(options.dataDir, runId) ? loadRunWeights(options.dataDir, runId) : null),
+  });
   const handlers = createHandlers({
+    lab,
     runs,
     sweeps,
     datasets,

@@ -2,6 +2,7 @@ import type { AppInfo, DatasetSourceOptions, Handlers } from '../../contract/ind
 import type { DatasetService } from '../datasets/dataset-service.js';
 import type { SourceRegistry } from '../datasets/source-registry.js';
 import type { CompareReporter, RunExporter } from '../export/run-exporter.js';
+import type { LabService } from './lab-service.js';
 import type { RunService } from './run-service.js';
 import { sweepHandlers } from './sweep-handlers.js';
 import type { SweepService } from './sweep-service.js';
@@ -18,6 +19,8 @@ export interface HandlerContext {
   exportRun: RunExporter;
   /** Writes comparison reports into the data folder (see main/export/compare-report.ts). */
   compareRuns: CompareReporter;
+  /** The signal-propagation lab (phase diagram, Jacobian spectrum). */
+  lab: LabService;
 }
 
 /** Every source handle a request names (main, labels, test, test labels), each once. */
@@ -32,7 +35,7 @@ function redactAll(sources: SourceRegistry, options: DatasetSourceOptions, error
 }
 
 /** Implements every contract method once; the shells (HTTP, Electron IPC, CLI) only carry them. */
-export function createHandlers({ runs, sweeps, info, datasets, sources, exportRun, compareRuns }: HandlerContext): Handlers {
+export function createHandlers({ runs, sweeps, info, datasets, sources, exportRun, compareRuns, lab }: HandlerContext): Handlers {
   return {
     'app/info': async () => info,
     'datasets/list': async () => datasets.list(),
@@ -70,6 +73,8 @@ export function createHandlers({ runs, sweeps, info, datasets, sources, exportRu
     'runs/compareReport': async ({ runIds }) => compareRuns(runIds),
     'engine/preview': async ({ experiment, initializers, probeSize }) =>
       runs.preview({ experiment, ...(initializers ? { initializers } : {}), ...(probeSize !== undefined ? { probeSize } : {}) }),
+    'lab/phase': async (request) => lab.phase(request),
+    'lab/jacobian': async (request) => lab.jacobian(request),
     ...sweepHandlers(sweeps),
   };
 }
