@@ -91,18 +91,30 @@ function correlated(rule: NormalRule, q: number, c: number, f: (x: number) => nu
 
 /**
  * The stable fixed point c* < 1 of the correlation map c ← (σ_w² E[φ(u₁)φ(u₂)] + σ_b²)/q* in the
- * chaotic phase (where c = 1 is unstable), by the Illinois variant of regula falsi on [0, 1 − δ]
- * (h(c) = map(c) − c is ≥ 0 at 0 for σ_b² ≥ 0 and < 0 just below 1 when χ₁ > 1). Null if no sign
- * change is found (too close to criticality for the quadrature to tell).
+ * chaotic phase (where c = 1 is unstable), by the Illinois variant of regula falsi (h(c) = map(c) − c
+ * is ≥ 0 at 0 for σ_b² ≥ 0 and < 0 just below 1 when χ₁ > 1). Null if no sign change is found up to
+ * 1 − 10⁻⁴ (too close to criticality for the quadrature to tell).
  */
 export function chaoticCorrelation(act: ScalarActivation, plane: NormalRule, sw2: number, sb2: number, q: number): number | null {
   const h = (c: number): number => (sw2 * correlated(plane, q, c, act.phi) + sb2) / q - c;
   let a = 0;
   let fa = h(a);
   if (fa <= 0) return 0;
-  let b = 1 - 1e-4;
-  let fb = h(b);
-  if (fb >= 0) return null;
+  // The first b (moving towards 1) where h < 0 brackets c*; near 1 the quadrature's error can exceed
+  // h ≈ (1 − b)(1 − χ₁), so the bracket is searched from afar.
+  let b = NaN;
+  let fb = NaN;
+  for (const candidate of [0.5, 0.9, 0.99, 0.999, 0.9999]) {
+    const value = h(candidate);
+    if (value < 0) {
+      b = candidate;
+      fb = value;
+      break;
+    }
+    a = candidate;
+    fa = value;
+  }
+  if (Number.isNaN(b)) return null;
   let side = 0;
   for (let iter = 0; iter < 100; iter++) {
     const c = (a * fb - b * fa) / (fb - fa);

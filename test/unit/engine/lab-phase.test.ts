@@ -106,6 +106,12 @@ describe('order–chaos phase diagram', () => {
     }
   });
 
+  it('the default tanh diagram has a finite ξ_c in every ordered and chaotic cell', () => {
+    const d = phaseDiagram({ activation: { name: 'tanh' } });
+    const missing = d.cells.filter((c) => (c.phase === 'chaotic' || c.phase === 'ordered') && c.xiC === null);
+    expect(missing.map((c) => [c.weightVariance, c.biasVariance])).toEqual([]);
+  });
+
   it('q* and χ₁ of tanh agree with the independent quadrature', () => {
     for (const [sw2, sb2] of [
       [1.5, 0.1],
