@@ -6,6 +6,7 @@ import { assignModelWeights, type NamedWeight } from '../export/weights.js';
 import { buildModel } from '../model.js';
 import type { TF } from '../tf.js';
 import { jacobianStage } from './jacobian.js';
+import { applyLsuv } from './lsuv.js';
 
 /** What a Jacobian report needs beyond the experiment. */
 export interface JacobianReportOptions {
@@ -23,7 +24,7 @@ export interface JacobianReportOptions {
 
 /**
  * Input–output Jacobian spectra of the experiment's network at initialisation (built with train.seed,
- * so a run's own initial weights) and, with `trained`, with a finished run's weights, at the same probe
+ * then LSUV when train.lsuv is set: a run's own initial weights) and, with `trained`, with a finished run's weights, at the same probe
  * inputs. Frees every tensor and model it creates.
  */
 export async function jacobianReport(tf: TF, experiment: ExperimentSpec, options: JacobianReportOptions = {}): Promise<JacobianReport> {
@@ -38,6 +39,10 @@ export async function jacobianReport(tf: TF, experiment: ExperimentSpec, options
     target: { loss: experiment.train.loss, numClasses: data.numClasses, inputShape: data.inputShape },
   });
   try {
+    // A run with LSUV started from the rescaled weights: so does its init stage (same batch as train.ts).
+    const lsuv = experiment.train.lsuv;
+    if (lsuv)
+      await applyLsuv(tf, model, gatherRows(data.x, rowSize, split.train, 0, Math.min(lsuv.batchSize, split.train.length)), lsuv, experiment.train.seed);
     const stages = [await jacobianStage(tf, model, probes, 'init', options.maxDim)];
     if (options.trained) {
       assignModelWeights(tf, model, options.trained);

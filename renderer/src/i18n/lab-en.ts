@@ -102,4 +102,15 @@ export const labEn = {
     explain3:
       'Rows are layers from input (top) to output; each row is a histogram over log₁₀ s. A column at 0 is isometry; a smear over many decades is an ill-conditioned network. For a run, the trained weights are compared with its own initial ones.',
   },
+  lsuv: {
+    label: 'Data-dependent init',
+    option: 'LSUV',
+    help: 'LSUV (Mishkin & Matas 2015): before training, make every dense/conv kernel orthonormal, then scale each layer in turn until its pre-activation variance on a batch of 256 training samples is 1 ± 0.05 (at most 10 rescalings). The scales found are recorded with the run.',
+    resultTitle: 'LSUV scales of {n} layers',
+    layer: 'Layer',
+    scale: 'Scale',
+    variance: 'Variance after',
+    iterations: 'Rescalings',
+    notConverged: 'not within tolerance',
+  },
 };

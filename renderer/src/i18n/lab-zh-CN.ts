@@ -101,4 +101,15 @@ export const labZhCN: typeof labEn = {
     explain3:
       '每一行是一层（上为输入端，下为输出端），行内是 log₁₀ s 的直方图。集中在 0 附近的一列即等距；跨越多个数量级的拖尾表示网络病态。对于一次运行，会将训练后的权重与其自身的初始权重对比。',
   },
+  lsuv: {
+    label: '数据相关初始化',
+    option: 'LSUV',
+    help: 'LSUV（Mishkin 与 Matas 2015）：训练前先将每个全连接/卷积核设为正交，再逐层缩放，直到其预激活在 256 个训练样本上的方差为 1 ± 0.05（每层最多缩放 10 次）。找到的缩放系数随运行一起记录。',
+    resultTitle: '{n} 层的 LSUV 缩放系数',
+    layer: '层',
+    scale: '缩放',
+    variance: '缩放后方差',
+    iterations: '缩放次数',
+    notConverged: '未达到容差',
+  },
 };

@@ -21,7 +21,7 @@ const experiment = ExperimentSpec.parse({
       { type: 'dense', units: 2, activation: { name: 'softmax' } },
     ],
   },
-  train: { epochs: 4, batchSize: 16, optimizer: { name: 'adam', learningRate: 0.05 }, seed: 5 },
+  train: { epochs: 4, batchSize: 16, optimizer: { name: 'adam', learningRate: 0.05 }, seed: 5, lsuv: { batchSize: 64 } },
 });
 
 describe('lab methods', () => {
@@ -50,12 +50,16 @@ describe('lab methods', () => {
         }
       }, 50);
     });
-    expect((await h['runs/get']({ runId: run.id })).status).toBe('completed');
+    const stored = await h['runs/get']({ runId: run.id });
+    expect(stored.status).toBe('completed');
+    // LSUV's scales are a stored result of the run.
+    expect(stored.provenance?.lsuv?.map((r) => r.layer)).toEqual(['dense_0', 'dense_1', 'dense_2']);
+    expect(stored.provenance!.lsuv!.every((r) => r.converged)).toBe(true);
 
     const fromRun = await h['lab/jacobian']({ runId: run.id, probes: 2 });
     expect(fromRun.stages.map((s) => s.stage)).toEqual(['init', 'trained']);
     expect(fromRun.trainedMissing).toBeUndefined();
-    // The init stage is the run's own initial network: the same numbers as the experiment's.
+    // The init stage is the run's own initial network (LSUV included): the same numbers as the experiment's.
     const fromExperiment = await h['lab/jacobian']({ experiment, probes: 2 });
     expect(fromExperiment.stages).toHaveLength(1);
     expect(fromRun.stages[0]).toEqual(fromExperiment.stages[0]);
