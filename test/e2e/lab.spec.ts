@@ -73,3 +73,30 @@ test('phase diagram: draws the draft network, picks a point, sets it; Jacobian s
   await setLookAndShoot(page, 'jacobian');
   expect(errors).toEqual([]);
 });
+
+test('LSUV: a run trained with it shows its scales; its Jacobian spectrum has init and trained stages', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(host.url);
+  await page.getByTestId('nav-build').click();
+  await page.getByTestId('tab-experiment').click();
+  await page.getByTestId('epochs').fill('3');
+  await page.getByTestId('lsuv-toggle').check();
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('run-item').first()).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+  await page.getByTestId('nav-run').click();
+  const result = page.getByTestId('lsuv-result');
+  await expect(result).toBeVisible();
+  await result.locator('summary').click();
+  await expect(result.locator('tbody tr').first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/lab/lsuv-run-en-light.png' });
+
+  await page.getByTestId('nav-lab').click();
+  await page.getByTestId('lab-tab-jacobian').click();
+  const source = page.getByTestId('jacobian-source');
+  await source.selectOption({ index: 1 });
+  await page.getByTestId('jacobian-compute').click();
+  await expect(page.getByTestId('jacobian-panel')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await expect(page.getByTestId('jacobian-density-trained')).toBeVisible();
+  await setLookAndShoot(page, 'jacobian-run');
+});
