@@ -55,7 +55,7 @@ describe('initscope lab', () => {
     );
     const r = cli('lab', 'jacobian', file, '--probes', '2', '--json');
     expect(r.code, r.stderr).toBe(0);
-    const report = JacobianReport(r.stdout);
+    const report = JSON.parse(r.stdout) as JacobianReport;
     expect(report.stages[0]!.layers.slice(0, 5).every((l) => Math.abs(l.min - 1) < 1e-4 && Math.abs(l.max - 1) < 1e-4)).toBe(true);
   });
 
@@ -67,7 +67,3 @@ describe('initscope lab', () => {
     expect(both.stderr).toMatch(/experiment file or --run/);
   });
 });
-
-function JacobianReport(text: string): JacobianReport {
-  return JSON.parse(text) as JacobianReport;
-}
