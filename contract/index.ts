@@ -23,3 +23,4 @@ export * from './memory-estimate.js';
 export * from './experiment-check.js';
 export * from './optimizer-defaults.js';
 export * from './lab.js';
+export * from './sweep-analysis.js';

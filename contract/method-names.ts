@@ -30,6 +30,7 @@ export const METHOD_NAMES = [
   'sweeps/cancel',
   'sweeps/resume',
   'sweeps/summary',
+  'sweeps/analysis',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 /** The sweep methods (`sweeps/…`). */

@@ -8,6 +8,7 @@ import { JacobianReport, JacobianRequest, PhaseDiagram, PhaseRequest } from './l
 import type { MethodName } from './method-names.js';
 import { ReproductionReport } from './provenance.js';
 import { MetricPoint, RunSummary } from './run.js';
+import { SweepAnalysis, SweepAnalysisRequest } from './sweep-analysis.js';
 import { SweepDetail, SweepInfo, SweepPlan, SweepSpec, SweepSummary, SweepSummaryRequest } from './sweep.js';
 
 const Empty = z.object({}).strict();
@@ -124,6 +125,8 @@ export const METHODS = {
   /** Requeues the runs of an interrupted or cancelled sweep that did not end (completed/diverged/failed stay). */
   'sweeps/resume': { request: SweepRef, response: SweepInfo },
   'sweeps/summary': { request: SweepSummaryRequest, response: SweepSummary },
+  /** Every run as a line through its axis values and metric, and each axis's permutation importance for the metric. */
+  'sweeps/analysis': { request: SweepAnalysisRequest, response: SweepAnalysis },
 } as const satisfies Record<MethodName, { request: z.ZodType; response: z.ZodType }>;
 
 export type Methods = typeof METHODS;

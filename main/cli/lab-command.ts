@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import {
   ActivationSpec,
+  SweepMetric,
+  type SweepAnalysis,
   InitScopeError,
   PhaseRequest,
   isStoredDatasetRef,
@@ -22,7 +24,10 @@ export const LAB_USAGE = `  lab phase [experiment.json] --activation NAME|JSON [
   lab jacobian <experiment.json> [--probes N] [--json]
   lab jacobian --run <runId> [--probes N] [--db PATH] [--json]
                                                  Input–output Jacobian singular values per layer at init (and,
-                                                 for a run with stored weights, trained)`;
+                                                 for a run with stored weights, trained)
+  lab sweep <sweepId> [--metric M] [--db PATH] [--json]
+                                                 Permutation importance of each sweep axis for the metric, and
+                                                 every run's coordinates and value (parallel coordinates)`;
 
 /** Parses `--activation`: a bare name or a JSON object. @throws invalid_input naming the option */
 export function parseActivationOption(text: string): ActivationSpec {
@@ -96,6 +101,7 @@ export async function labCommand(argv: string[]): Promise<number> {
       activation: { type: 'string' },
       'bias-variance': { type: 'string' },
       probes: { type: 'string' },
+      metric: { type: 'string' },
       run: { type: 'string' },
       db: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -143,6 +149,27 @@ export async function labCommand(argv: string[]): Promise<number> {
     }
     if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
     else printJacobian(report);
+    return 0;
+  }
+  if (instrument === 'sweep') {
+    if (!file) throw new InitScopeError('invalid_input', `lab sweep needs a sweep id:\n${LAB_USAGE}`);
+    const metric = values.metric === undefined ? undefined : SweepMetric.safeParse(values.metric).data;
+    if (values.metric !== undefined && !metric)
+      throw new InitScopeError('invalid_input', `--metric must be one of ${SweepMetric.options.join(', ')}, got ${values.metric}`);
+    const services = await createHostServices({ ...resolveStorage(values.db), shell: 'cli', workers: 1, recoverInterrupted: false });
+    let analysis: SweepAnalysis;
+    try {
+      analysis = await services.handlers['sweeps/analysis']({ sweepId: file, metric: metric ?? 'valAcc' });
+    } finally {
+      await services.close();
+    }
+    if (values.json) process.stdout.write(`${JSON.stringify(analysis)}\n`);
+    else {
+      process.stdout.write(
+        `Permutation importance for ${analysis.metric} over ${analysis.n} runs with a value (Var ${fmt(analysis.variance)}, seed noise ${fmt(analysis.baselineError)}):\n`,
+      );
+      for (const a of analysis.importance) process.stdout.write(`  ${a.axis.padEnd(14)}${fmt(a.importance).padStart(11)}${fmt(a.relative).padStart(11)}\n`);
+    }
     return 0;
   }
   throw new InitScopeError('invalid_input', `Unknown lab instrument: ${instrument ?? '(none)'}\n${LAB_USAGE}`);

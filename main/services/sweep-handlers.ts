@@ -1,4 +1,4 @@
-import type { Handlers, SweepMethodName } from '../../contract/index.js';
+import { analyzeSweep, type Handlers, type SweepMethodName } from '../../contract/index.js';
 import type { SweepService } from './sweep-service.js';
 
 /** The `sweeps/*` methods of the contract, over the sweep service. */
@@ -11,5 +11,7 @@ export function sweepHandlers(sweeps: SweepService): Pick<Handlers, SweepMethodN
     'sweeps/cancel': async ({ sweepId }) => sweeps.cancel(sweepId),
     'sweeps/resume': async ({ sweepId }) => sweeps.resume(sweepId),
     'sweeps/summary': async (request) => sweeps.summary(request),
+    // Plain arithmetic over the stored final metrics (no tensors): computed here, not in an engine worker.
+    'sweeps/analysis': async ({ sweepId, metric }) => analyzeSweep(sweeps.get(sweepId), metric),
   };
 }

@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startHost, tempDataDir, type TestHost } from './host.js';
 
@@ -7,8 +10,10 @@ import { startHost, tempDataDir, type TestHost } from './host.js';
 // panels, in English and Chinese, light and dark, go to test-results/lab/ for looking at by eye.
 
 let host: TestHost;
+let dataDir: string;
 test.beforeAll(async () => {
-  host = await startHost(tempDataDir());
+  dataDir = tempDataDir();
+  host = await startHost(dataDir);
 });
 test.afterAll(async () => {
   await host?.stop();
@@ -99,4 +104,37 @@ test('LSUV: a run trained with it shows its scales; its Jacobian spectrum has in
   await expect(page.getByTestId('jacobian-panel')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
   await expect(page.getByTestId('jacobian-density-trained')).toBeVisible();
   await setLookAndShoot(page, 'jacobian-run');
+});
+
+test('sweep analysis: parallel coordinates and permutation importance next to the heatmap', async ({ page }) => {
+  test.setTimeout(180_000);
+  // A small sweep run by the CLI on the host's database (both at once is supported).
+  const file = path.join(dataDir, 'sweep.json');
+  const layers = [
+    { type: 'dense', units: 8, activation: { name: 'tanh' } },
+    { type: 'dense', units: 2, activation: { name: 'softmax' } },
+  ];
+  const base = {
+    dataset: { builtin: 'circle', samples: 200 },
+    network: { inputShape: [2], layers },
+    train: { epochs: 3, batchSize: 32, optimizer: { name: 'sgd', learningRate: 0.1 }, statsEvery: 0 },
+  };
+  writeFileSync(
+    file,
+    JSON.stringify({
+      name: 'lab sweep',
+      base,
+      axes: { initializer: [{ name: 'normal', std: 0.02 }, { name: 'heNormal' }], learningRate: [0.05, 0.5], seeds: 2 },
+    }),
+  );
+  execFileSync(process.execPath, ['bin/initscope.js', 'sweep', file, '--db', path.join(dataDir, 'initscope.db'), '--workers', '1'], { stdio: 'ignore' });
+
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(host.url);
+  await page.getByTestId('nav-sweeps').click();
+  await page.getByTestId('sweep-item').first().click();
+  const panel = page.getByTestId('sweep-analysis');
+  await expect(panel).toHaveAttribute('data-n', '8', { timeout: 30_000 });
+  await panel.scrollIntoViewIfNeeded();
+  await setLookAndShoot(page, 'sweep-analysis');
 });

@@ -113,4 +113,14 @@ export const labEn = {
     iterations: 'Rescalings',
     notConverged: 'not within tolerance',
   },
+  sweep: {
+    title: 'At a glance: every run, and what mattered',
+    parallel: 'Parallel coordinates ({metric})',
+    importance: 'Permutation importance for {metric}',
+    seed: 'seed',
+    noValue: 'no value',
+    help: 'Each line is one run through its axis values to its final metric (coloured by it; runs without a value grey). Importance: how much worse the cell means predict the metric when one axis is shuffled across runs (share of the metric variance; 0 = irrelevant, about 2 = it decides everything). The grey bar is the seed noise.',
+    noise: 'seed noise',
+    loading: 'Analysing…',
+  },
 };

@@ -112,4 +112,14 @@ export const labZhCN: typeof labEn = {
     iterations: '缩放次数',
     notConverged: '未达到容差',
   },
+  sweep: {
+    title: '一览：每次运行及其关键因素',
+    parallel: '平行坐标（{metric}）',
+    importance: '{metric} 的置换重要性',
+    seed: '种子',
+    noValue: '无值',
+    help: '每条线是一次运行，依次经过其各轴取值到最终指标（按指标着色；无值的运行为灰色）。重要性：将某一轴的取值在运行间随机打乱后，用格子均值预测指标变差了多少（占指标方差的比例；0 = 无关，约 2 = 完全决定）。灰色条为种子噪声。',
+    noise: '种子噪声',
+    loading: '正在分析…',
+  },
 };

@@ -145,6 +145,8 @@ function targetedPayloads(method: MethodName): unknown[] {
     case 'sweeps/cancel':
     case 'sweeps/resume':
       return ids('sweepId');
+    case 'sweeps/analysis':
+      return [...ids('sweepId'), { sweepId: 'sw_x', metric: 'rm -rf' }, { sweepId: 'sw_x', fixed: POLLUTION[0] }];
     case 'sweeps/summary':
       return [...ids('sweepId'), { sweepId: 'sw_x', metric: 'rm -rf' }, { sweepId: 'sw_x', fixed: POLLUTION[0] }];
     case 'datasets/delete':
