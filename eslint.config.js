@@ -36,6 +36,8 @@ const policies = [
   { from: layer('engine'), allow: { to: [...layer('contract'), ...pkg('zod', ...TFJS), ...core(...ENGINE_CORE)] } },
   // mnist's digit files are read with createRequire from the built-in dataset (engine/datasets/mnist.ts).
   { from: layer('engine'), allow: { to: pkg('mnist') } },
+  // ml-matrix: the lab's SVD of Jacobians and Gauss–Hermite nodes (engine/lab), plain JavaScript.
+  { from: layer('engine'), allow: { to: pkg('ml-matrix') } },
   {
     from: layer('main', 'main-store', 'main-electron'),
     allow: { to: [...layer('contract', 'main', 'main-store'), ENGINE_ENTRY, ...core('**'), ...pkg(...HOST_PACKAGES)] },

@@ -27,6 +27,8 @@ export const METHOD_NAMES = [
   'runs/export',
   'runs/compareReport',
   'engine/preview',
+  'lab/phase',
+  'lab/jacobian',
   'sweeps/plan',
   'sweeps/start',
   'sweeps/list',
@@ -35,6 +37,7 @@ export const METHOD_NAMES = [
   'sweeps/resume',
   'sweeps/summary',
   'sweeps/export',
+  'sweeps/analysis',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 /** The sweep methods (`sweeps/…`). */

@@ -5,11 +5,13 @@ import { LayerStatsRecord, PreviewResult } from './diagnostics.js';
 import { ExperimentSpec } from './experiment.js';
 import { CompareReportRequest, CompareReportResult, ExportFormat, RunExportResult, SweepExportResult } from './export.js';
 import { InitializerSpec } from './initializer.js';
+import { JacobianReport, JacobianRequest, PhaseDiagram, PhaseRequest } from './lab.js';
 import type { MethodName } from './method-names.js';
 import { ReproductionReport } from './provenance.js';
 import { StepLossPoint } from './step-loss.js';
 import { MAX_FILTER_LENGTH } from './run-filter.js';
 import { MAX_RUN_NOTES_LENGTH, MAX_RUN_TAGS, MetricPoint, RunName, RunSummary, RunTag } from './run.js';
+import { SweepAnalysis, SweepAnalysisRequest } from './sweep-analysis.js';
 import { SweepDetail, SweepInfo, SweepPlan, SweepSpec, SweepSummary, SweepSummaryRequest } from './sweep.js';
 
 const Empty = z.object({}).strict();
@@ -157,6 +159,16 @@ export const METHODS = {
       .strict(),
     response: z.array(PreviewResult),
   },
+  /**
+   * Order–chaos phase diagram (Schoenholz et al. 2017) of an activation over σ_w² × σ_b²: q*, χ₁, the
+   * critical line χ₁ = 1, the depth scales ξ_q and ξ_c, and the given network as points. Computed in an engine worker.
+   */
+  'lab/phase': { request: PhaseRequest, response: PhaseDiagram },
+  /**
+   * Input–output Jacobian singular-value spectra per layer (Pennington et al. 2017) of an experiment's
+   * untrained network, or of a run's: at init and, when its trained weights are stored, trained.
+   */
+  'lab/jacobian': { request: JacobianRequest, response: JacobianReport },
   /** Expands a sweep without starting it: axis sizes and run count (refuses sweeps over MAX_SWEEP_RUNS). */
   'sweeps/plan': { request: z.object({ sweep: SweepSpec }).strict(), response: SweepPlan },
   'sweeps/start': { request: z.object({ sweep: SweepSpec }).strict(), response: SweepInfo },
@@ -172,6 +184,8 @@ export const METHODS = {
    * `config.…`, final metrics) into `<dataDir>/exports/sweeps/<sweepId>/`; its sha256 is recorded.
    */
   'sweeps/export': { request: SweepRef, response: SweepExportResult },
+  /** Every run as a line through its axis values and metric, and each axis's permutation importance for the metric. */
+  'sweeps/analysis': { request: SweepAnalysisRequest, response: SweepAnalysis },
 } as const satisfies Record<MethodName, { request: z.ZodType; response: z.ZodType }>;
 
 export type Methods = typeof METHODS;

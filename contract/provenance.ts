@@ -7,6 +7,21 @@ const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
  * training settings), recorded before the first step (the 'started' event). With the same experiment
  * and the same record, a rerun gives bit-identical numbers; see {@link RunProvenance}.
  */
+/** What LSUV (train.lsuv) did to one dense/conv2d layer: a result of the run, recorded before it trains. */
+export const LsuvLayerResult = z.object({
+  layer: z.string(),
+  index: z.int().min(0),
+  /** The factor the kernel was multiplied by (after the orthonormal start, if any). */
+  scale: z.number(),
+  /** Variance of the layer's pre-activation on the LSUV batch after the last rescaling. */
+  variance: z.number(),
+  /** Rescalings done (0: already within tolerance). */
+  iterations: z.int().min(0),
+  /** Whether the variance ended within 1 ± tolerance. */
+  converged: z.boolean(),
+});
+export type LsuvLayerResult = z.infer<typeof LsuvLayerResult>;
+
 export const EngineProvenance = z.object({
   /** train.seed (weights, shuffling, dropout masks). */
   seed: z.number().int(),
@@ -47,6 +62,8 @@ export const EngineProvenance = z.object({
   node: z.string(),
   /** CPU architecture of the worker, e.g. 'x64'. */
   arch: z.string(),
+  /** LSUV's per-layer scales, for a run with train.lsuv (absent otherwise). */
+  lsuv: z.array(LsuvLayerResult).optional(),
 });
 export type EngineProvenance = z.infer<typeof EngineProvenance>;
 

@@ -103,6 +103,22 @@ export function resolveStatsEvery(statsEvery: StatsEvery, totalSteps: number): n
   return Math.max(1, Math.floor(totalSteps / AUTO_STATS_RECORDS));
 }
 
+/**
+ * LSUV, layer-sequential unit-variance initialization (Mishkin & Matas 2015), run before training: every
+ * dense/conv2d kernel is made orthonormal (unless `orthonormal` is false, keeping the layer's own
+ * initializer), then, layer by layer from the input, scaled by 1/√Var until the variance of the layer's
+ * pre-activation on a batch of the training split is within 1 ± `tolerance` (at most `maxIterations`
+ * rescalings per layer). The scales found are recorded in the run's provenance (`lsuv`).
+ */
+export const LsuvConfig = strictObject({
+  tolerance: z.number().positive().max(0.5).default(0.05),
+  maxIterations: z.number().int().min(1).max(50).default(10),
+  orthonormal: z.boolean().default(true),
+  /** Samples of the batch the variances are measured on (the first ones of the training split). */
+  batchSize: z.number().int().min(2).max(4096).default(256),
+});
+export type LsuvConfig = z.infer<typeof LsuvConfig>;
+
 /** How a run trains: epochs over the training split in batches of `batchSize` samples. */
 export const TrainConfig = strictObject({
   epochs: z.number().int().min(1).max(100000).default(20),
@@ -130,5 +146,7 @@ export const TrainConfig = strictObject({
   lrSchedule: LrSchedule.default({ name: 'constant' }),
   /** Optional early stop on a target metric (null: always run `epochs` epochs). */
   earlyStop: EarlyStop.nullable().default(null),
+  /** LSUV data-dependent initialization before training (null: the initializers' weights as drawn). */
+  lsuv: LsuvConfig.nullable().default(null),
 });
 export type TrainConfig = z.infer<typeof TrainConfig>;

@@ -45,7 +45,9 @@ export { exportLayersModel, type LayersModelFiles } from './export/layers-model.
 export { computeReferenceOutputs, type ReferenceOutputs } from './export/reference.js';
 export type { NamedWeight } from './export/weights.js';
 export { orthogonalMatrix } from './orthogonal.js';
-export { HostToWorker, WorkerToHost, parseMessage, type ParsedMessage } from './protocol.js';
+export { HostToWorker, LabJob, LabOutcome, WorkerToHost, parseMessage, type ParsedMessage } from './protocol.js';
+export { phaseDiagram } from './lab/phase-diagram.js';
+export { jacobianReport } from './lab/jacobian-report.js';
 export { createRandom, deriveSeed, Random } from './random.js';
 export { releaseAbandonedTape, trainStep, type StepOptions, type StepResult, type StepView } from './step.js';
 export type { TF } from './tf.js';

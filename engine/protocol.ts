@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { BoundaryEvent, describeIssues, ExperimentSpec, InitializerSpec, PreviewResult, RunEvent } from '../contract/index.js';
+import {
+  BoundaryEvent,
+  describeIssues,
+  ExperimentSpec,
+  InitializerSpec,
+  JacobianReport,
+  PhaseDiagram,
+  PhaseRequest,
+  PreviewResult,
+  RunEvent,
+} from '../contract/index.js';
 
 /**
  * Messages between the host and an engine worker process (over the process IPC channel), as zod
@@ -26,6 +36,30 @@ export const NamedWeightMessage = z
     values: z.custom<Float32Array>((v) => v instanceof Float32Array, { message: 'expected a Float32Array' }),
   })
   .refine((w) => w.values.length === w.shape.reduce((a, b) => a * b, 1), { message: 'values.length is not the product of shape', path: ['values'] });
+
+/**
+ * A signal-propagation lab computation (engine/lab): a phase diagram (plain float64, no tensors) or the
+ * Jacobian spectra of an experiment's network at init and, with `trained`, with a run's stored weights.
+ */
+export const LabJob = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('phase'), request: PhaseRequest }),
+  z.object({
+    kind: z.literal('jacobian'),
+    experiment: ExperimentSpec,
+    probes: z.int().min(1).max(16).optional(),
+    trained: z.array(NamedWeightMessage).optional(),
+    trainedMissing: z.string().optional(),
+    dataset: DatasetSourceMessage.optional(),
+  }),
+]);
+export type LabJob = z.infer<typeof LabJob>;
+
+/** The result of a {@link LabJob}, of the same kind. */
+export const LabOutcome = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('phase'), diagram: PhaseDiagram }),
+  z.object({ kind: z.literal('jacobian'), report: JacobianReport }),
+]);
+export type LabOutcome = z.infer<typeof LabOutcome>;
 
 export const HostToWorker = z.discriminatedUnion('type', [
   /**
@@ -58,6 +92,8 @@ export const HostToWorker = z.discriminatedUnion('type', [
     probeSize: z.int().min(1).optional(),
     dataset: DatasetSourceMessage.optional(),
   }),
+  /** A lab computation (engine/lab), answered by one 'labResult' with the same requestId; runs beside training like a preview. */
+  z.object({ type: z.literal('lab'), requestId: Id, job: LabJob }),
   z.object({ type: z.literal('shutdown') }),
 ]);
 export type HostToWorker = z.infer<typeof HostToWorker>;
@@ -68,6 +104,8 @@ export const WorkerToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), event: RunEvent }),
   /** The answer to a 'preview': `result` on success, else `error` (the message). */
   z.object({ type: z.literal('previewResult'), requestId: Id, result: z.array(PreviewResult).optional(), error: z.string().optional() }),
+  /** The answer to a 'lab': `result` on success, else `error` (the message). */
+  z.object({ type: z.literal('labResult'), requestId: Id, result: LabOutcome.optional(), error: z.string().optional() }),
   /**
    * The trained weights of a run that ended 'finished' or 'cancelled', sent just before that terminal
    * event (so the host has stored them when it learns the run ended). See engine/export/weights.ts.

@@ -27,6 +27,7 @@ import { ONE_CORE_SPLITTING, type BatchSplitting, type RunSplit } from './parall
 import { trainStepSplit } from './parallel/split-step.js';
 import { decideSplit, MIN_SPLIT_SAMPLES } from './parallel/split-policy.js';
 import { engineProvenance } from './provenance.js';
+import { applyLsuv } from './lab/lsuv.js';
 import { trainStep } from './step.js';
 import { StepLossCollector } from './step-losses.js';
 import { evaluateTestPart } from './test-metrics.js';
@@ -148,6 +149,10 @@ export async function trainRun(
     optimizer = createOptimizer(tf, cfg.optimizer);
 
     const nTrain = splitIndices.train.length;
+    // LSUV (train.lsuv) rescales the kernels on the first samples of the training split before anything else sees them.
+    const lsuv = cfg.lsuv
+      ? await applyLsuv(tf, model, gatherRows(data.x, rowSize, splitIndices.train, 0, Math.min(cfg.lsuv.batchSize, nTrain)), cfg.lsuv, cfg.seed)
+      : null;
     const batchSize = Math.min(cfg.batchSize, nTrain);
     const stepsPerEpoch = Math.ceil(nTrain / batchSize);
     const backend = tf.getBackend();
@@ -164,7 +169,7 @@ export async function trainRun(
       trainSamples: nTrain,
       valSamples: splitIndices.val.length,
       testSamples: data.test?.y.length ?? 0,
-      provenance: engineProvenance(backend, tfjsVersion, cfg.seed, data, splitIndices, layout, accelerators.wasmKernels),
+      provenance: { ...engineProvenance(backend, tfjsVersion, cfg.seed, data, splitIndices, layout, accelerators.wasmKernels), ...(lsuv ? { lsuv } : {}) },
     });
 
     const statsEvery = resolveStatsEvery(cfg.statsEvery, cfg.epochs * stepsPerEpoch);

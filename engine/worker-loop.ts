@@ -2,6 +2,7 @@ import type { RunEvent } from '../contract/index.js';
 import { DEFAULT_ACCELERATORS, type Accelerators } from './accelerators.js';
 import type { BackendInfo } from './backend.js';
 import { previewInit } from './diagnostics/preview.js';
+import { runLabJob } from './lab/run-lab-job.js';
 import type { BatchSplitting } from './parallel/batch-splitter.js';
 import { readModelWeights, type NamedWeight } from './export/weights.js';
 import { HostToWorker, parseMessage, type WorkerToHost } from './protocol.js';
@@ -61,7 +62,8 @@ interface CurrentRun {
  * (one at a time; a 'start' while busy is answered with 'failed' for that run), forwarding every
  * RunEvent as {type:'event'} and every decision-boundary picture as {type:'boundary'}; 'cores' sets how many cores the current run may use (2 lets a two-part
  * run compute its second parts on the other core, see options.splitting; its numbers do not change); 'cancel' for the current run sets its cancel flag; 'preview' computes
- * an init preview (also while a run trains) and answers 'previewResult'; 'shutdown' exits 0.
+ * an init preview (also while a run trains) and answers 'previewResult'; 'lab' likewise computes a lab
+ * instrument (engine/lab) and answers 'labResult'; 'shutdown' exits 0.
  * Every host message is parsed with protocol.ts's HostToWorker schema first; one that fails it fails
  * the run it names (or answers the preview it names) with the field-named reason.
  * If the backend cannot be initialised the worker logs why and exits 1 without sending 'ready'.
@@ -155,6 +157,8 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
       await sendEvent({ type: 'failed', runId: parsed.runId, error: reason });
     } else if (parsed.requestId !== undefined && parsed.type === 'preview') {
       await channel.send({ type: 'previewResult', requestId: parsed.requestId, error: reason });
+    } else if (parsed.requestId !== undefined && parsed.type === 'lab') {
+      await channel.send({ type: 'labResult', requestId: parsed.requestId, error: reason });
     }
   }
 
@@ -166,6 +170,17 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
       await channel.send({ type: 'previewResult', requestId: message.requestId, result });
     } catch (error) {
       await channel.send({ type: 'previewResult', requestId: message.requestId, error: errorMessage(error) });
+    }
+  }
+
+  /** Answers a 'lab' request (already parsed with its schema). */
+  async function lab(message: Extract<HostToWorker, { type: 'lab' }>): Promise<void> {
+    try {
+      const { tf } = await backend;
+      const result = await runLabJob(tf, message.job);
+      await channel.send({ type: 'labResult', requestId: message.requestId, result });
+    } catch (error) {
+      await channel.send({ type: 'labResult', requestId: message.requestId, error: errorMessage(error) });
     }
   }
 
@@ -188,6 +203,9 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
         break;
       case 'preview':
         void preview(message);
+        break;
+      case 'lab':
+        void lab(message);
         break;
       case 'shutdown':
         options.exit(0);

@@ -4,6 +4,7 @@ import { datasetsCommand, DATASETS_USAGE } from './datasets-command.js';
 import { EXIT } from './exit-codes.js';
 import { exportCommand, EXPORT_USAGE } from './export-command.js';
 import { inspectCommand } from './inspect-command.js';
+import { labCommand, LAB_USAGE } from './lab-command.js';
 import { rerunCommand } from './rerun-command.js';
 import { runsCommand, RUNS_USAGE } from './runs-command.js';
 import { serveCommand } from './serve-command.js';
@@ -31,6 +32,7 @@ ${SWEEP_EXPORT_USAGE}
   serve [--port N] [--db PATH]                   Serve the workbench in browser mode on 127.0.0.1
 ${DATASETS_USAGE}
 ${EXPORT_USAGE}
+${LAB_USAGE}
   help                                           Show this help
 
 --db PATH   SQLite database file (default: the app's data folder; INITSCOPE_DATA_DIR overrides)
@@ -43,6 +45,7 @@ export async function runCli(argv: string[]): Promise<number> {
   if (argv[0] === 'export') return exportCommand(argv.slice(1));
   if (argv[0] === 'runs') return runsCommand(argv.slice(1));
   if (argv[0] === 'sweep' && argv[1] === 'export') return sweepExportCommand(argv.slice(2));
+  if (argv[0] === 'lab') return labCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

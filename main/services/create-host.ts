@@ -20,11 +20,12 @@ import {
 import { findDownload } from '../export/download.js';
 import { createCompareReporter, createRunExporter } from '../export/run-exporter.js';
 import { createSweepExporter } from '../export/sweep-export.js';
-import { saveRunWeights } from '../export/run-weights.js';
+import { hasRunWeights, loadRunWeights, saveRunWeights } from '../export/run-weights.js';
 import { readBoundaryFile, writeBoundaryFile } from './boundary-file.js';
 import { BoundaryService } from './boundary-service.js';
 import { EnginePool } from './engine-pool.js';
 import { createHandlers } from './handlers.js';
+import { LabService } from './lab-service.js';
 import type { HostServices, ShellKind } from './host-services.js';
 import { registerProcessOwner, type ProcessOwner } from './process-owner.js';
 import { RunManagement } from './run-management.js';
@@ -135,7 +136,13 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   const exportRun = createRunExporter(exportDeps);
   const compareRuns = createCompareReporter(exportDeps);
   const exportSweep = createSweepExporter({ ...exportDeps, sweeps: sweepStore });
+  const lab = new LabService({
+    pool,
+    runs,
+    loadWeights: (runId) => (hasRunWeights(options.dataDir, runId) ? loadRunWeights(options.dataDir, runId) : null),
+  });
   const handlers = createHandlers({
+    lab,
     runs,
     manage: new RunManagement(runs, new RunManagementStore(db), options.dataDir),
     boundaries,

@@ -5,6 +5,7 @@ import type { CompareReporter, RunExporter } from '../export/run-exporter.js';
 import type { RunManagement } from './run-management.js';
 import type { BoundaryService } from './boundary-service.js';
 import type { SweepExporter } from '../export/sweep-export.js';
+import type { LabService } from './lab-service.js';
 import type { RunService } from './run-service.js';
 import { sweepHandlers } from './sweep-handlers.js';
 import type { SweepService } from './sweep-service.js';
@@ -27,6 +28,8 @@ export interface HandlerContext {
   compareRuns: CompareReporter;
   /** Writes a sweep's CSV into the data folder (see main/export/sweep-export.ts). */
   exportSweep: SweepExporter;
+  /** The signal-propagation lab (phase diagram, Jacobian spectrum). */
+  lab: LabService;
 }
 
 /** Every source handle a request names (main, labels, test, test labels), each once. */
@@ -41,7 +44,19 @@ function redactAll(sources: SourceRegistry, options: DatasetSourceOptions, error
 }
 
 /** Implements every contract method once; the shells (HTTP, Electron IPC, CLI) only carry them. */
-export function createHandlers({ runs, manage, boundaries, sweeps, info, datasets, sources, exportRun, compareRuns, exportSweep }: HandlerContext): Handlers {
+export function createHandlers({
+  runs,
+  manage,
+  boundaries,
+  sweeps,
+  info,
+  datasets,
+  sources,
+  exportRun,
+  compareRuns,
+  exportSweep,
+  lab,
+}: HandlerContext): Handlers {
   return {
     'app/info': async () => info,
     'datasets/list': async () => datasets.list(),
@@ -85,6 +100,8 @@ export function createHandlers({ runs, manage, boundaries, sweeps, info, dataset
     'runs/compareReport': async ({ runIds }) => compareRuns(runIds),
     'engine/preview': async ({ experiment, initializers, probeSize }) =>
       runs.preview({ experiment, ...(initializers ? { initializers } : {}), ...(probeSize !== undefined ? { probeSize } : {}) }),
+    'lab/phase': async (request) => lab.phase(request),
+    'lab/jacobian': async (request) => lab.jacobian(request),
     ...sweepHandlers(sweeps, exportSweep),
   };
 }

@@ -252,6 +252,11 @@ export class RunService {
     return this.stepLossStore ? this.stepLossStore.get(runId, maxPoints) : [];
   }
 
+  /** Where an experiment's dataset is (undefined for a built-in one), checked as {@link start} checks it (throws likewise). */
+  datasetSourceOf(experiment: ExperimentSpec): DatasetSource | undefined {
+    return this.resolveDataset(experiment);
+  }
+
   /** Init preview of an experiment in an engine worker (its dataset resolved like a run's). */
   preview(request: Omit<PreviewRequest, 'dataset'>): Promise<PreviewResult[]> {
     const dataset = this.resolveDataset(request.experiment);

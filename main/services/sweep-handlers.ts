@@ -1,4 +1,4 @@
-import type { Handlers, SweepMethodName } from '../../contract/index.js';
+import { analyzeSweep, type Handlers, type SweepMethodName } from '../../contract/index.js';
 import type { SweepExporter } from '../export/sweep-export.js';
 import type { SweepService } from './sweep-service.js';
 
@@ -14,5 +14,7 @@ export function sweepHandlers(sweeps: SweepService, exportSweep: SweepExporter):
     'sweeps/summary': async (request) => sweeps.summary(request),
     // No output path from clients: the CSV always goes to a new file under <dataDir>/exports/sweeps/.
     'sweeps/export': async ({ sweepId }) => exportSweep(sweepId),
+    // Plain arithmetic over the stored final metrics (no tensors): computed here, not in an engine worker.
+    'sweeps/analysis': async ({ sweepId, metric }) => analyzeSweep(sweeps.get(sweepId), metric),
   };
 }

@@ -8,7 +8,7 @@ import { startHost, tempDataDir, type TestHost } from './host.js';
 // eye. Runs on a fresh host in well under a minute. With SCREENSHOTS=1 it first trains two runs (a deep
 // tanh stack, then the same with tiny weights) so the Run and Compare screenshots show real curves.
 
-const VIEWS = ['build', 'run', 'compare', 'sweeps'] as const;
+const VIEWS = ['build', 'run', 'compare', 'sweeps', 'lab'] as const;
 /** Top-level message namespaces (`header`, `status`, …): a dotted word starting with one is a raw key. */
 const NAMESPACES = new Set(Object.keys(en));
 
@@ -89,7 +89,7 @@ test('every view renders its text in both languages and themes, without errors',
       }
     }
   }
-  // One assertion over all 16 screens, so a failure lists every screen with a raw key at once.
+  // One assertion over all 20 screens, so a failure lists every screen with a raw key at once.
   expect(Object.fromEntries(Object.entries(seen).filter(([, keys]) => keys.length > 0))).toEqual({});
   expect(errors).toEqual([]);
   // The Chinese UI really is Chinese (not English fallbacks): the nav labels differ between the two.

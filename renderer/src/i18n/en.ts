@@ -1,3 +1,5 @@
+import { labEn } from './lab-en.js';
+
 /**
  * English UI text: the reference message set. Every key here must exist in `zh-CN.ts` (checked by the
  * compiler through `MessageSchema` and by a unit test). vue-i18n syntax: `{name}` interpolates, `|`
@@ -431,6 +433,7 @@ const en = {
     run: 'Run',
     compare: 'Compare',
     sweeps: 'Sweeps',
+    lab: 'Lab',
   },
   theme: {
     toLight: 'Switch to the light theme',
@@ -934,6 +937,7 @@ const en = {
     openShortcut: 'Open this dialog',
     closeShortcut: 'Close a dialog',
   },
+  lab: labEn,
 };
 
 export type MessageSchema = typeof en;

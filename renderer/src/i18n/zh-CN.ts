@@ -1,4 +1,5 @@
 import type { MessageSchema } from './en.js';
+import { labZhCN } from './lab-zh-CN.js';
 
 /** Simplified Chinese UI text; same keys as `en.ts` (the type makes a missing or extra key a compile error). */
 const zhCN: MessageSchema = {
@@ -476,6 +477,7 @@ const zhCN: MessageSchema = {
     run: '运行',
     compare: '对比',
     sweeps: '扫描',
+    lab: '实验室',
   },
   theme: {
     toLight: '切换到浅色主题',
@@ -966,6 +968,7 @@ const zhCN: MessageSchema = {
     openShortcut: '打开此对话框',
     closeShortcut: '关闭对话框',
   },
+  lab: labZhCN,
 };
 
 export default zhCN;

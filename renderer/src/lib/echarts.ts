@@ -1,6 +1,15 @@
 // ECharts, imported piece by piece so the bundle carries only what the charts use.
-import { BarChart, CustomChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
-import { DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import { BarChart, CustomChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
+import {
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  ParallelComponent,
+  TitleComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from 'echarts/components';
 import { use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
@@ -10,6 +19,9 @@ use([
   BarChart,
   CustomChart,
   HeatmapChart,
+  ScatterChart,
+  ParallelChart,
+  ParallelComponent,
   GridComponent,
   TooltipComponent,
   LegendComponent,

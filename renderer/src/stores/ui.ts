@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 
 /** The workbench's views, in tab order. */
-export const VIEWS = ['build', 'run', 'compare', 'sweeps'] as const;
+export const VIEWS = ['build', 'run', 'compare', 'sweeps', 'lab'] as const;
 export type View = (typeof VIEWS)[number];
 export type Theme = 'light' | 'dark';
 

@@ -144,6 +144,17 @@ function targetedPayloads(method: MethodName): unknown[] {
         { experiment, initializers: new Array(10_000).fill({ name: 'zeros' }) },
         { experiment, probeSize: 1e9 },
       ];
+    case 'lab/phase':
+      return [
+        { activation: { name: 'tanh' }, weightVariance: { min: 0, max: 4, steps: 1e6 } },
+        { activation: { name: 'tanh' }, biasVariance: { min: 1, max: 0, steps: 5 } },
+        { activation: { name: 'softmax' } },
+        { activation: POLLUTION[0] },
+        // The experiments whose network itself is hostile (the others differ outside the network).
+        ...[0, 1, 2, 6].map((i) => ({ activation: { name: 'tanh' }, network: (badExperiments[i] as { network: unknown }).network })),
+      ];
+    case 'lab/jacobian':
+      return [...ids('runId'), ...badExperiments.map((e) => ({ experiment: e })), { experiment, probes: 1e6 }, { experiment, runId }, {}];
     case 'sweeps/plan':
     case 'sweeps/start':
       return [
@@ -157,6 +168,8 @@ function targetedPayloads(method: MethodName): unknown[] {
     case 'sweeps/resume':
     case 'sweeps/export':
       return ids('sweepId');
+    case 'sweeps/analysis':
+      return [...ids('sweepId'), { sweepId: 'sw_x', metric: 'rm -rf' }, { sweepId: 'sw_x', fixed: POLLUTION[0] }];
     case 'sweeps/summary':
       return [...ids('sweepId'), { sweepId: 'sw_x', metric: 'rm -rf' }, { sweepId: 'sw_x', fixed: POLLUTION[0] }];
     case 'datasets/delete':

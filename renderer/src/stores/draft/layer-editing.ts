@@ -165,7 +165,27 @@ export function useLayerEditing(doc: DraftDocument, commit: () => void) {
     return count;
   }
 
+  /**
+   * Sets a mean-field initialization on every hidden weight layer (the lab's phase diagram): kernel
+   * variance scaling with scale σ_w² over fan-in (normal), so fan_in·Var(w) = σ_w²; bias N(0, σ_b²), or
+   * zeros for σ_b² = 0 (a bias is switched on when σ_b² > 0). One undo step; returns how many layers.
+   */
+  function applyMeanFieldInit(weightVariance: number, biasVariance: number): number {
+    let count = 0;
+    for (const i of hiddenIndices.value) {
+      const layer = layers()[i] as LayerSpec & { kernelInitializer?: InitializerSpec; biasInitializer?: InitializerSpec; useBias?: boolean };
+      if (!layer || !hasKernel(layer)) continue;
+      layer.kernelInitializer = { name: 'varianceScaling', scale: weightVariance, mode: 'fanIn', distribution: 'normal' };
+      layer.biasInitializer = biasVariance > 0 ? { name: 'normal', mean: 0, std: Math.sqrt(biasVariance) } : { name: 'zeros' };
+      if (biasVariance > 0) layer.useBias = true;
+      count += 1;
+    }
+    commit();
+    return count;
+  }
+
   return {
+    applyMeanFieldInit,
     hiddenIndices,
     shapes,
     parameterCount,
