@@ -47,6 +47,11 @@ export const EngineProvenance = z.object({
   node: z.string(),
   /** CPU architecture of the worker, e.g. 'x64'. */
   arch: z.string(),
+  /**
+   * The machine that trained the run (its host name), recorded for runs trained by an `initscope
+   * worker` through a job queue; absent for runs trained by the local engine pool.
+   */
+  host: z.string().optional(),
 });
 export type EngineProvenance = z.infer<typeof EngineProvenance>;
 

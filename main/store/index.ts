@@ -14,3 +14,4 @@ export { DatabaseBusyError, isBusyError, retryBusy, writeTransaction } from './b
 export { OwnerStore, ownerIsGone, pidAlive, currentProcessProbe, type LivenessProbe, type OwnerKind, type OwnerRow } from './owner-store.js';
 export { recoverOrphans, type RecoveryOptions, type RecoveryResult } from './recovery.js';
 export { provenanceFromJson, runAppVersionReader, RunProvenanceStore } from './run-provenance.js';
+export { QueueStore, type QueueRunState, type QueueSweepRow, type ReclaimedRun } from './queue-store.js';
