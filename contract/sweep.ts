@@ -115,7 +115,10 @@ export const SweepInfo = z.object({
    * credentials, e.g. `redis://lab1:6379/0 initscope`), how many workers were connected at the
    * coordinator's last look, and when that was. Absent or null for a sweep run by a local pool.
    */
-  queue: z.object({ label: z.string(), workersConnected: z.number().int().min(0), updatedAt: z.string() }).nullable().optional(),
+  queue: z
+    .object({ label: z.string(), workersConnected: z.number().int().min(0), updatedAt: z.string() })
+    .nullable()
+    .optional(),
 });
 export type SweepInfo = z.infer<typeof SweepInfo>;
 

@@ -29,8 +29,10 @@ Commands:
                                                  Continue an interrupted or cancelled sweep
   sweep <sweep.json> --queue Q [--queue-name NAME]  Run a sweep through a job queue (Redis): this process stores it
   sweep resume <sweepId> --queue Q                 and its results, \`initscope worker\` processes anywhere train it
-  worker --queue Q [--workers N] [--data-dir DIR] [--queue-name NAME]
+  worker --queue Q [--workers N] [--data-dir DIR] [--queue-name NAME] [--lock-seconds S]
                                                  Train runs from the queue on this machine until Ctrl-C
+                                                 (--lock-seconds, default 30: how soon another worker takes
+                                                 over the runs of a worker that died)
                                                  (Q: redis://HOST:6379/0, rediss://…, env:VAR or file:PATH;
                                                  see docs/scale-out.md)
   serve [--port N] [--db PATH]                   Serve the workbench in browser mode on 127.0.0.1
@@ -59,6 +61,7 @@ export async function runCli(argv: string[]): Promise<number> {
       queue: { type: 'string' },
       'queue-name': { type: 'string' },
       'data-dir': { type: 'string' },
+      'lock-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -109,8 +112,13 @@ export async function runCli(argv: string[]): Promise<number> {
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
         throw new InitScopeError('invalid_input', `--workers must be an integer from 1 to 256, got ${values.workers}`);
       }
-      if (!values.queue) throw new InitScopeError('invalid_input', 'worker needs a queue: initscope worker --queue redis://HOST:6379/0 (or env:VAR, file:PATH)');
-      return workerCommand({ queue: values.queue, queueName: values['queue-name'], workers, dataDir: values['data-dir'] });
+      if (!values.queue)
+        throw new InitScopeError('invalid_input', 'worker needs a queue: initscope worker --queue redis://HOST:6379/0 (or env:VAR, file:PATH)');
+      const lock = values['lock-seconds'] === undefined ? undefined : Number(values['lock-seconds']);
+      if (lock !== undefined && !(Number.isInteger(lock) && lock >= 1 && lock <= 3600)) {
+        throw new InitScopeError('invalid_input', `--lock-seconds must be an integer from 1 to 3600, got ${values['lock-seconds']}`);
+      }
+      return workerCommand({ queue: values.queue, queueName: values['queue-name'], workers, dataDir: values['data-dir'], lockSeconds: lock });
     }
     case 'serve': {
       const port = values.port === undefined ? undefined : Number(values.port);

@@ -99,9 +99,7 @@ export async function sweepCommand(options: SweepCommandOptions): Promise<number
       if (options.json) {
         if (event.type !== 'sweepProgress') out(event);
       } else if (event.type === 'sweepStarted') {
-        process.stderr.write(
-          `Sweep ${event.sweepId}${event.resumed ? ' (resumed)' : ''}: ${event.plan.description} on ${where}\n`,
-        );
+        process.stderr.write(`Sweep ${event.sweepId}${event.resumed ? ' (resumed)' : ''}: ${event.plan.description} on ${where}\n`);
       } else if (event.type === 'sweepProgress') {
         const line = formatSweepProgressLine(event.progress);
         const step = Math.max(1, Math.round(event.progress.total / 10));

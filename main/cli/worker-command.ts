@@ -14,6 +14,8 @@ export interface WorkerCommandOptions {
   workers?: number | undefined;
   /** Data folder (the dataset cache lives in `<dataDir>/queue-cache`); default: the app's. */
   dataDir?: string | undefined;
+  /** How long a job's lock lasts (s): another worker takes a dead worker's run after it (default 30). */
+  lockSeconds?: number | undefined;
   /** InitScope version to announce (tests only; default package.json's). */
   version?: string;
 }
@@ -36,6 +38,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
       workers,
       cacheDir: path.join(dataDir, 'queue-cache'),
       version: options.version ?? appVersion(),
+      ...(options.lockSeconds ? { lockDurationMs: options.lockSeconds * 1000 } : {}),
     });
   } catch (error) {
     if (error instanceof InitScopeError && error.code === 'conflict') {

@@ -53,7 +53,9 @@ export async function fetchDataset(redis: Redis, keys: QueueKeys, ref: { sha256:
   const key = keys.dataset(ref.sha256);
   const chunks = Number(await redis.hget(key, 'chunks'));
   if (!Number.isInteger(chunks) || chunks < 1) {
-    throw new Error(`Dataset ${ref.sha256.slice(0, 12)}… is not in the queue's Redis (expired or never published): resume the sweep on the coordinator to publish it again`);
+    throw new Error(
+      `Dataset ${ref.sha256.slice(0, 12)}… is not in the queue's Redis (expired or never published): resume the sweep on the coordinator to publish it again`,
+    );
   }
   const parts: Buffer[] = [];
   for (let i = 0; i < chunks; i++) {
@@ -64,7 +66,9 @@ export async function fetchDataset(redis: Redis, keys: QueueKeys, ref: { sha256:
   const bytes = Buffer.concat(parts);
   const actual = createHash('sha256').update(bytes).digest('hex');
   if (actual !== ref.sha256 || bytes.length !== ref.bytes) {
-    throw new Error(`Dataset ${ref.sha256.slice(0, 12)}… fetched from Redis does not match its hash (got ${actual.slice(0, 12)}…, ${bytes.length} bytes): not used`);
+    throw new Error(
+      `Dataset ${ref.sha256.slice(0, 12)}… fetched from Redis does not match its hash (got ${actual.slice(0, 12)}…, ${bytes.length} bytes): not used`,
+    );
   }
   mkdirSync(cacheDir, { recursive: true });
   const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;

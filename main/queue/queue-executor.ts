@@ -217,14 +217,20 @@ export class QueueExecutor implements RunExecutor {
       }
       const entries = reply?.[0]?.[1] ?? [];
       if (entries.length === 0) {
-        if (cursor === '0') cursor = '>';
+        // The unacknowledged entries (a restart's) are read: on to new ones.
+        if (cursor !== '>') cursor = '>';
         else for (const wake of this.drainWaiters.splice(0)) wake();
         continue;
       }
-      for (const [, fields] of entries) this.apply(fields);
+      // An unacknowledged entry deleted meanwhile comes back without fields.
+      for (const [, fields] of entries) if (Array.isArray(fields)) this.apply(fields);
       this.beforeAck();
       const ids = entries.map(([id]) => id);
-      await this.redis.multi().xack(this.keys.events, COORDINATOR_GROUP, ...ids).xdel(this.keys.events, ...ids).exec();
+      await this.redis
+        .multi()
+        .xack(this.keys.events, COORDINATOR_GROUP, ...ids)
+        .xdel(this.keys.events, ...ids)
+        .exec();
       if (cursor !== '>') cursor = ids[ids.length - 1] as string;
     }
   }

@@ -117,7 +117,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const send = (entry: QueueEntry) => redis.xadd(keys.events, 'MAXLEN', '~', '1000000', '*', 'm', JSON.stringify(entry));
     if ((await redis.exists(keys.cancel(data.runId))) === 1) {
-      const event: RunEvent = { type: 'cancelled', runId: data.runId, epoch: 0, step: 0, metrics: { trainLoss: null, trainAcc: null, valLoss: null, valAcc: null } };
+      const event: RunEvent = {
+        type: 'cancelled',
+        runId: data.runId,
+        epoch: 0,
+        step: 0,
+        metrics: { trainLoss: null, trainAcc: null, valLoss: null, valAcc: null },
+      };
       await send({ kind: 'event', runId: data.runId, delivery, host, event });
       return 'cancelled';
     }
