@@ -123,10 +123,9 @@ export class QueueExecutor implements RunExecutor {
       removeOnComplete: { age: 7 * 24 * 3600 },
       removeOnFail: { age: 7 * 24 * 3600 },
     };
-    const existing = await this.queue.getJob(state.jobId);
-    const jobState = existing ? await existing.getState() : 'unknown';
-    // A job that ended while the run is open here (cancelled before, or its events were lost) is replaced.
-    if (existing && (jobState === 'completed' || jobState === 'failed') && !replace && state.delivery === null) await existing.remove();
+    // A job with this id that already ended is left alone here: its events may still wait in the stream
+    // (the coordinator was restarted); the reconciliation replaces it once they are read, if the run is
+    // still open then.
     await this.queue.add('run', data, options);
   }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { InitScopeError, TERMINAL_EVENT_TYPES, type RunEvent } from '../../contract/index.js';
 import { EnginePool } from '../services/engine-pool.js';
 import { forkWorkerLauncher, type WorkerLauncher } from '../services/worker-launcher.js';
@@ -70,7 +69,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const subscriber = openRedis(options.url, log);
   const pool = new EnginePool({ launcher: options.launcher ?? forkWorkerLauncher(), size: options.workers });
   /** Runs training here: runId → what to do on a cancel request. */
-  const running = new Map<string, { cancel: () => void }>();
+  const running = new Map<string, { cancel: () => void; drop: () => void }>();
   let refusal: string | null = null;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
@@ -146,6 +145,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
           stallReason = `The engine sent nothing for ${Math.round((options.stallMs ?? 1_800_000) / 1000)} s on ${host}; stopped`;
           pool.cancel(data.runId);
         }, options.stallMs ?? 1_800_000);
+        stallTimer.unref();
       };
       const finish = (error: Error | null, result = '') => {
         if (stallTimer) clearTimeout(stallTimer);
@@ -175,7 +175,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         if (event.type === 'failed') finish(new UnrecoverableError(event.error));
         else finish(null, event.type);
       });
-      running.set(data.runId, { cancel: () => pool.cancel(data.runId) });
+      running.set(data.runId, {
+        cancel: () => pool.cancel(data.runId),
+        // Closing: this run goes back to the queue; its promise is left to BullMQ's forced close.
+        drop: () => {
+          if (stallTimer) clearTimeout(stallTimer);
+          unsubscribe();
+        },
+      });
       armStall();
       pool.submit(data.runId, data.experiment, datasetPath ? { path: datasetPath } : undefined, data.recordedSplit);
     });
@@ -185,6 +192,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   function close(): Promise<void> {
     closing ??= (async () => {
       clearInterval(heartbeat);
+      for (const run of running.values()) run.drop();
+      running.clear();
       await worker.close(true).catch(() => undefined);
       await pool.close();
       await redis.zrem(keys.workers, id).catch(() => undefined);
