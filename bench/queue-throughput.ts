@@ -50,9 +50,11 @@ function benchSweep(runs: number, epochs: number): SweepSpec {
 /** Runs `spec` on a fresh database, locally (2 workers) or as the coordinator of `queueUrl`; resolves to runs/min. */
 async function runsPerMinute(spec: SweepSpec, dataDir: string, queueUrl?: string): Promise<number> {
   const host = await hostModule();
+  const t0 = performance.now();
+  // Fair to the local pool, whose worker processes start with the sweep: the queue's worker starts too.
+  const worker = queueUrl ? startWorker(queueUrl, path.join(dataDir, 'worker')) : null;
   const services = await host.createHostServices({ dataDir, shell: 'cli', workers: 2, ...(queueUrl ? { queue: { url: queueUrl } } : {}) });
   try {
-    const t0 = performance.now();
     let sweepId = '';
     const done = new Promise<void>((resolve, reject) => {
       services.onSweepEvent!((event) => {
@@ -66,6 +68,7 @@ async function runsPerMinute(spec: SweepSpec, dataDir: string, queueUrl?: string
     return spec.axes.seeds / ((performance.now() - t0) / 60_000);
   } finally {
     await services.close();
+    worker?.kill('SIGTERM');
   }
 }
 
@@ -88,14 +91,12 @@ export interface QueueThroughput {
 
 /**
  * The same sweep through the local pool (2 workers) and through the queue (one worker process with 2
- * engine processes, already started and idle, as on a lab machine), alternating, best of `reps` each.
+ * engine processes, started with the sweep as the local pool's are), alternating, best of `reps` each.
  */
-export async function measureQueueThroughput(runs = 12, epochs = 20, reps = 2): Promise<QueueThroughput> {
+export async function measureQueueThroughput(runs = 8, epochs = 20, reps = 2): Promise<QueueThroughput> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'initscope-bench-queue-'));
   const redis = await startRedis();
-  const worker = startWorker(redis.url, path.join(dir, 'worker'));
   try {
-    await new Promise((resolve) => setTimeout(resolve, 3000)); // the worker connects
     const spec = benchSweep(runs, epochs);
     let local = 0;
     let queued = 0;
@@ -105,13 +106,12 @@ export async function measureQueueThroughput(runs = 12, epochs = 20, reps = 2): 
     }
     return { runs, epochs, localRunsPerMinute: local, queueRunsPerMinute: queued, ratio: queued / local };
   } finally {
-    worker.kill('SIGTERM');
     redis.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** `queue throughput (12 runs × 20 epochs): local pool (2 workers) 30.1 runs/min, queue (1 worker × 2) 29.5 runs/min, ratio 0.98× (target ≥ 0.9×)` */
+/** `queue throughput (8 runs × 20 epochs): local pool (2 workers) 30.1 runs/min, queue (1 worker × 2) 29.5 runs/min, ratio 0.98× (target ≥ 0.9×)` */
 export function formatQueueThroughput(r: QueueThroughput): string {
   return (
     `queue throughput (${r.runs} runs × ${r.epochs} epochs): local pool (2 workers) ${r.localRunsPerMinute.toFixed(1)} runs/min, ` +
@@ -135,7 +135,7 @@ export interface StoreLimit {
  * events, finished — appending to the event stream as fast as Redis takes them (pipelined by 200), while
  * the coordinator writes them into SQLite. Rows/s is measured until the last run is finished in the store.
  */
-export async function measureStoreLimit(runs = 200, epochsPerRun = 100, simulatedWorkers = 8): Promise<StoreLimit> {
+export async function measureStoreLimit(runs = 100, epochsPerRun = 200, simulatedWorkers = 8): Promise<StoreLimit> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'initscope-bench-store-'));
   const redis = await startRedis();
   const host = await hostModule();

@@ -15,6 +15,8 @@ import { measureTrainRun } from './diagnostics.js';
 import { startTorch, type TorchRunner } from './pytorch.js';
 import { measureCustomLoop, measureModelFit, type Measurement, type Workload } from './workloads.js';
 import { formatSweepThroughput, measureSweepThroughput } from './sweep-throughput.js';
+import { formatQueueThroughput, formatStoreLimit, measureQueueThroughput, measureStoreLimit } from './queue-throughput.js';
+import { redisServerAvailable } from '../test/unit/queue/redis-server.js';
 import { BENCH_CASES, formatBatchSplit, measureBatchSplit } from './batch-split.js';
 import { measureRunThroughput, readySplitter, type RunThroughput } from './two-cores.js';
 
@@ -166,6 +168,13 @@ async function main(): Promise<void> {
   console.log('\nSweep throughput (issue 6: 2 workers vs 1 on this machine, target ≥ 1.6×)');
   console.log(formatSweepThroughput(await measureSweepThroughput()));
   console.log(formatSweepThroughput(await measureSweepThroughput(undefined, undefined, 60)));
+  if (redisServerAvailable()) {
+    console.log('\nDistributed sweeps (issue 18: queue vs local pool with 2 workers, target ≥ 0.9×; store limit, see docs/scale-out.md)');
+    console.log(formatQueueThroughput(await measureQueueThroughput()));
+    console.log(formatStoreLimit(await measureStoreLimit()));
+  } else {
+    console.log('\nDistributed sweeps: skipped (redis-server is not installed)');
+  }
   const leaked = tf.memory().numTensors - startTensors;
   console.log(
     `\nTensors left after all measurements (including those of the failures above): ${leaked}; total time ${((performance.now() - started) / 1000).toFixed(0)} s`,

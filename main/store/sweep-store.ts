@@ -73,7 +73,7 @@ export interface StoredSweepRun {
   divergedAtStep: number | null;
   error: string | null;
   /** The machine that trains (or trained) the run, for a sweep run through a job queue (migration 0007), else null. */
-  worker: string | null;
+  worker?: string | null;
 }
 
 /** A run handed back to the engine by {@link SweepStore.requeue}. */
