@@ -168,7 +168,8 @@ export class QueueExecutor implements RunExecutor {
     // A blocked read may not settle once its connection is gone: wait for it at most a second.
     await Promise.race([this.consuming?.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     for (const wake of this.drainWaiters.splice(0)) wake();
-    await this.queue.close().catch(() => undefined);
+    // Redis may be gone (commands then wait for a reconnection): 2 s at most.
+    await Promise.race([this.queue.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     this.queueConnection.disconnect();
     this.redis.disconnect();
   }

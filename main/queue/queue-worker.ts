@@ -194,9 +194,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       clearInterval(heartbeat);
       for (const run of running.values()) run.drop();
       running.clear();
-      await worker.close(true).catch(() => undefined);
+      // Redis may be gone (its commands then wait for a reconnection): give each step 2 s at most.
+      const atMost = (work: Promise<unknown>) => Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      await atMost(worker.close(true));
       await pool.close();
-      await redis.zrem(keys.workers, id).catch(() => undefined);
+      await atMost(redis.zrem(keys.workers, id));
       subscriber.disconnect();
       workerConnection.disconnect();
       redis.disconnect();
