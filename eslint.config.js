@@ -39,10 +39,12 @@ const policies = [
   // ml-matrix: the lab's SVD of Jacobians and Gauss–Hermite nodes (engine/lab), plain JavaScript.
   { from: layer('engine'), allow: { to: pkg('ml-matrix') } },
   {
-    from: layer('main', 'main-store', 'main-electron'),
-    allow: { to: [...layer('contract', 'main', 'main-store'), ENGINE_ENTRY, ...core('**'), ...pkg(...HOST_PACKAGES)] },
+    from: layer('main', 'main-store', 'main-electron', 'main-queue'),
+    allow: { to: [...layer('contract', 'main', 'main-store', 'main-queue'), ENGINE_ENTRY, ...core('**'), ...pkg(...HOST_PACKAGES)] },
   },
   { from: layer('main-store'), allow: { to: pkg('better-sqlite3') } },
+  // The job queue of distributed sweeps (Redis): only main/queue talks to it.
+  { from: layer('main-queue'), allow: { to: pkg('bullmq', 'ioredis') } },
   { from: layer('main-electron'), allow: { to: [...layer('main-electron'), ...pkg('electron')] } },
   { from: layer('preload'), allow: { to: [...layer('contract'), ...pkg('electron')] } },
   { from: layer('renderer'), allow: { to: [...layer('contract'), ...pkg(...RENDERER_PACKAGES)] } },
@@ -83,6 +85,7 @@ export default tseslint.config(
         { type: 'engine', pattern: 'engine', partialMatch: false },
         { type: 'main-electron', pattern: 'main/electron', partialMatch: false },
         { type: 'main-store', pattern: 'main/store', partialMatch: false },
+        { type: 'main-queue', pattern: 'main/queue', partialMatch: false },
         { type: 'main', pattern: 'main', partialMatch: false },
         { type: 'preload', pattern: 'preload', partialMatch: false },
         { type: 'renderer', pattern: 'renderer/src', partialMatch: false },

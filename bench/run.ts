@@ -19,6 +19,8 @@ import { measureTrainRun } from './diagnostics.js';
 import { startTorch, type TorchRunner } from './pytorch.js';
 import { measureCustomLoop, measureModelFit, type Measurement, type Workload } from './workloads.js';
 import { formatSweepThroughput, measureSweepThroughput } from './sweep-throughput.js';
+import { formatQueueThroughput, formatStoreLimit, measureQueueThroughput, measureStoreLimit } from './queue-throughput.js';
+import { redisServerAvailable } from '../test/unit/queue/redis-server.js';
 import { BENCH_CASES, formatBatchSplit, measureBatchSplit } from './batch-split.js';
 import { measureRunThroughput, readySplitter, type RunThroughput } from './two-cores.js';
 import { endToEndSection, formatTargets, type TargetLine } from './e2e-section.js';
@@ -176,6 +178,13 @@ async function main(): Promise<void> {
     console.log('\nSweep throughput (issue 6: 2 workers vs 1 on this machine, target ≥ 1.6×)');
     console.log(formatSweepThroughput(await measureSweepThroughput()));
     console.log(formatSweepThroughput(await measureSweepThroughput(undefined, undefined, 60)));
+    if (redisServerAvailable()) {
+      console.log('\nDistributed sweeps (issue 18: queue vs local pool with 2 workers, target ≥ 0.9×; store limit, see docs/scale-out.md)');
+      console.log(formatQueueThroughput(await measureQueueThroughput()));
+      console.log(formatStoreLimit(await measureStoreLimit()));
+    } else {
+      console.log('\nDistributed sweeps: skipped (redis-server is not installed)');
+    }
   }
   const stepRatio = (w: Workload) => {
     const r = wasm(w);

@@ -64,6 +64,11 @@ export const EngineProvenance = z.object({
   arch: z.string(),
   /** LSUV's per-layer scales, for a run with train.lsuv (absent otherwise). */
   lsuv: z.array(LsuvLayerResult).optional(),
+  /**
+   * The machine that trained the run (its host name), recorded for runs trained by an `initscope
+   * worker` through a job queue; absent for runs trained by the local engine pool.
+   */
+  host: z.string().optional(),
 });
 export type EngineProvenance = z.infer<typeof EngineProvenance>;
 

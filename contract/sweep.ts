@@ -110,6 +110,15 @@ export const SweepInfo = z.object({
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   progress: SweepProgress,
+  /**
+   * For a sweep run through a job queue (`initscope sweep --queue`): the queue (a label without
+   * credentials, e.g. `redis://lab1:6379/0 initscope`), how many workers were connected at the
+   * coordinator's last look, and when that was. Absent or null for a sweep run by a local pool.
+   */
+  queue: z
+    .object({ label: z.string(), workersConnected: z.number().int().min(0), updatedAt: z.string() })
+    .nullable()
+    .optional(),
 });
 export type SweepInfo = z.infer<typeof SweepInfo>;
 
@@ -130,6 +139,8 @@ export const SweepRunInfo = z.object({
   metrics: FinalMetrics,
   divergedAtStep: z.number().int().nullable(),
   error: z.string().nullable(),
+  /** The machine that trains (or trained) the run, for a sweep run through a job queue; else null or absent. */
+  worker: z.string().nullable().optional(),
 });
 export type SweepRunInfo = z.infer<typeof SweepRunInfo>;
 

@@ -11,6 +11,7 @@ import { serveCommand } from './serve-command.js';
 import { sweepCommand } from './sweep-command.js';
 import { sweepExportCommand, SWEEP_EXPORT_USAGE } from './sweep-export-command.js';
 import { trainCommand } from './train-command.js';
+import { workerCommand } from './worker-command.js';
 
 const USAGE = `Usage: initscope <command> [options]
 
@@ -29,6 +30,14 @@ ${RUNS_USAGE}
   sweep resume <sweepId> [--workers N] [--metric M] [--json]
                                                  Continue an interrupted or cancelled sweep
 ${SWEEP_EXPORT_USAGE}
+  sweep <sweep.json> --queue Q [--queue-name NAME]  Run a sweep through a job queue (Redis): this process stores it
+  sweep resume <sweepId> --queue Q                 and its results, \`initscope worker\` processes anywhere train it
+  worker --queue Q [--workers N] [--data-dir DIR] [--queue-name NAME] [--lock-seconds S]
+                                                 Train runs from the queue on this machine until Ctrl-C
+                                                 (--lock-seconds, default 30: how soon another worker takes
+                                                 over the runs of a worker that died)
+                                                 (Q: redis://HOST:6379/0, rediss://…, env:VAR or file:PATH;
+                                                 see docs/scale-out.md)
   serve [--port N] [--db PATH]                   Serve the workbench in browser mode on 127.0.0.1
 ${DATASETS_USAGE}
 ${EXPORT_USAGE}
@@ -56,6 +65,10 @@ export async function runCli(argv: string[]): Promise<number> {
       init: { type: 'string' },
       workers: { type: 'string' },
       metric: { type: 'string' },
+      queue: { type: 'string' },
+      'queue-name': { type: 'string' },
+      'data-dir': { type: 'string' },
+      'lock-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -89,13 +102,27 @@ export async function runCli(argv: string[]): Promise<number> {
       if (values.metric !== undefined && !metric) {
         throw new InitScopeError('invalid_input', `--metric must be one of ${SweepMetric.options.join(', ')}, got ${values.metric}`);
       }
-      const common = { db: values.db, workers, json: values.json, ...(metric ? { metric } : {}) };
+      const queue = values.queue === undefined ? {} : { queue: values.queue, queueName: values['queue-name'] };
+      const common = { db: values.db, workers, json: values.json, ...(metric ? { metric } : {}), ...queue };
       if (rest[0] === 'resume') {
         if (!rest[1]) throw new InitScopeError('invalid_input', 'sweep resume needs a sweep id: initscope sweep resume <sweepId>');
         return sweepCommand({ resumeId: rest[1], ...common });
       }
       if (!rest[0]) throw new InitScopeError('invalid_input', 'sweep needs a sweep file: initscope sweep <sweep.json>');
       return sweepCommand({ file: rest[0], ...common });
+    }
+    case 'worker': {
+      const workers = values.workers === undefined ? undefined : Number(values.workers);
+      if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
+        throw new InitScopeError('invalid_input', `--workers must be an integer from 1 to 256, got ${values.workers}`);
+      }
+      if (!values.queue)
+        throw new InitScopeError('invalid_input', 'worker needs a queue: initscope worker --queue redis://HOST:6379/0 (or env:VAR, file:PATH)');
+      const lock = values['lock-seconds'] === undefined ? undefined : Number(values['lock-seconds']);
+      if (lock !== undefined && !(Number.isInteger(lock) && lock >= 1 && lock <= 3600)) {
+        throw new InitScopeError('invalid_input', `--lock-seconds must be an integer from 1 to 3600, got ${values['lock-seconds']}`);
+      }
+      return workerCommand({ queue: values.queue, queueName: values['queue-name'], workers, dataDir: values['data-dir'], lockSeconds: lock });
     }
     case 'serve': {
       const port = values.port === undefined ? undefined : Number(values.port);

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { SweepSpec, type RunEvent, type SweepMetric, type SweepEvent, type SweepProgress, type SweepSummary } from '../../contract/index.js';
 import { createHostServices } from '../services/create-host.js';
+import { redactRedisUrl, resolveQueueUrl } from '../queue/queue-url.js';
 import { EXIT } from './exit-codes.js';
 import { formatDuration } from './progress-line.js';
 import { readSpecFile } from './read-experiment.js';
@@ -17,6 +18,9 @@ export interface SweepCommandOptions {
   /** The final metric the printed table ranks by (default valAcc; e.g. testAcc: the datasets' test parts). */
   metric?: SweepMetric;
   json: boolean;
+  /** `--queue`: run through a job queue as its coordinator (a Redis URL, `env:NAME` or `file:PATH`). */
+  queue?: string | undefined;
+  queueName?: string | undefined;
 }
 
 /**
@@ -76,11 +80,14 @@ export function formatSummaryTable(summary: SweepSummary): string {
 export async function sweepCommand(options: SweepCommandOptions): Promise<number> {
   const spec = options.file === undefined ? null : readSweepFile(options.file);
   const workers = options.workers ?? os.availableParallelism();
+  const queue = options.queue === undefined ? undefined : { url: resolveQueueUrl(options.queue), ...(options.queueName ? { name: options.queueName } : {}) };
   const services = await createHostServices({
     ...resolveStorage(options.db),
     shell: 'cli',
     workers,
+    ...(queue ? { queue } : {}),
   });
+  const where = queue ? `the queue ${redactRedisUrl(queue.url)}` : `${workers} worker${workers === 1 ? '' : 's'}`;
   const out = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
   const tty = !options.json && process.stderr.isTTY;
   let sweepId = options.resumeId ?? '';
@@ -92,9 +99,7 @@ export async function sweepCommand(options: SweepCommandOptions): Promise<number
       if (options.json) {
         if (event.type !== 'sweepProgress') out(event);
       } else if (event.type === 'sweepStarted') {
-        process.stderr.write(
-          `Sweep ${event.sweepId}${event.resumed ? ' (resumed)' : ''}: ${event.plan.description} on ${workers} worker${workers === 1 ? '' : 's'}\n`,
-        );
+        process.stderr.write(`Sweep ${event.sweepId}${event.resumed ? ' (resumed)' : ''}: ${event.plan.description} on ${where}\n`);
       } else if (event.type === 'sweepProgress') {
         const line = formatSweepProgressLine(event.progress);
         const step = Math.max(1, Math.round(event.progress.total / 10));

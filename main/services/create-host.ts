@@ -10,6 +10,7 @@ import {
   StepLossStore,
   openDatabase,
   OwnerStore,
+  QueueStore,
   recoverOrphans,
   RunManagementStore,
   RunProvenanceStore,
@@ -30,6 +31,9 @@ import type { HostServices, ShellKind } from './host-services.js';
 import { registerProcessOwner, type ProcessOwner } from './process-owner.js';
 import { RunManagement } from './run-management.js';
 import { RunService } from './run-service.js';
+import type { RunExecutor } from './run-executor.js';
+import { QueueExecutor } from '../queue/queue-executor.js';
+import { coordinateQueue } from '../queue/queue-coordinator.js';
 import { SweepService } from './sweep-service.js';
 import { forkWorkerLauncher, type WorkerLauncher } from './worker-launcher.js';
 import { workerSourceDecoder } from './import-worker-launcher.js';
@@ -68,6 +72,11 @@ export interface HostOptions {
   decoder?: SourceDecoder;
   /** Lease of this process's owner row in ms (default 60 s; see process-owner.ts). */
   ownerLeaseMs?: number;
+  /**
+   * Train runs through a job queue instead of local worker processes (`initscope sweep --queue`): this
+   * process becomes the queue's coordinator (main/queue/queue-coordinator.ts); `url` is the Redis URL.
+   */
+  queue?: { url: string; name?: string };
 }
 
 /** The `owners.kind` of a shell. */
@@ -99,13 +108,28 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     db.close();
     throw error;
   }
-  const pool = new EnginePool({
-    launcher: options.launcher ?? forkWorkerLauncher(),
-    size: Math.max(1, options.workers ?? os.availableParallelism()),
-  });
   const version = appVersion();
   /** Most per-step loss points a report draws per run. */
   const REPORT_STEP_POINTS = 1000;
+  const queueStore = new QueueStore(db);
+  let executor: QueueExecutor | null = null;
+  if (options.queue) {
+    executor = new QueueExecutor({ url: options.queue.url, ...(options.queue.name ? { queueName: options.queue.name } : {}), version, store: queueStore });
+    try {
+      await executor.open();
+    } catch (error) {
+      await executor.close();
+      owner?.release();
+      db.close();
+      throw error;
+    }
+  }
+  const pool: RunExecutor =
+    executor ??
+    new EnginePool({
+      launcher: options.launcher ?? forkWorkerLauncher(),
+      size: Math.max(1, options.workers ?? os.availableParallelism()),
+    });
   const runs = new RunService(store, pool, version, owner);
   runs.storeLayerStatsIn(new LayerStatsStore(db));
   runs.storeStepLossesIn(new StepLossStore(db));
@@ -121,6 +145,8 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   const sources = new SourceRegistry(options.dataDir);
   runs.resolveDatasetsWith((ref) => datasets.resolve(ref));
   const sweeps = new SweepService(sweepStore, runs, version, owner);
+  sweeps.useQueueStore(queueStore, executor?.label ?? null);
+  const coordinator = executor ? coordinateQueue({ executor, runs, sweeps, queueStore, datasets }) : null;
   const artifacts = new ArtifactStore(db);
   runs.storeWeightsWith((runId, tensors) => saveRunWeights(options.dataDir, artifacts, runId, tensors, new Date()));
   let datasetHashes: DatasetStore | null = null;
@@ -181,6 +207,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
       if (closed) return;
       closed = true;
       sources.releaseAll();
+      coordinator?.stop();
       sweeps.close();
       boundaries.close();
       const leave = closeOptions?.leaveUnfinished === true;

@@ -4,6 +4,7 @@ import { TERMINAL_EVENT_TYPES } from '../../contract/index.js';
 import { parseMessage, WorkerToHost, type DatasetSource, type LabJob, type LabOutcome, type ParsedMessage } from '../../engine/index.js';
 import { LabRequests } from './lab-requests.js';
 import { PreviewRequests, type PreviewRequest } from './preview-requests.js';
+import type { RunExecutor } from './run-executor.js';
 import type { WorkerHandle, WorkerLauncher } from './worker-launcher.js';
 
 /** A run waiting for, or holding, a worker. */
@@ -51,7 +52,7 @@ export interface EnginePoolOptions {
  * core (each worker is told with a 'cores' message, applied from its next step). The grant only
  * changes speed: a run's step layout is fixed before it trains, so its numbers are the same either way.
  */
-export class EnginePool {
+export class EnginePool implements RunExecutor {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private readonly listeners = new Set<(event: RunEvent) => void>();

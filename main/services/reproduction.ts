@@ -94,7 +94,8 @@ function leaves(value: unknown, prefix = ''): Map<string, string> {
 export function provenanceDifferences(a: RunProvenance | null | undefined, b: RunProvenance | null | undefined): string[] {
   if (!a || !b) return a || b ? ['provenance'] : [];
   const [la, lb] = [leaves(a), leaves(b)];
-  const ignored = new Set(['reproduces', 'split.reason']);
+  // The machine's name (queue runs) does not determine the numbers.
+  const ignored = new Set(['reproduces', 'split.reason', 'host']);
   return [...new Set([...la.keys(), ...lb.keys()])].filter((k) => !ignored.has(k) && la.get(k) !== lb.get(k)).sort();
 }
 

@@ -20,7 +20,7 @@ import {
 import type { LayerStatsStore, RunProvenanceStore, RunStore, StepLossStore } from '../store/index.js';
 import type { PreviewRequest } from './preview-requests.js';
 import type { DatasetSource } from '../../engine/index.js';
-import type { EnginePool } from './engine-pool.js';
+import type { RunExecutor } from './run-executor.js';
 import { MetricBuffer } from './metric-buffer.js';
 import { compareReproduction, REPRODUCIBLE_STATUSES, type StoredRunNumbers } from './reproduction.js';
 import type { ProcessOwner } from './process-owner.js';
@@ -42,7 +42,7 @@ export class RunService {
 
   constructor(
     private readonly store: RunStore,
-    private readonly pool: EnginePool,
+    private readonly pool: RunExecutor,
     private readonly appVersion: string,
     /** This process's owner row: runs it creates are recorded as its own (null: no owner). */
     private readonly owner: ProcessOwner | null = null,
@@ -261,6 +261,15 @@ export class RunService {
   preview(request: Omit<PreviewRequest, 'dataset'>): Promise<PreviewResult[]> {
     const dataset = this.resolveDataset(request.experiment);
     return this.pool.preview({ ...request, ...(dataset ? { dataset } : {}) });
+  }
+
+  /**
+   * Writes every pending metric point and layer statistic now (a queue coordinator calls it before it
+   * acknowledges the events it has handed over, so an acknowledged event is always in the store).
+   */
+  flushPending(): void {
+    this.layerStatsBuffer?.flushAll();
+    this.metrics.flushAll();
   }
 
   /** Writes pending metrics and stops listening to the pool. */

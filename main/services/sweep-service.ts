@@ -13,6 +13,7 @@ import {
   type SweepSummaryRequest,
 } from '../../contract/index.js';
 import type { StoredSweep, SweepStore } from '../store/sweep-store.js';
+import type { QueueStore } from '../store/queue-store.js';
 import type { ProcessOwner } from './process-owner.js';
 import { newRunId, type RunService } from './run-service.js';
 import { expandSweep, planSweep } from './sweep-expand.js';
@@ -59,6 +60,25 @@ export class SweepService {
     return () => this.listeners.delete(listener);
   }
 
+  private queueStore: QueueStore | null = null;
+  private queueLabel: string | null = null;
+
+  /**
+   * Reads queue sweeps' facts from `store` (the machine of each run, connected workers; SweepInfo.queue)
+   * and, with a `label`, makes this host a queue coordinator: the sweeps it starts or resumes are recorded
+   * as run through that queue, and a resume takes back the runs still training on workers
+   * (QueueStore.reclaim) instead of restarting them.
+   */
+  useQueueStore(store: QueueStore, label: string | null = null): void {
+    this.queueStore = store;
+    this.queueLabel = label;
+  }
+
+  /** The sweeps this host is running. */
+  activeIds(): string[] {
+    return [...this.active.keys()];
+  }
+
   /** Sizes a sweep without starting it; refuses one over MAX_SWEEP_RUNS with the breakdown. */
   plan(spec: SweepSpec): SweepPlan {
     return planSweep(spec);
@@ -82,6 +102,7 @@ export class SweepService {
       runs: runs.map((run) => ({ ...run, runId: newRunId() })),
       ownerId: this.owner?.id ?? null,
     });
+    if (this.queueLabel !== null) this.queueStore?.markQueued(id, this.queueLabel, this.now().toISOString());
     const queued = this.store.listRuns(id);
     this.activate(id, 0);
     this.emit({ type: 'sweepStarted', sweepId: id, plan, resumed: false });
@@ -100,7 +121,9 @@ export class SweepService {
     const sweep = this.require(sweepId);
     if (this.active.has(sweepId)) throw new InitScopeError('conflict', `Sweep ${sweepId} is already running`);
     const owner = this.owner;
-    const requeued = this.store.requeue(sweepId, owner ? { ownerId: owner.id, describeLive: (id) => owner.describeLive(id) } : undefined);
+    const claim = owner ? { ownerId: owner.id, describeLive: (id: string) => owner.describeLive(id) } : undefined;
+    const requeued = this.queueLabel !== null && this.queueStore && claim ? this.queueStore.reclaim(sweepId, claim) : this.store.requeue(sweepId, claim);
+    if (this.queueLabel !== null) this.queueStore?.markQueued(sweepId, this.queueLabel, this.now().toISOString());
     const counts = this.store.counts(sweepId);
     this.activate(sweepId, counts.completed + counts.diverged + counts.failed);
     this.emit({ type: 'sweepStarted', sweepId, plan: planSweep(sweep.spec), resumed: true });
@@ -136,6 +159,8 @@ export class SweepService {
     const active = this.active.get(sweepId);
     if (!active) {
       const runner = sweep.status === 'running' && sweep.ownerId !== null && this.owner ? this.owner.describeLive(sweep.ownerId) : null;
+      // A queue sweep's coordinator polls for a cancel asked here, and carries it out.
+      if (runner !== null && this.queueStore?.requestCancel(sweepId)) return this.info(sweepId);
       if (runner !== null) {
         throw new InitScopeError(
           'conflict',
@@ -234,7 +259,14 @@ export class SweepService {
       createdAt: sweep.createdAt,
       finishedAt: sweep.finishedAt,
       progress,
+      ...this.queueOf(sweep.id),
     };
+  }
+
+  /** `{ queue }` for a sweep run through a job queue, else nothing. */
+  private queueOf(sweepId: string): Pick<SweepInfo, 'queue'> {
+    const row = this.queueStore?.sweep(sweepId);
+    return row ? { queue: { label: row.label, workersConnected: row.workersConnected, updatedAt: row.updatedAt } } : {};
   }
 
   private require(sweepId: string): StoredSweep {

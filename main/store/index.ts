@@ -16,3 +16,4 @@ export { OwnerStore, ownerIsGone, pidAlive, currentProcessProbe, type LivenessPr
 export { recoverOrphans, type RecoveryOptions, type RecoveryResult } from './recovery.js';
 export { provenanceFromJson, runAppVersionReader, RunProvenanceStore } from './run-provenance.js';
 export { RunManagementStore, type DeletedRun } from './run-management.js';
+export { QueueStore, type QueueRunState, type QueueSweepRow, type ReclaimedRun } from './queue-store.js';

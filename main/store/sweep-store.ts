@@ -72,6 +72,8 @@ export interface StoredSweepRun {
   metrics: FinalMetrics;
   divergedAtStep: number | null;
   error: string | null;
+  /** The machine that trains (or trained) the run, for a sweep run through a job queue (migration 0007), else null. */
+  worker?: string | null;
 }
 
 /** A run handed back to the engine by {@link SweepStore.requeue}. */
@@ -108,6 +110,7 @@ interface SweepRunRow {
   test_acc: number | null;
   diverged_at_step: number | null;
   error: string | null;
+  worker_host: string | null;
 }
 
 const SWEEP_COLUMNS = 's.id, s.owner_id, e.name, s.status, e.spec_json, s.axes_json, s.total_runs, s.created_at, s.finished_at';
@@ -224,6 +227,7 @@ export class SweepStore {
       metrics: metricsFromRow(row),
       divergedAtStep: row.diverged_at_step,
       error: row.error,
+      worker: row.worker_host,
     }));
   }
 
@@ -325,7 +329,7 @@ function prepareStatements(db: Database.Database) {
     ),
     runs: db.prepare<[string], SweepRunRow>(
       `SELECT sr.run_id, sr.position, sr.seed_index, r.seed, sr.coords_json, r.status, r.epochs_done,
-         r.train_loss, r.train_acc, r.val_loss, r.val_acc, r.test_loss, r.test_acc, r.diverged_at_step, r.error
+         r.train_loss, r.train_acc, r.val_loss, r.val_acc, r.test_loss, r.test_acc, r.diverged_at_step, r.error, r.worker_host
        FROM sweep_runs sr JOIN runs r ON r.id = sr.run_id WHERE sr.sweep_id = ? ORDER BY sr.position`,
     ),
     runIdsWithStatus: db

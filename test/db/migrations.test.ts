@@ -267,4 +267,23 @@ describe('each migration keeps the rows of the version before it', () => {
     expect(failure(db, `UPDATE runs SET provenance_json = ?, test_loss = 0.3, test_acc = 0.9 WHERE id = 'r1'`, '{"seed":42}')).toBe('ok');
     db.close();
   });
+
+  it('queue (distributed sweeps): v6 rows kept with no delivery nor machine; queue_sweeps checks its counts and cascades with its sweep', () => {
+    const old = databaseAt(6);
+    insertV5(old.db);
+    const before = { runs: all(old.db, 'runs', 'id'), sweeps: all(old.db, 'sweeps', 'id') };
+    const db = migrateToLatest(old, 6);
+    const runs = all(db, 'runs', 'id');
+    expect(keptColumns(runs, before.runs)).toEqual(before.runs);
+    expect(runs.map((r) => [r.queue_delivery, r.worker_host])).toEqual(Array.from({ length: 4 }, () => [null, null]));
+    const sweepId = before.sweeps[0]!.id as string;
+    const insert = `INSERT INTO queue_sweeps (sweep_id, queue_label, workers_connected, updated_at, cancel_requested) VALUES (?, 'redis://lab1:6379/0 initscope', ?, '2026-01-01T00:00:00.000Z', ?)`;
+    expect(failure(db, insert, sweepId, -1, 0)).toBe('SQLITE_CONSTRAINT_CHECK');
+    expect(failure(db, insert, sweepId, 3, 2)).toBe('SQLITE_CONSTRAINT_CHECK');
+    expect(failure(db, insert, 'no-such-sweep', 3, 0)).toBe('SQLITE_CONSTRAINT_FOREIGNKEY');
+    expect(failure(db, insert, sweepId, 3, 0)).toBe('ok');
+    db.prepare('DELETE FROM experiments WHERE id = ?').run(sweepId);
+    expect(all(db, 'queue_sweeps', 'sweep_id')).toEqual([]);
+    db.close();
+  });
 });

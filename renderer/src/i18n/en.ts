@@ -788,6 +788,14 @@ const en = {
       created: 'Created {time}',
       failuresHint: 'Runs that crashed or ran out of memory; diverged runs are results, not failures.',
     },
+    queue: {
+      title: 'Job queue',
+      workers: 'no worker connected | {n} worker connected | {n} workers connected',
+      machine: 'Machine',
+      running: 'Running',
+      done: 'Done',
+      none: 'No run has started on a worker yet.',
+    },
     summary: {
       title: 'Results',
       metric: 'Metric',

@@ -823,6 +823,14 @@ const zhCN: MessageSchema = {
       created: '创建于 {time}',
       failuresHint: '崩溃或内存不足的运行；发散的运行是结果，不算失败。',
     },
+    queue: {
+      title: '任务队列',
+      workers: '没有已连接的工作节点 | {n} 个工作节点已连接 | {n} 个工作节点已连接',
+      machine: '机器',
+      running: '运行中',
+      done: '已完成',
+      none: '还没有运行在工作节点上开始。',
+    },
     summary: {
       title: '结果',
       metric: '指标',

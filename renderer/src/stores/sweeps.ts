@@ -235,8 +235,8 @@ export const useSweepsStore = defineStore('sweeps', () => {
   const runCount = computed(() => draftRunCount(draft.value));
 
   function upsert(info: SweepInfo): void {
-    const { id, name, status, spec, axes, createdAt, finishedAt, progress } = info; // drop `runs` of a SweepDetail
-    const clean: SweepInfo = { id, name, status, spec, axes, createdAt, finishedAt, progress };
+    const { id, name, status, spec, axes, createdAt, finishedAt, progress, queue } = info; // drop `runs` of a SweepDetail
+    const clean: SweepInfo = { id, name, status, spec, axes, createdAt, finishedAt, progress, ...(queue ? { queue } : {}) };
     const index = sweeps.value.findIndex((s) => s.id === id);
     if (index >= 0) sweeps.value[index] = clean;
     else sweeps.value.push(clean);
