@@ -29,3 +29,4 @@ export * from './experiment-check.js';
 export * from './optimizer-defaults.js';
 export * from './run-groups.js';
 export * from './semantic-diff.js';
+export * from './coord-check.js';
