@@ -27,6 +27,7 @@ export const METHOD_NAMES = [
   'runs/export',
   'runs/compareReport',
   'engine/preview',
+  'lab/coordCheck',
   'sweeps/plan',
   'sweeps/start',
   'sweeps/list',

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { BoundaryEvent, describeIssues, ExperimentSpec, InitializerSpec, PreviewResult, RunEvent } from '../contract/index.js';
+import {
+  BoundaryEvent,
+  CoordCheckRequest,
+  CoordCheckResult,
+  describeIssues,
+  ExperimentSpec,
+  InitializerSpec,
+  PreviewResult,
+  RunEvent,
+} from '../contract/index.js';
 
 /**
  * Messages between the host and an engine worker process (over the process IPC channel), as zod
@@ -58,6 +67,8 @@ export const HostToWorker = z.discriminatedUnion('type', [
     probeSize: z.int().min(1).optional(),
     dataset: DatasetSourceMessage.optional(),
   }),
+  /** μP coordinate check (engine/lab/coord-check.ts), answered by one 'coordCheckResult' with the same requestId. */
+  z.object({ type: z.literal('coordCheck'), requestId: Id, request: CoordCheckRequest, dataset: DatasetSourceMessage.optional() }),
   z.object({ type: z.literal('shutdown') }),
 ]);
 export type HostToWorker = z.infer<typeof HostToWorker>;
@@ -68,6 +79,8 @@ export const WorkerToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), event: RunEvent }),
   /** The answer to a 'preview': `result` on success, else `error` (the message). */
   z.object({ type: z.literal('previewResult'), requestId: Id, result: z.array(PreviewResult).optional(), error: z.string().optional() }),
+  /** The answer to a 'coordCheck': `result` on success, else `error` (the message). */
+  z.object({ type: z.literal('coordCheckResult'), requestId: Id, result: CoordCheckResult.optional(), error: z.string().optional() }),
   /**
    * The trained weights of a run that ended 'finished' or 'cancelled', sent just before that terminal
    * event (so the host has stored them when it learns the run ended). See engine/export/weights.ts.

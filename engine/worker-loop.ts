@@ -2,6 +2,7 @@ import type { RunEvent } from '../contract/index.js';
 import { DEFAULT_ACCELERATORS, type Accelerators } from './accelerators.js';
 import type { BackendInfo } from './backend.js';
 import { previewInit } from './diagnostics/preview.js';
+import { coordCheck } from './lab/coord-check.js';
 import type { BatchSplitting } from './parallel/batch-splitter.js';
 import { readModelWeights, type NamedWeight } from './export/weights.js';
 import { HostToWorker, parseMessage, type WorkerToHost } from './protocol.js';
@@ -155,6 +156,8 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
       await sendEvent({ type: 'failed', runId: parsed.runId, error: reason });
     } else if (parsed.requestId !== undefined && parsed.type === 'preview') {
       await channel.send({ type: 'previewResult', requestId: parsed.requestId, error: reason });
+    } else if (parsed.requestId !== undefined && parsed.type === 'coordCheck') {
+      await channel.send({ type: 'coordCheckResult', requestId: parsed.requestId, error: reason });
     }
   }
 
@@ -166,6 +169,17 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
       await channel.send({ type: 'previewResult', requestId: message.requestId, result });
     } catch (error) {
       await channel.send({ type: 'previewResult', requestId: message.requestId, error: errorMessage(error) });
+    }
+  }
+
+  /** Answers a 'coordCheck' request (already parsed with its schema). */
+  async function coordCheckRequest(message: Extract<HostToWorker, { type: 'coordCheck' }>): Promise<void> {
+    try {
+      const { tf } = await backend;
+      const result = await coordCheck(tf, message.request, message.dataset);
+      await channel.send({ type: 'coordCheckResult', requestId: message.requestId, result });
+    } catch (error) {
+      await channel.send({ type: 'coordCheckResult', requestId: message.requestId, error: errorMessage(error) });
     }
   }
 
@@ -188,6 +202,9 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
         break;
       case 'preview':
         void preview(message);
+        break;
+      case 'coordCheck':
+        void coordCheckRequest(message);
         break;
       case 'shutdown':
         options.exit(0);

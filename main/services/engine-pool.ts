@@ -1,7 +1,8 @@
 import os from 'node:os';
-import type { BoundaryEvent, ExperimentSpec, FinalMetrics, PreviewResult, RunEvent } from '../../contract/index.js';
+import type { BoundaryEvent, CoordCheckResult, ExperimentSpec, FinalMetrics, PreviewResult, RunEvent } from '../../contract/index.js';
 import { TERMINAL_EVENT_TYPES } from '../../contract/index.js';
 import { parseMessage, WorkerToHost, type DatasetSource, type ParsedMessage } from '../../engine/index.js';
+import { CoordCheckRequests, type CoordCheckJob } from './coord-check-requests.js';
 import { PreviewRequests, type PreviewRequest } from './preview-requests.js';
 import type { WorkerHandle, WorkerLauncher } from './worker-launcher.js';
 
@@ -59,6 +60,8 @@ export class EnginePool {
   private failedStarts = 0;
   /** Init previews in flight (they run beside training, in any ready worker). */
   private readonly previews = new PreviewRequests();
+  /** μP coordinate checks in flight (dispatched like previews). */
+  private readonly coordChecks = new CoordCheckRequests();
 
   constructor(private readonly options: EnginePoolOptions) {}
 
@@ -70,6 +73,17 @@ export class EnginePool {
   preview(request: PreviewRequest): Promise<PreviewResult[]> {
     if (this.closed) return Promise.reject(new Error('The engine pool is closed'));
     const result = this.previews.add(request);
+    this.pump();
+    return result;
+  }
+
+  /**
+   * Computes a μP coordinate check in a worker, dispatched like {@link preview}. Rejects if that
+   * worker stops, the pool closes, or after 5 minutes.
+   */
+  coordCheck(job: CoordCheckJob): Promise<CoordCheckResult> {
+    if (this.closed) return Promise.reject(new Error('The engine pool is closed'));
+    const result = this.coordChecks.add(job);
     this.pump();
     return result;
   }
@@ -140,6 +154,7 @@ export class EnginePool {
   async close(graceMs = 2000): Promise<void> {
     this.closed = true;
     this.previews.failAll('The engine pool is closed');
+    this.coordChecks.failAll('The engine pool is closed');
     for (const job of this.queue.splice(0)) {
       this.emit({ type: 'cancelled', runId: job.runId, epoch: 0, step: 0, metrics: NO_METRICS });
     }
@@ -181,7 +196,8 @@ export class EnginePool {
     }
     this.rebalanceCores();
     this.previews.dispatch(() => (this.slots.find((s) => s.ready && !s.job) ?? this.slots.find((s) => s.ready))?.handle ?? null);
-    if (this.previews.waiting > 0 && this.slots.length === 0 && !this.closed) this.spawn();
+    this.coordChecks.dispatch(() => (this.slots.find((s) => s.ready && !s.job) ?? this.slots.find((s) => s.ready))?.handle ?? null);
+    if (this.previews.waiting + this.coordChecks.waiting > 0 && this.slots.length === 0 && !this.closed) this.spawn();
     const starting = this.slots.filter((s) => !s.ready).length;
     for (let needed = this.queue.length - starting; needed > 0 && this.slots.length < this.options.size; needed--) {
       if (this.closed) return;
@@ -208,6 +224,9 @@ export class EnginePool {
     switch (message.type) {
       case 'previewResult':
         this.previews.settle(message);
+        return;
+      case 'coordCheckResult':
+        this.coordChecks.settle(message);
         return;
       case 'ready':
         slot.ready = true;
@@ -250,6 +269,10 @@ export class EnginePool {
       this.previews.fail(parsed.requestId, reason);
       return;
     }
+    if (parsed.type === 'coordCheckResult' && parsed.requestId !== undefined) {
+      this.coordChecks.fail(parsed.requestId, reason);
+      return;
+    }
     const job = slot.job;
     slot.invalid = reason;
     this.releaseSlot(slot);
@@ -265,6 +288,10 @@ export class EnginePool {
     this.previews.failWorker(
       slot.handle,
       slot.invalid ?? `The engine worker stopped during the init preview (${code === null ? `signal ${signal}` : `exit code ${code}`})`,
+    );
+    this.coordChecks.failWorker(
+      slot.handle,
+      slot.invalid ?? `The engine worker stopped during the coordinate check (${code === null ? `signal ${signal}` : `exit code ${code}`})`,
     );
     if (job) {
       if (job.cancelRequested) {
@@ -283,6 +310,7 @@ export class EnginePool {
       }
       this.failedStarts = 0;
       this.previews.failAll('The engine worker could not start');
+      this.coordChecks.failAll('The engine worker could not start');
     }
     if (!this.closed) this.pump();
   }

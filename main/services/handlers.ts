@@ -85,6 +85,7 @@ export function createHandlers({ runs, manage, boundaries, sweeps, info, dataset
     'runs/compareReport': async ({ runIds }) => compareRuns(runIds),
     'engine/preview': async ({ experiment, initializers, probeSize }) =>
       runs.preview({ experiment, ...(initializers ? { initializers } : {}), ...(probeSize !== undefined ? { probeSize } : {}) }),
+    'lab/coordCheck': async (request) => runs.coordCheck(request),
     ...sweepHandlers(sweeps, exportSweep),
   };
 }

@@ -8,6 +8,8 @@ import {
   TERMINAL_EVENT_TYPES,
   type LayerStatsRecord,
   type PreviewResult,
+  type CoordCheckRequest,
+  type CoordCheckResult,
   type DatasetInfo,
   type DatasetRef,
   type ExperimentSpec,
@@ -256,6 +258,12 @@ export class RunService {
   preview(request: Omit<PreviewRequest, 'dataset'>): Promise<PreviewResult[]> {
     const dataset = this.resolveDataset(request.experiment);
     return this.pool.preview({ ...request, ...(dataset ? { dataset } : {}) });
+  }
+
+  /** μP coordinate check of an experiment in an engine worker (its dataset resolved like a run's). */
+  coordCheck(request: CoordCheckRequest): Promise<CoordCheckResult> {
+    const dataset = this.resolveDataset(request.experiment);
+    return this.pool.coordCheck({ request, ...(dataset ? { dataset } : {}) });
   }
 
   /** Writes pending metrics and stops listening to the pool. */

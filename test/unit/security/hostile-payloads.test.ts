@@ -144,6 +144,15 @@ function targetedPayloads(method: MethodName): unknown[] {
         { experiment, initializers: new Array(10_000).fill({ name: 'zeros' }) },
         { experiment, probeSize: 1e9 },
       ];
+    case 'lab/coordCheck':
+      return [
+        ...badExperiments.map((e) => ({ experiment: e, widths: [8, 16] })),
+        { experiment, widths: [8, 8] },
+        { experiment, widths: [8, 1e9] },
+        { experiment, widths: new Array(10_000).fill(8) },
+        { experiment, widths: [8, 16], steps: 1e9 },
+        { experiment, widths: [8, 16], extra: 1 },
+      ];
     case 'sweeps/plan':
     case 'sweeps/start':
       return [
