@@ -5,8 +5,8 @@ import { buildMupMlp, mupLrFactors } from '../../../engine/lab/mup-mlp.js';
 import { dense, experiment, getBackend } from './helpers.js';
 
 /** A spiral experiment with a 2 → w → w → w → 2 relu MLP (He normal kernels) and Adam at η = 0.01. */
-function mlpExperiment(init = 'heNormal') {
-  const k = { kernelInitializer: { name: init } };
+function mlpExperiment() {
+  const k = { kernelInitializer: { name: 'heNormal' as const } };
   return experiment({
     network: { inputShape: [2], layers: [dense(32, 'relu', k), dense(32, 'relu', k), dense(32, 'relu', k), dense(2, 'softmax', k)] },
   });
