@@ -31,3 +31,4 @@ export * from './run-groups.js';
 export * from './semantic-diff.js';
 export * from './lab.js';
 export * from './sweep-analysis.js';
+export * from './coord-check.js';

@@ -29,6 +29,7 @@ export const METHOD_NAMES = [
   'engine/preview',
   'lab/phase',
   'lab/jacobian',
+  'lab/coordCheck',
   'sweeps/plan',
   'sweeps/start',
   'sweeps/list',

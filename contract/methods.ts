@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DatasetId, DatasetImportRequest, DatasetSourceOptions, SourceHandle, DatasetImportResult, DatasetInfo, DatasetPreview, ImportId } from './dataset.js';
 import { BoundarySnapshot } from './boundary.js';
+import { CoordCheckRequest, CoordCheckResult } from './coord-check.js';
 import { LayerStatsRecord, PreviewResult } from './diagnostics.js';
 import { ExperimentSpec } from './experiment.js';
 import { CompareReportRequest, CompareReportResult, ExportFormat, RunExportResult, SweepExportResult } from './export.js';
@@ -169,6 +170,11 @@ export const METHODS = {
    * untrained network, or of a run's: at init and, when its trained weights are stored, trained.
    */
   'lab/jacobian': { request: JacobianRequest, response: JacobianReport },
+  /**
+   * μP coordinate check (Yang & Hu 2021): the experiment's MLP trained for a few steps at several
+   * widths under standard parametrization and μP; mean |activation| per layer, step and width.
+   */
+  'lab/coordCheck': { request: CoordCheckRequest, response: CoordCheckResult },
   /** Expands a sweep without starting it: axis sizes and run count (refuses sweeps over MAX_SWEEP_RUNS). */
   'sweeps/plan': { request: z.object({ sweep: SweepSpec }).strict(), response: SweepPlan },
   'sweeps/start': { request: z.object({ sweep: SweepSpec }).strict(), response: SweepInfo },

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   BoundaryEvent,
+  CoordCheckRequest,
+  CoordCheckResult,
   describeIssues,
   ExperimentSpec,
   InitializerSpec,
@@ -94,6 +96,8 @@ export const HostToWorker = z.discriminatedUnion('type', [
   }),
   /** A lab computation (engine/lab), answered by one 'labResult' with the same requestId; runs beside training like a preview. */
   z.object({ type: z.literal('lab'), requestId: Id, job: LabJob }),
+  /** μP coordinate check (engine/lab/coord-check.ts), answered by one 'coordCheckResult' with the same requestId. */
+  z.object({ type: z.literal('coordCheck'), requestId: Id, request: CoordCheckRequest, dataset: DatasetSourceMessage.optional() }),
   z.object({ type: z.literal('shutdown') }),
 ]);
 export type HostToWorker = z.infer<typeof HostToWorker>;
@@ -106,6 +110,8 @@ export const WorkerToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('previewResult'), requestId: Id, result: z.array(PreviewResult).optional(), error: z.string().optional() }),
   /** The answer to a 'lab': `result` on success, else `error` (the message). */
   z.object({ type: z.literal('labResult'), requestId: Id, result: LabOutcome.optional(), error: z.string().optional() }),
+  /** The answer to a 'coordCheck': `result` on success, else `error` (the message). */
+  z.object({ type: z.literal('coordCheckResult'), requestId: Id, result: CoordCheckResult.optional(), error: z.string().optional() }),
   /**
    * The trained weights of a run that ended 'finished' or 'cancelled', sent just before that terminal
    * event (so the host has stored them when it learns the run ended). See engine/export/weights.ts.

@@ -3,6 +3,7 @@ import { DEFAULT_ACCELERATORS, type Accelerators } from './accelerators.js';
 import type { BackendInfo } from './backend.js';
 import { previewInit } from './diagnostics/preview.js';
 import { runLabJob } from './lab/run-lab-job.js';
+import { coordCheck } from './lab/coord-check.js';
 import type { BatchSplitting } from './parallel/batch-splitter.js';
 import { readModelWeights, type NamedWeight } from './export/weights.js';
 import { HostToWorker, parseMessage, type WorkerToHost } from './protocol.js';
@@ -159,6 +160,8 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
       await channel.send({ type: 'previewResult', requestId: parsed.requestId, error: reason });
     } else if (parsed.requestId !== undefined && parsed.type === 'lab') {
       await channel.send({ type: 'labResult', requestId: parsed.requestId, error: reason });
+    } else if (parsed.requestId !== undefined && parsed.type === 'coordCheck') {
+      await channel.send({ type: 'coordCheckResult', requestId: parsed.requestId, error: reason });
     }
   }
 
@@ -184,6 +187,17 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
     }
   }
 
+  /** Answers a 'coordCheck' request (already parsed with its schema). */
+  async function coordCheckRequest(message: Extract<HostToWorker, { type: 'coordCheck' }>): Promise<void> {
+    try {
+      const { tf } = await backend;
+      const result = await coordCheck(tf, message.request, message.dataset);
+      await channel.send({ type: 'coordCheckResult', requestId: message.requestId, result });
+    } catch (error) {
+      await channel.send({ type: 'coordCheckResult', requestId: message.requestId, error: errorMessage(error) });
+    }
+  }
+
   channel.onMessage((raw) => {
     const parsed = parseMessage(HostToWorker, raw);
     if (!parsed.ok) {
@@ -206,6 +220,9 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
         break;
       case 'lab':
         void lab(message);
+        break;
+      case 'coordCheck':
+        void coordCheckRequest(message);
         break;
       case 'shutdown':
         options.exit(0);

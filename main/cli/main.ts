@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { InitScopeError, SweepMetric } from '../../contract/index.js';
+import { coordCheckCommand, COORD_CHECK_USAGE } from './coord-check-command.js';
 import { datasetsCommand, DATASETS_USAGE } from './datasets-command.js';
 import { EXIT } from './exit-codes.js';
 import { exportCommand, EXPORT_USAGE } from './export-command.js';
@@ -42,6 +43,7 @@ ${SWEEP_EXPORT_USAGE}
 ${DATASETS_USAGE}
 ${EXPORT_USAGE}
 ${LAB_USAGE}
+${COORD_CHECK_USAGE}
   help                                           Show this help
 
 --db PATH   SQLite database file (default: the app's data folder; INITSCOPE_DATA_DIR overrides)
@@ -53,6 +55,7 @@ export async function runCli(argv: string[]): Promise<number> {
   if (argv[0] === 'datasets') return datasetsCommand(argv.slice(1));
   if (argv[0] === 'export') return exportCommand(argv.slice(1));
   if (argv[0] === 'runs') return runsCommand(argv.slice(1));
+  if (argv[0] === 'coord-check') return coordCheckCommand(argv.slice(1));
   if (argv[0] === 'sweep' && argv[1] === 'export') return sweepExportCommand(argv.slice(2));
   if (argv[0] === 'lab') return labCommand(argv.slice(1));
   const { values, positionals } = parseArgs({

@@ -1,9 +1,17 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { TERMINAL_EVENT_TYPES, type BoundaryEvent, type ExperimentSpec, type PreviewResult, type RunEvent } from '../../contract/index.js';
+import {
+  TERMINAL_EVENT_TYPES,
+  type BoundaryEvent,
+  type CoordCheckResult,
+  type ExperimentSpec,
+  type PreviewResult,
+  type RunEvent,
+} from '../../contract/index.js';
 import type { DatasetSource, LabJob, LabOutcome } from '../../engine/index.js';
 import type { QueueStore } from '../store/queue-store.js';
 import type { RunExecutor } from '../services/run-executor.js';
+import type { CoordCheckJob } from '../services/coord-check-requests.js';
 import { publishDataset } from './dataset-transfer.js';
 import { QueueEntry, type QueueJobData } from './queue-messages.js';
 import { COORDINATOR_GROUP, queueKeys, RUNS_QUEUE, WORKER_HEARTBEAT_TTL_MS, type QueueKeys } from './queue-keys.js';
@@ -99,6 +107,11 @@ export class QueueExecutor implements RunExecutor {
   /** Lab computations run in a local engine pool (the app's or `initscope lab`), not through the queue. */
   lab(_job: LabJob): Promise<LabOutcome> {
     return Promise.reject(new Error('Lab computations run in a local engine pool, not through the queue'));
+  }
+
+  /** Coordinate checks run in a local engine pool (the app's or `initscope coord-check`), not through the queue. */
+  coordCheck(_job: CoordCheckJob): Promise<CoordCheckResult> {
+    return Promise.reject(new Error('Coordinate checks run in a local engine pool, not through the queue'));
   }
 
   /** Queue workers send no decision-boundary pictures (the run's curves and statistics only): nothing to subscribe to. */

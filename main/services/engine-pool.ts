@@ -1,7 +1,8 @@
 import os from 'node:os';
-import type { BoundaryEvent, ExperimentSpec, FinalMetrics, PreviewResult, RunEvent } from '../../contract/index.js';
+import type { BoundaryEvent, CoordCheckResult, ExperimentSpec, FinalMetrics, PreviewResult, RunEvent } from '../../contract/index.js';
 import { TERMINAL_EVENT_TYPES } from '../../contract/index.js';
 import { parseMessage, WorkerToHost, type DatasetSource, type LabJob, type LabOutcome, type ParsedMessage } from '../../engine/index.js';
+import { CoordCheckRequests, type CoordCheckJob } from './coord-check-requests.js';
 import { LabRequests } from './lab-requests.js';
 import { PreviewRequests, type PreviewRequest } from './preview-requests.js';
 import type { RunExecutor } from './run-executor.js';
@@ -63,6 +64,8 @@ export class EnginePool implements RunExecutor {
   private readonly previews = new PreviewRequests();
   /** Lab computations in flight (engine/lab; dispatched like previews). */
   private readonly labs = new LabRequests();
+  /** μP coordinate checks in flight (dispatched like previews). */
+  private readonly coordChecks = new CoordCheckRequests();
 
   constructor(private readonly options: EnginePoolOptions) {}
 
@@ -85,6 +88,17 @@ export class EnginePool implements RunExecutor {
   lab(job: LabJob): Promise<LabOutcome> {
     if (this.closed) return Promise.reject(new Error('The engine pool is closed'));
     const result = this.labs.add(job);
+    this.pump();
+    return result;
+  }
+
+  /**
+   * Computes a μP coordinate check in a worker, dispatched like {@link preview}. Rejects if that
+   * worker stops, the pool closes, or after 5 minutes.
+   */
+  coordCheck(job: CoordCheckJob): Promise<CoordCheckResult> {
+    if (this.closed) return Promise.reject(new Error('The engine pool is closed'));
+    const result = this.coordChecks.add(job);
     this.pump();
     return result;
   }
@@ -156,6 +170,7 @@ export class EnginePool implements RunExecutor {
     this.closed = true;
     this.previews.failAll('The engine pool is closed');
     this.labs.failAll('The engine pool is closed');
+    this.coordChecks.failAll('The engine pool is closed');
     for (const job of this.queue.splice(0)) {
       this.emit({ type: 'cancelled', runId: job.runId, epoch: 0, step: 0, metrics: NO_METRICS });
     }
@@ -199,7 +214,8 @@ export class EnginePool implements RunExecutor {
     const pick = () => (this.slots.find((s) => s.ready && !s.job) ?? this.slots.find((s) => s.ready))?.handle ?? null;
     this.previews.dispatch(pick);
     this.labs.dispatch(pick);
-    if (this.previews.waiting + this.labs.waiting > 0 && this.slots.length === 0 && !this.closed) this.spawn();
+    this.coordChecks.dispatch(pick);
+    if (this.previews.waiting + this.labs.waiting + this.coordChecks.waiting > 0 && this.slots.length === 0 && !this.closed) this.spawn();
     const starting = this.slots.filter((s) => !s.ready).length;
     for (let needed = this.queue.length - starting; needed > 0 && this.slots.length < this.options.size; needed--) {
       if (this.closed) return;
@@ -229,6 +245,9 @@ export class EnginePool implements RunExecutor {
         return;
       case 'labResult':
         this.labs.settle(message);
+        return;
+      case 'coordCheckResult':
+        this.coordChecks.settle(message);
         return;
       case 'ready':
         slot.ready = true;
@@ -275,6 +294,10 @@ export class EnginePool implements RunExecutor {
       this.labs.fail(parsed.requestId, reason);
       return;
     }
+    if (parsed.type === 'coordCheckResult' && parsed.requestId !== undefined) {
+      this.coordChecks.fail(parsed.requestId, reason);
+      return;
+    }
     const job = slot.job;
     slot.invalid = reason;
     this.releaseSlot(slot);
@@ -295,6 +318,10 @@ export class EnginePool implements RunExecutor {
       slot.handle,
       slot.invalid ?? `The engine worker stopped during a lab computation (${code === null ? `signal ${signal}` : `exit code ${code}`})`,
     );
+    this.coordChecks.failWorker(
+      slot.handle,
+      slot.invalid ?? `The engine worker stopped during the coordinate check (${code === null ? `signal ${signal}` : `exit code ${code}`})`,
+    );
     if (job) {
       if (job.cancelRequested) {
         this.emit({ type: 'cancelled', runId: job.runId, epoch: 0, step: 0, metrics: NO_METRICS });
@@ -313,6 +340,7 @@ export class EnginePool implements RunExecutor {
       this.failedStarts = 0;
       this.previews.failAll('The engine worker could not start');
       this.labs.failAll('The engine worker could not start');
+      this.coordChecks.failAll('The engine worker could not start');
     }
     if (!this.closed) this.pump();
   }

@@ -102,6 +102,7 @@ export function createHandlers({
       runs.preview({ experiment, ...(initializers ? { initializers } : {}), ...(probeSize !== undefined ? { probeSize } : {}) }),
     'lab/phase': async (request) => lab.phase(request),
     'lab/jacobian': async (request) => lab.jacobian(request),
+    'lab/coordCheck': async (request) => runs.coordCheck(request),
     ...sweepHandlers(sweeps, exportSweep),
   };
 }

@@ -1,4 +1,5 @@
-import type { BoundaryEvent, ExperimentSpec, PreviewResult, RunEvent } from '../../contract/index.js';
+import type { BoundaryEvent, CoordCheckResult, ExperimentSpec, PreviewResult, RunEvent } from '../../contract/index.js';
+import type { CoordCheckJob } from './coord-check-requests.js';
 import type { DatasetSource, LabJob, LabOutcome } from '../../engine/index.js';
 import type { PreviewRequest } from './preview-requests.js';
 
@@ -23,6 +24,8 @@ export interface RunExecutor {
   preview(request: PreviewRequest): Promise<PreviewResult[]>;
   /** A signal-propagation lab computation (phase diagram, Jacobian spectrum) in an engine worker. */
   lab(job: LabJob): Promise<LabOutcome>;
+  /** A μP coordinate check (engine/lab/coord-check.ts) in an engine worker. */
+  coordCheck(job: CoordCheckJob): Promise<CoordCheckResult>;
   /** Subscribes to the decision-boundary pictures of running runs on 2-D datasets; returns the unsubscribe function. */
   onBoundary(listener: (event: BoundaryEvent) => void): () => void;
   /** Stops everything the executor started (runs it still holds end `cancelled`, unless it hands them on). */

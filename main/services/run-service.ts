@@ -8,6 +8,8 @@ import {
   TERMINAL_EVENT_TYPES,
   type LayerStatsRecord,
   type PreviewResult,
+  type CoordCheckRequest,
+  type CoordCheckResult,
   type DatasetInfo,
   type DatasetRef,
   type ExperimentSpec,
@@ -269,7 +271,14 @@ export class RunService {
    */
   flushPending(): void {
     this.layerStatsBuffer?.flushAll();
+    this.stepLossBuffer?.flushAll();
     this.metrics.flushAll();
+  }
+
+  /** μP coordinate check of an experiment in an engine worker (its dataset resolved like a run's). */
+  coordCheck(request: CoordCheckRequest): Promise<CoordCheckResult> {
+    const dataset = this.resolveDataset(request.experiment);
+    return this.pool.coordCheck({ request, ...(dataset ? { dataset } : {}) });
   }
 
   /** Writes pending metrics and stops listening to the pool. */

@@ -155,6 +155,15 @@ function targetedPayloads(method: MethodName): unknown[] {
       ];
     case 'lab/jacobian':
       return [...ids('runId'), ...badExperiments.map((e) => ({ experiment: e })), { experiment, probes: 1e6 }, { experiment, runId }, {}];
+    case 'lab/coordCheck':
+      return [
+        ...badExperiments.map((e) => ({ experiment: e, widths: [8, 16] })),
+        { experiment, widths: [8, 8] },
+        { experiment, widths: [8, 1e9] },
+        { experiment, widths: new Array(10_000).fill(8) },
+        { experiment, widths: [8, 16], steps: 1e9 },
+        { experiment, widths: [8, 16], extra: 1 },
+      ];
     case 'sweeps/plan':
     case 'sweeps/start':
       return [
