@@ -5,6 +5,7 @@ export const labEn = {
   instruments: {
     phase: 'Order–chaos phase diagram',
     jacobian: 'Jacobian spectrum',
+    coordCheck: 'μP coordinate check',
   },
   phase: {
     activation: 'Activation',

@@ -7,6 +7,7 @@ export const labZhCN: typeof labEn = {
   instruments: {
     phase: '有序–混沌相图',
     jacobian: '雅可比谱',
+    coordCheck: 'μP 坐标检查',
   },
   phase: {
     activation: '激活函数',
