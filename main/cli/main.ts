@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { InitScopeError, SweepMetric } from '../../contract/index.js';
+import { calibrateCommand, CALIBRATE_USAGE } from './calibrate-command.js';
 import { datasetsCommand, DATASETS_USAGE } from './datasets-command.js';
 import { EXIT } from './exit-codes.js';
 import { exportCommand, EXPORT_USAGE } from './export-command.js';
@@ -31,6 +32,7 @@ ${SWEEP_EXPORT_USAGE}
   serve [--port N] [--db PATH]                   Serve the workbench in browser mode on 127.0.0.1
 ${DATASETS_USAGE}
 ${EXPORT_USAGE}
+${CALIBRATE_USAGE}
   help                                           Show this help
 
 --db PATH   SQLite database file (default: the app's data folder; INITSCOPE_DATA_DIR overrides)
@@ -54,6 +56,7 @@ export async function runCli(argv: string[]): Promise<number> {
       workers: { type: 'string' },
       metric: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
+      force: { type: 'boolean', default: false },
     },
   });
   const [command, ...rest] = positionals;
@@ -94,6 +97,8 @@ export async function runCli(argv: string[]): Promise<number> {
       if (!rest[0]) throw new InitScopeError('invalid_input', 'sweep needs a sweep file: initscope sweep <sweep.json>');
       return sweepCommand({ file: rest[0], ...common });
     }
+    case 'calibrate':
+      return calibrateCommand({ db: values.db, json: values.json, force: values.force });
     case 'serve': {
       const port = values.port === undefined ? undefined : Number(values.port);
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {

@@ -29,6 +29,7 @@ import type { HostServices, ShellKind } from './host-services.js';
 import { registerProcessOwner, type ProcessOwner } from './process-owner.js';
 import { RunManagement } from './run-management.js';
 import { RunService } from './run-service.js';
+import { loadSplitCalibration } from './split-calibration-store.js';
 import { SweepService } from './sweep-service.js';
 import { forkWorkerLauncher, type WorkerLauncher } from './worker-launcher.js';
 import { workerSourceDecoder } from './import-worker-launcher.js';
@@ -101,6 +102,11 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   const pool = new EnginePool({
     launcher: options.launcher ?? forkWorkerLauncher(),
     size: Math.max(1, options.workers ?? os.availableParallelism()),
+    // Read once per host: a run's layout then depends on the stored file only (never measured here).
+    splitCalibration: (
+      (stored) => () =>
+        stored
+    )(loadSplitCalibration(options.dataDir)),
   });
   const version = appVersion();
   /** Most per-step loss points a report draws per run. */

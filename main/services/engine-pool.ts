@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { BoundaryEvent, ExperimentSpec, FinalMetrics, PreviewResult, RunEvent } from '../../contract/index.js';
+import type { BoundaryEvent, ExperimentSpec, FinalMetrics, PreviewResult, RunEvent, SplitCalibration } from '../../contract/index.js';
 import { TERMINAL_EVENT_TYPES } from '../../contract/index.js';
 import { parseMessage, WorkerToHost, type DatasetSource, type ParsedMessage } from '../../engine/index.js';
 import { PreviewRequests, type PreviewRequest } from './preview-requests.js';
@@ -37,6 +37,11 @@ export interface EnginePoolOptions {
   cancelGraceMs?: number;
   /** Cores of the machine (default os.availableParallelism()); a run alone may use two of them. */
   cores?: number;
+  /**
+   * The machine's stored split calibration, read when a run starts (see split-calibration-store.ts):
+   * sent with the run so that its step layout is decided before it trains from the stored threshold.
+   */
+  splitCalibration?: () => SplitCalibration | null;
 }
 
 /**
@@ -170,6 +175,7 @@ export class EnginePool {
       if (!idle || !job) break;
       idle.job = job;
       idle.cores = 1;
+      const calibration = this.options.splitCalibration?.() ?? null;
       idle.handle.send({
         type: 'start',
         runId: job.runId,
@@ -177,6 +183,7 @@ export class EnginePool {
         cores: 1,
         ...(job.dataset ? { dataset: job.dataset } : {}),
         ...(job.recordedSplit !== undefined ? { recordedSplit: job.recordedSplit } : {}),
+        ...(calibration ? { calibration } : {}),
       });
     }
     this.rebalanceCores();
