@@ -1,10 +1,12 @@
 import { NetworkSpec, OptimizerSpec, type SplitCalibration, type SplitCalibrationKey, type SplitCalibrationPoint } from '../../contract/index.js';
+import { initBackend } from '../backend.js';
+import { FULL_WASM_KERNELS } from '../kernels/index.js';
 import { createLoss } from '../losses.js';
 import { buildModel } from '../model.js';
 import { createOptimizer, disposeOptimizer } from '../optimizers.js';
 import { trainStep } from '../step.js';
 import type { TF } from '../tf.js';
-import type { GradientPeer } from './gradient-peer.js';
+import { GradientPeer } from './gradient-peer.js';
 import { buildShareNetwork, type ShareNetwork } from './share-gradients.js';
 import { thresholdFromPoints } from './split-calibration.js';
 import { forwardMacsPerSample } from './split-policy.js';
@@ -128,4 +130,21 @@ export async function measureSplitCalibration(
   const points: SplitCalibrationPoint[] = [];
   for (const c of cases) points.push(await measureCase(tf, peer, c, steps));
   return { version: 1, key, minSplitFlops: thresholdFromPoints(points), points, measuredAt: new Date().toISOString() };
+}
+
+/**
+ * measureSplitCalibration on this process's wasm backend (InitScope's full kernel set, as workers
+ * register it) with a gradient peer thread started for it and stopped after.
+ * @throws Error when the wasm backend or the peer thread cannot start
+ */
+export async function calibrateSplitHere(key: SplitCalibrationKey): Promise<SplitCalibration> {
+  const { tf, backend } = await initBackend('wasm', FULL_WASM_KERNELS);
+  if (backend !== 'wasm') throw new Error(`split calibration needs the wasm backend, got ${backend}`);
+  const peer = new GradientPeer('wasm', FULL_WASM_KERNELS);
+  try {
+    if (!(await peer.ready)) throw new Error('the gradient peer thread could not start');
+    return await measureSplitCalibration(tf, peer, key);
+  } finally {
+    await peer.terminate();
+  }
 }

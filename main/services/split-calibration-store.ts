@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { SplitCalibration, type SplitCalibrationKey } from '../../contract/index.js';
-import { CALIBRATION_ENGINE_VERSION } from '../../engine/parallel/split-calibration.js';
+import { CALIBRATION_ENGINE_VERSION } from '../../engine/index.js';
 
 /** The calibration's file name in the data folder. */
 export const SPLIT_CALIBRATION_FILE = 'split-calibration.json';
