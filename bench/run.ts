@@ -22,7 +22,7 @@ import { formatSweepThroughput, measureSweepThroughput } from './sweep-throughpu
 import { formatQueueThroughput, formatStoreLimit, measureQueueThroughput, measureStoreLimit } from './queue-throughput.js';
 import { redisServerAvailable } from '../test/unit/queue/redis-server.js';
 import { BENCH_CASES, formatBatchSplit, measureBatchSplit } from './batch-split.js';
-import { measureRunThroughput, readySplitter, type RunThroughput } from './two-cores.js';
+import { benchCalibration, measureRunThroughput, readySplitter, type RunThroughput } from './two-cores.js';
 import { endToEndSection, formatTargets, type TargetLine } from './e2e-section.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -108,6 +108,8 @@ async function main(): Promise<void> {
 
   const configs: Config[] = QUICK ? ['wasm stock', 'wasm patched', 'PyTorch'] : ['wasm stock', 'wasm patched', 'cpu', 'PyTorch', 'model.fit (wasm patched)'];
   const startTensors = tf.memory().numTensors;
+  // Measured once (or read from the data folder) before any timed run, as the host does.
+  const calibration = await benchCalibration();
   const splitter = await readySplitter();
   const runs = new Map<string, RunThroughput[]>();
   const recordRun = (key: string, r: RunThroughput) => runs.set(key, [...(runs.get(key) ?? []), r]);
@@ -118,8 +120,8 @@ async function main(): Promise<void> {
     record('diag|on', await measureTrainRun(tf, DEFAULT_STATS_EVERY));
     record('half|mlp', await measureCustomLoop(tf, 'mlp', SECONDS, 64));
     for (const workload of ['mlp', 'conv'] as const) {
-      recordRun(`${workload}|one`, await measureRunThroughput(tf, workload));
-      recordRun(`${workload}|two`, await measureRunThroughput(tf, workload, splitter));
+      recordRun(`${workload}|one`, await measureRunThroughput(tf, workload, undefined, calibration));
+      recordRun(`${workload}|two`, await measureRunThroughput(tf, workload, splitter, calibration));
     }
     process.stderr.write(`  repetition ${rep}/${REPS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
   }
@@ -163,7 +165,7 @@ async function main(): Promise<void> {
     console.log(formatBatchSplit(forcedSplit));
   }
   console.log(
-    'one run alone in the app (trainRun on MNIST, batch 128): one core vs two cores granted (the step layout is fixed before the run, see decideSplit):',
+    'one run alone in the app (trainRun on MNIST, batch 128): one core vs two cores granted (the step layout is fixed before the run by the calibrated policy, see decideSplit):',
   );
   const targets: TargetLine[] = [];
   for (const workload of ['mlp', 'conv'] as const) {

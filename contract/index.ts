@@ -11,6 +11,7 @@ export * from './layer-name.js';
 export * from './run-name.js';
 export * from './run-filter.js';
 export * from './provenance.js';
+export * from './split-calibration.js';
 export * from './sweep.js';
 export * from './boundary.js';
 export * from './host-event.js';

@@ -55,9 +55,15 @@ export const EngineProvenance = z.object({
    * The step layout, fixed before the run: `parts` 2 computes every batch of ≥ 32 samples in two parts
    * (the first ⌈n/2⌉ samples and the rest, gradients added in that order; the second part on another
    * core when the engine pool grants one, else on the same core, with identical numbers); 1 computes
-   * it whole. `reason`: why (engine/parallel/split-policy.ts).
+   * it whole. `reason`: why (engine/parallel/split-policy.ts). `calibration`: the machine's stored split
+   * calibration the rule used (its key as text and its threshold in FLOP per step, null = never split);
+   * absent when none was used (runs before calibrations, reproductions, forced modes).
    */
-  split: z.object({ parts: z.union([z.literal(1), z.literal(2)]), reason: z.string() }),
+  split: z.object({
+    parts: z.union([z.literal(1), z.literal(2)]),
+    reason: z.string(),
+    calibration: z.object({ key: z.string(), minSplitFlops: z.number().nullable() }).optional(),
+  }),
   /** Node.js version of the worker (JavaScript math in initializers and data generation). */
   node: z.string(),
   /** CPU architecture of the worker, e.g. 'x64'. */

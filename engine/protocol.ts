@@ -11,6 +11,7 @@ import {
   PhaseRequest,
   PreviewResult,
   RunEvent,
+  SplitCalibration,
 } from '../contract/index.js';
 
 /**
@@ -70,6 +71,8 @@ export const HostToWorker = z.discriminatedUnion('type', [
    * parts on the other core, see engine/parallel; never changes the numbers).
    * `recordedSplit`: for a reproduction, the step layout recorded by the original run (its provenance's
    * split.parts === 2), used instead of decideSplit's rule.
+   * `calibration`: the machine's stored split calibration (main/services/split-calibration-store.ts),
+   * which decideSplit's rule uses before the run; absent when none is stored.
    */
   z.object({
     type: z.literal('start'),
@@ -78,6 +81,7 @@ export const HostToWorker = z.discriminatedUnion('type', [
     dataset: DatasetSourceMessage.optional(),
     cores: CoreCount.optional(),
     recordedSplit: z.boolean().optional(),
+    calibration: SplitCalibration.optional(),
   }),
   /** The engine pool changed how many cores the current run may use (from its next step; numbers unchanged). */
   z.object({ type: z.literal('cores'), runId: Id, cores: CoreCount }),

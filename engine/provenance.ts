@@ -79,7 +79,7 @@ export function engineProvenance(
     backend,
     tfjsVersion,
     kernels: kernelSet(backend, kernels),
-    split: { parts: layout.split ? 2 : 1, reason: layout.reason },
+    split: { parts: layout.split ? 2 : 1, reason: layout.reason, ...(layout.calibration ? { calibration: layout.calibration } : {}) },
     node: process.versions.node,
     arch: process.arch,
   };

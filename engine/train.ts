@@ -8,6 +8,7 @@ import {
   type FinalMetrics,
   type MetricPoint,
   type RunEvent,
+  type SplitCalibration,
 } from '../contract/index.js';
 import { DEFAULT_ACCELERATORS, type Accelerators } from './accelerators.js';
 import { readTfjsVersion } from './backend.js';
@@ -104,6 +105,8 @@ type Terminal = Extract<RunEvent, { type: 'finished' | 'failed' | 'diverged' | '
  *   (engine/boundary/): one of the untrained model at step 0, a few per epoch (bounded in time, see
  *   boundary/cadence.ts), and the trained model's (`final`) before a 'finished' or 'cancelled' event.
  *   The pictures never change the run's numbers. Without it, or for other inputs, no grid is evaluated.
+ * @param calibration the machine's stored split calibration (read by the host before the run, never
+ *   measured inside it), which decideSplit's rule uses and the provenance records
  */
 export async function trainRun(
   tf: TF,
@@ -117,6 +120,7 @@ export async function trainRun(
   recordedSplit?: boolean,
   accelerators: Accelerators = DEFAULT_ACCELERATORS,
   onBoundary?: BoundarySink,
+  calibration?: SplitCalibration | null,
 ): Promise<void> {
   const t0 = performance.now();
   const elapsed = () => performance.now() - t0;
@@ -158,7 +162,7 @@ export async function trainRun(
     const backend = tf.getBackend();
     const tfjsVersion = readTfjsVersion(tf);
     // The step layout is fixed here, before training, never by timing or the cores granted (split-policy.ts).
-    const layout = decideSplit(model, batchSize, backend, accelerators.batchSplit, recordedSplit);
+    const layout = decideSplit(model, batchSize, backend, accelerators.batchSplit, recordedSplit, calibration);
     emit({
       type: 'started',
       runId,

@@ -100,7 +100,7 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
   };
 
   async function start(message: Extract<HostToWorker, { type: 'start' }>): Promise<void> {
-    const { runId, experiment, dataset, cores = 1, recordedSplit } = message;
+    const { runId, experiment, dataset, cores = 1, recordedSplit, calibration } = message;
     if (current) {
       await sendEvent({ type: 'failed', runId, error: `engine worker is busy with run ${current.runId}` });
       return;
@@ -133,6 +133,7 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
         (update) => {
           if (!run.ended && run.failure === undefined) void channel.send({ type: 'boundary', event: { type: 'boundary', runId, ...update } });
         },
+        calibration,
       );
     } catch (error) {
       await fail(run, run.failure ?? error);

@@ -1,3 +1,4 @@
+import { calibrationKeyText, type SplitCalibration } from '../../contract/index.js';
 import type { BatchSplitMode } from '../accelerators.js';
 import type { Model } from '../model.js';
 
@@ -40,6 +41,8 @@ export function forwardMacsPerSample(model: Model): number {
 export interface SplitDecision {
   split: boolean;
   reason: string;
+  /** The stored calibration the rule used (recorded in the provenance), absent when none was. */
+  calibration?: { key: string; minSplitFlops: number | null };
 }
 
 /**
@@ -58,10 +61,22 @@ export interface SplitDecision {
  * @param batchSize samples per step
  * @param backend tf.getBackend()
  * @param mode the worker's batch-splitting mode
+ * With a stored per-machine calibration (main/services/split-calibration-store.ts, measured once,
+ * never inside a run), its measured `minSplitFlops` replaces MIN_SPLIT_FLOPS (null: splitting never
+ * paid on this machine, so whole) and is recorded with the decision, so the layout stays a pure
+ * function of (network, batch, backend, mode, stored calibration).
  * @param recorded the layout of the run being reproduced (its provenance's `split`), which wins over
  *   the rule and the mode (batchNorm still forbids two parts)
+ * @param calibration the machine's stored split calibration, if any
  */
-export function decideSplit(model: Model, batchSize: number, backend: string, mode: BatchSplitMode = 'auto', recorded?: boolean): SplitDecision {
+export function decideSplit(
+  model: Model,
+  batchSize: number,
+  backend: string,
+  mode: BatchSplitMode = 'auto',
+  recorded?: boolean,
+  calibration?: SplitCalibration | null,
+): SplitDecision {
   const no = (reason: string): SplitDecision => ({ split: false, reason });
   if (model.layers.some((l) => l.type === 'batchNorm')) return no('batchNorm needs whole-batch statistics');
   if (recorded !== undefined) return { split: recorded, reason: 'as recorded by the run reproduced' };
@@ -72,8 +87,13 @@ export function decideSplit(model: Model, batchSize: number, backend: string, mo
   const flops = 6 * batchSize * macs;
   const work = `${(flops / 1e6).toFixed(1)} MFLOP per step`;
   if (mode === 'always') return { split: true, reason: `${work}; batch splitting 'always'` };
-  if (flops < MIN_SPLIT_FLOPS) return no(`${work} < ${MIN_SPLIT_FLOPS / 1e6}`);
+  const used = calibration ? { key: calibrationKeyText(calibration.key), minSplitFlops: calibration.minSplitFlops } : undefined;
+  const tag = used ? ' (calibrated)' : '';
+  const decided = (split: boolean, reason: string): SplitDecision => (used ? { split, reason, calibration: used } : { split, reason });
+  if (used && used.minSplitFlops === null) return decided(false, `${work}; splitting never paid on this machine (calibrated)`);
+  const minFlops = used?.minSplitFlops ?? MIN_SPLIT_FLOPS;
+  if (flops < minFlops) return decided(false, `${work} < ${(minFlops / 1e6).toFixed(1)}${tag}`);
   const perParam = macs / Math.max(1, model.paramCount);
-  if (perParam < MIN_MACS_PER_PARAM) return no(`${perParam.toFixed(2)} multiply-adds per parameter < ${MIN_MACS_PER_PARAM}`);
-  return { split: true, reason: `${work}, ${perParam.toFixed(1)} multiply-adds per parameter` };
+  if (perParam < MIN_MACS_PER_PARAM) return decided(false, `${perParam.toFixed(2)} multiply-adds per parameter < ${MIN_MACS_PER_PARAM}`);
+  return decided(true, `${work} ≥ ${(minFlops / 1e6).toFixed(1)}${tag}, ${perParam.toFixed(1)} multiply-adds per parameter`);
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { InitScopeError, SweepMetric } from '../../contract/index.js';
 import { coordCheckCommand, COORD_CHECK_USAGE } from './coord-check-command.js';
+import { calibrateCommand, CALIBRATE_USAGE } from './calibrate-command.js';
 import { datasetsCommand, DATASETS_USAGE } from './datasets-command.js';
 import { EXIT } from './exit-codes.js';
 import { exportCommand, EXPORT_USAGE } from './export-command.js';
@@ -44,6 +45,7 @@ ${DATASETS_USAGE}
 ${EXPORT_USAGE}
 ${LAB_USAGE}
 ${COORD_CHECK_USAGE}
+${CALIBRATE_USAGE}
   help                                           Show this help
 
 --db PATH   SQLite database file (default: the app's data folder; INITSCOPE_DATA_DIR overrides)
@@ -73,6 +75,7 @@ export async function runCli(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       'lock-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
+      force: { type: 'boolean', default: false },
     },
   });
   const [command, ...rest] = positionals;
@@ -127,6 +130,8 @@ export async function runCli(argv: string[]): Promise<number> {
       }
       return workerCommand({ queue: values.queue, queueName: values['queue-name'], workers, dataDir: values['data-dir'], lockSeconds: lock });
     }
+    case 'calibrate':
+      return calibrateCommand({ db: values.db, json: values.json, force: values.force });
     case 'serve': {
       const port = values.port === undefined ? undefined : Number(values.port);
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {

@@ -31,6 +31,9 @@ export function formatReproduction(report: ReproductionReport): string {
     lines.push(`differs: ${report.reproductionRunId} vs ${report.originalRunId} — first difference at ${where}`);
   }
   if (report.provenanceDiffers.length > 0) lines.push(`provenance differs (the likely reason): ${report.provenanceDiffers.join(', ')}`);
+  if (report.provenanceDiffers.includes('split.parts')) {
+    lines.push('step layout differs: one run computed its batches whole, the other in two parts (float32 sums differ; see provenance split)');
+  }
   return lines.join('\n');
 }
 

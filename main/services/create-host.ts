@@ -34,6 +34,7 @@ import { RunService } from './run-service.js';
 import type { RunExecutor } from './run-executor.js';
 import { QueueExecutor } from '../queue/queue-executor.js';
 import { coordinateQueue } from '../queue/queue-coordinator.js';
+import { loadSplitCalibration } from './split-calibration-store.js';
 import { SweepService } from './sweep-service.js';
 import { forkWorkerLauncher, type WorkerLauncher } from './worker-launcher.js';
 import { workerSourceDecoder } from './import-worker-launcher.js';
@@ -129,6 +130,11 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     new EnginePool({
       launcher: options.launcher ?? forkWorkerLauncher(),
       size: Math.max(1, options.workers ?? os.availableParallelism()),
+      // Read once per host: a run's layout then depends on the stored file only (never measured here).
+      splitCalibration: (
+        (stored) => () =>
+          stored
+      )(loadSplitCalibration(options.dataDir)),
     });
   const runs = new RunService(store, pool, version, owner);
   runs.storeLayerStatsIn(new LayerStatsStore(db));

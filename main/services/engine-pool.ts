@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { BoundaryEvent, CoordCheckResult, ExperimentSpec, FinalMetrics, PreviewResult, RunEvent } from '../../contract/index.js';
+import type { BoundaryEvent, CoordCheckResult, ExperimentSpec, FinalMetrics, PreviewResult, RunEvent, SplitCalibration } from '../../contract/index.js';
 import { TERMINAL_EVENT_TYPES } from '../../contract/index.js';
 import { parseMessage, WorkerToHost, type DatasetSource, type LabJob, type LabOutcome, type ParsedMessage } from '../../engine/index.js';
 import { CoordCheckRequests, type CoordCheckJob } from './coord-check-requests.js';
@@ -40,6 +40,11 @@ export interface EnginePoolOptions {
   cancelGraceMs?: number;
   /** Cores of the machine (default os.availableParallelism()); a run alone may use two of them. */
   cores?: number;
+  /**
+   * The machine's stored split calibration, read when a run starts (see split-calibration-store.ts):
+   * sent with the run so that its step layout is decided before it trains from the stored threshold.
+   */
+  splitCalibration?: () => SplitCalibration | null;
 }
 
 /**
@@ -201,6 +206,7 @@ export class EnginePool implements RunExecutor {
       if (!idle || !job) break;
       idle.job = job;
       idle.cores = 1;
+      const calibration = this.options.splitCalibration?.() ?? null;
       idle.handle.send({
         type: 'start',
         runId: job.runId,
@@ -208,6 +214,7 @@ export class EnginePool implements RunExecutor {
         cores: 1,
         ...(job.dataset ? { dataset: job.dataset } : {}),
         ...(job.recordedSplit !== undefined ? { recordedSplit: job.recordedSplit } : {}),
+        ...(calibration ? { calibration } : {}),
       });
     }
     this.rebalanceCores();

@@ -88,15 +88,16 @@ function leaves(value: unknown, prefix = ''): Map<string, string> {
 
 /**
  * The provenance fields in which two records differ (dotted paths such as `backend`, `kernels.set`,
- * `split.parts`, `dataset.hash`), ignoring `reproduces` and `split.reason` (a reason's wording is not a
- * number's cause). A missing record differs as a whole (`provenance`).
+ * `split.parts`, `dataset.hash`), ignoring `reproduces`, `split.reason` (a reason's wording is not a
+ * number's cause) and `split.calibration.*` (the split calibration that chose a layout: a reproduction
+ * keeps the recorded layout without consulting one, so only `split.parts` can change the numbers). A missing record differs as a whole (`provenance`).
  */
 export function provenanceDifferences(a: RunProvenance | null | undefined, b: RunProvenance | null | undefined): string[] {
   if (!a || !b) return a || b ? ['provenance'] : [];
   const [la, lb] = [leaves(a), leaves(b)];
-  // The machine's name (queue runs) does not determine the numbers.
+  // The machine's name (queue runs) does not determine the numbers; nor does the calibration a recorded layout overrides.
   const ignored = new Set(['reproduces', 'split.reason', 'host']);
-  return [...new Set([...la.keys(), ...lb.keys()])].filter((k) => !ignored.has(k) && la.get(k) !== lb.get(k)).sort();
+  return [...new Set([...la.keys(), ...lb.keys()])].filter((k) => !ignored.has(k) && !k.startsWith('split.calibration.') && la.get(k) !== lb.get(k)).sort();
 }
 
 /** Statuses a run ends in by itself (whose numbers a rerun must reproduce). */

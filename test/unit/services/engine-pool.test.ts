@@ -36,6 +36,27 @@ describe('EnginePool', () => {
     expect(workers[0]!.received[1]).toEqual({ type: 'start', runId: 'c', experiment, cores: 1 });
   });
 
+  it("sends the machine's stored split calibration with every run, read when the run starts", () => {
+    const { launcher, workers } = fakeLauncher();
+    const calibration = {
+      version: 1 as const,
+      key: { cpuModel: 'Test CPU', cores: 2, engineVersion: 'split-1' },
+      minSplitFlops: 1e8,
+      points: [{ flops: 1e8, wholeMs: 10, splitMs: 8 }],
+      measuredAt: '2026-12-04T00:00:00.000Z',
+    };
+    let stored: typeof calibration | null = null;
+    const pool = new EnginePool({ launcher, size: 1, cancelGraceMs: 50, cores: 2, splitCalibration: () => stored });
+    pool.submit('a', experiment);
+    workers[0]!.emit({ type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' });
+    expect(workers[0]!.received[0]).toEqual({ type: 'start', runId: 'a', experiment, cores: 1 });
+    stored = calibration;
+    workers[0]!.emit({ type: 'event', event: { type: 'finished', runId: 'a', metrics, epochs: 1, durationMs: 5 } });
+    pool.submit('b', experiment);
+    const start = workers[0]!.received.find((m) => m.type === 'start' && m.runId === 'b');
+    expect(start).toEqual({ type: 'start', runId: 'b', experiment, cores: 1, calibration });
+  });
+
   it('lets a run alone use two cores and takes the second back while another run is queued or running', () => {
     const { pool, workers } = setup(2);
     const coresSent = (w: number) => workers[w]!.received.filter((m) => m.type === 'cores').map((m) => (m as { cores: number }).cores);

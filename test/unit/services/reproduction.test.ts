@@ -135,6 +135,12 @@ describe('compareReproduction', () => {
     };
     expect(provenanceDifferences(provenance, other)).toEqual(['backend', 'kernels.groups', 'kernels.set']);
     expect(provenanceDifferences(provenance, null)).toEqual(['provenance']);
+    // The calibration that chose a layout is not a cause; the layout itself is.
+    const calibrated = { ...provenance, split: { ...provenance.split, calibration: { key: 'CPU × 2, engine split-1', minSplitFlops: 1e8 } } };
+    expect(provenanceDifferences(provenance, calibrated)).toEqual([]);
+    const twoParts = { ...provenance, split: { parts: (provenance.split.parts === 2 ? 1 : 2) as 1 | 2, reason: 'x' } };
+    expect(provenanceDifferences(provenance, twoParts)).toEqual(['split.parts']);
+    expect(formatReproduction(compareReproduction(stored('a'), stored('b', {}, { provenance: twoParts })))).toContain('step layout differs');
     expect(provenanceDifferences(null, null)).toEqual([]);
     const report = compareReproduction(stored('a'), stored('b', { curve: [point(1, 0.5001, 0.75), point(2, 0.3, 0.8)] }, { provenance: other }));
     expect(formatReproduction(report)).toBe(

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NetworkSpec } from '../../../../contract/index.js';
+import { NetworkSpec, type SplitCalibration } from '../../../../contract/index.js';
 import { buildModel } from '../../../../engine/model.js';
 import { decideSplit, forwardMacsPerSample, MIN_MACS_PER_PARAM, MIN_SPLIT_FLOPS } from '../../../../engine/parallel/split-policy.js';
 import type { TF } from '../../../../engine/tf.js';
@@ -77,5 +77,43 @@ describe('decideSplit', () => {
     // A reproduction keeps the original's layout whatever the rule or the environment says now.
     expect(withModel(spiral, (m) => decideSplit(m, 64, 'wasm', 'whole', true))).toMatchObject({ split: true, reason: expect.stringContaining('recorded') });
     expect(withModel(conv, (m) => decideSplit(m, 128, 'wasm', 'auto', false)).split).toBe(false);
+  });
+
+  /** A stored calibration whose threshold is `minSplitFlops` FLOP per step. */
+  const calibrated = (minSplitFlops: number | null): SplitCalibration => ({
+    version: 1,
+    key: { cpuModel: 'Test CPU', cores: 2, engineVersion: 'split-1' },
+    minSplitFlops,
+    points: [],
+    measuredAt: '2026-12-04T00:00:00.000Z',
+  });
+
+  it("uses a stored calibration's threshold instead of MIN_SPLIT_FLOPS, and records it with the decision", () => {
+    // conv: 6 · batch · 248,768 multiply-adds = 191.0 MFLOP at batch 128, 47.8 MFLOP at batch 32.
+    const at100 = calibrated(100e6);
+    const big = withModel(conv, (m) => decideSplit(m, 128, 'wasm', 'auto', undefined, at100));
+    expect(big).toMatchObject({ split: true, calibration: { key: 'Test CPU × 2, engine split-1', minSplitFlops: 100e6 } });
+    expect(big.reason).toContain('calibrated');
+    const small = withModel(conv, (m) => decideSplit(m, 32, 'wasm', 'auto', undefined, at100));
+    expect(small).toMatchObject({ split: false, reason: '47.8 MFLOP per step < 100.0 (calibrated)', calibration: { minSplitFlops: 100e6 } });
+    // Without a calibration the same batch 32 splits (47.8 ≥ MIN_SPLIT_FLOPS = 40 MFLOP), and no calibration is recorded.
+    const uncalibrated = withModel(conv, (m) => decideSplit(m, 32, 'wasm'));
+    expect(uncalibrated.split).toBe(true);
+    expect(uncalibrated.calibration).toBeUndefined();
+    // A threshold just below / above the step's own work.
+    const flops32 = 6 * 32 * (26 * 26 * 3 * 3 * 32 + 13 * 13 * 32 * 10);
+    expect(withModel(conv, (m) => decideSplit(m, 32, 'wasm', 'auto', undefined, calibrated(flops32))).split).toBe(true);
+    expect(withModel(conv, (m) => decideSplit(m, 32, 'wasm', 'auto', undefined, calibrated(flops32 + 1))).split).toBe(false);
+    // null: splitting never paid on this machine.
+    expect(withModel(conv, (m) => decideSplit(m, 128, 'wasm', 'auto', undefined, calibrated(null)))).toMatchObject({
+      split: false,
+      calibration: { minSplitFlops: null },
+    });
+    // A low threshold still keeps MLPs whole (the per-parameter rule), and a recorded layout still wins.
+    expect(withModel(mlp, (m) => decideSplit(m, 128, 'wasm', 'auto', undefined, calibrated(1e6))).split).toBe(false);
+    expect(withModel(conv, (m) => decideSplit(m, 128, 'wasm', 'auto', false, at100))).toMatchObject({
+      split: false,
+      reason: expect.stringContaining('recorded'),
+    });
   });
 });

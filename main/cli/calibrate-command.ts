@@ -1,0 +1,34 @@
+import { calibrationKeyText } from '../../contract/index.js';
+import { ensureSplitCalibration } from '../services/split-calibrate.js';
+import { SPLIT_CALIBRATION_FILE } from '../services/split-calibration-store.js';
+import { resolveStorage } from './train-command.js';
+
+/** Usage line of `initscope calibrate`. */
+export const CALIBRATE_USAGE = `  calibrate [--force] [--db PATH] [--json]      Measure once whether a run computing its batches in two parts on two
+                                                 cores beats one core on this machine; stored in the data folder
+                                                 (${SPLIT_CALIBRATION_FILE}) and used to decide each run's step layout`;
+
+/**
+ * `initscope calibrate`: measures (or, unless `force`, shows the stored) split calibration of this
+ * machine and prints its threshold and measured steps.
+ * @returns exit code 0
+ */
+export async function calibrateCommand(options: { db?: string; json: boolean; force: boolean }): Promise<number> {
+  const { dataDir } = resolveStorage(options.db);
+  const { calibration, measured } = await ensureSplitCalibration(dataDir, options.force);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ measured, calibration })}\n`);
+    return 0;
+  }
+  const threshold = calibration.minSplitFlops === null ? 'never (whole batches)' : `from ${(calibration.minSplitFlops / 1e6).toFixed(1)} MFLOP per step`;
+  const lines = [
+    `${measured ? 'Measured' : 'Stored'} split calibration for ${calibrationKeyText(calibration.key)} (${calibration.measuredAt})`,
+    `Two parts on two cores: ${threshold}`,
+    ...calibration.points.map(
+      (p) =>
+        `  ${(p.flops / 1e6).toFixed(1).padStart(7)} MFLOP  whole ${p.wholeMs.toFixed(2)} ms  two parts ${p.splitMs.toFixed(2)} ms  ×${(p.wholeMs / p.splitMs).toFixed(2)}`,
+    ),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
