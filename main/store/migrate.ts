@@ -60,7 +60,10 @@ export function migrate(db: Database.Database, options: MigrateOptions = {}): Mi
 
   // Read every file first: an unreadable one fails before anything is touched.
   const scripts = pending.map((migration) => ({ migration, sql: readMigrationSql(migration) }));
-  const backupPath = hasSchema(db, fromVersion) && !db.memory ? backupDatabase(db, `${db.name}.backup-v${fromVersion}`) : null;
+  // Version and schema read again, together (one read transaction): another process may have migrated
+  // since fromVersion was read, and a database it brought up to date needs no backup from this one.
+  const now = db.transaction(() => ({ version: readSchemaVersion(db), schema: hasSchema(db, readSchemaVersion(db)) }))();
+  const backupPath = now.schema && now.version < latest && !db.memory ? backupDatabase(db, `${db.name}.backup-v${now.version}`) : null;
 
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
   if (foreignKeys) db.pragma('foreign_keys = OFF');
