@@ -118,8 +118,9 @@ test('a regression set shows the predicted value, a three-class set three classe
   const panel = page.getByTestId('boundary-panel');
   const legend = page.getByTestId('boundary-legend');
   for (const [name, check] of [
-    ['three spirals', async () => await expect(legend.locator('.swatches li')).toHaveText(['class 0', 'class 1', 'class 2'])],
-    ['plane regression', async () => await expect(legend).toContainText('Background: predicted value')],
+    // Runs carry automatic names (contract/run-name.ts): the architectures tell these two apart.
+    ['MLP 16-16-3', async () => await expect(legend.locator('.swatches li')).toHaveText(['class 0', 'class 1', 'class 2'])],
+    ['MLP 8-1', async () => await expect(legend).toContainText('Background: predicted value')],
   ] as const) {
     await page.getByTestId('run-item').filter({ hasText: name }).click();
     await expect(panel).toHaveAttribute('data-final', 'true');

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Download, type Page } from '@playwright/test';
+import { unzipSync } from 'fflate';
 import { startHost, tempDataDir, type TestHost } from './host.js';
 
 // Init preview in the builder, export from the Run view, and the About dialog, in browser mode.
@@ -75,8 +77,8 @@ test('init preview of a deep tanh stack, a tiny run exported as ONNX and a repor
   await expect(page.getByTestId('run-item').first()).toHaveAttribute('data-status', 'completed', { timeout: 20_000 });
 
   // ONNX model and HTML report: files with their sha256.
-  const downloads: string[] = [];
-  page.on('download', (d) => downloads.push(d.suggestedFilename()));
+  const downloads: Download[] = [];
+  page.on('download', (d) => downloads.push(d));
   for (const format of ['onnx', 'report'] as const) {
     await page.getByTestId(`export-${format}`).click();
     const files = page.getByTestId(`export-result-${format}`).getByTestId('export-file');
@@ -88,8 +90,16 @@ test('init preview of a deep tanh stack, a tiny run exported as ONNX and a repor
   const names = await page.getByTestId('export-file').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
   expect(names.some((n) => n?.endsWith('.onnx'))).toBe(true);
   expect(names.some((n) => n?.endsWith('.html'))).toBe(true);
-  // Browser mode: every written file also reached the browser as a download (served by sha256).
-  await expect.poll(() => [...downloads].sort(), { timeout: 10_000 }).toEqual([...(names as string[])].sort());
+  // Browser mode: every written file also reached the browser as a download (served by sha256); an
+  // export of several files arrives as one zip of exactly those files.
+  await expect.poll(() => downloads.length, { timeout: 10_000 }).toBe(2);
+  const received: string[] = [];
+  for (const download of downloads) {
+    const name = download.suggestedFilename();
+    if (!name.endsWith('.zip')) received.push(name);
+    else received.push(...Object.keys(unzipSync(new Uint8Array(readFileSync((await download.path())!)))).map((entry) => path.basename(entry)));
+  }
+  expect(received.sort()).toEqual([...(names as string[])].sort());
   if (process.env.SCREENSHOTS) await page.screenshot({ path: 'test-results/screens/export-en-light.png' });
 
   // About: the database the host was started with.
