@@ -45,6 +45,7 @@ export { erf, scalarActivation } from './diagnostics/scalar-activations.js';
 export { previewInit, withKernelInitializer, DEFAULT_PREVIEW_PROBE_SIZE } from './diagnostics/preview.js';
 export { exportLayersModel, type LayersModelFiles } from './export/layers-model.js';
 export { computeReferenceOutputs, type ReferenceOutputs } from './export/reference.js';
+export { foldReadout } from './export/fold-readout.js';
 export type { NamedWeight } from './export/weights.js';
 export { orthogonalMatrix } from './orthogonal.js';
 export { HostToWorker, LabJob, LabOutcome, WorkerToHost, parseMessage, type ParsedMessage } from './protocol.js';

@@ -70,6 +70,8 @@ export interface BuildModelOptions {
   seed: number;
   /** If given, the network's input and output are checked against the dataset and loss. */
   target?: ModelTarget;
+  /** μP's readout: that dense layer's product x·W is multiplied by `factor` (engine/mup-plan.ts); none for SP. */
+  readout?: { layer: number; factor: number };
 }
 
 /** Per-process counter making variable names unique (tfjs registers variables by name globally). */
@@ -108,7 +110,7 @@ export function buildModel(tf: TF, network: NetworkSpec, options: BuildModelOpti
   const layers: Layer[] = [];
   try {
     network.layers.forEach((spec, i) => {
-      layers.push(buildLayer(tf, spec, shapes[i]!, layerSeed(options.seed, i), prefix));
+      layers.push(buildLayer(tf, spec, shapes[i]!, layerSeed(options.seed, i), prefix, options.readout?.layer === i ? options.readout.factor : 1));
     });
   } catch (error) {
     for (const layer of layers) layer.dispose();

@@ -10,8 +10,10 @@ import { makeKernelAndBias } from './weights.js';
  * @param info shapes from inferLayerShape
  * @param layerSeed the layer's seed (see buildModel)
  * @param prefix unique variable-name prefix of the model, e.g. 'm3/'
+ * @param productMultiplier μP's readout multiplier: y = activation((x·W)·multiplier + b); at 1 (every
+ *   layer of a standard run) no operation is added, so the numbers are those of y = activation(x·W + b)
  */
-export function buildDense(tf: TF, spec: DenseLayerSpec, info: LayerShapeInfo, layerSeed: number, prefix: string): Layer {
+export function buildDense(tf: TF, spec: DenseLayerSpec, info: LayerShapeInfo, layerSeed: number, prefix: string, productMultiplier = 1): Layer {
   const { kernel, bias, params } = makeKernelAndBias(tf, spec, info, layerSeed, prefix);
   return {
     index: info.index,
@@ -26,7 +28,8 @@ export function buildDense(tf: TF, spec: DenseLayerSpec, info: LayerShapeInfo, l
       // Not tf.fused.matMul: its gradient (a customGrad) computes every input's gradient eagerly, including
       // ∂loss/∂x of the first layer, whose input is the data — a wasted [batch, fanIn] matmul that was ~25 %
       // of an MLP step. With separate ops tfjs prunes what no variable needs.
-      const product = tf.matMul(x as Tensor2D, kernel as Tensor2D);
+      const raw = tf.matMul(x as Tensor2D, kernel as Tensor2D);
+      const product = productMultiplier === 1 ? raw : tf.mul(raw, productMultiplier);
       const preActivation = bias ? tf.add(product, bias as Tensor1D) : product;
       return { preActivation, output: applyActivation(tf, preActivation, spec.activation) };
     },
