@@ -1,5 +1,13 @@
 import { resolve } from 'node:path';
-import { InitScopeError, mupReadout, type ExportFormat, type MetricPoint, type RunExportResult, type RunSummary, type StepLossPoint } from '../../contract/index.js';
+import {
+  InitScopeError,
+  mupReadout,
+  type ExportFormat,
+  type MetricPoint,
+  type RunExportResult,
+  type RunSummary,
+  type StepLossPoint,
+} from '../../contract/index.js';
 import { exportLayersModel, computeReferenceOutputs, foldReadout, type TF } from '../../engine/index.js';
 import type { ArtifactStore } from '../store/index.js';
 import { exportOnnxModel } from './onnx/export-onnx.js';
