@@ -18,7 +18,9 @@ import { workerCommand } from './worker-command.js';
 const USAGE = `Usage: initscope <command> [options]
 
 Commands:
-  train <experiment.json> [--db PATH] [--json]   Train one run (exit 0 completed, 1 failed, 2 invalid input, 3 diverged)
+  train <experiment.json> [--db PATH] [--json] [--parametrization standard|mup] [--base-width N] [--output-init gaussian|zero]
+                                                 Train one run (exit 0 completed, 1 failed, 2 invalid input, 3 diverged);
+                                                 --parametrization mup trains it under μP (base width default 64)
 ${RUNS_USAGE}
   rerun <runId> [--db PATH] [--json]             Rerun a completed or diverged run from its record and compare every
                                                  stored metric (exit 0 identical, 4 differs: prints the first epoch and
@@ -76,6 +78,9 @@ export async function runCli(argv: string[]): Promise<number> {
       'lock-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       force: { type: 'boolean', default: false },
+      parametrization: { type: 'string' },
+      'base-width': { type: 'string' },
+      'output-init': { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -87,7 +92,12 @@ export async function runCli(argv: string[]): Promise<number> {
     case 'train': {
       const file = rest[0];
       if (!file) throw new InitScopeError('invalid_input', 'train needs an experiment file: initscope train <experiment.json>');
-      return trainCommand({ file, db: values.db, json: values.json });
+      return trainCommand({
+        file,
+        db: values.db,
+        json: values.json,
+        parametrization: { parametrization: values.parametrization, 'base-width': values['base-width'], 'output-init': values['output-init'] },
+      });
     }
     case 'inspect': {
       const file = rest[0];

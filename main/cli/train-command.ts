@@ -4,12 +4,15 @@ import { databasePath, defaultDataDir } from '../app-paths.js';
 import { createHostServices } from '../services/create-host.js';
 import { exitCodeFor } from './exit-codes.js';
 import { formatDuration, formatProgressLine } from './progress-line.js';
+import { withParametrizationFlags, type ParametrizationFlags } from './parametrization-options.js';
 import { readExperimentFile } from './read-experiment.js';
 
 export interface TrainOptions {
   file: string;
   db?: string;
   json: boolean;
+  /** `--parametrization`, `--base-width`, `--output-init` (override the file's train.parametrization). */
+  parametrization?: ParametrizationFlags;
 }
 
 /** Where a CLI command keeps its data: `--db PATH` (its folder becomes the data folder) or the default. */
@@ -22,10 +25,11 @@ export function resolveStorage(db: string | undefined): { dataDir: string; dbPat
 /**
  * `initscope train <experiment.json>`: trains one run in a worker process, storing it like the app
  * does. With `--json`, prints every run event as one JSON line on stdout; on a TTY, a progress bar on
- * stderr. Ctrl-C cancels the run (kept as `cancelled`). Resolves to the process exit code.
+ * stderr. `--parametrization mup --base-width N --output-init gaussian|zero` trains it under μP
+ * (parametrization-options.ts). Ctrl-C cancels the run (kept as `cancelled`). Resolves to the process exit code.
  */
 export async function trainCommand(options: TrainOptions): Promise<number> {
-  const experiment = readExperimentFile(options.file);
+  const experiment = withParametrizationFlags(readExperimentFile(options.file), options.parametrization ?? {});
   const services = await createHostServices({ ...resolveStorage(options.db), shell: 'cli', workers: 1 });
   const tty = !options.json && process.stderr.isTTY;
   let totalEpochs = experiment.train.epochs;
