@@ -129,7 +129,12 @@ export function semanticDiff(experiments: readonly ExperimentSpec[], seeds: read
   if (experiments.length > 1) {
     changes.push(...layerChanges(experiments.map((e) => e.network.layers as unknown as Record<string, unknown>[])));
     const rest: FieldChange[] = [];
-    const strip = (e: ExperimentSpec) => ({ dataset: e.dataset, network: { ...e.network, layers: undefined }, train: { ...e.train, seed: undefined } });
+    // A spec written before train.parametrization existed is standard (as the schema's default says).
+    const strip = (e: ExperimentSpec) => ({
+      dataset: e.dataset,
+      network: { ...e.network, layers: undefined },
+      train: { ...e.train, seed: undefined, parametrization: e.train.parametrization ?? { name: 'standard' } },
+    });
     fieldChanges(experiments.map(strip), '', rest);
     changes.push(...rest);
   }

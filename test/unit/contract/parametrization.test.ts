@@ -1,7 +1,17 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExperimentSpec, experimentProblems, mupReadout, problemText, SweepSpec, TrainConfig } from '../../../contract/index.js';
+import {
+  autoRunName,
+  describeChange,
+  ExperimentSpec,
+  experimentProblems,
+  mupReadout,
+  problemText,
+  semanticDiff,
+  SweepSpec,
+  TrainConfig,
+} from '../../../contract/index.js';
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples');
 const facts = { name: 'spiral', inputShape: [2], numClasses: 2 };
@@ -71,5 +81,24 @@ describe('train.parametrization', () => {
     const e = exp({ parametrization: { name: 'mup', baseWidth: 4 } });
     expect(mupReadout(e.network, e.train.parametrization)).toEqual({ layer: 2, factor: 4 / 16 });
     expect(mupReadout(e.network, { name: 'standard' })).toBeNull();
+  });
+});
+
+describe('runs that differ by parametrization say so', () => {
+  const sp = exp({ optimizer: { name: 'adam', learningRate: 0.001 } });
+  const mup = exp({ optimizer: { name: 'adam', learningRate: 0.001 }, parametrization: { name: 'mup', baseWidth: 64 } });
+  it('automatic names: a μP part after the optimizer; standard names unchanged', () => {
+    expect(autoRunName(sp)).toBe('ReLU · Glorot U · Adam 0.001 · seed 1 · Spiral · MLP 16-16-2');
+    expect(autoRunName(mup)).toBe('ReLU · Glorot U · Adam 0.001 · μP base 64 · seed 1 · Spiral · MLP 16-16-2');
+  });
+  it('the semantic diff: one change of train.parametrization, also against a spec stored without the field', () => {
+    const diff = semanticDiff([sp, mup], [[1], [1]]);
+    expect(diff.changes).toHaveLength(1);
+    expect(describeChange(diff.changes[0]!)).toBe('train.parametrization: standard → μP (base 64, gaussian readout)');
+    const { parametrization: _, ...oldTrain } = sp.train;
+    const stored = { ...sp, train: oldTrain } as unknown as ExperimentSpec;
+    const old = semanticDiff([stored, mup], [[1], [1]]);
+    expect(old.changes.map(describeChange)).toEqual(['train.parametrization: standard → μP (base 64, gaussian readout)']);
+    expect(semanticDiff([stored, sp], [[1], [1]]).changes).toEqual([]);
   });
 });
