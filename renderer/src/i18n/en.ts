@@ -162,6 +162,16 @@ const en = {
       outputInit: 'Readout init',
       outputInitHelp: 'How the output layer’s kernel starts under μP: N(0, 1/fan_in) or zero (mup’s readout_zero_init)',
       outputInits: { gaussian: 'N(0, 1/fan_in)', zero: 'Zero' },
+      result: {
+        title: 'μP: base width {base}, {form} learning rates, readout ×{multiplier}',
+        layer: 'Layer',
+        role: 'Role',
+        fans: 'fan_in → fan_out',
+        kernelStd: 'Kernel start std',
+        kernelLr: 'Kernel LR',
+        biasLr: 'Bias LR',
+        roles: { input: 'input', hidden: 'hidden', output: 'readout' },
+      },
       help: 'μP (maximal update parametrization, Yang & Hu 2021) scales each dense layer’s initial weights, the output and per-layer learning rates with width, so every layer keeps learning at the same pace as the network gets wider: a learning rate tuned at the base width carries over to wider networks. It matters when you compare or grow widths; at width = base width the learning rates equal the standard ones. Dense networks with SGD, momentum, Adam or AdamW only; input and hidden kernels start N(0, 1/fan_in), replacing their initializers.',
     },
     param: {

@@ -209,6 +209,16 @@ const zhCN: MessageSchema = {
       outputInit: '读出层初始化',
       outputInitHelp: 'μP 下输出层核的初始值：N(0, 1/fan_in) 或零（mup 的 readout_zero_init）',
       outputInits: { gaussian: 'N(0, 1/fan_in)', zero: '零' },
+      result: {
+        title: 'μP：基准宽度 {base}，{form} 学习率，读出层 ×{multiplier}',
+        layer: '层',
+        role: '角色',
+        fans: 'fan_in → fan_out',
+        kernelStd: '核初始标准差',
+        kernelLr: '核学习率',
+        biasLr: '偏置学习率',
+        roles: { input: '输入', hidden: '隐藏', output: '读出' },
+      },
       help: 'μP（最大更新参数化，Yang 与 Hu 2021）让每个全连接层的初始权重、输出缩放和逐层学习率随宽度变化，使网络变宽时每一层的学习速度保持不变：在基准宽度上调好的学习率可直接用于更宽的网络。比较或增大宽度时它才重要；宽度等于基准宽度时，学习率与标准参数化相同。仅适用于使用 SGD、动量、Adam 或 AdamW 的全连接网络；输入层和隐藏层的核从 N(0, 1/fan_in) 开始，取代各层的初始化器。',
     },
     param: {
