@@ -180,7 +180,7 @@ export interface RunNameParts {
   activation: string;
   initializer: string;
   optimizer: string;
-  /** `μP base 64` for a μP run, empty for a standard one (so standard runs keep their names). */
+  /** `μP base 64` for a μP run (whose `initializer` part is then empty: μP sets the kernels), empty for a standard one (so standard runs keep their names). */
   parametrization: string;
   seed: string;
   dataset: string;
@@ -192,7 +192,8 @@ export function runNameParts(experiment: ExperimentSpec, storedDatasetName?: str
   const hidden = hiddenLayers(experiment);
   return {
     activation: distinct(hidden.map((l) => activationName(l.activation, labels))),
-    initializer: distinct(hidden.map((l) => initializerName(l.kernelInitializer, labels))),
+    // μP replaces the dense kernels' initializers with its own (its part says so).
+    initializer: experiment.train.parametrization?.name === 'mup' ? '' : distinct(hidden.map((l) => initializerName(l.kernelInitializer, labels))),
     optimizer: optimizerName(experiment.train.optimizer, labels),
     parametrization: parametrizationName(experiment.train.parametrization, labels),
     seed: fillTemplate(labels.seed, { seed: experiment.train.seed }),
@@ -203,7 +204,7 @@ export function runNameParts(experiment: ExperimentSpec, storedDatasetName?: str
 
 /**
  * The automatic name of a run: `activation · initializer · optimizer lr · [μP base b ·] seed · dataset · architecture`,
- * e.g. `tanh · Glorot N · Adam 0.001 · seed 2 · Spiral · MLP 8-2` (`… · Adam 0.001 · μP base 64 · seed 2 · …` under μP). Parts that are empty (a network
+ * e.g. `tanh · Glorot N · Adam 0.001 · seed 2 · Spiral · MLP 8-2` (`tanh · Adam 0.001 · μP base 64 · seed 2 · …` under μP, which sets the kernels itself). Parts that are empty (a network
  * without weight layers) are left out.
  * @param storedDatasetName the name of the imported dataset the experiment names by id (null: unknown)
  */

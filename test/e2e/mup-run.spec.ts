@@ -65,6 +65,7 @@ test('μP from the Build view: settings, a refusal worded per language, a traine
   await record.locator('summary').click();
   await expect(record).toContainText('MuAdam');
   await expect(record.locator('tbody tr').first()).toBeVisible();
+  await record.scrollIntoViewIfNeeded();
   for (const locale of ['en', 'zh-CN'] as const) {
     await look(page, locale, 'light');
     await page.screenshot({ path: `test-results/mup/run-mup-${locale}-light.png` });

@@ -155,8 +155,8 @@ const en = {
   training: {
     parametrization: {
       label: 'Parametrization',
-      standard: 'Standard (SP)',
-      mup: 'μP (maximal update)',
+      standard: 'Standard',
+      mup: 'μP',
       baseWidth: 'Base width',
       baseWidthHelp: 'The width at which μP uses the same learning rates and output scale as the standard parametrization (mup’s base shapes)',
       outputInit: 'Readout init',

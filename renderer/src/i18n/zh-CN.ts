@@ -202,8 +202,8 @@ const zhCN: MessageSchema = {
   training: {
     parametrization: {
       label: '参数化',
-      standard: '标准 (SP)',
-      mup: 'μP（最大更新）',
+      standard: '标准',
+      mup: 'μP',
       baseWidth: '基准宽度',
       baseWidthHelp: 'μP 在此宽度上的学习率和输出缩放与标准参数化相同（mup 的基准形状）',
       outputInit: '读出层初始化',

@@ -87,9 +87,9 @@ describe('train.parametrization', () => {
 describe('runs that differ by parametrization say so', () => {
   const sp = exp({ optimizer: { name: 'adam', learningRate: 0.001 } });
   const mup = exp({ optimizer: { name: 'adam', learningRate: 0.001 }, parametrization: { name: 'mup', baseWidth: 64 } });
-  it('automatic names: a μP part after the optimizer; standard names unchanged', () => {
+  it('automatic names: a μP part after the optimizer in place of the initializer; standard names unchanged', () => {
     expect(autoRunName(sp)).toBe('ReLU · Glorot U · Adam 0.001 · seed 1 · Spiral · MLP 16-16-2');
-    expect(autoRunName(mup)).toBe('ReLU · Glorot U · Adam 0.001 · μP base 64 · seed 1 · Spiral · MLP 16-16-2');
+    expect(autoRunName(mup)).toBe('ReLU · Adam 0.001 · μP base 64 · seed 1 · Spiral · MLP 16-16-2'); // μP sets the kernels: no initializer part
   });
   it('the semantic diff: one change of train.parametrization, also against a spec stored without the field', () => {
     const diff = semanticDiff([sp, mup], [[1], [1]]);
