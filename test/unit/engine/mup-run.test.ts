@@ -10,6 +10,7 @@ import { mupLrFactorMap, planMup } from '../../../engine/mup-plan.js';
 import { createOptimizer } from '../../../engine/optimizers.js';
 import type { Tensor, TF } from '../../../engine/tf.js';
 import { trainRun } from '../../../engine/train.js';
+import { DEFAULT_ACCELERATORS } from '../../../engine/accelerators.js';
 import { onCpu } from './kernels/backend-pair.js';
 import { collector, dense, experiment, getBackend } from './helpers.js';
 
@@ -233,4 +234,22 @@ describe('provenance', () => {
     expect(prov(mupRun).parametrization!.layers.map((l) => l.kernelLrFactor)).toEqual([1, 0.5, 0.5, 1]);
     expect('parametrization' in prov(standard)).toBe(false);
   }, 30_000);
+});
+
+describe('a μP run computed in two parts', () => {
+  it('gives the whole-batch run’s curve to float32 rounding (the second part’s network has the readout multiplier too)', async () => {
+    const { tf } = await getBackend();
+    const exp = mlp(64, { epochs: 2, batchSize: 64, optimizer: { name: 'adam', learningRate: 0.01 }, parametrization: mup(8) });
+    const run = async (batchSplit: 'auto' | 'always') => {
+      const { events, emit } = collector();
+      await trainRun(tf, 'r', exp, emit, () => false, undefined, undefined, undefined, undefined, { ...DEFAULT_ACCELERATORS, batchSplit });
+      const started = events.find((e) => e.type === 'started') as Extract<RunEvent, { type: 'started' }>;
+      return { parts: started.provenance!.split.parts, losses: events.flatMap((e) => (e.type === 'progress' ? [e.point.trainLoss!, e.point.valLoss!] : [])) };
+    };
+    const whole = await run('auto');
+    const split = await run('always');
+    expect([whole.parts, split.parts]).toEqual([1, 2]);
+    expect(split.losses).toHaveLength(4);
+    split.losses.forEach((v, i) => expect(Math.abs(v - whole.losses[i]!)).toBeLessThan(1e-4));
+  }, 60_000);
 });
