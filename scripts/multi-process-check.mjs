@@ -11,7 +11,7 @@
 // Uses the compiled CLI (`npm run build:node` first). Prints each step and a PASS/FAIL line per assertion;
 // exit code 0 when every assertion passed, 1 when one failed, 2 when the check could not run.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,17 +41,13 @@ const t0 = Date.now();
 const log = (line) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The shipped example (circle, 2-8-8-2), smaller and with `epochs` epochs and layer statistics every 4 steps. */
+const example = JSON.parse(readFileSync(path.join(root, 'examples', 'circle-relu-he.json'), 'utf8'));
 const experiment = (name, epochs) => ({
+  ...example,
   name,
-  dataset: { builtin: 'circle', samples: 240, noise: 0.05, seed: 5 },
-  network: {
-    inputShape: [2],
-    layers: [
-      { type: 'dense', units: 8, activation: { name: 'tanh' } },
-      { type: 'dense', units: 2, activation: { name: 'softmax' } },
-    ],
-  },
-  train: { epochs, batchSize: 32, optimizer: { name: 'adam', learningRate: 0.02 }, seed: 2, statsEvery: 4 },
+  dataset: { ...example.dataset, samples: 240, seed: 5 },
+  train: { ...example.train, epochs, statsEvery: 4 },
 });
 const files = {
   train: path.join(dir, 'train.json'),

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startHost, tempDataDir, type TestHost } from './host.js';
 
@@ -30,18 +32,11 @@ test('a long run name is readable whole: on hover in the run list and in the run
   test.setTimeout(180_000);
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto(host.url);
-  const experiment = {
-    name: 'long names',
-    dataset: { builtin: 'circle', samples: 120, noise: 0.05, seed: 5 },
-    network: {
-      inputShape: [2],
-      layers: [
-        { type: 'dense', units: 8, activation: { name: 'tanh' } },
-        { type: 'dense', units: 2, activation: { name: 'softmax' } },
-      ],
-    },
-    train: { epochs: 1, batchSize: 32, optimizer: { name: 'adam', learningRate: 0.003 }, seed: 7 },
+  const example = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../examples/circle-relu-he.json'), 'utf8')) as {
+    dataset: object;
+    train: object;
   };
+  const experiment = { ...example, dataset: { ...example.dataset, samples: 120 }, train: { ...example.train, epochs: 1, seed: 7 } };
   const run = await api(page, 'runs/start', { experiment });
   await api(page, 'runs/rename', { runId: run.id, name: LONG });
   const item = page.locator(`[data-testid="run-item"][data-run-id="${run.id}"]`);

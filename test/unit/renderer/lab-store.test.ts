@@ -39,6 +39,18 @@ function install(answer: (method: MethodName, payload: unknown) => unknown) {
   return calls;
 }
 
+/** A one-cell phase diagram for the activation asked. */
+const diagram = (payload: unknown) => ({
+  activation: (payload as { activation: unknown }).activation,
+  weightVariances: [1],
+  biasVariances: [0],
+  cells: [cell({})],
+  criticalLine: [],
+  depthCurve: { biasVariance: 0, points: [] },
+  network: [],
+  depth: 0,
+});
+
 describe('lab store and charts', () => {
   beforeEach(() => setActivePinia(createPinia()));
 
@@ -74,16 +86,7 @@ describe('lab store and charts', () => {
   it('asks lab/phase with the draft network and sets a picked point on the hidden layers (one undo step)', async () => {
     const calls = install((method) => {
       if (method !== 'lab/phase') throw new Error(`unexpected ${method}`);
-      return {
-        activation: { name: 'tanh' },
-        weightVariances: [1],
-        biasVariances: [0],
-        cells: [cell({})],
-        criticalLine: [],
-        depthCurve: { biasVariance: 0, points: [] },
-        network: [],
-        depth: 0,
-      };
+      return diagram({ activation: { name: 'tanh' } });
     });
     const lab = useLabStore();
     const experiment = useExperimentStore();
@@ -109,16 +112,6 @@ describe('lab store and charts', () => {
     afterEach(() => {
       vi.useRealTimers();
       setLocale('en');
-    });
-    const diagram = (payload: unknown) => ({
-      activation: (payload as { activation: unknown }).activation,
-      weightVariances: [1],
-      biasVariances: [0],
-      cells: [cell({})],
-      criticalLine: [],
-      depthCurve: { biasVariance: 0, points: [] },
-      network: [],
-      depth: 0,
     });
 
     it('computes once on entering, and not again on coming back, switching language or tabs with the same input', async () => {
