@@ -87,13 +87,15 @@ export const EngineProvenance = z.object({
    * (the first ⌈n/2⌉ samples and the rest, gradients added in that order; the second part on another
    * core when the engine pool grants one, else on the same core, with identical numbers); 1 computes
    * it whole. `reason`: why (engine/parallel/split-policy.ts). `calibration`: the machine's stored split
-   * calibration the rule used (its key as text and its threshold in FLOP per step, null = never split);
-   * absent when none was used (runs before calibrations, reproductions, forced modes).
+   * calibration the rule used (its key as text, its threshold in FLOP per step, null = never split,
+   * and when it was measured); absent when none was used (the built-in rule before the machine's
+   * calibration was stored, reproductions, forced modes). A rerun never decides again: it takes
+   * `parts` as recorded (run-service.ts recordedSplit), so a later calibration cannot change its numbers.
    */
   split: z.object({
     parts: z.union([z.literal(1), z.literal(2)]),
     reason: z.string(),
-    calibration: z.object({ key: z.string(), minSplitFlops: z.number().nullable() }).optional(),
+    calibration: z.object({ key: z.string(), minSplitFlops: z.number().nullable(), measuredAt: z.string().optional() }).optional(),
   }),
   /** Node.js version of the worker (JavaScript math in initializers and data generation). */
   node: z.string(),

@@ -15,7 +15,7 @@ export { loadDataset, type DatasetSource } from './datasets/index.js';
 export { encodeDatasetFile, type DatasetFileContent, type DatasetFileHeader, type NormalizationStats } from './datasets/dataset-file.js';
 export { datasetSplit } from './datasets/split.js';
 export { evaluate, type Evaluation } from './evaluate.js';
-export { calibrateSplitHere } from './parallel/calibrate-split.js';
+export { calibrateSplitHere, calibrateSplitWith } from './parallel/calibrate-split.js';
 export { CALIBRATION_ENGINE_VERSION } from './parallel/split-calibration.js';
 export { boundingBox, gridPoints, type GridBox } from './boundary/grid.js';
 export { outputReading, predictGrid, type OutputReading } from './boundary/predict-grid.js';

@@ -72,6 +72,8 @@ export class EnginePool implements RunExecutor {
   private readonly coordChecks = new WorkerRequests(COORD_CHECK_REQUESTS);
   /** All three, for what is done to them alike. */
   private readonly requests: WorkerRequestSet[] = [this.previews, this.labs, this.coordChecks];
+  /** Runs handed to a worker so far (see {@link runsStarted}). */
+  private started = 0;
 
   constructor(private readonly options: EnginePoolOptions) {}
 
@@ -106,6 +108,16 @@ export class EnginePool implements RunExecutor {
     const result = requests.add(job);
     this.pump();
     return result;
+  }
+
+  /** True while a run is queued or training (the background split calibration waits for false). */
+  busy(): boolean {
+    return this.queue.length > 0 || this.slots.some((s) => s.job);
+  }
+
+  /** How many runs the pool has handed to a worker so far. */
+  runsStarted(): number {
+    return this.started;
   }
 
   /** Subscribes to run events; returns the unsubscribe function. */
@@ -204,6 +216,7 @@ export class EnginePool implements RunExecutor {
       if (!idle || !job) break;
       idle.job = job;
       idle.cores = 1;
+      this.started++;
       const calibration = this.options.splitCalibration?.() ?? null;
       idle.handle.send({
         type: 'start',
@@ -252,6 +265,8 @@ export class EnginePool implements RunExecutor {
       case 'coordCheckResult':
         this.coordChecks.settle(message);
         return;
+      case 'calibrateResult':
+        return; // only a calibration worker is asked (calibration-worker.ts), never a pool worker
       case 'ready':
         slot.ready = true;
         this.failedStarts = 0;
