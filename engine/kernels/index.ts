@@ -5,6 +5,13 @@ import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { DENSE_KERNEL, DENSE_RELU_GRAD_KERNEL, denseForwardHeap, denseReluGradHeap, registerDenseGradient } from './dense-fused.js';
 import { heapMemoryOf, instantiateOn, type KernelModuleName } from './heap-module.js';
 import { maxPoolGradHeap } from './max-pool-grad.js';
+import {
+  SOFTMAX_CE_GRAD_KERNEL,
+  SOFTMAX_CE_KERNEL,
+  registerSoftmaxCrossEntropyGradient,
+  softmaxCrossEntropyGradHeap,
+  softmaxCrossEntropyHeap,
+} from './softmax-cross-entropy.js';
 import { OPTIMIZER_UPDATE_KERNEL, optimizerUpdateHeap } from './optimizer-update.js';
 import { sumLeadingAxes } from './sum-leading-axes.js';
 import { stockKernel } from './wasm-kernel-call.js';
@@ -19,6 +26,8 @@ export const PATCHED_WASM_KERNELS = [
   OPTIMIZER_UPDATE_KERNEL,
   DENSE_KERNEL,
   DENSE_RELU_GRAD_KERNEL,
+  SOFTMAX_CE_KERNEL,
+  SOFTMAX_CE_GRAD_KERNEL,
 ] as const;
 
 /** One of {@link PATCHED_WASM_KERNELS}. */
@@ -65,6 +74,8 @@ function patchedKernels(tf: TF, stock: Map<string, KernelConfig>, set: WasmKerne
     MaxPoolGrad: maxPoolGradHeap(tf, kernelOf('MaxPoolGrad'), kernelOf, set.heapSimd),
     Sum: sumLeadingAxes(kernelOf('Sum'), kernelOf, set.heapSimd),
     [OPTIMIZER_UPDATE_KERNEL]: optimizerUpdateHeap(kernelOf),
+    [SOFTMAX_CE_KERNEL]: softmaxCrossEntropyHeap(kernelOf),
+    [SOFTMAX_CE_GRAD_KERNEL]: softmaxCrossEntropyGradHeap(kernelOf),
   };
 }
 
@@ -129,6 +140,7 @@ export function registerWasmKernels(tf: TF, set: WasmKernelSet = FULL_WASM_KERNE
     else if (stock.has(name)) tf.registerKernel(stock.get(name) as KernelConfig);
   }
   registerDenseGradient(tf);
+  registerSoftmaxCrossEntropyGradient(tf);
 }
 
 /**
