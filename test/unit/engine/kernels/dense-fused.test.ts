@@ -62,7 +62,7 @@ function pass(a: ActivationSpec, [batch, fanIn, hidden, units]: [number, number,
       const pre = model.layers[0]!.apply(x, { training: true, dropoutSeed: 0 }).preActivation;
       const f = (xx: Tensor) => tf.sum(tf.mul(model.forward(xx, { training: true }).output, r));
       const dx = tf.grad(f)(x);
-      const { grads } = tf.variableGrads(() => f(x) as never, model.variables);
+      const { grads } = tf.variableGrads(() => f(x) as never, [...model.variables]);
       const read = (t: Tensor) => t.dataSync() as Float32Array;
       return { output: read(output), pre: read(pre), grads: [dx, ...model.variables.map((v) => grads[v.name]!)].map(read) };
     });
@@ -99,7 +99,9 @@ const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteO
 describe('fused dense layer (InitScopeDense) on patched wasm', () => {
   it('is what the dense layer runs on wasm with the full kernel set, and not on cpu', async () => {
     expect(hasFusedDense(tf)).toBe(true);
-    const profile = await tf.profile(() => pass({ name: 'relu' }, [3, 5, 4, 2]));
+    const profile = await tf.profile(() => {
+      pass({ name: 'relu' }, [3, 5, 4, 2]);
+    });
     const kernels = profile.kernels.map((k) => k.name);
     expect(kernels).toContain(DENSE_KERNEL);
     expect(kernels).toContain(DENSE_RELU_GRAD_KERNEL);
