@@ -120,16 +120,44 @@ describe('trainable-depth curve 6·ξ_c over a depth × σ_w² sweep heatmap', (
 
   it('comes with the summary of a sweep of the example (the heatmap defaults to initializer × depth)', () => {
     const plan = planSweep(spec);
-    const sweep: StoredSweep = { id: 'sw', name: spec.name, status: 'completed', ownerId: null, spec, axes: plan.axes, totalRuns: plan.total, createdAt: '2025-01-01T00:00:00.000Z', finishedAt: null };
+    const sweep: StoredSweep = {
+      id: 'sw',
+      name: spec.name,
+      status: 'completed',
+      ownerId: null,
+      spec,
+      axes: plan.axes,
+      totalRuns: plan.total,
+      createdAt: '2025-01-01T00:00:00.000Z',
+      finishedAt: null,
+    };
     const runs: StoredSweepRun[] = [];
     spec.axes.initializer!.forEach((_, i) =>
       spec.axes.depth!.forEach((_, d) =>
-        runs.push({ runId: `r${i}-${d}`, position: runs.length, seedIndex: 0, seed: 1, coords: { initializer: i, depth: d }, status: 'completed', epochsDone: 3, metrics: { trainLoss: null, trainAcc: null, valLoss: null, valAcc: 0.5 }, divergedAtStep: null, error: null }),
+        runs.push({
+          runId: `r${i}-${d}`,
+          position: runs.length,
+          seedIndex: 0,
+          seed: 1,
+          coords: { initializer: i, depth: d },
+          status: 'completed',
+          epochsDone: 3,
+          metrics: { trainLoss: null, trainAcc: null, valLoss: null, valAcc: 0.5 },
+          divergedAtStep: null,
+          error: null,
+        }),
       ),
     );
     const counts = Object.fromEntries(RunStatus.options.map((s) => [s, 0])) as SweepCounts;
     counts.completed = runs.length;
-    const summary = buildSweepSummary({ sweep, runs, progress: sweepProgress('sw', 'completed', runs.length, counts, null, 0), firstEpochToTarget: new Map(), targetAccuracy: 0.5, metric: 'valAcc' });
+    const summary = buildSweepSummary({
+      sweep,
+      runs,
+      progress: sweepProgress('sw', 'completed', runs.length, counts, null, 0),
+      firstEpochToTarget: new Map(),
+      targetAccuracy: 0.5,
+      metric: 'valAcc',
+    });
     expect(summary.heatmap?.rowAxis).toBe('initializer');
     expect(summary.heatmap?.trainability?.points).toEqual(overlay!.points);
   });
