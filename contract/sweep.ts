@@ -188,6 +188,49 @@ export const SweepCell = z.object({
 });
 export type SweepCell = z.infer<typeof SweepCell>;
 
+/** Activations for which the sweep heatmap draws the trainable-depth curve (odd, bounded, tanh-like). */
+export const TANH_LIKE_ACTIVATIONS = ['tanh', 'softsign'] as const;
+/** Schoenholz et al. 2017: a network trains iff its depth ≲ this many correlation depth scales ξ_c. */
+export const TRAINABLE_DEPTH_FACTOR = 6;
+
+/** The trainable-depth limit 6·ξ_c at one σ_w² value of the heatmap's weight-variance axis. */
+export const TrainabilityPoint = z.object({
+  /** Index of the value on the heatmap's initializer axis. */
+  index: z.number().int().min(0),
+  /** σ_w²: the varianceScaling scale (mode fanIn), so weights ~ N(0, σ_w²/fan_in). */
+  weightVariance: z.number(),
+  phase: z.enum(['ordered', 'chaotic', 'critical', 'unbounded']),
+  /** ξ_c in layers; null where it is infinite (critical) or undefined (unbounded). */
+  xiC: z.number().nullable(),
+  /** 6·ξ_c in hidden layers; null where infinite (critical) or undefined (unbounded). */
+  depthLimit: z.number().nullable(),
+  /**
+   * Where 6·ξ_c falls on the heatmap's depth axis, in cell units (k = the k-th depth value's centre;
+   * linear in depth between neighbouring values), clipped to [−0.5, n − 0.5]; null for an undefined limit.
+   */
+  position: z.number().nullable(),
+  /** `above`/`below` when 6·ξ_c lies beyond the last/first depth value (position clipped to the edge). */
+  clipped: z.enum(['above', 'below']).nullable(),
+});
+export type TrainabilityPoint = z.infer<typeof TrainabilityPoint>;
+
+/**
+ * The 6·ξ_c(σ_w², σ_b²) curve of Schoenholz et al. 2017 ("Deep Information Propagation", Fig. 5–6)
+ * over a depth × σ_w² heatmap: present only when one heatmap axis is `depth` (number of hidden dense
+ * layers), the other `initializer` with every value a fanIn varianceScaling (σ_w² = scale), every
+ * hidden layer a dense layer with one tanh-like activation and one zero-mean normal (or zero) bias
+ * initializer (σ_b² = std²). Computed by the engine's mean-field code (engine/lab/mean-field-maps.ts).
+ */
+export const TrainabilityOverlay = z.object({
+  activation: z.enum(TANH_LIKE_ACTIVATIONS),
+  biasVariance: z.number().min(0),
+  factor: z.number(),
+  /** Which heatmap axis holds σ_w² (the other holds depth). */
+  weightAxis: z.enum(['row', 'col']),
+  points: z.array(TrainabilityPoint),
+});
+export type TrainabilityOverlay = z.infer<typeof TrainabilityOverlay>;
+
 /**
  * A heatmap over two axes: `mean[r][c]` etc. pool every run whose row/column coordinates match (over
  * seeds, and over the other axes unless they are fixed with `fixed`). Rows and columns follow the axis order.
@@ -201,6 +244,8 @@ export const SweepHeatmap = z.object({
   std: z.array(z.array(z.number().nullable())),
   n: z.array(z.array(z.number().int())),
   diverged: z.array(z.array(z.number().int())),
+  /** The trainable-depth curve 6·ξ_c over a depth × σ_w² heatmap of a tanh-like MLP; absent or null otherwise. */
+  trainability: TrainabilityOverlay.nullable().optional(),
 });
 export type SweepHeatmap = z.infer<typeof SweepHeatmap>;
 

@@ -50,6 +50,7 @@ export type { NamedWeight } from './export/weights.js';
 export { orthogonalMatrix } from './orthogonal.js';
 export { HostToWorker, LabJob, LabOutcome, WorkerToHost, parseMessage, type ParsedMessage } from './protocol.js';
 export { phaseDiagram } from './lab/phase-diagram.js';
+export { trainableDepths, type TrainableDepth } from './lab/trainable-depth.js';
 export { jacobianReport } from './lab/jacobian-report.js';
 export { createRandom, deriveSeed, Random } from './random.js';
 export { releaseAbandonedTape, trainStep, type StepOptions, type StepResult, type StepView } from './step.js';

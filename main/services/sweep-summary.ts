@@ -11,6 +11,7 @@ import {
 } from '../../contract/index.js';
 import type { StoredSweep, StoredSweepRun } from '../store/sweep-store.js';
 import { mean, sampleStd, welchTTest } from './stats/index.js';
+import { trainabilityOverlay } from './sweep-trainability.js';
 
 /** What {@link buildSweepSummary} summarises. */
 export interface SummaryInput {
@@ -57,6 +58,8 @@ export function buildSweepSummary(input: SummaryInput): SweepSummary {
   const cells = [...groups.values()].map((group) => cellOf(group, axes, input));
   const ranked = rankCells(cells, metric, input.runs);
   const heatmap = axes.length === 0 ? null : buildHeatmap(runs, axes, metric, input.rowAxis, input.colAxis, fixed);
+  const trainability = heatmap ? trainabilityOverlay(sweep.spec, heatmap, fixed) : null;
+  if (heatmap && trainability) heatmap.trainability = trainability;
   return {
     sweepId: sweep.id,
     name: sweep.name,

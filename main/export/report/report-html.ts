@@ -54,7 +54,8 @@ export interface ReportMeta {
   title?: string;
 }
 
-const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1000px;color:#111;padding:0 16px}
+/** The reports' shared style sheet (run, comparison and sweep reports). */
+export const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1000px;color:#111;padding:0 16px}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}table{border-collapse:collapse;margin:8px 0}
 td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;font-variant-numeric:tabular-nums}th{background:#f5f5f5}
 pre{background:#f7f7f7;padding:8px;overflow:auto;font-size:12px}.chart{width:100%;max-width:640px;height:auto;display:block;margin:8px 0}

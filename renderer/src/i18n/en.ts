@@ -846,6 +846,13 @@ const en = {
       tipDiverged: '{n} diverged',
       tipClick: 'Click to compare these runs',
       divergedShort: '{n}× div.',
+      trainability: {
+        legend: 'Trainable depth 6·ξ_c',
+        caption:
+          'Red dashed line: the trainable depth 6·ξ_c from mean-field theory (Schoenholz et al. 2017, "Deep Information Propagation") for {activation} with σ_b² = {biasVariance}: ξ_c is the depth over which two inputs become indistinguishable, and networks much deeper than 6·ξ_c (beyond the line) are predicted not to train. ▲ marks a limit beyond the depth axis (near the order–chaos transition it goes to infinity).',
+        tip: 'σ_w² = {weightVariance} ({phase}): ξ_c = {xiC}, 6·ξ_c = {limit} layers',
+        infinite: '∞',
+      },
       noValue: 'no value',
       ranked: 'Ranking',
       rankedHelp: 'Every combination, best mean first; diverged runs are counted, not averaged.',

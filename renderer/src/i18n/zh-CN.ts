@@ -881,6 +881,13 @@ const zhCN: MessageSchema = {
       tipDiverged: '{n} 次发散',
       tipClick: '点击以对比这些运行',
       divergedShort: '{n}× 发散',
+      trainability: {
+        legend: '可训练深度 6·ξ_c',
+        caption:
+          '红色虚线：平均场理论给出的可训练深度 6·ξ_c（Schoenholz 等 2017，《Deep Information Propagation》），激活函数 {activation}，σ_b² = {biasVariance}。ξ_c 是两个输入变得无法区分所需的层数；远深于 6·ξ_c（虚线之外）的网络预计无法训练。▲ 表示极限超出深度轴范围（在有序–混沌相变附近趋于无穷）。',
+        tip: 'σ_w² = {weightVariance}（{phase}）：ξ_c = {xiC}，6·ξ_c = {limit} 层',
+        infinite: '∞',
+      },
       noValue: '无结果',
       ranked: '排名',
       rankedHelp: '所有组合按平均值从好到差排列；发散的运行只计数，不参与平均。',
