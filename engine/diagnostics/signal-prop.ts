@@ -2,8 +2,8 @@ import type { SignalPropBlock } from '../../contract/index.js';
 import type { ForwardResult, Model } from '../model.js';
 import type { Tensor, TF } from '../tf.js';
 
-/** Values per block in the flat read-back vector: squared mean, variance, branch variance. */
-const STRIDE = 3;
+/** Values per block in the flat read-back vector: squared mean, variance, branch squared mean, branch variance. */
+const STRIDE = 4;
 
 /**
  * Average channel squared mean and average channel variance of z [batch, …, channels]: with μ_c and σ²_c
@@ -23,7 +23,7 @@ export function hasResidualBlocks(model: Model): boolean {
 }
 
 /**
- * The flat statistics [squaredMean, variance, branchVariance] of every residual block, in block order,
+ * The flat statistics [squaredMean, variance, branchSquaredMean, branchVariance] of every residual block, in block order,
  * from a forward pass made with collectActivations; null when the model has no block. Call inside tf.tidy.
  */
 export function signalPropTensor(tf: TF, model: Model, result: ForwardResult): Tensor | null {
@@ -33,7 +33,7 @@ export function signalPropTensor(tf: TF, model: Model, result: ForwardResult): T
     const out = result.activations?.[i];
     const branch = result.branches?.[i];
     if (!out || !branch) throw new Error(`${layer.name}: the forward pass did not collect the block's output and branch`);
-    parts.push(channelMoments(tf, out), tf.reshape(tf.slice(channelMoments(tf, branch), [1], [1]), [1]));
+    parts.push(channelMoments(tf, out), channelMoments(tf, branch));
   });
   return parts.length > 0 ? tf.concat(parts) : null;
 }
@@ -51,7 +51,8 @@ export function signalPropBlocks(model: Model, values: ArrayLike<number>): Signa
       block: blocks.length,
       squaredMean: finite(values[at]),
       variance: finite(values[at + 1]),
-      branchVariance: finite(values[at + 2]),
+      branchVariance: finite(values[at + 3]),
+      branchSquaredMean: finite(values[at + 2]),
     });
   }
   return blocks;
