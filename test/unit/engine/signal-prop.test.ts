@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetworkSpec, OptimizerSpec, type RunEvent, type SignalPropBlock } from '../../../contract/index.js';
+import { meanFieldStds } from '../../../engine/diagnostics/mean-field.js';
 import { previewInit } from '../../../engine/diagnostics/preview.js';
 import { measureSignalProp } from '../../../engine/diagnostics/signal-prop.js';
 import { createLoss } from '../../../engine/losses.js';
@@ -68,6 +69,11 @@ describe('signal propagation in deep ReLU residual networks (Brock et al. 2021; 
     // Brock et al.'s observation: with depth the samples' streams align, so the average channel squared mean
     // takes over from the channel variance (ReLU outputs share a positive mean per channel).
     expect(blocks[BLOCKS - 1]!.squaredMean!).toBeGreaterThan(blocks[BLOCKS - 1]!.variance!);
+    // Mean-field theory (engine/diagnostics/mean-field.ts) predicts exactly m2 ← 3·m2 per block …
+    const theory = meanFieldStds(resnet('standard'), { m1: 0, m2: input }, [], false);
+    blocks.forEach((_, l) => expect(theory[l]! ** 2 / (input * 3 ** (l + 1))).toBeCloseTo(1, 6));
+    // … and the measured stream after 30 blocks is within an order of magnitude of it (3^30 ≈ 2·10^14).
+    expect(Math.abs(Math.log10(q[BLOCKS]! / theory[BLOCKS - 1]! ** 2))).toBeLessThan(1);
     // So the variance grows exponentially: after 30 blocks by ~3^30 ≈ 2·10^14.
     expect(Math.log10(blocks[BLOCKS - 1]!.variance! / input)).toBeGreaterThan(12);
   });
