@@ -99,7 +99,8 @@ describe('signal propagation in deep ReLU residual networks (Brock et al. 2021; 
       try {
         const input = tf.tidy(() => tf.mean(tf.square(x)).dataSync()[0]!);
         const losses: number[] = [];
-        for (let step = 1; step <= 10; step++) losses.push((await trainStep(tf, model, lossFn, optimizer, x, y, step)).loss);
+        for (let step = 1; step <= 10; step++)
+          losses.push((await trainStep(tf, model, lossFn, optimizer, x, y as import('@tensorflow/tfjs').Tensor1D, step)).loss);
         expect(losses[9]).toBeLessThan(losses[0]!);
         const blocks = await measureSignalProp(tf, model, x);
         // The branches have moved off 0 …
