@@ -8,16 +8,25 @@ import { makeKernelAndBias } from './weights.js';
 /**
  * A dense layer y = activation(x·W + b): W of shape [fanIn, units], b of shape [units]. On patched
  * wasm the product and bias (and a relu) run as one kernel (engine/kernels/dense-fused.ts, same bits);
- * elsewhere as tf ops.
+ * elsewhere (and for μP's readout, whose product is scaled) as tf ops.
  * Seeds: kernel deriveSeed(layerSeed, 'kernel'), bias deriveSeed(layerSeed, 'bias').
  * @param info shapes from inferLayerShape
  * @param layerSeed the layer's seed (see buildModel)
  * @param prefix unique variable-name prefix of the model, e.g. 'm3/'
  * @param productMultiplier μP's readout multiplier: y = activation((x·W)·multiplier + b); at 1 (every
  *   layer of a standard run) no operation is added, so the numbers are those of y = activation(x·W + b)
+ * @param rename maps a role in the variable names (see makeKernelAndBias)
  */
-export function buildDense(tf: TF, spec: DenseLayerSpec, info: LayerShapeInfo, layerSeed: number, prefix: string, productMultiplier = 1): Layer {
-  const { kernel, bias, params } = makeKernelAndBias(tf, spec, info, layerSeed, prefix);
+export function buildDense(
+  tf: TF,
+  spec: DenseLayerSpec,
+  info: LayerShapeInfo,
+  layerSeed: number,
+  prefix: string,
+  productMultiplier = 1,
+  rename?: (role: string) => string,
+): Layer {
+  const { kernel, bias, params } = makeKernelAndBias(tf, spec, info, layerSeed, prefix, rename);
   return {
     index: info.index,
     type: 'dense',
@@ -28,7 +37,7 @@ export function buildDense(tf: TF, spec: DenseLayerSpec, info: LayerShapeInfo, l
     params,
     paramCount: info.paramCount,
     apply(x: Tensor) {
-      if (x.rank === 2 && hasFusedDense(tf)) {
+      if (x.rank === 2 && productMultiplier === 1 && hasFusedDense(tf)) {
         // Patched wasm: product, bias (and relu) as one kernel whose gradient prunes like separate ops.
         const b = bias ? (bias as Tensor) : null;
         const affine = () => fusedDense(tf, x, kernel, b, 'linear');
