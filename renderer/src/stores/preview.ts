@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import { InitScopeError, type ExperimentSpec, type InitializerSpec, type LayerSpec, type PreviewLayer } from '../../../contract/index.js';
+import { InitScopeError, type ExperimentSpec, type InitializerSpec, type LayerSpec, type PreviewLayer, type SignalPropBlock } from '../../../contract/index.js';
 import { useHost } from '../host.js';
 import { hiddenWeightIndices } from '../lib/layer-kinds.js';
 import { useExperimentStore } from './experiment.js';
@@ -36,6 +36,8 @@ export interface PreviewSeries {
   /** Loss of the probe batch, in the loss's units. */
   loss: number | null;
   layers: PreviewLayer[];
+  /** The residual blocks at init (network's own line only; empty without blocks). */
+  signalProp?: SignalPropBlock[];
 }
 
 /**
@@ -162,7 +164,7 @@ export const usePreviewStore = defineStore('preview', () => {
       ]);
       if (mine !== token) return;
       const lines: PreviewSeries[] = [];
-      if (wantCurrent && own[0]) lines.push({ key: CURRENT_KEY, initializer: null, loss: own[0].loss, layers: own[0].layers });
+      if (wantCurrent && own[0]) lines.push({ key: CURRENT_KEY, initializer: null, loss: own[0].loss, layers: own[0].layers, signalProp: own[0].signalProp ?? [] });
       alternatives.forEach((alt, i) => {
         const result = others[i];
         if (result) lines.push({ key: alt.key, initializer: alt.initializer, loss: result.loss, layers: result.layers });
