@@ -77,6 +77,37 @@ export const LayerStatsRecord = z.object({
 export type LayerStatsRecord = z.infer<typeof LayerStatsRecord>;
 
 /**
+ * Signal propagation of one residual block (Brock et al. 2021, "Characterizing signal propagation to
+ * close the performance gap in unnormalized ResNets"), measured on the probe batch in inference mode
+ * (batchNorm on its moving statistics; at init, in the preview, on batch statistics). For a tensor z of
+ * shape [batch, …, channels], per channel c: μ_c = mean of z over batch (and spatial) positions,
+ * σ²_c = the (population) variance over the same positions. Values in squared output units; null when
+ * not finite.
+ */
+export const SignalPropBlock = z.object({
+  /** Layer name of the block, e.g. 'residual_3' (NetworkSpec.layers[3]). */
+  layer: z.string(),
+  index: z.number().int().min(0),
+  /** 0-based position of the block among the network's residual blocks. */
+  block: z.number().int().min(0),
+  /** Average channel squared mean of the block's output (the residual stream): mean over c of μ_c². */
+  squaredMean: z.number().nullable(),
+  /** Average channel variance of the block's output: mean over c of σ²_c. */
+  variance: z.number().nullable(),
+  /** Average channel variance of the residual branch's contribution α·branch(x) (before the add). */
+  branchVariance: z.number().nullable(),
+});
+export type SignalPropBlock = z.infer<typeof SignalPropBlock>;
+
+/** Signal propagation of every residual block at one recorded step, as returned by `runs/signalProp`. */
+export const SignalPropRecord = z.object({
+  step: z.number().int().min(0),
+  epoch: z.number().int().min(0),
+  blocks: z.array(SignalPropBlock),
+});
+export type SignalPropRecord = z.infer<typeof SignalPropRecord>;
+
+/**
  * One layer of an init preview: a forward and backward pass of a probe batch through the untrained
  * network (batch statistics for batchNorm, no dropout).
  */
@@ -111,5 +142,10 @@ export const PreviewResult = z.object({
   /** Loss of the probe batch, in the loss's units. */
   loss: z.number().nullable(),
   layers: z.array(PreviewLayer),
+  /**
+   * Signal propagation at init of each residual block on the probe batch (batch statistics); absent or
+   * empty for a network without residual blocks.
+   */
+  signalProp: z.array(SignalPropBlock).optional(),
 });
 export type PreviewResult = z.infer<typeof PreviewResult>;

@@ -23,6 +23,7 @@ export const METHOD_NAMES = [
   'runs/metrics',
   'runs/stepLosses',
   'runs/layerStats',
+  'runs/signalProp',
   'runs/boundary',
   'runs/export',
   'runs/compareReport',

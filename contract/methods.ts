@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DatasetId, DatasetImportRequest, DatasetSourceOptions, SourceHandle, DatasetImportResult, DatasetInfo, DatasetPreview, ImportId } from './dataset.js';
 import { BoundarySnapshot } from './boundary.js';
 import { CoordCheckRequest, CoordCheckResult } from './coord-check.js';
-import { LayerStatsRecord, PreviewResult } from './diagnostics.js';
+import { LayerStatsRecord, PreviewResult, SignalPropRecord } from './diagnostics.js';
 import { ExperimentSpec } from './experiment.js';
 import { CompareReportRequest, CompareReportResult, ExportFormat, RunExportResult, SweepExportResult } from './export.js';
 import { InitializerSpec } from './initializer.js';
@@ -138,6 +138,16 @@ export const METHODS = {
   'runs/layerStats': {
     request: z.object({ runId: z.string().min(1).max(100), maxPoints: z.number().int().min(2).max(100000).optional() }).strict(),
     response: z.array(LayerStatsRecord),
+  },
+  /**
+   * Signal propagation of a run's residual blocks (see SignalPropBlock) at each recorded step, in step
+   * order: step 0 is the untrained network (measured before the first update), then every
+   * `train.statsEvery` steps like `runs/layerStats`; at most `maxPoints` evenly spaced records, the first
+   * and the last kept. Empty for a run without residual blocks.
+   */
+  'runs/signalProp': {
+    request: z.object({ runId: z.string().min(1).max(100), maxPoints: z.number().int().min(2).max(100000).optional() }).strict(),
+    response: z.array(SignalPropRecord),
   },
   /**
    * The decision-boundary picture of a run on a 2-D dataset: the latest one while it trains, the final

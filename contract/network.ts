@@ -108,6 +108,54 @@ export const ActivationLayerSpec = strictObject({
 });
 export type ActivationLayerSpec = z.infer<typeof ActivationLayerSpec>;
 
+/** How a residual block's weights start (see ResidualLayerSpec). */
+export const RESIDUAL_INITS = ['standard', 'fixup', 'skipInit'] as const;
+export type ResidualInit = (typeof RESIDUAL_INITS)[number];
+
+/**
+ * A residual block (He et al. 2016) of two dense or two conv2d layers:
+ *
+ *   branch(x) = layer2( act( norm1( layer1(x) ) ) ) → norm2
+ *   y = skip(x) + α·branch(x)            (postActivation: y = act(skip(x) + α·branch(x)))
+ *
+ * - `branch` 'dense': layer1 [fanIn, units], layer2 [units, units]; input rank 1.
+ *   'conv2d': `kernelSize` convolutions with 'same' padding and stride 1 (the spatial size is kept),
+ *   layer1 [kh, kw, inC, units], layer2 [kh, kw, units, units]; input rank 3 [h, w, c].
+ * - `units`: the width of both branch layers and of the block's output (dense units, conv filters).
+ * - `skip` 'identity': skip(x) = x, needs the input's last axis to equal `units` (else the shape check
+ *   refuses the block naming it); 'projection': skip(x) = x·P with P [fanIn, units] (conv2d: a 1×1
+ *   convolution [1, 1, inC, units]), no bias, drawn with `projectionInitializer` (LeCun normal: a linear
+ *   map that keeps the variance).
+ * - `normalization` 'batchNorm': norm1 and norm2 are batch normalisations (momentum 0.99, ε 1e-3)
+ *   over the channel axis; 'none': identity.
+ * - The default is the "pre-add, no output activation" form (the residual stream x is never passed
+ *   through an activation, as in Brock et al. 2021's signal-propagation analysis); `postActivation`
+ *   true applies `activation` after the add, as in the original ResNet.
+ * - `init` 'standard': α = 1 (not a parameter), layers drawn with `kernelInitializer`, biases 0.
+ *   'skipInit' (De & Smith 2020): α a learnable scalar initialised 0, so every block starts as the
+ *   skip. 'fixup' (Zhang et al. 2019): layer2's kernel starts at 0, layer1's kernel is drawn with
+ *   `kernelInitializer` and scaled by L^(−1/(2m−2)) = L^(−1/2) (L = the network's number of residual
+ *   blocks, m = 2 layers per branch); the layers have no biases (`useBias` is ignored) but four
+ *   learnable scalar biases (init 0) and a scalar multiplier (init 1):
+ *   branch(x) = scale · layer2(act(layer1(x + b1a) + b1b) + b2a) + b2b; α = 1.
+ */
+export const ResidualLayerSpec = strictObject({
+  type: z.literal('residual'),
+  branch: z.enum(['dense', 'conv2d']).default('dense'),
+  units: z.number().int().min(1).max(65536),
+  /** conv2d branches only ('same' padding, stride 1); ignored for dense. */
+  kernelSize: Size2D.default(3),
+  activation: ActivationSpec.default({ name: 'relu' }),
+  kernelInitializer: InitializerSpec.default({ name: 'heNormal' }),
+  useBias: z.boolean().default(true),
+  normalization: z.enum(['none', 'batchNorm']).default('none'),
+  skip: z.enum(['identity', 'projection']).default('identity'),
+  projectionInitializer: InitializerSpec.default({ name: 'lecunNormal' }),
+  init: z.enum(RESIDUAL_INITS).default('standard'),
+  postActivation: z.boolean().default(false),
+});
+export type ResidualLayerSpec = z.infer<typeof ResidualLayerSpec>;
+
 /** One layer of a network, discriminated on `type`. */
 export const LayerSpec = z.discriminatedUnion('type', [
   DenseLayerSpec,
@@ -119,6 +167,7 @@ export const LayerSpec = z.discriminatedUnion('type', [
   BatchNormLayerSpec,
   ActivationLayerSpec,
   ReshapeLayerSpec,
+  ResidualLayerSpec,
 ]);
 export type LayerSpec = z.infer<typeof LayerSpec>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LayerStats } from './diagnostics.js';
+import { LayerStats, SignalPropBlock } from './diagnostics.js';
 import { ExperimentSpec } from './experiment.js';
 import { EngineProvenance, RunProvenance } from './provenance.js';
 import { StepLossPoint } from './step-loss.js';
@@ -144,6 +144,8 @@ export const RunEvent = z.discriminatedUnion('type', [
     step: z.number().int().min(0),
     epoch: z.number().int().min(0),
     layers: z.array(LayerStats),
+    /** Signal propagation of the network's residual blocks at this step; absent without blocks. */
+    signalProp: z.array(SignalPropBlock).optional(),
   }),
   z.object({
     type: z.literal('finished'),

@@ -8,7 +8,7 @@ import type { LayerSpec, NetworkSpec, Size2D } from './network.js';
 
 /** Why a layer cannot take its input; `params` fill the UI's translated message `shapeErrors.<code>`. */
 export interface ShapeProblem {
-  code: 'needsFlat' | 'needsImage' | 'tooSmall' | 'badSize' | 'countMismatch';
+  code: 'needsFlat' | 'needsImage' | 'tooSmall' | 'badSize' | 'countMismatch' | 'skipMismatch';
   params: Record<string, string | number>;
   /** The same problem in English, e.g. `expects a flat input of rank 1, got shape [28, 28] (add a flatten layer before it)`. */
   message: string;
@@ -113,6 +113,61 @@ function windowLayer(spec: Extract<LayerSpec, { type: 'conv2d' | 'maxPool2d' | '
   return { ...same, outputShape: [outH, outW, filters], paramShapes, paramCount: kh * kw * c * filters + (spec.useBias ? filters : 0) };
 }
 
+/**
+ * Parameter shapes of a residual block by role (see ResidualLayerSpec), main weight first:
+ * kernel (layer 1), bias, gamma, beta (norm 1), kernel2, bias2, gamma2, beta2, projection, alpha (skipInit),
+ * fixupBias1a, fixupBias1b, fixupBias2a, fixupScale, fixupBias2b (fixup; scalars have shape [1]).
+ * Layer biases exist when `useBias` and the init is not fixup.
+ */
+export function residualParamShapes(spec: Extract<LayerSpec, { type: 'residual' }>, inputShape: readonly number[]): Record<string, number[]> {
+  const u = whole(spec.units);
+  const inC = inputShape[inputShape.length - 1] ?? 0;
+  const [kh, kw] = pair(spec.kernelSize);
+  const conv = spec.branch === 'conv2d';
+  const shapes: Record<string, number[]> = {};
+  const biases = spec.useBias && spec.init !== 'fixup';
+  const bn = spec.normalization === 'batchNorm';
+  shapes.kernel = conv ? [kh, kw, inC, u] : [inC, u];
+  if (biases) shapes.bias = [u];
+  if (bn) Object.assign(shapes, { gamma: [u], beta: [u] });
+  shapes.kernel2 = conv ? [kh, kw, u, u] : [u, u];
+  if (biases) shapes.bias2 = [u];
+  if (bn) Object.assign(shapes, { gamma2: [u], beta2: [u] });
+  if (spec.skip === 'projection') shapes.projection = conv ? [1, 1, inC, u] : [inC, u];
+  if (spec.init === 'skipInit') shapes.alpha = [1];
+  if (spec.init === 'fixup') for (const role of FIXUP_SCALARS) shapes[role] = [1];
+  return shapes;
+}
+
+/** The learnable scalars of a Fixup block, in the order they act on the branch. */
+export const FIXUP_SCALARS = ['fixupBias1a', 'fixupBias1b', 'fixupBias2a', 'fixupScale', 'fixupBias2b'] as const;
+
+function residualFacts(spec: Extract<LayerSpec, { type: 'residual' }>, inputShape: number[]): Facts {
+  const u = whole(spec.units);
+  const conv = spec.branch === 'conv2d';
+  const outputShape = conv ? [...inputShape.slice(0, 2), u] : [u];
+  const same: Facts = { outputShape, paramShapes: {}, paramCount: 0, stateCount: 0, problem: null };
+  if (!conv && inputShape.length !== 1) {
+    const message = `a dense residual block expects a flat input of rank 1, got shape ${fmt(inputShape)} (add a flatten layer before it)`;
+    return { ...same, problem: problem('needsFlat', { shape: showShape(inputShape) }, message) };
+  }
+  if (conv && inputShape.length !== 3) {
+    const message = `a conv2d residual block expects an input of rank 3 [height, width, channels], got shape ${fmt(inputShape)}`;
+    return { ...same, outputShape: [u], problem: problem('needsImage', { shape: showShape(inputShape) }, message) };
+  }
+  if (conv && !pair(spec.kernelSize).every(validSize)) {
+    return { ...same, problem: problem('badSize', {}, 'kernel size must be whole numbers of at least 1') };
+  }
+  const inC = inputShape[inputShape.length - 1] as number;
+  if (spec.skip === 'identity' && inC !== u) {
+    const message = `an identity skip needs the input's last axis (${inC}) to equal the block's units (${u}); use skip 'projection' or ${inC} units`;
+    return { ...same, problem: problem('skipMismatch', { inUnits: inC, units: u }, message) };
+  }
+  const paramShapes = residualParamShapes(spec, inputShape);
+  const paramCount = Object.values(paramShapes).reduce((sum, shape) => sum + shapeSize(shape), 0);
+  return { ...same, paramShapes, paramCount, stateCount: spec.normalization === 'batchNorm' ? 4 * u : 0 };
+}
+
 function layerFacts(spec: LayerSpec, inputShape: number[]): Facts {
   const same: Facts = { outputShape: inputShape, paramShapes: {}, paramCount: 0, stateCount: 0, problem: null };
   switch (spec.type) {
@@ -148,6 +203,8 @@ function layerFacts(spec: LayerSpec, inputShape: number[]): Facts {
     case 'maxPool2d':
     case 'avgPool2d':
       return windowLayer(spec, inputShape);
+    case 'residual':
+      return residualFacts(spec, inputShape);
     default: {
       const never: never = spec;
       throw new Error(`Unknown layer type '${(never as { type: string }).type}'`);

@@ -122,6 +122,8 @@ export function buildLayersModel(tf: TF, network: NetworkSpec, weights: readonly
       case 'activation':
         x = activate(x, spec.activation, name, false);
         return;
+      case 'residual':
+        throw new Error(`tfjs export: residual blocks are not supported yet (${name})`);
       default: {
         const never: never = spec;
         throw new Error(`tfjs export: layer type '${(never as { type: string }).type}' is not supported`);

@@ -34,6 +34,8 @@ export function buildLayer(tf: TF, spec: LayerSpec, info: LayerShapeInfo, layerS
         return buildBatchNorm(tf, spec, info, prefix);
       case 'activation':
         return buildActivationLayer(tf, spec, info);
+      case 'residual':
+        throw new Error('residual blocks are not built yet');
       default: {
         const never: never = spec;
         throw new Error(`Unknown layer type '${(never as { type: string }).type}'`);

@@ -164,6 +164,8 @@ export function buildOnnxGraph(network: NetworkSpec, weights: readonly NamedWeig
         x = appendActivation(g, x, spec.activation, scope, layout === 'nchw' ? 1 : -1);
         return;
       }
+      case 'residual':
+        throw new Error('ONNX export: residual blocks are not supported yet');
       default: {
         const never: never = spec;
         throw new Error(`ONNX export: layer type '${(never as { type: string }).type}' is not supported`);
