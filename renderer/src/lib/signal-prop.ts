@@ -6,30 +6,16 @@
  * added to the skip). The renderer draws them over depth (block 1, 2, …) on a log axis.
  */
 
+import type { SignalPropBlock, SignalPropRecord } from '../../../contract/index.js';
+
 /** The three quantities of a signal-propagation plot, in legend (and colour) order. */
 export const SIGNAL_PROP_SERIES = ['squaredMean', 'variance', 'branchVariance'] as const;
 export type SignalPropSeries = (typeof SIGNAL_PROP_SERIES)[number];
 
-/** One residual block at one moment (init or a recorded training step). Values are in output units squared. */
-export interface SignalPropBlock {
-  /** Engine layer name of the block, e.g. `residual_3` (NetworkSpec.layers[3]). */
-  layer: string;
-  /** Index of the block in NetworkSpec.layers. */
-  index: number;
-  /** Average channel squared mean: mean over channels c of (mean over samples and positions of x_c)². */
-  squaredMean: number | null;
-  /** Average channel variance: mean over channels c of Var(x_c) over samples and positions. */
-  variance: number | null;
-  /** Variance of the residual branch's output (all its elements), before the skip is added. */
-  branchVariance: number | null;
-}
-
-/** Every residual block of the network at one moment: `step` null for the init preview. */
-export interface SignalPropSnapshot {
-  step: number | null;
-  epoch: number | null;
-  blocks: SignalPropBlock[];
-}
+/** One residual block at one moment (contract SignalPropBlock), and every block at one step. */
+export type { SignalPropBlock };
+/** Every residual block of the network at one moment (init: step 0). */
+export type SignalPropSnapshot = Pick<SignalPropRecord, 'blocks'> & Partial<Pick<SignalPropRecord, 'step' | 'epoch'>>;
 
 /** A point of a depth line: [block number (1-based), value or null where a log axis cannot draw it]. */
 export type SignalPropPoint = [number, number | null];
