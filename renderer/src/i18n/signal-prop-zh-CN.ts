@@ -17,8 +17,10 @@ export const residualZhCN: typeof residualEn = {
   inits: { standard: '标准', fixup: 'Fixup', skipInit: 'SkipInit' },
   initHelp: {
     standard: '两个分支层都按权重初始化器抽取，并以权重 1 相加。没有归一化时，主干的方差在每个块大约翻倍。',
-    fixup: 'Fixup（Zhang、Dauphin 与 Ma，2019）：分支最后一层从零开始，第一层按 L^(−1/2) 缩放（L 为块数），并带有标量偏置和一个标量乘子，因此每个块一开始都是恒等映射，深层网络无需归一化也能训练。',
-    skipInit: 'SkipInit（De 与 Smith，2020）：分支乘以一个初值为 0 的可学习标量 α，因此每个块一开始只是它的跳跃连接；深层残差网络中的批归一化隐含地做的正是这件事。',
+    fixup:
+      'Fixup（Zhang、Dauphin 与 Ma，2019）：分支最后一层从零开始，第一层按 L^(−1/2) 缩放（L 为块数），并带有标量偏置和一个标量乘子，因此每个块一开始都是恒等映射，深层网络无需归一化也能训练。',
+    skipInit:
+      'SkipInit（De 与 Smith，2020）：分支乘以一个初值为 0 的可学习标量 α，因此每个块一开始只是它的跳跃连接；深层残差网络中的批归一化隐含地做的正是这件事。',
   },
   postActivation: '相加后再激活',
   postActivationHelp: '关闭：y = skip(x) + α·branch(x)，主干从不经过激活函数（同 Brock 等，2021）。开启：y = f(skip(x) + α·branch(x))，同原始 ResNet。',
@@ -71,9 +73,11 @@ export const signalPropZhCN: typeof signalPropEn = {
   howToRead: '如何阅读此图',
   explain: {
     what: '每个点是一个残差块，最左边是第一个。平均通道方差是块之后主干中信号的大小。残差分支方差是该块所加部分（相加前的 α·branch(x)）的大小。平均通道均值平方衡量各通道均值偏离零的程度：当它与方差相当时，所有样本看起来都差不多（均值漂移），网络难以区分它们。',
-    unnormalized: '没有归一化且使用标准初始化时，每个块增加的方差与其输入方差相当，因此方差随深度指数增长：在对数坐标上是一条上升的直线（ReLU 加 He 初始化约为每块 ×2）。',
+    unnormalized:
+      '没有归一化且使用标准初始化时，每个块增加的方差与其输入方差相当，因此方差随深度指数增长：在对数坐标上是一条上升的直线（ReLU 加 He 初始化约为每块 ×2）。',
     normalized: '分支中有批归一化时，每个块大约增加 1，因此方差随深度线性增长：曲线上升越来越慢；深层块的分支相对主干很小，一开始接近恒等映射。',
-    zeroInit: '使用 Fixup 或 SkipInit 时分支从零开始：方差保持在输入方差处不变，残差分支方差为 0（读数会统计这些块）。训练会让分支逐渐变大；目标是方差保持有界。',
+    zeroInit:
+      '使用 Fixup 或 SkipInit 时分支从零开始：方差保持在输入方差处不变，残差分支方差为 0（读数会统计这些块）。训练会让分支逐渐变大；目标是方差保持有界。',
     training: '训练过程中，拖动滑块浏览记录的各步（第 0 步为未训练的网络），观察方差是保持有界还是随深度爆炸。',
     cite: 'Brock、De 与 Smith，2021，Characterizing signal propagation to close the performance gap in unnormalized ResNets；Zhang、Dauphin 与 Ma，2019（Fixup）；De 与 Smith，2020（SkipInit）。',
   },

@@ -164,7 +164,8 @@ export const usePreviewStore = defineStore('preview', () => {
       ]);
       if (mine !== token) return;
       const lines: PreviewSeries[] = [];
-      if (wantCurrent && own[0]) lines.push({ key: CURRENT_KEY, initializer: null, loss: own[0].loss, layers: own[0].layers, signalProp: own[0].signalProp ?? [] });
+      if (wantCurrent && own[0])
+        lines.push({ key: CURRENT_KEY, initializer: null, loss: own[0].loss, layers: own[0].layers, signalProp: own[0].signalProp ?? [] });
       alternatives.forEach((alt, i) => {
         const result = others[i];
         if (result) lines.push({ key: alt.key, initializer: alt.initializer, loss: result.loss, layers: result.layers });
