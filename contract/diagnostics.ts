@@ -96,6 +96,12 @@ export const SignalPropBlock = z.object({
   variance: z.number().nullable(),
   /** Average channel variance of the residual branch's contribution α·branch(x) (before the add). */
   branchVariance: z.number().nullable(),
+  /**
+   * Average channel squared mean of α·branch(x). squaredMean + variance is the stream's per-channel
+   * second moment, and the stream's grows by the branch's (branchSquaredMean + branchVariance) per block
+   * at init. Absent in records stored before it existed.
+   */
+  branchSquaredMean: z.number().nullable().optional(),
 });
 export type SignalPropBlock = z.infer<typeof SignalPropBlock>;
 

@@ -146,6 +146,11 @@ export const RunEvent = z.discriminatedUnion('type', [
     layers: z.array(LayerStats),
     /** Signal propagation of the network's residual blocks at this step; absent without blocks. */
     signalProp: z.array(SignalPropBlock).optional(),
+    /**
+     * Signal propagation of the untrained network (step 0, measured before the first update), sent
+     * with the run's first `layerStats` event only; absent without blocks.
+     */
+    signalPropInit: z.array(SignalPropBlock).optional(),
   }),
   z.object({
     type: z.literal('finished'),

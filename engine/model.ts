@@ -29,6 +29,8 @@ export interface ForwardResult {
   logits: Tensor;
   /** Per layer, in order, its output [batch, ...layer.outputShape]; only with collectActivations. */
   activations?: Tensor[];
+  /** Per layer, a residual block's branch contribution α·branch(x) (undefined for other layers); only with collectActivations. */
+  branches?: (Tensor | undefined)[];
 }
 
 /** A functional feed-forward model built from a NetworkSpec. */
@@ -106,9 +108,10 @@ export function buildModel(tf: TF, network: NetworkSpec, options: BuildModelOpti
   if (options.target) checkNetworkTarget(network, options.target);
   const prefix = `m${++modelCounter}/`;
   const layers: Layer[] = [];
+  const context = { residualBlocks: network.layers.filter((l) => l.type === 'residual').length };
   try {
     network.layers.forEach((spec, i) => {
-      layers.push(buildLayer(tf, spec, shapes[i]!, layerSeed(options.seed, i), prefix));
+      layers.push(buildLayer(tf, spec, shapes[i]!, layerSeed(options.seed, i), prefix, context));
     });
   } catch (error) {
     for (const layer of layers) layer.dispose();
@@ -137,6 +140,7 @@ export function buildModel(tf: TF, network: NetworkSpec, options: BuildModelOpti
       if (disposed) throw new Error('model has been disposed');
       const ctx = { training: opts.training, dropoutSeed: opts.dropoutSeed ?? 0, ...(opts.stateUpdates ? { stateUpdates: opts.stateUpdates } : {}) };
       const activations: Tensor[] = [];
+      const branches: (Tensor | undefined)[] = [];
       let h = x;
       let pre = x;
       layers.forEach((layer, i) => {
@@ -150,9 +154,12 @@ export function buildModel(tf: TF, network: NetworkSpec, options: BuildModelOpti
           h = tf.add(h, tap);
           if (pre === out.output) pre = h;
         }
-        if (opts.collectActivations) activations.push(h);
+        if (opts.collectActivations) {
+          activations.push(h);
+          branches.push(out.branch);
+        }
       });
-      return { output: h, logits: pre, ...(opts.collectActivations ? { activations } : {}) };
+      return { output: h, logits: pre, ...(opts.collectActivations ? { activations, branches } : {}) };
     },
     dispose() {
       if (disposed) return;

@@ -195,6 +195,8 @@ export async function trainRun(
         )
       : null;
     await boundary?.draw(0, 0);
+    // Step 0 of the signal-propagation plots: the untrained blocks, sent with the first layerStats event.
+    let signalPropInit = await recorder.signalProp();
     const totalSteps = cfg.epochs * stepsPerEpoch;
     stepLosses = new StepLossCollector(totalSteps, (points) => emit({ type: 'stepLoss', runId, points }));
     const shuffleRng = new Random(deriveSeed(cfg.seed, 'shuffle'));
@@ -252,7 +254,19 @@ export async function trainRun(
             terminal = { type: 'diverged', runId, step, epoch, layer: result.badLayer, metrics };
             break runLoop;
           }
-          if (result.inspected) emit({ type: 'layerStats', runId, step, epoch: epoch - 1, layers: result.inspected });
+          if (result.inspected) {
+            const signalProp = await recorder.signalProp();
+            emit({
+              type: 'layerStats',
+              runId,
+              step,
+              epoch: epoch - 1,
+              layers: result.inspected,
+              ...(signalProp ? { signalProp } : {}),
+              ...(signalPropInit ? { signalPropInit } : {}),
+            });
+            signalPropInit = undefined;
+          }
           if (boundary?.due(step)) await boundary.draw(step, epoch - 1);
           lossSum += result.loss * (end - start);
           correctSum += result.correct;

@@ -1,9 +1,10 @@
-import type { LayerStats } from '../../contract/index.js';
+import type { LayerStats, SignalPropBlock } from '../../contract/index.js';
 import { gatherRows } from '../batches.js';
 import type { Model } from '../model.js';
 import type { StepOptions } from '../step.js';
 import type { Tensor, TF } from '../tf.js';
 import { computeLayerStats, mainWeight } from './layer-stats.js';
+import { hasResidualBlocks, measureSignalProp } from './signal-prop.js';
 
 /** Decides when to record per-layer statistics and computes them (see computeLayerStats). */
 export interface StatsRecorder {
@@ -11,6 +12,11 @@ export interface StatsRecorder {
   shouldRecord(step: number): boolean;
   /** Step options that compute the statistics of a recorded step. */
   stepOptions(learningRate: number): StepOptions<LayerStats[]>;
+  /**
+   * Signal propagation of the model's residual blocks on the probe batch now (inference mode); undefined
+   * when the model has none or nothing is recorded.
+   */
+  signalProp(): Promise<SignalPropBlock[] | undefined>;
   /** Frees the probe batch. */
   dispose(): void;
 }
@@ -35,6 +41,7 @@ export function createStatsRecorder(tf: TF, model: Model, x: Float32Array, indic
       snapshot,
       inspect: ({ grads, before }) => computeLayerStats(tf, model, probe as Tensor, grads, before),
     }),
+    signalProp: async () => (probe && hasResidualBlocks(model) ? measureSignalProp(tf, model, probe) : undefined),
     dispose: () => probe?.dispose(),
   };
 }

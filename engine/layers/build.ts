@@ -8,13 +8,22 @@ import { buildDropout } from './dropout.js';
 import { buildFlatten } from './flatten.js';
 import { buildPool2D } from './pool.js';
 import { buildReshape } from './reshape.js';
+import { buildResidual, type ResidualContext } from './residual.js';
 import type { Layer } from './types.js';
 
 /**
  * Builds one layer (creating its variables) from its spec and inferred shapes.
+ * @param context facts about the whole network (residual blocks: their count L, for Fixup)
  * @throws Error naming the layer if its parameters cannot be initialised
  */
-export function buildLayer(tf: TF, spec: LayerSpec, info: LayerShapeInfo, layerSeed: number, prefix: string): Layer {
+export function buildLayer(
+  tf: TF,
+  spec: LayerSpec,
+  info: LayerShapeInfo,
+  layerSeed: number,
+  prefix: string,
+  context: ResidualContext = { residualBlocks: 1 },
+): Layer {
   try {
     switch (spec.type) {
       case 'dense':
@@ -35,7 +44,7 @@ export function buildLayer(tf: TF, spec: LayerSpec, info: LayerShapeInfo, layerS
       case 'activation':
         return buildActivationLayer(tf, spec, info);
       case 'residual':
-        throw new Error('residual blocks are not built yet');
+        return buildResidual(tf, spec, info, layerSeed, prefix, context);
       default: {
         const never: never = spec;
         throw new Error(`Unknown layer type '${(never as { type: string }).type}'`);

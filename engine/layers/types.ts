@@ -34,6 +34,8 @@ export interface LayerOutput {
   preActivation: Tensor;
   /** The layer's output (post-activation). May be the same tensor as `preActivation`. */
   output: Tensor;
+  /** Residual blocks only: the branch's contribution α·branch(x) added to the skip (same shape as the output). */
+  branch?: Tensor;
 }
 
 /**

@@ -33,6 +33,11 @@ export function forwardMacsPerSample(model: Model): number {
     if (!kernel) continue;
     if (layer.type === 'dense') macs += kernel.size;
     else if (layer.type === 'conv2d') macs += kernel.size * (layer.outputShape[0] as number) * (layer.outputShape[1] as number);
+    else if (layer.type === 'residual') {
+      // Every kernel of the block (layer 1, layer 2, projection) is applied at each output position.
+      const positions = layer.outputShape.length === 3 ? (layer.outputShape[0] as number) * (layer.outputShape[1] as number) : 1;
+      for (const p of layer.params) if (p.role === 'kernel' || p.role === 'kernel2' || p.role === 'projection') macs += p.variable.size * positions;
+    }
   }
   return macs;
 }
@@ -78,7 +83,8 @@ export function decideSplit(
   calibration?: SplitCalibration | null,
 ): SplitDecision {
   const no = (reason: string): SplitDecision => ({ split: false, reason });
-  if (model.layers.some((l) => l.type === 'batchNorm')) return no('batchNorm needs whole-batch statistics');
+  if (model.layers.some((l) => l.type === 'batchNorm' || (l.type === 'residual' && l.params.some((p) => p.role === 'gamma'))))
+    return no('batchNorm needs whole-batch statistics');
   if (recorded !== undefined) return { split: recorded, reason: 'as recorded by the run reproduced' };
   if (mode === 'whole') return no("batch splitting 'whole'");
   if (backend !== 'wasm') return no(`backend ${backend}`);
