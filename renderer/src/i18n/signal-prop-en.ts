@@ -17,7 +17,7 @@ export const residualEn = {
   inits: { standard: 'Standard', fixup: 'Fixup', skipInit: 'SkipInit' },
   initHelp: {
     standard:
-      'Both branch layers are drawn from the kernel initializer and added with weight 1. Without normalization the variance of the stream then roughly doubles at every block.',
+      'Both branch layers are drawn from the kernel initializer and added with weight 1. Without normalization the variance of the stream then grows by a constant factor at every block (about ×3 for ReLU with He initialization).',
     fixup:
       'Fixup (Zhang, Dauphin & Ma 2019): the last layer of the branch starts at zero and the first is scaled by L^(−1/2) (L = number of blocks), with scalar biases and a scalar multiplier, so every block starts as the identity and deep networks train without normalization.',
     skipInit:
@@ -77,7 +77,7 @@ export const signalPropEn = {
   explain: {
     what: 'Each point is one residual block, the leftmost the first. Average channel variance is the size of the signal in the residual stream after the block. Residual-branch variance is the size of what the block adds (α·branch(x), before the add). Average channel squared mean measures how far the channel means drift from zero: when it rivals the variance, all samples look alike (a mean shift) and the network struggles to tell them apart.',
     unnormalized:
-      'Without normalization and with a standard initialization, each block adds about as much variance as it receives, so the variance grows exponentially with depth: a straight rising line on this log axis (about ×2 per block for ReLU with He initialization).',
+      'Without normalization and with a standard initialization, each block adds a variance proportional to the one it receives, so the variance grows exponentially with depth: a straight rising line on this log axis (about ×3 per block for a two-layer ReLU branch with He initialization, whose output alone has twice the variance of its input).',
     normalized:
       'With batch norm in the branch, each block adds about 1, so the variance grows linearly with depth: the line rises ever more slowly, and deep blocks start close to the identity because their branch is small next to the stream.',
     zeroInit:

@@ -59,12 +59,16 @@ export const useSignalPropStore = defineStore('signalProp', () => {
     }
   }
 
-  /** A live event: a `layerStats` event with residual blocks extends the run's records (if read). */
+  /**
+   * A live event: a `layerStats` event with residual blocks extends the run's records (if read); the
+   * run's first one also carries the untrained network (step 0).
+   */
   function apply(event: RunEvent): void {
-    if (event.type !== 'layerStats' || !event.signalProp?.length || !wanted.has(event.runId)) return;
+    if (event.type !== 'layerStats' || !wanted.has(event.runId) || !(event.signalProp?.length || event.signalPropInit?.length)) return;
     const list = [...(records.value[event.runId] ?? [])];
     const before = list.length;
-    appendRecord(list, markRaw({ step: event.step, epoch: event.epoch, blocks: event.signalProp }));
+    if (event.signalPropInit?.length) appendRecord(list, markRaw({ step: 0, epoch: 0, blocks: event.signalPropInit }));
+    if (event.signalProp?.length) appendRecord(list, markRaw({ step: event.step, epoch: event.epoch, blocks: event.signalProp }));
     if (list.length !== before) records.value = { ...records.value, [event.runId]: list };
   }
 
