@@ -1,0 +1,102 @@
+import { expect, test, type Page } from '@playwright/test';
+import { startHost, tempDataDir, type TestHost } from './host.js';
+
+// A residual block in the builder (drag and drop, keyboard, undo, its editor and the skip-shape check),
+// SkipInit, a short training run, and the signal-propagation plot of its blocks in the run's
+// diagnostics and in the Lab.
+
+let host: TestHost;
+test.beforeAll(async () => {
+  host = await startHost(tempDataDir());
+});
+test.afterAll(async () => {
+  await host?.stop();
+});
+
+/** Layer types of the stack, top to bottom. */
+async function stackTypes(page: Page): Promise<string[]> {
+  return page.getByTestId('layer-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-type') ?? ''));
+}
+
+test('adds residual blocks, sets SkipInit, trains briefly and shows per-block signal propagation', async ({ page }) => {
+  test.setTimeout(150_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(host.url);
+  await page.getByTestId('nav-build').click();
+  await expect(page.getByTestId('layer-card')).toHaveCount(3);
+
+  // Drag from the palette onto the top edge of the output layer: it lands above it and fits its input.
+  await page.getByTestId('palette-residual').dragTo(page.getByTestId('layer-card').nth(2), { targetPosition: { x: 40, y: 4 } });
+  expect(await stackTypes(page)).toEqual(['dense', 'dense', 'residual', 'dense']);
+  const first = page.getByTestId('layer-card').nth(2);
+  await expect(first.getByTestId('residual-diagram')).toHaveAttribute('data-skip', 'identity');
+  await expect(first.getByTestId('layer-problem')).toHaveCount(0);
+
+  // Keyboard: Enter on the palette item inserts below the selected block; undo and redo it.
+  await page.getByTestId('palette-residual').focus();
+  await page.keyboard.press('Enter');
+  expect(await stackTypes(page)).toEqual(['dense', 'dense', 'residual', 'residual', 'dense']);
+  await expect(page.getByTestId('layer-card').nth(3)).toBeFocused();
+  await page.keyboard.press('Control+z');
+  expect(await stackTypes(page)).toEqual(['dense', 'dense', 'residual', 'dense']);
+  await page.keyboard.press('Control+Shift+z');
+  expect(await stackTypes(page)).toEqual(['dense', 'dense', 'residual', 'residual', 'dense']);
+
+  // The editor: a width that breaks the identity skip is named on the card; a projection skip fixes it.
+  await first.click();
+  const inspector = page.getByTestId('inspector');
+  await expect(inspector.getByTestId('residual-fields')).toBeVisible();
+  await inspector.getByTestId('residual-units').fill('10');
+  await inspector.getByTestId('residual-units').press('Tab');
+  await expect(first.getByTestId('layer-problem')).toContainText('identity skip');
+  await expect(page.getByTestId('train-button')).toBeDisabled();
+  await inspector.getByTestId('residual-skip').selectOption('projection');
+  await expect(first.getByTestId('layer-problem')).toHaveCount(0);
+  await expect(first.getByTestId('residual-diagram')).toHaveAttribute('data-skip', 'projection');
+  // …and the next block, whose identity skip now receives 10 channels, says so until it is 10 wide too.
+  const second = page.getByTestId('layer-card').nth(3);
+  await expect(second.getByTestId('layer-problem')).toContainText('(10, not 16)');
+  await second.click();
+  await inspector.getByTestId('residual-units').fill('10');
+  await inspector.getByTestId('residual-units').press('Tab');
+  await expect(page.getByTestId('layer-problem')).toHaveCount(0);
+
+  // SkipInit on both blocks: the drawing marks α = 0 and the editor explains it.
+  for (const at of [2, 3]) {
+    await page.getByTestId('layer-card').nth(at).click();
+    await inspector.getByTestId('residual-init-skipInit').click();
+    await expect(page.getByTestId('layer-card').nth(at).getByTestId('residual-diagram')).toHaveAttribute('data-init', 'skipInit');
+  }
+  await expect(inspector.getByTestId('residual-init-help')).toContainText('De & Smith 2020');
+
+  // Train briefly, recording statistics every 2 steps.
+  await page.getByTestId('tab-experiment').click();
+  await page.getByTestId('dataset-samples').fill('300');
+  await page.getByTestId('epochs').fill('3');
+  await page.getByTestId('stats-every-mode').selectOption('steps');
+  await page.getByTestId('stats-every').fill('2');
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('run-item').first()).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
+
+  // The run's diagnostics: one point per block per line, on a log axis, with a step slider.
+  const panel = page.getByTestId('diagnostics').getByTestId('signal-prop');
+  await expect(panel.getByTestId('signal-prop-chart')).toHaveAttribute('data-blocks', '2');
+  await expect(panel.getByTestId('signal-prop-chart')).toHaveAttribute('data-lines', '3');
+  await expect(panel.getByTestId('signal-prop-slider')).toBeVisible();
+  await expect(panel.getByTestId('signal-prop-readout')).toContainText('2 blocks');
+  // Step 0 is the untrained network: SkipInit's branches are exactly zero there.
+  await panel.getByTestId('signal-prop-slider').fill('0');
+  await expect(panel.getByTestId('signal-prop-when')).toContainText('step 0');
+  await expect(panel.getByTestId('signal-prop-readout')).toContainText('exactly zero at 2 blocks');
+
+  // The Lab's instrument: the draft at init, and the run over its steps.
+  await page.getByTestId('nav-lab').click();
+  await page.getByTestId('lab-tab-signalProp').click();
+  const lab = page.getByTestId('signal-prop-lab');
+  await expect(lab.getByTestId('signal-prop-chart')).toHaveAttribute('data-blocks', '2');
+  await lab.getByTestId('signal-prop-source').selectOption({ index: 1 });
+  await expect(lab.getByTestId('signal-prop-slider')).toBeVisible();
+  await expect(lab.getByTestId('signal-prop-chart')).toHaveAttribute('data-blocks', '2');
+  expect(errors).toEqual([]);
+});
