@@ -12,27 +12,36 @@ import { loadDataset, type DatasetSource } from '../datasets/index.js';
 import { datasetSplit } from '../datasets/split.js';
 import { initializerMoments } from '../initializers.js';
 import { createLoss } from '../losses.js';
+import { fixupScale } from '../layers/residual.js';
 import { buildModel, type Model } from '../model.js';
 import { deriveSeed } from '../random.js';
 import type { Scalar, Tensor, TF, Variable } from '../tf.js';
 import type { Moments } from './gaussian-moments.js';
 import { mainWeight } from './layer-stats.js';
 import { meanFieldStds } from './mean-field.js';
+import { measureSignalProp } from './signal-prop.js';
 
 /** Default number of probe samples of an init preview. */
 export const DEFAULT_PREVIEW_PROBE_SIZE = 256;
 
-/** The network with `initializer` as the kernel initializer of every dense and conv2d layer. */
+/** The network with `initializer` as the kernel initializer of every dense and conv2d layer and residual block (its branch layers, not its projection). */
 export function withKernelInitializer(network: NetworkSpec, initializer: InitializerSpec): NetworkSpec {
   const layers = network.layers.map((layer): LayerSpec =>
-    layer.type === 'dense' || layer.type === 'conv2d' ? { ...layer, kernelInitializer: initializer } : layer,
+    layer.type === 'dense' || layer.type === 'conv2d' || layer.type === 'residual' ? { ...layer, kernelInitializer: initializer } : layer,
   );
   return { ...network, layers };
 }
 
-/** Theoretical std of a layer's main weight: the kernel initializer's, 0 for batchNorm's γ = 1, else null. */
-function theoryWeightStd(spec: LayerSpec, paramShapes: Record<string, number[]>): number | null {
+/**
+ * Theoretical std of a layer's main weight: the kernel initializer's (a residual block's first kernel: times
+ * Fixup's 1/√L with `init` 'fixup'), 0 for batchNorm's γ = 1, else null.
+ */
+function theoryWeightStd(spec: LayerSpec, paramShapes: Record<string, number[]>, residualBlocks: number): number | null {
   if (spec.type === 'dense' || spec.type === 'conv2d') return Math.sqrt(initializerMoments(spec.kernelInitializer, paramShapes.kernel as number[]).variance);
+  if (spec.type === 'residual') {
+    const std = Math.sqrt(initializerMoments(spec.kernelInitializer, paramShapes.kernel as number[]).variance);
+    return spec.init === 'fixup' ? std * fixupScale(residualBlocks) : std;
+  }
   if (spec.type === 'batchNorm') return 0;
   return null;
 }
@@ -151,6 +160,7 @@ export async function previewInit(
         const measured = m.layers.map((l) => ({ m1: l.mean, m2: l.m2 }));
         const theory = meanFieldStds(network, m.input, measured, true);
         const shapes = inferNetworkShapes(network);
+        const blocks = network.layers.filter((l) => l.type === 'residual').length;
         const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
         const layers: PreviewLayer[] = model.layers.map((layer, i) => {
           const l = m.layers[i]!;
@@ -166,10 +176,12 @@ export async function previewInit(
             gradientStd: num(l.gradStd),
             gradientNorm: layer.params.length > 0 ? num(l.gradNorm) : null,
             weightStd: mainWeight(layer) ? num(l.weightStd) : null,
-            theoryWeightStd: theoryWeightStd(spec, shapes[i]!.paramShapes),
+            theoryWeightStd: theoryWeightStd(spec, shapes[i]!.paramShapes, blocks),
           };
         });
-        results.push({ initializer, loss: m.loss, layers });
+        // Residual blocks: signal propagation at init (batch statistics, like the pass above).
+        const signalProp = await measureSignalProp(tf, model, xb, true);
+        results.push({ initializer, loss: m.loss, layers, ...(signalProp.length > 0 ? { signalProp } : {}) });
       } finally {
         model.dispose();
       }

@@ -10,22 +10,29 @@ import type { ForwardContext, Layer } from './types.js';
  *   y = γ·(x − μ_B)/√(σ²_B + ε) + β; pushes m ← momentum·m + (1 − momentum)·μ_B (and likewise σ²)
  *   to ctx.stateUpdates, applied by the training step only when the step is finite.
  * - inference: the moving statistics replace μ_B and σ²_B.
+ * Variables: `<prefix><layer name>/gamma|beta|movingMean|movingVariance` (`rename` maps the role in the name).
  */
-export function buildBatchNorm(tf: TF, spec: BatchNormLayerSpec, info: LayerShapeInfo, prefix: string): Layer {
+export function buildBatchNorm(
+  tf: TF,
+  spec: BatchNormLayerSpec,
+  info: LayerShapeInfo,
+  prefix: string,
+  rename: (role: string) => string = (role) => role,
+): Layer {
   const channels = info.inputShape[info.inputShape.length - 1] as number;
   const ones = new Float32Array(channels).fill(1);
   const zeros = new Float32Array(channels);
   const created: Variable[] = [];
   try {
-    created.push(makeVariable(tf, ones, [channels], `${prefix}${info.name}/gamma`));
-    created.push(makeVariable(tf, zeros, [channels], `${prefix}${info.name}/beta`));
+    created.push(makeVariable(tf, ones, [channels], `${prefix}${info.name}/${rename('gamma')}`));
+    created.push(makeVariable(tf, zeros, [channels], `${prefix}${info.name}/${rename('beta')}`));
     for (const [values, name] of [
       [zeros, 'movingMean'],
       [ones, 'movingVariance'],
     ] as const) {
       const t = tf.tensor1d(values, 'float32');
       try {
-        created.push(tf.variable(t, false, `${prefix}${info.name}/${name}`));
+        created.push(tf.variable(t, false, `${prefix}${info.name}/${rename(name)}`));
       } finally {
         t.dispose();
       }

@@ -12,8 +12,8 @@ type Tensor4D = import('@tensorflow/tfjs').Tensor4D;
  * Kernel fans (initializers.ts): fan_in = kh·kw·inC, fan_out = kh·kw·filters.
  * Seeds: kernel deriveSeed(layerSeed, 'kernel'), bias deriveSeed(layerSeed, 'bias').
  */
-export function buildConv2D(tf: TF, spec: Conv2DLayerSpec, info: LayerShapeInfo, layerSeed: number, prefix: string): Layer {
-  const { kernel, bias, params } = makeKernelAndBias(tf, spec, info, layerSeed, prefix);
+export function buildConv2D(tf: TF, spec: Conv2DLayerSpec, info: LayerShapeInfo, layerSeed: number, prefix: string, rename?: (role: string) => string): Layer {
+  const { kernel, bias, params } = makeKernelAndBias(tf, spec, info, layerSeed, prefix, rename);
   const strides = pair(spec.strides);
   return {
     index: info.index,

@@ -10,9 +10,10 @@ import { makeKernelAndBias } from './weights.js';
  * @param info shapes from inferLayerShape
  * @param layerSeed the layer's seed (see buildModel)
  * @param prefix unique variable-name prefix of the model, e.g. 'm3/'
+ * @param rename maps a role in the variable names (see makeKernelAndBias)
  */
-export function buildDense(tf: TF, spec: DenseLayerSpec, info: LayerShapeInfo, layerSeed: number, prefix: string): Layer {
-  const { kernel, bias, params } = makeKernelAndBias(tf, spec, info, layerSeed, prefix);
+export function buildDense(tf: TF, spec: DenseLayerSpec, info: LayerShapeInfo, layerSeed: number, prefix: string, rename?: (role: string) => string): Layer {
+  const { kernel, bias, params } = makeKernelAndBias(tf, spec, info, layerSeed, prefix, rename);
   return {
     index: info.index,
     type: 'dense',

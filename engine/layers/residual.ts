@@ -19,25 +19,29 @@ export function fixupScale(residualBlocks: number): number {
   return Math.pow(Math.max(1, residualBlocks), -1 / (2 * 2 - 2));
 }
 
-/** The shape facts of a sub-layer of block `info` (named `<block>/<part>`), with only the roles it owns. */
+/** The shape facts of a sub-layer of block `info` (with the block's name), with only the roles it owns. */
 function subInfo(
   info: LayerShapeInfo,
-  part: string,
   type: LayerSpec['type'],
   inputShape: number[],
   outputShape: number[],
   paramShapes: Record<string, number[]>,
 ): LayerShapeInfo {
   const paramCount = Object.values(paramShapes).reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
-  return { index: info.index, type, name: `${info.name}/${part}`, inputShape, outputShape, paramShapes, paramCount, stateCount: 0, problem: null };
+  return { index: info.index, type, name: info.name, inputShape, outputShape, paramShapes, paramCount, stateCount: 0, problem: null };
 }
+
+/** Variable-name roles of the block's parts: `<block>/kernel`, `…/kernel2`, `…/movingMean2`, `…/projection`. */
+const FIRST = (role: string): string => role;
+const SECOND = (role: string): string => `${role}2`;
+const PROJECTION = (): string => 'projection';
 
 /** A weight sub-layer (dense or 'same' conv2d with stride 1), linear: the block applies norm and activation itself. */
 function buildWeightLayer(
   tf: TF,
   spec: ResidualLayerSpec,
   info: LayerShapeInfo,
-  part: string,
+  rename: (role: string) => string,
   shapes: { kernel: number[]; bias?: number[] | undefined },
   initializer: ResidualLayerSpec['kernelInitializer'],
   kernelSize: ResidualLayerSpec['kernelSize'],
@@ -50,10 +54,10 @@ function buildWeightLayer(
   const base = { activation: { name: 'linear' as const }, kernelInitializer: initializer, biasInitializer: { name: 'zeros' as const }, useBias };
   const out = [...inputShape.slice(0, -1), spec.units];
   if (spec.branch === 'dense') {
-    return buildDense(tf, { type: 'dense', units: spec.units, ...base }, subInfo(info, part, 'dense', inputShape, out, paramShapes), seed, prefix);
+    return buildDense(tf, { type: 'dense', units: spec.units, ...base }, subInfo(info, 'dense', inputShape, out, paramShapes), seed, prefix, rename);
   }
   const conv = { type: 'conv2d' as const, filters: spec.units, kernelSize, strides: 1, padding: 'same' as const, ...base };
-  return buildConv2D(tf, conv, subInfo(info, part, 'conv2d', inputShape, out, paramShapes), seed, prefix);
+  return buildConv2D(tf, conv, subInfo(info, 'conv2d', inputShape, out, paramShapes), seed, prefix, rename);
 }
 
 /**
@@ -61,8 +65,9 @@ function buildWeightLayer(
  * ∘ layer1 then norm2; with `postActivation`, y = act(…). x [batch, fanIn] (dense) or [batch, h, w, inC]
  * (conv2d); y [batch, units] or [batch, h, w, units].
  * Seeds: layer 1 deriveSeed(layerSeed, 'layer1'), layer 2 'layer2', projection 'projection' (each then
- * derives 'kernel'/'bias' like a dense layer). Fixup: layer 2's kernel is 0, layer 1's kernel is multiplied
- * by {@link fixupScale}(L). `apply` returns α·branch(x) as `branch` for signal-propagation statistics.
+ * derives 'kernel'/'bias' like a dense layer). Variables (and stored weight names): `<block>/<role>` with the
+ * roles of contract residualParamShapes plus movingMean, movingVariance, movingMean2, movingVariance2.
+ * Fixup: layer 2's kernel is 0, layer 1's kernel is multiplied by {@link fixupScale}(L). `apply` returns α·branch(x) as `branch` for signal-propagation statistics.
  * Params carry the roles of contract residualParamShapes (kernel first).
  */
 export function buildResidual(tf: TF, spec: ResidualLayerSpec, info: LayerShapeInfo, layerSeed: number, prefix: string, context: ResidualContext): Layer {
@@ -85,7 +90,7 @@ export function buildResidual(tf: TF, spec: ResidualLayerSpec, info: LayerShapeI
       tf,
       spec,
       info,
-      'layer1',
+      FIRST,
       { kernel: shapes.kernel!, bias: shapes.bias },
       spec.kernelInitializer,
       spec.kernelSize,
@@ -100,7 +105,7 @@ export function buildResidual(tf: TF, spec: ResidualLayerSpec, info: LayerShapeI
       tf.tidy(() => kernel.assign(tf.mul(kernel, scale)));
     }
     if (spec.normalization === 'batchNorm') {
-      norm1 = buildBatchNorm(tf, bnSpec, subInfo(info, 'norm1', 'batchNorm', mid, mid, { gamma: [spec.units], beta: [spec.units] }), prefix);
+      norm1 = buildBatchNorm(tf, bnSpec, subInfo(info, 'batchNorm', mid, mid, { gamma: [spec.units], beta: [spec.units] }), prefix, FIRST);
       parts.push(norm1);
     }
     const init2 = fixup ? { name: 'zeros' as const } : spec.kernelInitializer;
@@ -108,7 +113,7 @@ export function buildResidual(tf: TF, spec: ResidualLayerSpec, info: LayerShapeI
       tf,
       spec,
       info,
-      'layer2',
+      SECOND,
       { kernel: shapes.kernel2!, bias: shapes.bias2 },
       init2,
       spec.kernelSize,
@@ -118,7 +123,7 @@ export function buildResidual(tf: TF, spec: ResidualLayerSpec, info: LayerShapeI
     );
     parts.push(layer2);
     if (spec.normalization === 'batchNorm') {
-      norm2 = buildBatchNorm(tf, bnSpec, subInfo(info, 'norm2', 'batchNorm', mid, mid, { gamma: [spec.units], beta: [spec.units] }), prefix);
+      norm2 = buildBatchNorm(tf, bnSpec, subInfo(info, 'batchNorm', mid, mid, { gamma: [spec.units], beta: [spec.units] }), prefix, SECOND);
       parts.push(norm2);
     }
     if (spec.skip === 'projection') {
@@ -126,7 +131,7 @@ export function buildResidual(tf: TF, spec: ResidualLayerSpec, info: LayerShapeI
         tf,
         spec,
         info,
-        'projection',
+        PROJECTION,
         { kernel: shapes.projection! },
         spec.projectionInitializer,
         1,

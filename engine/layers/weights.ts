@@ -24,8 +24,9 @@ export interface KernelAndBias {
 /**
  * Draws a layer's kernel (shape `info.paramShapes.kernel`) and, when `useBias`, its bias
  * (`info.paramShapes.bias`) with their initializers. Seeds: kernel deriveSeed(layerSeed, 'kernel'), bias
- * deriveSeed(layerSeed, 'bias'). Variables are named `<prefix><layer name>/kernel|bias`; if the bias
- * cannot be made, the kernel is freed before the error is rethrown.
+ * deriveSeed(layerSeed, 'bias'). Variables are named `<prefix><layer name>/kernel|bias` (`rename` maps the
+ * role in the name: a residual block's second layer is `…/kernel2`); if the bias cannot be made, the
+ * kernel is freed before the error is rethrown.
  */
 export function makeKernelAndBias(
   tf: TF,
@@ -33,19 +34,25 @@ export function makeKernelAndBias(
   info: LayerShapeInfo,
   layerSeed: number,
   prefix: string,
+  rename: (role: string) => string = (role) => role,
 ): KernelAndBias {
   const kernelShape = info.paramShapes.kernel as number[];
   const kernel = makeVariable(
     tf,
     initialValues(spec.kernelInitializer, kernelShape, deriveSeed(layerSeed, 'kernel')),
     kernelShape,
-    `${prefix}${info.name}/kernel`,
+    `${prefix}${info.name}/${rename('kernel')}`,
   );
   const params: LayerParam[] = [{ role: 'kernel', variable: kernel }];
   if (!spec.useBias) return { kernel, bias: null, params };
   try {
     const biasShape = info.paramShapes.bias as number[];
-    const bias = makeVariable(tf, initialValues(spec.biasInitializer, biasShape, deriveSeed(layerSeed, 'bias')), biasShape, `${prefix}${info.name}/bias`);
+    const bias = makeVariable(
+      tf,
+      initialValues(spec.biasInitializer, biasShape, deriveSeed(layerSeed, 'bias')),
+      biasShape,
+      `${prefix}${info.name}/${rename('bias')}`,
+    );
     params.push({ role: 'bias', variable: bias });
     return { kernel, bias, params };
   } catch (error) {

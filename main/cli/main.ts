@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { InitScopeError, SweepMetric } from '../../contract/index.js';
 import { coordCheckCommand, COORD_CHECK_USAGE } from './coord-check-command.js';
+import { signalPropCommand, SIGNAL_PROP_USAGE } from './signal-prop-command.js';
 import { calibrateCommand, CALIBRATE_USAGE } from './calibrate-command.js';
 import { datasetsCommand, DATASETS_USAGE } from './datasets-command.js';
 import { EXIT } from './exit-codes.js';
@@ -45,6 +46,7 @@ ${DATASETS_USAGE}
 ${EXPORT_USAGE}
 ${LAB_USAGE}
 ${COORD_CHECK_USAGE}
+${SIGNAL_PROP_USAGE}
 ${CALIBRATE_USAGE}
   help                                           Show this help
 
@@ -58,6 +60,7 @@ export async function runCli(argv: string[]): Promise<number> {
   if (argv[0] === 'export') return exportCommand(argv.slice(1));
   if (argv[0] === 'runs') return runsCommand(argv.slice(1));
   if (argv[0] === 'coord-check') return coordCheckCommand(argv.slice(1));
+  if (argv[0] === 'signal-prop') return signalPropCommand(argv.slice(1));
   if (argv[0] === 'sweep' && argv[1] === 'export') return sweepExportCommand(argv.slice(2));
   if (argv[0] === 'lab') return labCommand(argv.slice(1));
   const { values, positionals } = parseArgs({

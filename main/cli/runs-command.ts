@@ -4,6 +4,7 @@ import { createHostServices } from '../services/create-host.js';
 import { dispatch } from '../services/dispatch.js';
 import type { HostServices } from '../services/host-services.js';
 import { EXIT } from './exit-codes.js';
+import { formatSignalPropRecords } from './signal-prop-command.js';
 import { resolveStorage } from './train-command.js';
 
 export const RUNS_USAGE = `  runs ls [--filter TEXT] [--limit N] [--db PATH] [--json]
@@ -17,7 +18,10 @@ export const RUNS_USAGE = `  runs ls [--filter TEXT] [--limit N] [--db PATH] [--
                                                  Add tags to a run (and remove others)
   runs note <runId> <text> [--db PATH] [--json]  Replace a run's notes ('' clears them)
   runs rm <runId>... --yes [--db PATH] [--json]  Delete ended runs with their metrics, statistics and files
-                                                 (without --yes: only say what would be deleted)`;
+                                                 (without --yes: only say what would be deleted)
+  runs signal-prop <runId> [--max-points N] [--db PATH] [--json]
+                                                 Signal propagation of a run's residual blocks at each recorded
+                                                 step (step 0: at init)`;
 
 /** A run as one line of the table: id, status, epochs, val acc, created, name and tags. */
 export function formatRunLine(r: RunSummary): string {
@@ -38,7 +42,7 @@ function print(json: boolean, value: unknown, text: string): void {
 }
 
 /**
- * `initscope runs ls|list|rename|tag|note|rm`: lists (filtered) and edits stored runs in the database,
+ * `initscope runs ls|list|rename|tag|note|rm|signal-prop`: lists (filtered) and edits stored runs in the database,
  * safely beside other processes using it (every write is one short transaction, retried while busy).
  * Resolves to the exit code (2: invalid input, e.g. an unknown run or filter field).
  */
@@ -54,10 +58,11 @@ export async function runsCommand(argv: string[]): Promise<number> {
       remove: { type: 'string', multiple: true },
       auto: { type: 'boolean', default: false },
       yes: { type: 'boolean', default: false },
+      'max-points': { type: 'string' },
     },
   });
   const [sub, ...args] = positionals;
-  const known = ['ls', 'list', 'rename', 'tag', 'note', 'rm'];
+  const known = ['ls', 'list', 'rename', 'tag', 'note', 'rm', 'signal-prop'];
   if (!sub || !known.includes(sub)) throw new InitScopeError('invalid_input', `Unknown runs subcommand: ${sub ?? '(none)'} (try: ${known.join(', ')})`);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1))
@@ -97,6 +102,15 @@ export async function runsCommand(argv: string[]): Promise<number> {
         if (args[1] === undefined) throw new InitScopeError('invalid_input', "runs note needs the text ('' clears the notes)");
         const run = await call(services, 'runs/setNotes', { runId, notes: args.slice(1).join(' ') });
         print(values.json, run, `${run.id}  notes: ${run.notes || '(none)'}`);
+        return 0;
+      }
+      case 'signal-prop': {
+        const runId = needId('signal-prop <runId>');
+        const maxPoints = values['max-points'] === undefined ? undefined : Number(values['max-points']);
+        if (maxPoints !== undefined && !(Number.isInteger(maxPoints) && maxPoints >= 2))
+          throw new InitScopeError('invalid_input', `--max-points must be an integer >= 2, got ${values['max-points']}`);
+        const records = await call(services, 'runs/signalProp', { runId, ...(maxPoints !== undefined ? { maxPoints } : {}) });
+        print(values.json, records, formatSignalPropRecords(runId, records).trimEnd());
         return 0;
       }
       default:

@@ -7,6 +7,7 @@ import {
   ArtifactStore,
   DatasetStore,
   LayerStatsStore,
+  SignalPropStore,
   StepLossStore,
   openDatabase,
   OwnerStore,
@@ -138,6 +139,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
     });
   const runs = new RunService(store, pool, version, owner);
   runs.storeLayerStatsIn(new LayerStatsStore(db));
+  runs.storeSignalPropIn(new SignalPropStore(db));
   runs.storeStepLossesIn(new StepLossStore(db));
   runs.recordProvenanceIn(new RunProvenanceStore(db));
   const boundaries = new BoundaryService(

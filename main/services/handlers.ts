@@ -93,7 +93,7 @@ export function createHandlers({
     'runs/reproduction': async ({ runId }) => runs.reproduction(runId),
     'runs/metrics': async ({ runId, maxPoints }) => runs.curve(runId, maxPoints),
     'runs/layerStats': async ({ runId, maxPoints }) => runs.layerStats(runId, maxPoints),
-    'runs/signalProp': async () => [],
+    'runs/signalProp': async ({ runId, maxPoints }) => runs.signalProp(runId, maxPoints),
     'runs/stepLosses': async ({ runId, maxPoints }) => runs.stepLosses(runId, maxPoints),
     'runs/boundary': async ({ runId }) => (boundaries ? boundaries.get(runId) : (runs.get(runId), null)),
     // No output folder from clients: exports always go to a new folder under <dataDir>/exports/.

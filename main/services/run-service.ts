@@ -7,6 +7,7 @@ import {
   InitScopeError,
   TERMINAL_EVENT_TYPES,
   type LayerStatsRecord,
+  type SignalPropRecord,
   type PreviewResult,
   type CoordCheckRequest,
   type CoordCheckResult,
@@ -19,7 +20,7 @@ import {
   type RunSummary,
   type StepLossPoint,
 } from '../../contract/index.js';
-import type { LayerStatsStore, RunProvenanceStore, RunStore, StepLossStore } from '../store/index.js';
+import type { LayerStatsStore, RunProvenanceStore, RunStore, SignalPropStore, StepLossStore } from '../store/index.js';
 import type { PreviewRequest } from './preview-requests.js';
 import type { DatasetSource } from '../../engine/index.js';
 import type { RunExecutor } from './run-executor.js';
@@ -238,6 +239,22 @@ export class RunService {
     return this.layerStatsStore ? this.layerStatsStore.get(runId, maxPoints) : [];
   }
 
+  private signalPropStore: SignalPropStore | null = null;
+  private signalPropBuffer: MetricBuffer<SignalPropRecord> | null = null;
+
+  /** Persists the signal propagation of `layerStats` events (`signalPropInit` as step 0) in `store`, batched like metrics. */
+  storeSignalPropIn(store: SignalPropStore): void {
+    this.signalPropStore = store;
+    this.signalPropBuffer = new MetricBuffer<SignalPropRecord>((runId, records) => store.append(runId, records));
+  }
+
+  /** A run's stored signal propagation of its residual blocks, at most `maxPoints` evenly spaced steps (pending ones flushed first). */
+  signalProp(runId: string, maxPoints?: number): SignalPropRecord[] {
+    this.get(runId);
+    this.signalPropBuffer?.flush(runId);
+    return this.signalPropStore ? this.signalPropStore.get(runId, maxPoints) : [];
+  }
+
   private stepLossStore: StepLossStore | null = null;
   private stepLossBuffer: MetricBuffer<StepLossPoint> | null = null;
 
@@ -271,6 +288,7 @@ export class RunService {
    */
   flushPending(): void {
     this.layerStatsBuffer?.flushAll();
+    this.signalPropBuffer?.flushAll();
     this.stepLossBuffer?.flushAll();
     this.metrics.flushAll();
   }
@@ -284,6 +302,7 @@ export class RunService {
   /** Writes pending metrics and stops listening to the pool. */
   close(): void {
     this.layerStatsBuffer?.flushAll();
+    this.signalPropBuffer?.flushAll();
     this.stepLossBuffer?.flushAll();
     this.metrics.flushAll();
     this.unsubscribePool();
@@ -292,10 +311,15 @@ export class RunService {
 
   private onEngineEvent(event: RunEvent): void {
     try {
-      if (event.type === 'layerStats') this.layerStatsBuffer?.add(event.runId, { step: event.step, epoch: event.epoch, layers: event.layers });
+      if (event.type === 'layerStats') {
+        this.layerStatsBuffer?.add(event.runId, { step: event.step, epoch: event.epoch, layers: event.layers });
+        if (event.signalPropInit) this.signalPropBuffer?.add(event.runId, { step: 0, epoch: 0, blocks: event.signalPropInit });
+        if (event.signalProp) this.signalPropBuffer?.add(event.runId, { step: event.step, epoch: event.epoch, blocks: event.signalProp });
+      }
       if (event.type === 'stepLoss') for (const point of event.points) this.stepLossBuffer?.add(event.runId, point);
       if (TERMINAL_EVENT_TYPES.has(event.type)) {
         this.layerStatsBuffer?.flush(event.runId);
+        this.signalPropBuffer?.flush(event.runId);
         this.stepLossBuffer?.flush(event.runId);
       }
       this.persist(event);

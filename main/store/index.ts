@@ -10,6 +10,7 @@ export { SweepStore, type CreateSweepInput, type NewSweepRun, type RequeuedRun, 
 export { DatasetStore, type StoredDataset } from './dataset-store.js';
 export { ArtifactStore, type ArtifactInput, type ArtifactKind, type ArtifactRecord } from './artifact-store.js';
 export { LayerStatsStore } from './layer-stats-store.js';
+export { SignalPropStore } from './signal-prop-store.js';
 export { StepLossStore } from './step-loss-store.js';
 export { DatabaseBusyError, isBusyError, retryBusy, writeTransaction } from './busy.js';
 export { OwnerStore, ownerIsGone, pidAlive, currentProcessProbe, type LivenessProbe, type OwnerKind, type OwnerRow } from './owner-store.js';
