@@ -98,5 +98,39 @@ test('adds residual blocks, sets SkipInit, trains briefly and shows per-block si
   await lab.getByTestId('signal-prop-source').selectOption({ index: 1 });
   await expect(lab.getByTestId('signal-prop-slider')).toBeVisible();
   await expect(lab.getByTestId('signal-prop-chart')).toHaveAttribute('data-blocks', '2');
+  if (process.env.SCREENSHOTS) await screenshots(page);
   expect(errors).toEqual([]);
 });
+
+/**
+ * With SCREENSHOTS=1: the builder with the blocks (the first selected, its editor open), the run's
+ * signal-propagation plot and the Lab's instrument, in both languages and themes at 1280×720, into
+ * test-results/screens/ for looking at by eye.
+ */
+async function screenshots(page: Page): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  for (const locale of ['en', 'zh-CN'] as const) {
+    await page.getByTestId('lang-switch').selectOption(locale);
+    for (const theme of ['light', 'dark'] as const) {
+      if ((await page.getByTestId('theme-toggle').getAttribute('data-theme')) !== theme) await page.getByTestId('theme-toggle').click();
+      const shot = (name: string) => page.screenshot({ path: `test-results/screens/residual-${name}-${locale}-${theme}.png` });
+      await page.getByTestId('nav-build').click();
+      await page.getByTestId('tab-layer').click();
+      await page.getByTestId('layer-card').nth(2).click();
+      await page.waitForTimeout(600);
+      await shot('builder');
+      await page.getByTestId('inspector').getByTestId('residual-fields').scrollIntoViewIfNeeded();
+      await page.getByTestId('init-preview').getByTestId('preview-signal-prop').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      await shot('preview');
+      await page.getByTestId('nav-run').click();
+      await page.getByTestId('diagnostics').getByTestId('signal-prop').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      await shot('run');
+      await page.getByTestId('nav-lab').click();
+      await page.getByTestId('lab-tab-signalProp').click();
+      await page.waitForTimeout(600);
+      await shot('lab');
+    }
+  }
+}
