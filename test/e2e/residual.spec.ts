@@ -69,6 +69,13 @@ test('adds residual blocks, sets SkipInit, trains briefly and shows per-block si
     await expect(page.getByTestId('layer-card').nth(at).getByTestId('residual-diagram')).toHaveAttribute('data-init', 'skipInit');
   }
   await expect(inspector.getByTestId('residual-init-help')).toContainText('De & Smith 2020');
+  // The init preview switched to the blocks when the first one was added: flat, with zero branches.
+  const atInit = page.getByTestId('preview-signal-prop');
+  await expect(atInit.getByTestId('signal-prop-chart')).toHaveAttribute('data-blocks', '2');
+  await expect(atInit.getByTestId('signal-prop-readout')).toContainText('exactly zero at 2 blocks');
+  await page.getByTestId('preview-view-layers').click();
+  await expect(page.getByTestId('preview-activation-chart')).toBeVisible();
+  await page.getByTestId('preview-view-blocks').click();
 
   // Train briefly, recording statistics every 2 steps.
   await page.getByTestId('tab-experiment').click();

@@ -60,6 +60,8 @@ export const signalPropEn = {
   noData: 'No signal-propagation data yet.',
   noBlocks: 'This network has no residual blocks.',
   noBlocksHint: 'Add a residual block in Build to see how the signal travels through it.',
+  previewView: 'What the preview shows',
+  previewViews: { layers: 'Per layer', blocks: 'Residual blocks' },
   computing: 'Computing…',
   currentOff: 'Switch on the network’s own line to see its residual blocks.',
   growth: 'Variance {total} from the first to the last of {n} blocks ({perBlock} per block).',

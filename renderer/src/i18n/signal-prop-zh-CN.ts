@@ -58,6 +58,8 @@ export const signalPropZhCN: typeof signalPropEn = {
   noData: '还没有信号传播数据。',
   noBlocks: '该网络没有残差块。',
   noBlocksHint: '在“构建”中加入残差块，即可查看信号如何在其中传播。',
+  previewView: '预览显示的内容',
+  previewViews: { layers: '逐层', blocks: '残差块' },
   computing: '正在计算…',
   currentOff: '打开网络自身的曲线，即可查看其残差块。',
   growth: '方差从第一个块到最后一个块（共 {n} 个）变化 {total}（每块 {perBlock}）。',
