@@ -1,4 +1,4 @@
-import type { NetworkSpec } from './network.js';
+import type { LayerSpec, NetworkSpec } from './network.js';
 import { followShapes, shapeSize } from './shapes.js';
 import type { OptimizerSpec } from './training.js';
 
@@ -52,11 +52,21 @@ export interface MemoryEstimate {
 }
 
 /**
+ * Tensors of a layer's output size kept for the backward pass: 2 (value and pre-activation); a residual
+ * block also keeps its branch's layer 1, activation and layer 2 outputs (3), each normalisation's (2) and
+ * the projection's (1).
+ */
+function keptTensors(layer: LayerSpec): number {
+  if (layer.type !== 'residual') return 2;
+  return 5 + (layer.normalization === 'batchNorm' ? 2 : 0) + (layer.skip === 'projection' ? 1 : 0);
+}
+
+/**
  * Estimates the memory one training step of `network` needs, before anything is allocated:
  * weights (trainable and not), a gradient per trainable parameter, the optimizer's accumulators, and
  * for each sample of the largest batch (training batch or statistics probe batch, at most the
  * training samples when known) the input plus every layer's output counted twice (its value and its
- * pre-activation, both kept for the backward pass). It is a lower bound of what tfjs allocates
+ * pre-activation, both kept for the backward pass; a residual block more, see keptTensors). It is a lower bound of what tfjs allocates
  * (temporaries, the dataset itself and the backend's own overhead come on top), good to refuse a
  * network that cannot fit long before it fails. Layers with shape problems count their output as given.
  */
@@ -71,7 +81,7 @@ export function estimateTrainingMemory(
   const slots = optimizerSlots(train.optimizer.name);
   const cap = trainSamples !== undefined && trainSamples > 0 ? trainSamples : Infinity;
   const batch = Math.max(Math.min(train.batchSize, cap), Math.min(train.probeSize, cap));
-  const activationsPerSample = shapeSize(network.inputShape) + shapes.reduce((n, s) => n + 2 * shapeSize(s.outputShape), 0);
+  const activationsPerSample = shapeSize(network.inputShape) + shapes.reduce((n, s, i) => n + keptTensors(network.layers[i]!) * shapeSize(s.outputShape), 0);
   const weightBytes = (params + state) * FLOAT32_BYTES;
   const gradientBytes = params * FLOAT32_BYTES;
   const optimizerBytes = slots * params * FLOAT32_BYTES;

@@ -143,10 +143,11 @@ export function datasetName(experiment: ExperimentSpec, storedName: string | nul
   return labels.dataset[ref.builtin];
 }
 
-type WeightLayer = Extract<LayerSpec, { type: 'dense' | 'conv2d' }>;
+type WeightLayer = Extract<LayerSpec, { type: 'dense' | 'conv2d' | 'residual' }>;
 
+/** Layers with weights, in order (a residual block counts once, with its width). */
 function weightLayers(experiment: ExperimentSpec): WeightLayer[] {
-  return experiment.network.layers.filter((l): l is WeightLayer => l.type === 'dense' || l.type === 'conv2d');
+  return experiment.network.layers.filter((l): l is WeightLayer => l.type === 'dense' || l.type === 'conv2d' || l.type === 'residual');
 }
 
 /** The layers whose activation and initializer characterise the network: every weight layer but the output one (or the only one). */
@@ -160,11 +161,15 @@ function distinct(labels: string[]): string {
   return [...new Set(labels)].join('/');
 }
 
-/** The network's kind and widths: `MLP 64-64-10` (dense units) or `CNN 8-16-10` (filters, then units). */
+/**
+ * The network's kind and widths: `MLP 64-64-10` (dense units) or `CNN 8-16-10` (filters, then units); a
+ * residual block adds its width once (a conv2d-branch block makes the network a CNN).
+ */
 export function architectureName(experiment: ExperimentSpec, labels: RunNameTemplates = ENGLISH_RUN_NAME_LABELS): string {
   const layers = weightLayers(experiment);
-  const widths = layers.map((l) => (l.type === 'dense' ? l.units : l.filters)).join('-');
-  return fillTemplate(layers.some((l) => l.type === 'conv2d') ? labels.cnn : labels.mlp, { widths }).trim();
+  const widths = layers.map((l) => (l.type === 'conv2d' ? l.filters : l.units)).join('-');
+  const conv = layers.some((l) => l.type === 'conv2d' || (l.type === 'residual' && l.branch === 'conv2d'));
+  return fillTemplate(conv ? labels.cnn : labels.mlp, { widths }).trim();
 }
 
 /** The parts of an automatic name, each already in words (see {@link autoRunName}). */

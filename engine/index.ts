@@ -44,6 +44,8 @@ export { gaussianMoments, type Moments } from './diagnostics/gaussian-moments.js
 export { erf, scalarActivation } from './diagnostics/scalar-activations.js';
 export { previewInit, withKernelInitializer, DEFAULT_PREVIEW_PROBE_SIZE } from './diagnostics/preview.js';
 export { exportLayersModel, type LayersModelFiles } from './export/layers-model.js';
+export { exportResidual, type ExportResidual, type PlainBatchNorm, type PlainTensor } from './export/residual-weights.js';
+export { measureSignalProp } from './diagnostics/signal-prop.js';
 export { computeReferenceOutputs, type ReferenceOutputs } from './export/reference.js';
 export type { NamedWeight } from './export/weights.js';
 export { orthogonalMatrix } from './orthogonal.js';

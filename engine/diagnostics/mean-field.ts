@@ -26,12 +26,42 @@ function activate(belief: Belief, activation: ActivationSpec): Belief {
  * Pre-activation of a dense or conv2d layer: z = Σᵢ wᵢxᵢ + b with iid zero-mean weights is
  * ≈ N(mean(b), fan_in·Var(w)·E[x²] + Var(b)). Null when the weights have a non-zero mean.
  */
-function affine(spec: Extract<LayerSpec, { type: 'dense' | 'conv2d' }>, kernelShape: number[], input: Moments): Belief {
+function affine(
+  spec: Pick<Extract<LayerSpec, { type: 'dense' }>, 'kernelInitializer' | 'biasInitializer' | 'useBias'>,
+  kernelShape: number[],
+  input: Moments,
+): Belief {
   const w = initializerMoments(spec.kernelInitializer, kernelShape);
   if (Math.abs(w.mean) > 1e-12) return null;
   const fanIn = kernelShape.slice(0, -1).reduce((a, b) => a * b, 1);
   const b = spec.useBias ? initializerMoments(spec.biasInitializer, [kernelShape[kernelShape.length - 1] as number]) : { mean: 0, variance: 0 };
   return { kind: 'gaussian', mean: b.mean, variance: fanIn * w.variance * input.m2 + b.variance };
+}
+
+/**
+ * Output moments of a residual block at init, y = skip(x) + branch(x): identity skip keeps x's moments, a
+ * projection is an affine map of them; the branch is layer 2 ∘ act ∘ layer 1 (each an affine map, biases
+ * 0) for 'standard' and 0 for 'skipInit' (α = 0) and 'fixup' (layer 2 = 0). Skip and branch are
+ * independent (independent zero-mean weights): m1 = m1_skip + m1_branch, m2 = m2_skip + m2_branch +
+ * 2·m1_skip·m1_branch. For a He-initialised ReLU branch that is m2 ← 3·m2 per block. Null with
+ * normalisation or an output activation (no closed form kept).
+ */
+function residualMoments(spec: Extract<LayerSpec, { type: 'residual' }>, paramShapes: Record<string, number[]>, input: Moments): Belief {
+  if (spec.normalization !== 'none' || spec.postActivation) return null;
+  const zeroBias = { name: 'zeros' as const };
+  let skip: Moments = input;
+  if (spec.skip === 'projection') {
+    const p = affine({ kernelInitializer: spec.projectionInitializer, biasInitializer: zeroBias, useBias: false }, paramShapes.projection!, input);
+    if (!p) return null;
+    skip = rawMoments(p);
+  }
+  if (spec.init !== 'standard') return { kind: 'moments', ...skip };
+  const layer = { kernelInitializer: spec.kernelInitializer, biasInitializer: zeroBias, useBias: false };
+  const h = activate(affine(layer, paramShapes.kernel!, input), spec.activation);
+  const b = h ? affine(layer, paramShapes.kernel2!, rawMoments(h)) : null;
+  if (!b) return null;
+  const branch = rawMoments(b);
+  return { kind: 'moments', m1: skip.m1 + branch.m1, m2: skip.m2 + branch.m2 + 2 * skip.m1 * branch.m1 };
 }
 
 /**
@@ -79,6 +109,9 @@ export function meanFieldStds(network: NetworkSpec, input: Moments, measured: re
       case 'maxPool2d':
       case 'avgPool2d':
         belief = null;
+        break;
+      case 'residual':
+        belief = inputMoments ? residualMoments(spec, shapes[i]!.paramShapes, inputMoments) : null;
         break;
     }
     if (!belief) return null;

@@ -1,6 +1,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import { type ActivationSpec, type NetworkSpec, inferNetworkShapes } from '../../contract/index.js';
+import { type ActivationSpec, type NetworkSpec, type ResidualLayerSpec, inferNetworkShapes } from '../../contract/index.js';
 import type { TF } from '../tf.js';
+import { exportResidual, type PlainTensor } from './residual-weights.js';
 import type { NamedWeight } from './weights.js';
 
 type SymbolicTensor = tfjs.SymbolicTensor;
@@ -43,6 +44,59 @@ function applySeparateActivation(tf: TF, x: SymbolicTensor, spec: ActivationSpec
 
 type ActivationIdentifier = NonNullable<Parameters<TF['layers']['activation']>[0]>['activation'];
 
+type Activate = (h: SymbolicTensor, spec: ActivationSpec, name: string, fused: boolean) => SymbolicTensor;
+
+/**
+ * A residual block as standard Keras layers (no Lambda): the branch's dense/conv2d layers (linear, 'same'
+ * padding), batchNormalization, activations, Fixup's offsets as Rescaling(scale 1, offset b) layers, the
+ * projection as a bias-free dense or 1×1 conv2d, and an Add layer named after the block (`residual_3`);
+ * SkipInit's α and Fixup's multiplier and biases folded into the weights (residual-weights.ts). The layers'
+ * weights are queued in `presets`, set once the model exists.
+ */
+function residualBlock(
+  tf: TF,
+  spec: ResidualLayerSpec,
+  name: string,
+  x: SymbolicTensor,
+  byName: ReadonlyMap<string, NamedWeight>,
+  activate: Activate,
+  presets: { layer: tfjs.layers.Layer; values: PlainTensor[] }[],
+): SymbolicTensor {
+  let w;
+  try {
+    w = exportResidual(spec, name, byName);
+  } catch (error) {
+    throw new Error(`tfjs export: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const conv = spec.branch === 'conv2d';
+  const kernelSize = typeof spec.kernelSize === 'number' ? spec.kernelSize : [...spec.kernelSize];
+  const weightLayer = (part: string, kernel: PlainTensor, bias: PlainTensor | null, size: number | number[]): tfjs.layers.Layer => {
+    const common = { useBias: bias !== null, activation: 'linear' as ActivationIdentifier, name: `${name}_${part}` };
+    const layer = conv
+      ? tf.layers.conv2d({ filters: spec.units, kernelSize: size, strides: 1, padding: 'same', dataFormat: 'channelsLast', ...common })
+      : tf.layers.dense({ units: spec.units, ...common });
+    presets.push({ layer, values: bias ? [kernel, bias] : [kernel] });
+    return layer;
+  };
+  const norm = (part: string, n: NonNullable<typeof w.norm1>, h: SymbolicTensor): SymbolicTensor => {
+    const layer = tf.layers.batchNormalization({ axis: -1, momentum: 0.99, epsilon: 1e-3, name: `${name}_${part}` });
+    presets.push({ layer, values: [n.gamma, n.beta, n.movingMean, n.movingVariance] });
+    return layer.apply(h) as SymbolicTensor;
+  };
+  const offset = (part: string, b: number | null, h: SymbolicTensor): SymbolicTensor =>
+    b === null ? h : (tf.layers.rescaling({ scale: 1, offset: b, name: `${name}_${part}` }).apply(h) as SymbolicTensor);
+  let h = offset('offset1', w.offset1, x);
+  h = weightLayer('layer1', w.kernel1, w.bias1, kernelSize).apply(h) as SymbolicTensor;
+  if (w.norm1) h = norm('norm1', w.norm1, h);
+  h = activate(h, spec.activation, `${name}_act1`, false);
+  h = offset('offset2', w.offset2, h);
+  h = weightLayer('layer2', w.kernel2, w.bias2, kernelSize).apply(h) as SymbolicTensor;
+  if (w.norm2) h = norm('norm2', w.norm2, h);
+  const skip = w.projection ? (weightLayer('projection', w.projection, null, 1).apply(x) as SymbolicTensor) : x;
+  const sum = tf.layers.add({ name }).apply([skip, h]) as SymbolicTensor;
+  return spec.postActivation ? activate(sum, spec.activation, `${name}_act`, false) : sum;
+}
+
 /**
  * Builds a tf.LayersModel equal (at inference) to the engine's network with these weights. Layer
  * names follow the engine's ('dense_0', 'conv2d_2'); extra activation layers get suffixes.
@@ -55,6 +109,7 @@ export function buildLayersModel(tf: TF, network: NetworkSpec, weights: readonly
   const input = tf.input({ shape: [...network.inputShape], name: 'input' });
   let x: SymbolicTensor = input;
   const assignments: { layer: tfjs.layers.Layer; roles: string[]; layerName: string }[] = [];
+  const presets: { layer: tfjs.layers.Layer; values: PlainTensor[] }[] = [];
   const activate = (h: SymbolicTensor, spec: ActivationSpec, name: string, fused: boolean): SymbolicTensor => {
     const keras = kerasActivationName(spec);
     if (keras !== null) {
@@ -123,7 +178,8 @@ export function buildLayersModel(tf: TF, network: NetworkSpec, weights: readonly
         x = activate(x, spec.activation, name, false);
         return;
       case 'residual':
-        throw new Error(`tfjs export: residual blocks are not supported yet (${name})`);
+        x = residualBlock(tf, spec, name, x, byName, activate, presets);
+        return;
       default: {
         const never: never = spec;
         throw new Error(`tfjs export: layer type '${(never as { type: string }).type}' is not supported`);
@@ -142,6 +198,14 @@ export function buildLayersModel(tf: TF, network: NetworkSpec, weights: readonly
         layer.setWeights(values);
       } finally {
         for (const t of values) t.dispose();
+      }
+    }
+    for (const { layer, values } of presets) {
+      const tensors = values.map((v) => tf.tensor(v.values, v.shape, 'float32'));
+      try {
+        layer.setWeights(tensors);
+      } finally {
+        for (const t of tensors) t.dispose();
       }
     }
   } catch (error) {

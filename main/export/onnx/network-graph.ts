@@ -2,7 +2,11 @@ import { inferNetworkShapes, pair, type LayerShapeInfo, type LayerSpec, type Net
 import type { NamedWeight } from '../../../engine/index.js';
 import { appendActivation } from './activations.js';
 import { GraphBuilder } from './graph-builder.js';
+import { convWeight, tfPads } from './conv-layout.js';
 import type { OnnxGraph } from './onnx-model.js';
+import { appendResidual } from './residual-graph.js';
+
+export { tfPads };
 
 /** Names of the graph's input and output tensors. */
 export const ONNX_INPUT = 'input';
@@ -13,28 +17,6 @@ export const ONNX_OUTPUT = 'output';
  * pooling and BatchNormalization want NCHW (channels at axis 1). `flat` is [batch, features].
  */
 type Layout = 'flat' | 'nhwc' | 'nchw' | 'other';
-
-/** Engine kernel [kh, kw, inC, filters] → ONNX Conv weight [filters, inC, kh, kw]. */
-function convWeight(k: Float32Array, [kh, kw, inC, filters]: number[]): Float32Array {
-  const out = new Float32Array(k.length);
-  for (let i = 0; i < kh!; i++)
-    for (let j = 0; j < kw!; j++)
-      for (let c = 0; c < inC!; c++)
-        for (let f = 0; f < filters!; f++) out[((f * inC! + c) * kh! + i) * kw! + j] = k[((i * kw! + j) * inC! + c) * filters! + f]!;
-  return out;
-}
-
-/**
- * ONNX `pads` [top, left, bottom, right] reproducing TensorFlow's padding: none for 'valid'; for
- * 'same', total = max((⌈in/s⌉ − 1)·s + k − in, 0) per axis with the odd pixel at the bottom/right.
- */
-export function tfPads(padding: 'valid' | 'same', [h, w]: number[], [kh, kw]: number[], [sh, sw]: number[]): number[] {
-  if (padding === 'valid') return [0, 0, 0, 0];
-  const total = (n: number, k: number, s: number) => Math.max((Math.ceil(n / s) - 1) * s + k - n, 0);
-  const th = total(h!, kh!, sh!);
-  const tw = total(w!, kw!, sw!);
-  return [Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)];
-}
 
 /** Layer types the ONNX export supports (every type of contract/network.ts at the time of writing). */
 export const ONNX_LAYER_TYPES: readonly LayerSpec['type'][] = [
@@ -47,6 +29,7 @@ export const ONNX_LAYER_TYPES: readonly LayerSpec['type'][] = [
   'batchNorm',
   'activation',
   'reshape',
+  'residual',
 ];
 
 /**
@@ -164,8 +147,12 @@ export function buildOnnxGraph(network: NetworkSpec, weights: readonly NamedWeig
         x = appendActivation(g, x, spec.activation, scope, layout === 'nchw' ? 1 : -1);
         return;
       }
-      case 'residual':
-        throw new Error('ONNX export: residual blocks are not supported yet');
+      case 'residual': {
+        if (spec.branch === 'conv2d') toNchw(scope);
+        x = appendResidual(g, spec, info, x, byName);
+        if (spec.branch === 'dense') layout = 'flat';
+        return;
+      }
       default: {
         const never: never = spec;
         throw new Error(`ONNX export: layer type '${(never as { type: string }).type}' is not supported`);

@@ -38,6 +38,8 @@ describe('automatic run names', () => {
     expect(autoRunName(example('spiral-tanh-glorot.json'))).toBe('tanh · Glorot N · Adam 0.01 · seed 1 · Spiral · MLP 16-16-2');
     // Hidden layers with different activations list each once, in layer order; the output layer is left out.
     expect(autoRunName(example('circle-relu-he.json'))).toBe('ReLU/Leaky ReLU 0.01 · He N · SGD 0.1 · seed 3 · Circle · MLP 8-8-2');
+    // A residual block counts once, with its width.
+    expect(autoRunName(example('resnet-fixup.json'))).toBe('linear/ReLU · LeCun N/He N · SGD 0.05 · seed 3 · Spiral · MLP 32-32-32-32-32-32-32-32-32-2');
   });
 
   it('describes a conv net as a CNN, not by its stale experiment name', () => {

@@ -66,3 +66,29 @@ describe('memory estimate against what tfjs allocates', () => {
     }
   });
 });
+
+describe('memory estimate of residual blocks', () => {
+  const resnet = NetworkSpec.parse({
+    inputShape: [6],
+    layers: [
+      { type: 'residual', units: 8, skip: 'projection', normalization: 'batchNorm' },
+      { type: 'residual', units: 8, init: 'fixup' },
+      { type: 'residual', units: 8, init: 'skipInit' },
+      { type: 'dense', units: 2 },
+    ],
+  });
+
+  it('counts every variable of the blocks (moving statistics included) and their kept intermediates', () => {
+    const estimate = estimateTrainingMemory(resnet, { batchSize: 3, probeSize: 1, optimizer: { name: 'sgd' } });
+    const before = tf.memory().numBytes;
+    const model = buildModel(tf, resnet, { seed: 1 });
+    try {
+      expect(tf.memory().numBytes - before).toBe(estimate.weightBytes);
+      expect(model.variables.reduce((n, v) => n + v.size, 0)).toBe(estimate.params);
+      // Block 0: 2 + layer 1, activation, layer 2 + two norms + projection = 8 tensors of 8; blocks 1 and 2: 5 of 8; dense: 2 of 2.
+      expect(estimate.activationsPerSample).toBe(6 + 8 * 8 + 5 * 8 + 5 * 8 + 2 * 2);
+    } finally {
+      model.dispose();
+    }
+  });
+});

@@ -25,8 +25,11 @@ export function randomizedModel(tf: TF, network: NetworkSpec, seed = 3): { model
   const rand = seededFloats(seed);
   const weights = readModelWeights(tf, model).map((w) => {
     const role = w.name.split('/')[1];
-    const values =
-      role === 'movingVariance' ? rand(w.values.length, 0.5, 1.5) : role === 'movingMean' ? rand(w.values.length, -0.5, 0.5) : rand(w.values.length, -1, 1);
+    const values = role?.startsWith('movingVariance')
+      ? rand(w.values.length, 0.5, 1.5)
+      : role?.startsWith('movingMean')
+        ? rand(w.values.length, -0.5, 0.5)
+        : rand(w.values.length, -1, 1);
     return { ...w, values };
   });
   assignModelWeights(tf, model, weights);

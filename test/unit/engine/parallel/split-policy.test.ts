@@ -72,6 +72,22 @@ describe('decideSplit', () => {
     const withNorm = NetworkSpec.parse({ ...mlp, layers: [mlp.layers[0], { type: 'batchNorm' }, ...mlp.layers.slice(1)] });
     expect(withModel(withNorm, (m) => decideSplit(m, 128, 'wasm', 'always'))).toMatchObject({ split: false, reason: expect.stringContaining('batchNorm') });
     expect(withModel(withNorm, (m) => decideSplit(m, 128, 'wasm', 'auto', true)).split).toBe(false);
+    // A residual block with batchNorm inside needs whole-batch statistics too; one without may split.
+    const block = (normalization: string) =>
+      NetworkSpec.parse({
+        inputShape: [4],
+        layers: [
+          { type: 'residual', units: 4, normalization },
+          { type: 'dense', units: 2 },
+        ],
+      });
+    expect(withModel(block('batchNorm'), (m) => decideSplit(m, 128, 'wasm', 'always'))).toMatchObject({
+      split: false,
+      reason: expect.stringContaining('batchNorm'),
+    });
+    expect(withModel(block('none'), (m) => decideSplit(m, 128, 'wasm', 'always')).split).toBe(true);
+    // Its multiply-adds count both branch kernels: 4·4 + 4·4 per sample, plus the dense 4·2.
+    expect(withModel(block('none'), (m) => forwardMacsPerSample(m))).toBe(16 + 16 + 8);
     expect(withModel(spiral, (m) => decideSplit(m, 64, 'wasm', 'always'))).toMatchObject({ split: true });
     expect(withModel(spiral, (m) => decideSplit(m, 16, 'wasm', 'always')).split).toBe(false);
     // A reproduction keeps the original's layout whatever the rule or the environment says now.

@@ -134,6 +134,35 @@ describe('a batch computed in two parts', () => {
     expect(wasmBuffers(tf)).toBe(buffers - 2 * mlp.layers.length * 2);
   });
 
+  it('splits a residual network (Fixup, SkipInit, projection) like the whole batch: the same loss and Adam update to float32 rounding', async () => {
+    const resnet = NetworkSpec.parse({
+      inputShape: [784],
+      layers: [
+        { type: 'residual', units: 24, skip: 'projection' },
+        { type: 'residual', units: 24, init: 'fixup' },
+        { type: 'residual', units: 24, init: 'skipInit' },
+        { type: 'dense', units: 10, activation: { name: 'softmax' } },
+      ],
+    });
+    const whole = setup(resnet, { name: 'adam', learningRate: 0.01 });
+    const split = setup(resnet, { name: 'adam', learningRate: 0.01 });
+    const before = weightsOf(whole.model);
+    peer.prepare(peerNetworkOf(resnet));
+    const p = parts(resnet, () => true);
+    const a = await wholeStep(whole, batch(0, 40), 3);
+    const b = await trainStepSplit(tf, split.model, split.lossFn, split.optimizer, p, batch(0, 40), 3);
+    expect(b).toMatchObject({ finite: true, onPeer: true, correct: a.correct });
+    expect(b.loss).toBeCloseTo(a.loss, 5);
+    const after = weightsOf(whole.model);
+    weightsOf(split.model).forEach((w, i) => {
+      const moved = after[i]!.map((v, j) => v - before[i]![j]!);
+      const movedSplit = w.map((v, j) => v - before[i]![j]!);
+      expect(maxRelError(movedSplit, moved), `variable ${split.model.variables[i]!.name}`).toBeLessThan(1e-4);
+    });
+    p.end();
+    dispose(whole, split);
+  });
+
   it('gives bit-identical weights and losses whether the peer or this thread computes the second part, alternating or after the peer fails', async () => {
     peer.prepare(peerNetworkOf(convNet));
     const failing = { gradients: () => Promise.reject(new Error('peer crashed')) } as unknown as GradientPeer;
