@@ -116,6 +116,14 @@ test('adds residual blocks, sets SkipInit, trains briefly and shows per-block si
  */
 async function screenshots(page: Page): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 720 });
+  // The second block as a Fixup block with batch norm and an activation after the add, for its drawing.
+  await page.getByTestId('nav-build').click();
+  await page.getByTestId('tab-layer').click();
+  await page.getByTestId('layer-card').nth(3).click();
+  const inspector = page.getByTestId('inspector');
+  await inspector.getByTestId('residual-normalization').selectOption('batchNorm');
+  await inspector.getByTestId('residual-init-fixup').click();
+  await inspector.getByTestId('residual-post-activation').check();
   for (const locale of ['en', 'zh-CN'] as const) {
     await page.getByTestId('lang-switch').selectOption(locale);
     for (const theme of ['light', 'dark'] as const) {
@@ -126,6 +134,10 @@ async function screenshots(page: Page): Promise<void> {
       await page.getByTestId('layer-card').nth(2).click();
       await page.waitForTimeout(600);
       await shot('builder');
+      await page.getByTestId('layer-card').nth(3).click();
+      await page.waitForTimeout(300);
+      await shot('editor');
+      await page.getByTestId('layer-card').nth(2).click();
       await page.getByTestId('inspector').getByTestId('residual-fields').scrollIntoViewIfNeeded();
       await page.getByTestId('init-preview').getByTestId('preview-signal-prop').scrollIntoViewIfNeeded();
       await page.waitForTimeout(300);
