@@ -97,6 +97,12 @@ test('every view renders its text in both languages and themes, without errors',
           seen[`${view} ${locale} ${theme} ${size.width}`] = await rawKeys(page);
           await page.screenshot({ path: `test-results/screens/${view}-${locale}-${theme}-${size.width}x${size.height}.png` });
         }
+        // The Lab's signal-propagation instrument (a network without residual blocks: its hint), then back to the first tab.
+        await page.getByTestId('lab-tab-signalProp').click();
+        await expect(page.getByTestId('signal-prop-lab')).toBeVisible();
+        seen[`lab-signalProp ${locale} ${theme} ${size.width}`] = await rawKeys(page);
+        await page.screenshot({ path: `test-results/screens/lab-signalProp-${locale}-${theme}-${size.width}x${size.height}.png` });
+        await page.getByTestId('lab-tab-phase').click();
       }
     }
   }

@@ -1,4 +1,5 @@
 import { labEn } from './lab-en.js';
+import { residualEn, signalPropEn } from './signal-prop-en.js';
 
 /**
  * English UI text: the reference message set. Every key here must exist in `zh-CN.ts` (checked by the
@@ -517,6 +518,11 @@ const en = {
     flatten: { name: 'Flatten', blurb: 'Image → vector', help: 'Reshapes [h, w, c] to one vector so dense layers can follow.' },
     batchNorm: { name: 'Batch norm', blurb: 'Normalizes per channel', help: 'Normalizes each channel over the batch, then scales by γ and shifts by β.' },
     activation: { name: 'Activation', blurb: 'A standalone non-linearity', help: 'Applies an activation element-wise, e.g. after batch norm.' },
+    residual: {
+      name: 'Residual block',
+      blurb: 'Two layers and a skip path',
+      help: 'y = skip(x) + α·branch(x): the branch is two dense or two conv layers; the skip carries x past them, unchanged (identity) or through a learned projection.',
+    },
   },
   inspector: {
     title: 'Layer {n} · {type}',
@@ -553,6 +559,7 @@ const en = {
     tooSmall: 'the {kernel} window does not fit the input {shape}',
     badSize: 'kernel, pool size and stride must be at least 1',
     countMismatch: 'cannot reshape {shape} to {target}: the number of values must stay the same',
+    skipMismatch: 'an identity skip needs as many units as the input has channels ({inUnits}, not {units}); choose a projection skip or {inUnits} units',
   },
   diagnostics: {
     statsEvery: 'Stats every (steps)',
@@ -1004,6 +1011,8 @@ const en = {
     closeShortcut: 'Close a dialog',
   },
   lab: labEn,
+  residual: residualEn,
+  signalProp: signalPropEn,
 };
 
 export type MessageSchema = typeof en;

@@ -6,6 +6,7 @@ export const labEn = {
     phase: 'Order–chaos phase diagram',
     jacobian: 'Jacobian spectrum',
     coordCheck: 'μP coordinate check',
+    signalProp: 'Signal propagation',
   },
   phase: {
     activation: 'Activation',

@@ -8,6 +8,7 @@ export const labZhCN: typeof labEn = {
     phase: '有序–混沌相图',
     jacobian: '雅可比谱',
     coordCheck: 'μP 坐标检查',
+    signalProp: '信号传播',
   },
   phase: {
     activation: '激活函数',

@@ -1,5 +1,6 @@
 import type { MessageSchema } from './en.js';
 import { labZhCN } from './lab-zh-CN.js';
+import { residualZhCN, signalPropZhCN } from './signal-prop-zh-CN.js';
 
 /** Simplified Chinese UI text; same keys as `en.ts` (the type makes a missing or extra key a compile error). */
 const zhCN: MessageSchema = {
@@ -554,6 +555,11 @@ const zhCN: MessageSchema = {
     flatten: { name: '展平', blurb: '图像 → 向量', help: '把 [h, w, c] 展平成一个向量，以便接全连接层。' },
     batchNorm: { name: '批归一化', blurb: '按通道归一化', help: '在批次上对每个通道归一化，再乘以 γ、加上 β。' },
     activation: { name: '激活', blurb: '独立的非线性', help: '逐元素应用激活函数，例如放在批归一化之后。' },
+    residual: {
+      name: '残差块',
+      blurb: '两层加一条跳跃连接',
+      help: 'y = skip(x) + α·branch(x)：分支是两个全连接层或两个卷积层；跳跃连接让 x 绕过它们，原样（恒等）或经过一个可学习的投影。',
+    },
   },
   inspector: {
     title: '第 {n} 层 · {type}',
@@ -590,6 +596,7 @@ const zhCN: MessageSchema = {
     tooSmall: '{kernel} 窗口放不进输入 {shape}',
     countMismatch: '无法把 {shape} 重塑为 {target}：数值个数必须保持不变',
     badSize: '卷积核、池化大小和步幅都必须至少为 1',
+    skipMismatch: '恒等跳跃连接要求单元数等于输入的通道数（应为 {inUnits}，而不是 {units}）；请改用投影连接或 {inUnits} 个单元',
   },
   diagnostics: {
     statsEvery: '统计间隔（步）',
@@ -1036,6 +1043,8 @@ const zhCN: MessageSchema = {
     closeShortcut: '关闭对话框',
   },
   lab: labZhCN,
+  residual: residualZhCN,
+  signalProp: signalPropZhCN,
 };
 
 export default zhCN;

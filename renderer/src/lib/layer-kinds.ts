@@ -1,4 +1,5 @@
 import { DEFAULT_DENSE_UNITS, LayerSpec } from '../../../contract/index.js';
+import { RESIDUAL_STARTING_FIELDS } from './residual-block.js';
 
 /** A layer type the contract knows (`dense`, `dropout`, and whatever the LayerSpec union adds later). */
 export type LayerType = LayerSpec['type'];
@@ -35,6 +36,7 @@ const STARTING_FIELDS: Record<string, Record<string, unknown>> = {
   flatten: {},
   batchNorm: { momentum: 0.99, epsilon: 0.001 },
   activation: { activation: { name: 'relu' } },
+  residual: RESIDUAL_STARTING_FIELDS,
 };
 
 /**
@@ -89,7 +91,7 @@ export function hasActivation(layer: LayerSpec): boolean {
 
 /** Names the layer family for icons and colours: weights, regularizer, reshaping, normalization. */
 export function layerFamily(type: string): 'weights' | 'regularizer' | 'reshape' | 'norm' | 'activation' {
-  if (type === 'dense' || type.startsWith('conv')) return 'weights';
+  if (type === 'dense' || type.startsWith('conv') || type === 'residual') return 'weights';
   if (type === 'dropout') return 'regularizer';
   if (type.toLowerCase().includes('norm')) return 'norm';
   if (type === 'activation') return 'activation';

@@ -20,6 +20,17 @@ export function layerSummary(layer: LayerSpec, t: Translate): string {
     case 'dropout':
       parts.push(t('builder.rate', { p: layer.rate }));
       break;
+    case 'residual':
+      parts.push(
+        t('residual.summary', {
+          branch: t(`residual.branches.${layer.branch}`),
+          units: layer.branch === 'conv2d' ? `${layer.units} ${size(sizeField(layer, 'kernelSize'))}` : layer.units,
+          skip: t(`residual.skips.${layer.skip}`),
+          init: t(`residual.inits.${layer.init}`),
+        }),
+      );
+      if (layer.normalization === 'batchNorm') parts.push(t('residual.normalizations.batchNorm'));
+      break;
     default:
       if ('poolSize' in record) parts.push(size(sizeField(layer, 'poolSize')));
       if (layer.type === 'batchNorm') parts.push(t('builder.momentum', { m: numField(layer, 'momentum') }));

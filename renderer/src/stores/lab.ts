@@ -5,7 +5,7 @@ import { useHost } from '../host.js';
 import { useExperimentStore } from './experiment.js';
 
 /** The lab's instruments, in tab order. */
-export const LAB_INSTRUMENTS = ['phase', 'jacobian', 'coordCheck'] as const;
+export const LAB_INSTRUMENTS = ['phase', 'jacobian', 'coordCheck', 'signalProp'] as const;
 export type LabInstrument = (typeof LAB_INSTRUMENTS)[number];
 
 /** What the phase diagram's colours show. */

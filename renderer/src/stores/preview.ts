@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import { InitScopeError, type ExperimentSpec, type InitializerSpec, type LayerSpec, type PreviewLayer } from '../../../contract/index.js';
+import { InitScopeError, type ExperimentSpec, type InitializerSpec, type LayerSpec, type PreviewLayer, type SignalPropBlock } from '../../../contract/index.js';
 import { useHost } from '../host.js';
 import { hiddenWeightIndices } from '../lib/layer-kinds.js';
+import { residualBlockCount } from '../lib/residual-block.js';
 import { useExperimentStore } from './experiment.js';
 
 /** Key of the line drawn with the network's own initializers. */
@@ -36,6 +37,8 @@ export interface PreviewSeries {
   /** Loss of the probe batch, in the loss's units. */
   loss: number | null;
   layers: PreviewLayer[];
+  /** The residual blocks at init (network's own line only; empty without blocks). */
+  signalProp?: SignalPropBlock[];
 }
 
 /**
@@ -162,7 +165,8 @@ export const usePreviewStore = defineStore('preview', () => {
       ]);
       if (mine !== token) return;
       const lines: PreviewSeries[] = [];
-      if (wantCurrent && own[0]) lines.push({ key: CURRENT_KEY, initializer: null, loss: own[0].loss, layers: own[0].layers });
+      if (wantCurrent && own[0])
+        lines.push({ key: CURRENT_KEY, initializer: null, loss: own[0].loss, layers: own[0].layers, signalProp: own[0].signalProp ?? [] });
       alternatives.forEach((alt, i) => {
         const result = others[i];
         if (result) lines.push({ key: alt.key, initializer: alt.initializer, loss: result.loss, layers: result.layers });
@@ -214,7 +218,15 @@ export const usePreviewStore = defineStore('preview', () => {
     }
   }
 
+  /**
+   * What the dock shows: the per-layer charts, or (with residual blocks) the blocks' signal propagation
+   * at init. A network's first block switches to the blocks, removing the last one back to the layers.
+   */
+  const hasBlocks = computed(() => residualBlockCount(experiment.draft.network.layers) > 0);
+  const view = ref<'layers' | 'blocks'>(hasBlocks.value ? 'blocks' : 'layers');
+  watch(hasBlocks, (has) => (view.value = has ? 'blocks' : 'layers'));
+
   watch([open, () => (experiment.spec ? previewInputKey(experiment.spec) : null), () => enabled.value.join(',')], () => schedule(), { immediate: true });
 
-  return { open, enabled, status, series, error, blocking, requests, shared, sameAsCurrent, refresh, schedule, toggle, setOpen };
+  return { open, enabled, status, series, error, blocking, requests, shared, sameAsCurrent, hasBlocks, view, refresh, schedule, toggle, setOpen };
 });

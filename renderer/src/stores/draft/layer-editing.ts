@@ -11,6 +11,7 @@ import {
 } from '../../../../contract/index.js';
 import { clone, defaultActivation, defaultInitializer, dense } from '../../lib/experiment-draft.js';
 import { defaultLayer, hasActivation, hasKernel, hiddenWeightIndices, type LayerType } from '../../lib/layer-kinds.js';
+import { fitResidualToInput } from '../../lib/residual-block.js';
 import { newLayerKey, type DraftDocument } from './document.js';
 
 function clampIndex(index: number, length: number): number {
@@ -44,6 +45,8 @@ export function useLayerEditing(doc: DraftDocument, commit: () => void) {
     const layer = defaultLayer(type);
     if (!layer) return false;
     const at = clampIndex(index ?? Math.max(0, layers().length - 1), layers().length);
+    // A residual block takes the shape it receives (branch kind, width), so its identity skip fits at once.
+    if (layer.type === 'residual') fitResidualToInput(layer, at === 0 ? doc.draft.value.network.inputShape : shapes.value[at - 1]?.outputShape);
     insertAt(at, layer);
     selected.value = at;
     commit();
@@ -176,8 +179,9 @@ export function useLayerEditing(doc: DraftDocument, commit: () => void) {
       const layer = layers()[i] as LayerSpec & { kernelInitializer?: InitializerSpec; biasInitializer?: InitializerSpec; useBias?: boolean };
       if (!layer || !hasKernel(layer)) continue;
       layer.kernelInitializer = { name: 'varianceScaling', scale: weightVariance, mode: 'fanIn', distribution: 'normal' };
-      layer.biasInitializer = biasVariance > 0 ? { name: 'normal', mean: 0, std: Math.sqrt(biasVariance) } : { name: 'zeros' };
-      if (biasVariance > 0) layer.useBias = true;
+      // A residual block has no bias initializer (its biases start at 0); setting one would break its schema.
+      if ('biasInitializer' in layer) layer.biasInitializer = biasVariance > 0 ? { name: 'normal', mean: 0, std: Math.sqrt(biasVariance) } : { name: 'zeros' };
+      if (biasVariance > 0 && 'biasInitializer' in layer) layer.useBias = true;
       count += 1;
     }
     commit();
