@@ -1,0 +1,93 @@
+/**
+ * The engine worker of `initscope train`, forked as the very first thing the command does (bin/initscope.js,
+ * before the CLI's own imports and the database), so that the worker's start, its imports and the
+ * TensorFlow.js initialisation run on another core while the CLI loads and opens the store.
+ *
+ * This file imports Node built-ins only: everything it loads delays the fork.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { WorkerHandle } from '../services/worker-launcher.js';
+
+/** A forked engine worker whose messages and exit are held until the engine pool takes it. */
+export interface EarlyWorker {
+  /**
+   * The worker as the pool's launcher hands it out: once; later calls return null. Messages the worker
+   * sent before (its `ready`), and its exit if it already ended, are delivered to the pool's listeners
+   * when they are registered.
+   */
+  take(): WorkerHandle | null;
+  /** Kills the worker if no pool took it (the command failed before training); idempotent. */
+  discard(): void;
+}
+
+/**
+ * Wraps a forked worker: holds its messages and exit until listeners are registered. Until taken, the
+ * child does not keep this process alive (an unused early worker never delays the CLI's exit; the
+ * worker itself exits when its IPC channel closes).
+ */
+export function holdWorker(child: ChildProcess): EarlyWorker {
+  const held: unknown[] = [];
+  let exited: [number | null, string | null] | null = null;
+  let messageListener: ((message: unknown) => void) | null = null;
+  let exitListener: ((code: number | null, signal: string | null) => void) | null = null;
+  let taken = false;
+  child.on('message', (message) => (messageListener ? messageListener(message) : held.push(message)));
+  child.once('exit', (code, signal) => {
+    exited = [code, signal];
+    exitListener?.(code, signal);
+  });
+  // An unsent message or a closed channel must not throw in this process (the pool sees the exit).
+  child.on('error', () => {});
+  child.unref();
+  child.channel?.unref();
+  const handle: WorkerHandle = {
+    pid: child.pid,
+    send: (message) => {
+      if (child.connected) child.send(message);
+    },
+    onMessage: (listener) => {
+      messageListener = listener;
+      for (const message of held.splice(0)) listener(message);
+    },
+    onExit: (listener) => {
+      exitListener = listener;
+      if (exited) listener(...exited);
+    },
+    kill: () => {
+      child.kill('SIGKILL');
+    },
+  };
+  return {
+    take: () => {
+      if (taken) return null;
+      taken = true;
+      child.ref();
+      child.channel?.ref();
+      return handle;
+    },
+    discard: () => {
+      if (!taken && exited === null) child.kill('SIGKILL');
+      taken = true;
+    },
+  };
+}
+
+/**
+ * Forks the compiled engine worker (`dist/engine/worker.js`, next to this file's folder) exactly as
+ * `forkWorkerLauncher()` does (same environment, stdio, serialization, no exec arguments). Returns null
+ * when there is no compiled worker (the CLI running from its TypeScript sources), then the pool forks
+ * its worker itself as before.
+ */
+export function forkEarlyWorker(): EarlyWorker | null {
+  const entry = fileURLToPath(new URL('../../engine/worker.js', import.meta.url));
+  if (!existsSync(entry)) return null;
+  const child = fork(entry, [], {
+    execArgv: [],
+    env: { ...process.env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  return holdWorker(child);
+}
