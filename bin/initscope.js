@@ -9,6 +9,7 @@ if (!existsSync(entry)) {
 }
 // `train` forks its engine worker first, so that the worker starts and initialises TensorFlow.js on
 // another core while the CLI loads and opens the database (main/cli/early-worker.ts).
-const earlyWorker = process.argv[2] === 'train' ? (await import(new URL('../dist/main/cli/early-worker.js', import.meta.url).href)).forkEarlyWorker() : null;
+const earlyWorker =
+  process.argv[2] === 'train' ? (await import(new URL('../dist/main/cli/early-worker.js', import.meta.url).href)).forkEarlyWorker(process.argv[3]) : null;
 const { main } = await import(entry.href);
 await main(process.argv.slice(2), { earlyWorker });

@@ -6,7 +6,7 @@
  * This file imports Node built-ins only: everything it loads delays the fork.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { WorkerHandle } from '../services/worker-launcher.js';
 
@@ -75,17 +75,33 @@ export function holdWorker(child: ChildProcess): EarlyWorker {
 }
 
 /**
- * Forks the compiled engine worker (`dist/engine/worker.js`, next to this file's folder) exactly as
- * `forkWorkerLauncher()` does (same environment, stdio, serialization, no exec arguments). Returns null
- * when there is no compiled worker (the CLI running from its TypeScript sources), then the pool forks
- * its worker itself as before.
+ * Whether the experiment file names the built-in MNIST (a cheap look, no validation: the CLI validates
+ * the file itself and refuses a bad one; a wrong guess here only costs the worker a decode it needed not).
  */
-export function forkEarlyWorker(): EarlyWorker | null {
+export function usesBuiltinMnist(file: string | undefined): boolean {
+  if (!file) return false;
+  try {
+    if (statSync(file).size > 1 << 20) return false;
+    const spec = JSON.parse(readFileSync(file, 'utf8')) as { dataset?: { builtin?: unknown } } | null;
+    return spec?.dataset?.builtin === 'mnist';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Forks the compiled engine worker (`dist/engine/worker.js`, next to this file's folder) exactly as
+ * `forkWorkerLauncher()` does (same environment, stdio, serialization, no exec arguments), adding
+ * INITSCOPE_WARM_DATASET=mnist when `experimentFile` uses the built-in MNIST (the worker then decodes
+ * the digits while it waits for the run). Returns null when there is no compiled worker (the CLI running
+ * from its TypeScript sources), then the pool forks its worker itself as before.
+ */
+export function forkEarlyWorker(experimentFile?: string): EarlyWorker | null {
   const entry = fileURLToPath(new URL('../../engine/worker.js', import.meta.url));
   if (!existsSync(entry)) return null;
   const child = fork(entry, [], {
     execArgv: [],
-    env: { ...process.env },
+    env: { ...process.env, ...(usesBuiltinMnist(experimentFile) ? { INITSCOPE_WARM_DATASET: 'mnist' } : {}) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { holdWorker } from '../../../main/cli/early-worker.js';
+import { holdWorker, usesBuiltinMnist } from '../../../main/cli/early-worker.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'initscope-early-worker-'));
@@ -87,6 +87,22 @@ console.log(child.pid);`;
     const deadline = Date.now() + 10_000;
     while (alive(pid) && Date.now() < deadline) spawnSync('sleep', ['0.1']);
     expect(alive(pid)).toBe(false);
+  });
+
+  it('warms MNIST only for an experiment file that names the built-in MNIST', () => {
+    const write = (name: string, text: string) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, text);
+      return file;
+    };
+    expect(usesBuiltinMnist(write('mnist.json', JSON.stringify({ dataset: { builtin: 'mnist', samples: 100 } })))).toBe(true);
+    expect(usesBuiltinMnist(write('circle.json', JSON.stringify({ dataset: { builtin: 'circle' } })))).toBe(false);
+    expect(usesBuiltinMnist(write('stored.json', JSON.stringify({ dataset: { datasetId: 'mnist' } })))).toBe(false);
+    expect(usesBuiltinMnist(write('broken.json', '{"dataset": {"builtin": "mnist"'))).toBe(false);
+    expect(usesBuiltinMnist(write('null.json', 'null'))).toBe(false);
+    expect(usesBuiltinMnist(path.join(dir, 'absent.json'))).toBe(false);
+    expect(usesBuiltinMnist('--db')).toBe(false);
+    expect(usesBuiltinMnist(undefined)).toBe(false);
   });
 
   const built = existsSync(path.join(root, 'dist/main/cli/early-worker.js'));
