@@ -34,12 +34,18 @@ export function holdWorker(child: ChildProcess): EarlyWorker {
   let exitListener: ((code: number | null, signal: string | null) => void) | null = null;
   let taken = false;
   child.on('message', (message) => (messageListener ? messageListener(message) : held.push(message)));
-  child.once('exit', (code, signal) => {
+  const ended = (code: number | null, signal: string | null) => {
+    if (exited) return;
     exited = [code, signal];
     exitListener?.(code, signal);
+  };
+  child.once('exit', ended);
+  // An unsent message or a closed channel must not throw in this process (the pool sees the exit); a
+  // process that could not be started at all counts as a worker that died before 'ready' (the pool then
+  // forks a fresh one, and gives up after three in a row).
+  child.on('error', () => {
+    if (child.pid === undefined) ended(1, null);
   });
-  // An unsent message or a closed channel must not throw in this process (the pool sees the exit).
-  child.on('error', () => {});
   child.unref();
   child.channel?.unref();
   const handle: WorkerHandle = {

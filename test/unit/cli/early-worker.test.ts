@@ -62,6 +62,13 @@ describe('early engine worker (main/cli/early-worker.ts)', () => {
     expect(exit[0]).not.toBe(0); // Node exits 1 on a missing entry file; the pool then starts a fresh worker
   });
 
+  it('a worker process that could not be started reports an exit (the pool then forks a fresh one)', async () => {
+    const child = fork(echo, [], { execPath: path.join(dir, 'no-such-node'), stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const handle = holdWorker(child).take()!;
+    const exit = await new Promise<[number | null, string | null]>((resolve) => handle.onExit((code, signal) => resolve([code, signal])));
+    expect(exit).toEqual([1, null]);
+  });
+
   it('discard kills a worker no pool took', async () => {
     const child = forkEcho();
     const early = holdWorker(child);
