@@ -12,9 +12,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { SweepSpec, type ExperimentInput } from '../contract/index.js';
-import type * as CreateHost from '../main/services/create-host.js';
-import type * as WorkerLauncherModule from '../main/services/worker-launcher.js';
 import { TORCH_SCRIPT, type TorchEpochLoop } from './pytorch.js';
+import { timeLocalSweep } from './sweep-host.js';
 import { NETWORKS } from './workloads.js';
 
 /** The issue's run: MNIST 10,000 digits split 8,000 / 2,000, 5 epochs, Adam 1e-3, batch 128. */
@@ -179,14 +178,6 @@ export function torchSweepRuns(spec: SweepSpec): TorchEpochLoop[] {
   return runs;
 }
 
-/** The compiled host modules of dist/ (as `initscope sweep` runs them). */
-async function hostModules(): Promise<{ host: typeof CreateHost; launcher: typeof WorkerLauncherModule }> {
-  return {
-    host: (await import(new URL('dist/main/services/create-host.js', ROOT).href)) as typeof CreateHost,
-    launcher: (await import(new URL('dist/main/services/worker-launcher.js', ROOT).href)) as typeof WorkerLauncherModule,
-  };
-}
-
 /**
  * Wall ms of `spec` on `workers` engine workers over a fresh database: from creating the host (its
  * workers start inside) to 'sweepFinished'.
@@ -194,30 +185,9 @@ async function hostModules(): Promise<{ host: typeof CreateHost; launcher: typeo
  */
 export async function measureSeedSweep(spec: SweepSpec, workers: number): Promise<number> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'initscope-bench-seed-sweep-'));
-  const { host, launcher } = await hostModules();
-  const t0 = performance.now();
-  const services = await host.createHostServices({
-    dataDir: root,
-    shell: 'cli',
-    workers,
-    launcher: launcher.forkWorkerLauncher({ INITSCOPE_BACKEND: process.env.INITSCOPE_BACKEND ?? 'wasm' }),
-  });
   try {
-    const runs = sweepRuns(spec);
-    let sweepId = '';
-    const done = new Promise<void>((resolve, reject) => {
-      services.onSweepEvent!((event) => {
-        if (event.type !== 'sweepFinished' || event.sweepId !== sweepId) return;
-        const { done: ended, failures } = event.summary.progress;
-        if (ended === runs && failures === 0) resolve();
-        else reject(new Error(`sweep did not complete: ${JSON.stringify(event.summary.progress.counts)}`));
-      });
-    });
-    sweepId = (await services.handlers['sweeps/start']({ sweep: spec })).id;
-    await done;
-    return performance.now() - t0;
+    return await timeLocalSweep(root, spec, sweepRuns(spec), workers, true);
   } finally {
-    await services.close();
     rmSync(root, { recursive: true, force: true });
   }
 }

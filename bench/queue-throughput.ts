@@ -11,40 +11,20 @@
  * Standalone: `node --import tsx bench/queue-throughput.ts` (needs `npm run build` and redis-server).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { SweepSpec, type RunEvent } from '../contract/index.js';
+import type { RunEvent, SweepSpec } from '../contract/index.js';
 import type * as CreateHost from '../main/services/create-host.js';
 import { startRedis } from '../test/unit/queue/redis-server.js';
+import { benchHost, benchSweep, runSweep } from './sweep-host.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
+/** The compiled host of dist/ (both sides of the comparison run compiled). */
 async function hostModule(): Promise<typeof CreateHost> {
-  const compiled = new URL('../dist/main/services/create-host.js', import.meta.url);
-  if (!existsSync(compiled)) throw new Error('bench/queue-throughput needs the compiled app: run `npm run build` first');
-  return (await import(compiled.href)) as typeof CreateHost;
-}
-
-/** `runs` equal-cost runs (seeds of one cell): circle, 2-32-32-2 tanh, `epochs` epochs (as bench/sweep-throughput.ts). */
-function benchSweep(runs: number, epochs: number): SweepSpec {
-  return SweepSpec.parse({
-    name: 'bench: queue throughput',
-    base: {
-      dataset: { builtin: 'circle', samples: 1000, noise: 0.1, seed: 7 },
-      network: {
-        inputShape: [2],
-        layers: [
-          { type: 'dense', units: 32, activation: { name: 'tanh' } },
-          { type: 'dense', units: 32, activation: { name: 'tanh' } },
-          { type: 'dense', units: 2, activation: { name: 'softmax' } },
-        ],
-      },
-      train: { epochs, batchSize: 32, optimizer: { name: 'adam', learningRate: 0.01 }, seed: 1, statsEvery: 0 },
-    },
-    axes: { seeds: runs },
-  });
+  return (await benchHost(true)).host;
 }
 
 /** Runs `spec` on a fresh database, locally (2 workers) or as the coordinator of `queueUrl`; resolves to runs/min. */
@@ -55,16 +35,7 @@ async function runsPerMinute(spec: SweepSpec, dataDir: string, queueUrl?: string
   const worker = queueUrl ? startWorker(queueUrl, path.join(dataDir, 'worker')) : null;
   const services = await host.createHostServices({ dataDir, shell: 'cli', workers: 2, ...(queueUrl ? { queue: { url: queueUrl } } : {}) });
   try {
-    let sweepId = '';
-    const done = new Promise<void>((resolve, reject) => {
-      services.onSweepEvent!((event) => {
-        if (event.type !== 'sweepFinished' || event.sweepId !== sweepId) return;
-        if (event.summary.progress.counts.completed === spec.axes.seeds) resolve();
-        else reject(new Error(`bench sweep did not complete: ${JSON.stringify(event.summary.progress.counts)}`));
-      });
-    });
-    sweepId = (await services.handlers['sweeps/start']({ sweep: spec })).id;
-    await done;
+    await runSweep(services, spec, spec.axes.seeds);
     return spec.axes.seeds / ((performance.now() - t0) / 60_000);
   } finally {
     await services.close();
@@ -97,7 +68,7 @@ export async function measureQueueThroughput(runs = 8, epochs = 20, reps = 2): P
   const dir = mkdtempSync(path.join(os.tmpdir(), 'initscope-bench-queue-'));
   const redis = await startRedis();
   try {
-    const spec = benchSweep(runs, epochs);
+    const spec = benchSweep('bench: queue throughput', runs, epochs);
     let local = 0;
     let queued = 0;
     for (let rep = 0; rep < reps; rep++) {
@@ -142,7 +113,7 @@ export async function measureStoreLimit(runs = 100, epochsPerRun = 200, simulate
   const services = await host.createHostServices({ dataDir: dir, shell: 'cli', workers: 1, queue: { url: redis.url } });
   const clients = Array.from({ length: simulatedWorkers }, () => new Redis(redis.url));
   try {
-    const spec = benchSweep(runs, epochsPerRun);
+    const spec = benchSweep('bench: queue throughput', runs, epochsPerRun);
     let sweepId = '';
     const done = new Promise<void>((resolve) =>
       services.onSweepEvent!((event) => {

@@ -12,23 +12,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { existsSync } from 'node:fs';
-import { SweepSpec } from '../contract/index.js';
-import type * as CreateHost from '../main/services/create-host.js';
-import type * as WorkerLauncherModule from '../main/services/worker-launcher.js';
-
-/** The compiled host modules when built (dist/), else the TypeScript sources. */
-async function hostModules(): Promise<{ host: typeof CreateHost; launcher: typeof WorkerLauncherModule; compiled: boolean }> {
-  const compiled = new URL('../dist/main/services/create-host.js', import.meta.url);
-  if (existsSync(compiled)) {
-    return {
-      host: (await import(compiled.href)) as typeof CreateHost,
-      launcher: (await import(new URL('../dist/main/services/worker-launcher.js', import.meta.url).href)) as typeof WorkerLauncherModule,
-      compiled: true,
-    };
-  }
-  return { host: await import('../main/services/create-host.js'), launcher: await import('../main/services/worker-launcher.js'), compiled: false };
-}
+import type { SweepSpec } from '../contract/index.js';
+import { benchHost, benchSweep, timeLocalSweep } from './sweep-host.js';
 
 /** Throughput of the same sweep at each worker count. */
 export interface SweepThroughput {
@@ -44,52 +29,10 @@ export interface SweepThroughput {
   compiled: boolean;
 }
 
-/** A sweep of `runs` equal-cost runs (seeds of one cell): circle, 2-32-32-2 tanh, `epochs` epochs. */
-function benchSweep(runs: number, epochs: number): SweepSpec {
-  return SweepSpec.parse({
-    name: 'bench: sweep throughput',
-    base: {
-      dataset: { builtin: 'circle', samples: 1000, noise: 0.1, seed: 7 },
-      network: {
-        inputShape: [2],
-        layers: [
-          { type: 'dense', units: 32, activation: { name: 'tanh' } },
-          { type: 'dense', units: 32, activation: { name: 'tanh' } },
-          { type: 'dense', units: 2, activation: { name: 'softmax' } },
-        ],
-      },
-      train: { epochs, batchSize: 32, optimizer: { name: 'adam', learningRate: 0.01 }, seed: 1, statsEvery: 0 },
-    },
-    axes: { seeds: runs },
-  });
-}
-
 /** Runs the sweep with `workers` workers on a fresh database; resolves to runs per minute. */
 async function runsPerMinute(spec: SweepSpec, workers: number, root: string): Promise<number> {
-  const dataDir = path.join(root, `w${workers}`);
-  const { host, launcher } = await hostModules();
-  const services = await host.createHostServices({
-    dataDir,
-    shell: 'cli',
-    workers,
-    launcher: launcher.forkWorkerLauncher({ INITSCOPE_BACKEND: process.env.INITSCOPE_BACKEND ?? 'wasm' }),
-  });
-  try {
-    const t0 = performance.now();
-    let sweepId = '';
-    const done = new Promise<void>((resolve, reject) => {
-      services.onSweepEvent!((event) => {
-        if (event.type !== 'sweepFinished' || event.sweepId !== sweepId) return;
-        if (event.summary.progress.counts.completed === spec.axes.seeds) resolve();
-        else reject(new Error(`bench sweep did not complete: ${JSON.stringify(event.summary.progress.counts)}`));
-      });
-    });
-    sweepId = (await services.handlers['sweeps/start']({ sweep: spec })).id;
-    await done;
-    return spec.axes.seeds / ((performance.now() - t0) / 60_000);
-  } finally {
-    await services.close();
-  }
+  const ms = await timeLocalSweep(path.join(root, `w${workers}`), spec, spec.axes.seeds, workers);
+  return spec.axes.seeds / (ms / 60_000);
 }
 
 /**
@@ -105,7 +48,7 @@ export async function measureSweepThroughput(
 ): Promise<SweepThroughput> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'initscope-bench-sweep-'));
   try {
-    const spec = benchSweep(runs, epochs);
+    const spec = benchSweep('bench: sweep throughput', runs, epochs);
     const best = { 1: 0, 2: 0 };
     for (let rep = 0; rep < reps; rep++) {
       for (const workers of [1, 2] as const) {
@@ -113,7 +56,7 @@ export async function measureSweepThroughput(
         best[workers] = Math.max(best[workers], rate);
       }
     }
-    return { runs, runsPerMinute: best, ratio: best[2] / best[1], epochs, cores: os.availableParallelism(), compiled: (await hostModules()).compiled };
+    return { runs, runsPerMinute: best, ratio: best[2] / best[1], epochs, cores: os.availableParallelism(), compiled: (await benchHost()).compiled };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -14,7 +14,13 @@ import os
 import sys
 import time
 
-import torch
+# One thread for real: torch.set_num_threads(1) does not reach Debian's OpenBLAS (openblas-pthread),
+# which otherwise runs its GEMMs on a second thread of its own (measured on the MLP step: 2 threads in
+# the process and ~1.6x the CPU time per step of the single-thread run). Set before torch loads BLAS.
+for _var in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
+    os.environ[_var] = '1'
+
+import torch  # noqa: E402  (after the thread settings above)
 
 torch.set_num_threads(1)
 torch.manual_seed(0)

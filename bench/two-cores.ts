@@ -97,7 +97,9 @@ export async function readySplitter(): Promise<BatchSplitter> {
  * or the app's), measured and stored first when there is none for this machine — before any timed run.
  */
 export async function benchCalibration(): Promise<SplitCalibration> {
-  return (await ensureSplitCalibration(defaultDataDir())).calibration;
+  const outcome = await ensureSplitCalibration(defaultDataDir());
+  if (!outcome) throw new Error(`another process is still measuring the split calibration in ${defaultDataDir()}`);
+  return outcome.calibration;
 }
 
 /**

@@ -6,7 +6,8 @@ import { ExperimentSpec } from './experiment.js';
  * - `standard` (SP): every dense layer keeps the network's own kernel initializer, biases zero, one
  *   learning rate η for every parameter, no output multiplier.
  * - `mup` (μP, Adam form of the mup package): input and hidden kernels N(0, 1/fan_in); the output
- *   kernel N(0, 1/fan_in) (or zero) with the logits multiplied by baseWidth/width; Adam learning rate
+ *   kernel N(0, 1/fan_in) (or zero) with its product h·W multiplied by baseWidth/width (the bias added
+ *   after, as mup's MuReadout and a μP run); Adam learning rate
  *   η for the input layer, biases and output kernel, η·baseWidth/width for hidden kernels.
  */
 export const Parametrization = z.enum(['standard', 'mup']);

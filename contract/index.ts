@@ -33,3 +33,5 @@ export * from './semantic-diff.js';
 export * from './lab.js';
 export * from './sweep-analysis.js';
 export * from './coord-check.js';
+export * from './mup-check.js';
+export * from './mup-readout.js';

@@ -22,6 +22,37 @@ export const LsuvLayerResult = z.object({
 });
 export type LsuvLayerResult = z.infer<typeof LsuvLayerResult>;
 
+/** What μP (train.parametrization) set for one dense layer: a result of the run, recorded before it trains. */
+export const MupLayerRecord = z.object({
+  /** 'dense_2' = network.layers[2]. */
+  layer: z.string(),
+  index: z.int().min(0),
+  /** input: fan_in is the data's; hidden: both fans are widths; output: the readout. */
+  role: z.enum(['input', 'hidden', 'output']),
+  fanIn: z.int().min(1),
+  fanOut: z.int().min(1),
+  /** Standard deviation of the kernel's N(0, std²) start (0: zero readout). */
+  kernelStd: z.number().min(0),
+  /** Learning-rate factor of the kernel (multiplies the step's learning rate). */
+  kernelLrFactor: z.number().positive(),
+  /** Learning-rate factor of the bias; null when the layer has none. */
+  biasLrFactor: z.number().positive().nullable(),
+});
+export type MupLayerRecord = z.infer<typeof MupLayerRecord>;
+
+/** The μP setup of a run (train.parametrization `mup`): the form of the rules and what they gave each dense layer. */
+export const MupProvenance = z.object({
+  name: z.literal('mup'),
+  baseWidth: z.int().min(1),
+  outputInit: z.enum(['gaussian', 'zero']),
+  /** Which of the mup package's optimizers the factors follow: MuAdam (adam, adamw) or MuSGD (sgd, momentum). */
+  form: z.enum(['adam', 'sgd']),
+  /** Multiplier of the readout's product h·W (baseWidth / its fan_in). */
+  outputMultiplier: z.number().positive(),
+  layers: z.array(MupLayerRecord),
+});
+export type MupProvenance = z.infer<typeof MupProvenance>;
+
 export const EngineProvenance = z.object({
   /** train.seed (weights, shuffling, dropout masks). */
   seed: z.number().int(),
@@ -56,13 +87,15 @@ export const EngineProvenance = z.object({
    * (the first ⌈n/2⌉ samples and the rest, gradients added in that order; the second part on another
    * core when the engine pool grants one, else on the same core, with identical numbers); 1 computes
    * it whole. `reason`: why (engine/parallel/split-policy.ts). `calibration`: the machine's stored split
-   * calibration the rule used (its key as text and its threshold in FLOP per step, null = never split);
-   * absent when none was used (runs before calibrations, reproductions, forced modes).
+   * calibration the rule used (its key as text, its threshold in FLOP per step, null = never split,
+   * and when it was measured); absent when none was used (the built-in rule before the machine's
+   * calibration was stored, reproductions, forced modes). A rerun never decides again: it takes
+   * `parts` as recorded (run-service.ts recordedSplit), so a later calibration cannot change its numbers.
    */
   split: z.object({
     parts: z.union([z.literal(1), z.literal(2)]),
     reason: z.string(),
-    calibration: z.object({ key: z.string(), minSplitFlops: z.number().nullable() }).optional(),
+    calibration: z.object({ key: z.string(), minSplitFlops: z.number().nullable(), measuredAt: z.string().optional() }).optional(),
   }),
   /** Node.js version of the worker (JavaScript math in initializers and data generation). */
   node: z.string(),
@@ -70,6 +103,8 @@ export const EngineProvenance = z.object({
   arch: z.string(),
   /** LSUV's per-layer scales, for a run with train.lsuv (absent otherwise). */
   lsuv: z.array(LsuvLayerResult).optional(),
+  /** μP's per-layer initial scales and learning-rate factors, for a run with train.parametrization mup (absent for standard runs). */
+  parametrization: MupProvenance.optional(),
   /**
    * The machine that trained the run (its host name), recorded for runs trained by an `initscope
    * worker` through a job queue; absent for runs trained by the local engine pool.

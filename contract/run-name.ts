@@ -3,7 +3,7 @@ import { isStoredDatasetRef, type BuiltinDatasetName } from './dataset.js';
 import type { ExperimentSpec } from './experiment.js';
 import type { InitializerSpec } from './initializer.js';
 import type { LayerSpec } from './network.js';
-import type { OptimizerSpec } from './training.js';
+import type { OptimizerSpec, ParametrizationSpec } from './training.js';
 
 /**
  * Automatic run names: what matters about a run in the order a study varies it, in human words, e.g.
@@ -34,6 +34,8 @@ export interface RunNameTemplates {
   mlp: string;
   /** A network with convolutions: `CNN {widths}`. */
   cnn: string;
+  /** A μP run (train.parametrization mup): `μP base {base}`; standard runs have no such part. */
+  mup: string;
   /** Between the parts: ` · `. */
   separator: string;
 }
@@ -90,6 +92,7 @@ export const ENGLISH_RUN_NAME_LABELS: RunNameTemplates = {
   seed: 'seed {seed}',
   mlp: 'MLP {widths}',
   cnn: 'CNN {widths}',
+  mup: 'μP base {base}',
   separator: ' · ',
 };
 
@@ -133,6 +136,11 @@ export function optimizerName(spec: OptimizerSpec, labels: RunNameTemplates = EN
   return fillTemplate(labels.optimizer[spec.name], { lr: spec.learningRate });
 }
 
+/** The parametrization's part of a run name: `μP base 64`, or '' for the standard parametrization (also when absent). */
+export function parametrizationName(spec: ParametrizationSpec | undefined, labels: RunNameTemplates = ENGLISH_RUN_NAME_LABELS): string {
+  return spec?.name === 'mup' ? fillTemplate(labels.mup, { base: spec.baseWidth }) : '';
+}
+
 /**
  * The dataset's label: a built-in's display name, an imported dataset's name as stored (`datasetName`,
  * from the datasets table), else the generic "imported data" (never its `ds_…` id).
@@ -172,6 +180,8 @@ export interface RunNameParts {
   activation: string;
   initializer: string;
   optimizer: string;
+  /** `μP base 64` for a μP run (whose `initializer` part is then empty: μP sets the kernels), empty for a standard one (so standard runs keep their names). */
+  parametrization: string;
   seed: string;
   dataset: string;
   architecture: string;
@@ -182,8 +192,10 @@ export function runNameParts(experiment: ExperimentSpec, storedDatasetName?: str
   const hidden = hiddenLayers(experiment);
   return {
     activation: distinct(hidden.map((l) => activationName(l.activation, labels))),
-    initializer: distinct(hidden.map((l) => initializerName(l.kernelInitializer, labels))),
+    // μP replaces the dense kernels' initializers with its own (its part says so).
+    initializer: experiment.train.parametrization?.name === 'mup' ? '' : distinct(hidden.map((l) => initializerName(l.kernelInitializer, labels))),
     optimizer: optimizerName(experiment.train.optimizer, labels),
+    parametrization: parametrizationName(experiment.train.parametrization, labels),
     seed: fillTemplate(labels.seed, { seed: experiment.train.seed }),
     dataset: datasetName(experiment, storedDatasetName, labels),
     architecture: architectureName(experiment, labels),
@@ -191,12 +203,12 @@ export function runNameParts(experiment: ExperimentSpec, storedDatasetName?: str
 }
 
 /**
- * The automatic name of a run: `activation · initializer · optimizer lr · seed · dataset · architecture`,
- * e.g. `tanh · Glorot N · Adam 0.001 · seed 2 · Spiral · MLP 8-2`. Parts that are empty (a network
+ * The automatic name of a run: `activation · initializer · optimizer lr · [μP base b ·] seed · dataset · architecture`,
+ * e.g. `tanh · Glorot N · Adam 0.001 · seed 2 · Spiral · MLP 8-2` (`tanh · Adam 0.001 · μP base 64 · seed 2 · …` under μP, which sets the kernels itself). Parts that are empty (a network
  * without weight layers) are left out.
  * @param storedDatasetName the name of the imported dataset the experiment names by id (null: unknown)
  */
 export function autoRunName(experiment: ExperimentSpec, storedDatasetName?: string | null, labels: RunNameTemplates = ENGLISH_RUN_NAME_LABELS): string {
   const p = runNameParts(experiment, storedDatasetName, labels);
-  return [p.activation, p.initializer, p.optimizer, p.seed, p.dataset, p.architecture].filter((s) => s.length > 0).join(labels.separator);
+  return [p.activation, p.initializer, p.optimizer, p.parametrization, p.seed, p.dataset, p.architecture].filter((s) => s.length > 0).join(labels.separator);
 }

@@ -129,7 +129,12 @@ export function semanticDiff(experiments: readonly ExperimentSpec[], seeds: read
   if (experiments.length > 1) {
     changes.push(...layerChanges(experiments.map((e) => e.network.layers as unknown as Record<string, unknown>[])));
     const rest: FieldChange[] = [];
-    const strip = (e: ExperimentSpec) => ({ dataset: e.dataset, network: { ...e.network, layers: undefined }, train: { ...e.train, seed: undefined } });
+    // A spec written before train.parametrization existed is standard (as the schema's default says).
+    const strip = (e: ExperimentSpec) => ({
+      dataset: e.dataset,
+      network: { ...e.network, layers: undefined },
+      train: { ...e.train, seed: undefined, parametrization: e.train.parametrization ?? { name: 'standard' } },
+    });
     fieldChanges(experiments.map(strip), '', rest);
     changes.push(...rest);
   }
@@ -220,9 +225,16 @@ function plainText(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A parametrization as English text: `standard` (also for a spec stored without one), `μP (base 64, gaussian readout)`. */
+export function parametrizationText(value: unknown): string {
+  if (!isObject(value) || value.name !== 'mup') return 'standard';
+  return `μP (base ${String(value.baseWidth)}, ${String(value.outputInit)} readout)`;
+}
+
 /** The value of `change` in group `group`, as display text. */
 export function changeValueText(change: SemanticChange, group: number, words: NameWords = ENGLISH_NAMES): string {
   const value = change.values[group];
+  if (change.kind === 'field' && change.path === 'train.parametrization') return parametrizationText(value);
   if (change.kind === 'layers' && value !== undefined && isObject(value) && typeof value.name === 'string') {
     if (INITIALIZER_FIELDS.has(change.field)) return initializerText(value as InitializerSpec, words);
     if (ACTIVATION_FIELDS.has(change.field)) return activationText(value as ActivationSpec, words);

@@ -119,6 +119,35 @@ export const LsuvConfig = strictObject({
 });
 export type LsuvConfig = z.infer<typeof LsuvConfig>;
 
+/** Largest μP base width accepted (the width at which μP and the standard parametrization coincide). */
+export const MAX_MUP_BASE_WIDTH = 65536;
+
+/**
+ * How the run's weights and learning rates scale with the width of its hidden dense layers
+ * (Yang & Hu 2021, "Tensor Programs IV/V"; the microsoft/mup package):
+ * - `standard` (SP, the default): every layer keeps its own initializers, one learning rate for every
+ *   parameter, no output multiplier.
+ * - `mup` (μP): for a network of dense layers (flatten, reshape, dropout and activation layers may sit
+ *   between them), with width multipliers taken per parameter from its width-sized dimensions
+ *   (fan_in/baseWidth, fan_out/baseWidth, as mup's infshapes): input and hidden kernels N(0, 1/fan_in);
+ *   the output (readout) kernel N(0, 1/fan_in) or zero (`outputInit`); the readout's product h·W is
+ *   multiplied by baseWidth/fan_in (its bias is not, as mup's MuReadout); biases keep their
+ *   initializers; per-parameter learning-rate factors of MuAdam (adam, adamw) or MuSGD (sgd,
+ *   momentum). See engine/mup-plan.ts for the factors. At width = baseWidth μP's learning rates equal
+ *   SP's, so a learning rate tuned at the base width transfers to wider networks.
+ */
+export const ParametrizationSpec = z.discriminatedUnion('name', [
+  strictObject({ name: z.literal('standard') }),
+  strictObject({
+    name: z.literal('mup'),
+    /** The width at which μP's learning rates and output scale equal SP's (mup's base shapes). */
+    baseWidth: z.number().int().min(1).max(MAX_MUP_BASE_WIDTH).default(64),
+    /** The readout kernel's initialization: N(0, 1/fan_in) (mup's default) or zero (mup's readout_zero_init). */
+    outputInit: z.enum(['gaussian', 'zero']).default('gaussian'),
+  }),
+]);
+export type ParametrizationSpec = z.infer<typeof ParametrizationSpec>;
+
 /** How a run trains: epochs over the training split in batches of `batchSize` samples. */
 export const TrainConfig = strictObject({
   epochs: z.number().int().min(1).max(100000).default(20),
@@ -148,5 +177,7 @@ export const TrainConfig = strictObject({
   earlyStop: EarlyStop.nullable().default(null),
   /** LSUV data-dependent initialization before training (null: the initializers' weights as drawn). */
   lsuv: LsuvConfig.nullable().default(null),
+  /** Standard parametrization or μP (see {@link ParametrizationSpec}); specs stored without it are standard. */
+  parametrization: ParametrizationSpec.default({ name: 'standard' }),
 });
 export type TrainConfig = z.infer<typeof TrainConfig>;

@@ -1,6 +1,7 @@
 import type { ActivationSpec, LossName } from '../contract/index.js';
 import type { ForwardResult } from './model.js';
 import type { Scalar, Tensor, Tensor1D, TF } from './tf.js';
+import { fusedSparseSoftmaxCrossEntropy, hasFusedSoftmaxCrossEntropy } from './kernels/softmax-cross-entropy.js';
 
 /**
  * Losses and accuracy for class-index labels, and MSE for real-valued targets (regression sets:
@@ -64,6 +65,9 @@ export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunc
         hasAccuracy: true,
         loss: (r, labels) =>
           tf.tidy(() => {
+            // Patched wasm: one kernel each way (engine/kernels/softmax-cross-entropy.ts), float64 inside.
+            if (labels.dtype === 'int32' && logits(r).rank === 2 && hasFusedSoftmaxCrossEntropy(tf))
+              return fusedSparseSoftmaxCrossEntropy(tf, logits(r), labels);
             const logp = tf.logSoftmax(logits(r));
             const picked = tf.sum(tf.mul(logp, tf.cast(tf.oneHot(labels, target.numClasses), 'float32')), -1);
             return tf.neg(tf.mean(picked));

@@ -70,6 +70,8 @@ export interface BuildModelOptions {
   seed: number;
   /** If given, the network's input and output are checked against the dataset and loss. */
   target?: ModelTarget;
+  /** μP's readout: that dense layer's product x·W is multiplied by `factor` (engine/mup-plan.ts); none for SP. */
+  readout?: { layer: number; factor: number };
 }
 
 /** Per-process counter making variable names unique (tfjs registers variables by name globally). */
@@ -108,7 +110,7 @@ export function buildModel(tf: TF, network: NetworkSpec, options: BuildModelOpti
   const layers: Layer[] = [];
   try {
     network.layers.forEach((spec, i) => {
-      layers.push(buildLayer(tf, spec, shapes[i]!, layerSeed(options.seed, i), prefix));
+      layers.push(buildLayer(tf, spec, shapes[i]!, layerSeed(options.seed, i), prefix, options.readout?.layer === i ? options.readout.factor : 1));
     });
   } catch (error) {
     for (const layer of layers) layer.dispose();
@@ -141,14 +143,16 @@ export function buildModel(tf: TF, network: NetworkSpec, options: BuildModelOpti
       let pre = x;
       layers.forEach((layer, i) => {
         const out = layer.apply(h, ctx);
-        pre = out.preActivation;
+        const last = i === layers.length - 1;
+        // Only the last layer's pre-activation (the logits) is read: a fused dense layer computes it on demand.
+        if (last) pre = out.preActivation;
         h = out.output;
         const tap = opts.taps?.[i];
         if (tap) {
           // The last layer's tap also shifts its logits, which is what a cross-entropy loss reads.
-          if (pre !== out.output && i === layers.length - 1) pre = tf.add(pre, tap);
+          if (last && pre !== out.output) pre = tf.add(pre, tap);
           h = tf.add(h, tap);
-          if (pre === out.output) pre = h;
+          if (last && pre === out.output) pre = h;
         }
         if (opts.collectActivations) activations.push(h);
       });

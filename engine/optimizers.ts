@@ -61,8 +61,11 @@ function slotInits(spec: OptimizerSpec): number[] {
  * Creates an optimizer for a contract OptimizerSpec (learning rate per batch step). The caller owns
  * it and frees it with {@link disposeOptimizer} (or `dispose()`) after the run.
  * @param tf the TensorFlow.js namespace
+ * @param lrFactors per-variable learning-rate factors keyed by variable name (μP, engine/mup-plan.ts):
+ *   the variable's step uses η·factor in place of η in every formula above (adamw's decay too, as a
+ *   PyTorch parameter group's lr), on the tf-op and the fused path alike; absent names use η
  */
-export function createOptimizer(tf: TF, spec: OptimizerSpec): Optimizer {
+export function createOptimizer(tf: TF, spec: OptimizerSpec, lrFactors: ReadonlyMap<string, number> = new Map()): Optimizer {
   const inits = slotInits(spec);
   const state = new Map<string, Slots>();
   let iterations = 0;
@@ -125,14 +128,16 @@ export function createOptimizer(tf: TF, spec: OptimizerSpec): Optimizer {
       for (const [name, g] of Object.entries(grads)) {
         const w = registered[name];
         if (!w) throw new Error(`optimizer: no variable named '${name}'`);
+        const factor = lrFactors.get(name);
+        const lr = factor === undefined ? learningRate : learningRate * factor;
         tf.tidy(() => {
           if (fused && w.dtype === 'float32' && g.dtype === 'float32') {
             const slots = slotsOf(w);
-            const [next, ...nextSlots] = runFusedOptimizerUpdate(tf, w, g, slots, fusedParams(spec, learningRate, t));
+            const [next, ...nextSlots] = runFusedOptimizerUpdate(tf, w, g, slots, fusedParams(spec, lr, t));
             slots.forEach((slot, k) => slot.assign(nextSlots[k]!));
             w.assign(next!);
           } else {
-            w.assign(update(w, g, learningRate, t));
+            w.assign(update(w, g, lr, t));
           }
         });
       }

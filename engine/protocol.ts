@@ -12,6 +12,7 @@ import {
   PreviewResult,
   RunEvent,
   SplitCalibration,
+  SplitCalibrationKey,
 } from '../contract/index.js';
 
 /**
@@ -102,6 +103,11 @@ export const HostToWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lab'), requestId: Id, job: LabJob }),
   /** μP coordinate check (engine/lab/coord-check.ts), answered by one 'coordCheckResult' with the same requestId. */
   z.object({ type: z.literal('coordCheck'), requestId: Id, request: CoordCheckRequest, dataset: DatasetSourceMessage.optional() }),
+  /**
+   * Measure this machine's split calibration (engine/parallel/calibrate-split.ts) for `key`, answered by
+   * one 'calibrateResult' with the same requestId. Sent only to a worker started for it (no run beside it).
+   */
+  z.object({ type: z.literal('calibrate'), requestId: Id, key: SplitCalibrationKey }),
   z.object({ type: z.literal('shutdown') }),
 ]);
 export type HostToWorker = z.infer<typeof HostToWorker>;
@@ -116,6 +122,8 @@ export const WorkerToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('labResult'), requestId: Id, result: LabOutcome.optional(), error: z.string().optional() }),
   /** The answer to a 'coordCheck': `result` on success, else `error` (the message). */
   z.object({ type: z.literal('coordCheckResult'), requestId: Id, result: CoordCheckResult.optional(), error: z.string().optional() }),
+  /** The answer to a 'calibrate': `result` on success, else `error` (the message). */
+  z.object({ type: z.literal('calibrateResult'), requestId: Id, result: SplitCalibration.optional(), error: z.string().optional() }),
   /**
    * The trained weights of a run that ended 'finished' or 'cancelled', sent just before that terminal
    * event (so the host has stored them when it learns the run ended). See engine/export/weights.ts.

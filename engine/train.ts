@@ -28,6 +28,7 @@ import { ONE_CORE_SPLITTING, type BatchSplitting, type RunSplit } from './parall
 import { trainStepSplit } from './parallel/split-step.js';
 import { decideSplit, MIN_SPLIT_SAMPLES } from './parallel/split-policy.js';
 import { engineProvenance } from './provenance.js';
+import { mupLrFactorMap, planMup } from './mup-plan.js';
 import { applyLsuv } from './lab/lsuv.js';
 import { trainStep } from './step.js';
 import { StepLossCollector } from './step-losses.js';
@@ -141,16 +142,20 @@ export async function trainRun(
     const facts = { name: datasetLabel(experiment.dataset), inputShape: data.inputShape, numClasses: data.numClasses, trainSamples: splitIndices.train.length };
     const problem = experimentProblems(experiment, facts)[0];
     if (problem) throw problemError(problem);
-    model = buildModel(tf, experiment.network, {
+    // μP (train.parametrization) replaces the dense kernels' initializers, scales the readout and sets per-variable learning-rate factors.
+    const mup = planMup(experiment.network, cfg.parametrization, cfg.optimizer.name);
+    const network = mup?.network ?? experiment.network;
+    model = buildModel(tf, network, {
       seed: cfg.seed,
       target: { loss: cfg.loss, numClasses: data.numClasses, inputShape: data.inputShape },
+      ...(mup ? { readout: mup.readout } : {}),
     });
     const lossFn = createLoss(tf, cfg.loss, {
       outputActivation: model.outputActivation,
       outputUnits: model.outputShape[model.outputShape.length - 1] as number,
       numClasses: data.numClasses,
     });
-    optimizer = createOptimizer(tf, cfg.optimizer);
+    optimizer = createOptimizer(tf, cfg.optimizer, mupLrFactorMap(model, mup));
 
     const nTrain = splitIndices.train.length;
     // LSUV (train.lsuv) rescales the kernels on the first samples of the training split before anything else sees them.
@@ -173,14 +178,25 @@ export async function trainRun(
       trainSamples: nTrain,
       valSamples: splitIndices.val.length,
       testSamples: data.test?.y.length ?? 0,
-      provenance: { ...engineProvenance(backend, tfjsVersion, cfg.seed, data, splitIndices, layout, accelerators.wasmKernels), ...(lsuv ? { lsuv } : {}) },
+      provenance: {
+        ...engineProvenance(backend, tfjsVersion, cfg.seed, data, splitIndices, layout, accelerators.wasmKernels),
+        ...(lsuv ? { lsuv } : {}),
+        ...(mup ? { parametrization: mup.record } : {}),
+      },
     });
 
     const statsEvery = resolveStatsEvery(cfg.statsEvery, cfg.epochs * stepsPerEpoch);
     recorder = createStatsRecorder(tf, model, data.x, splitIndices.train, cfg.probeSize, statsEvery);
     if (layout.split) {
       const outputUnits = model.outputShape[model.outputShape.length - 1] as number;
-      const peerNetwork = { network: experiment.network, loss: cfg.loss, outputActivation: model.outputActivation, outputUnits, numClasses: data.numClasses };
+      const peerNetwork = {
+        network,
+        loss: cfg.loss,
+        outputActivation: model.outputActivation,
+        outputUnits,
+        numClasses: data.numClasses,
+        ...(mup ? { readout: mup.readout } : {}),
+      };
       split = (splitting ?? ONE_CORE_SPLITTING).forRun(tf, layout, peerNetwork);
     }
     const boundary = onBoundary

@@ -5,6 +5,7 @@ import { previewInit } from './diagnostics/preview.js';
 import { runLabJob } from './lab/run-lab-job.js';
 import { coordCheck } from './lab/coord-check.js';
 import type { BatchSplitting } from './parallel/batch-splitter.js';
+import { calibrateSplitWith } from './parallel/calibrate-split.js';
 import { readModelWeights, type NamedWeight } from './export/weights.js';
 import { HostToWorker, parseMessage, type WorkerToHost } from './protocol.js';
 import { trainRun } from './train.js';
@@ -64,7 +65,8 @@ interface CurrentRun {
  * RunEvent as {type:'event'} and every decision-boundary picture as {type:'boundary'}; 'cores' sets how many cores the current run may use (2 lets a two-part
  * run compute its second parts on the other core, see options.splitting; its numbers do not change); 'cancel' for the current run sets its cancel flag; 'preview' computes
  * an init preview (also while a run trains) and answers 'previewResult'; 'lab' likewise computes a lab
- * instrument (engine/lab) and answers 'labResult'; 'shutdown' exits 0.
+ * instrument (engine/lab) and answers 'labResult'; 'calibrate' measures the split calibration (in a worker
+ * started for it) and answers 'calibrateResult'; 'shutdown' exits 0.
  * Every host message is parsed with protocol.ts's HostToWorker schema first; one that fails it fails
  * the run it names (or answers the preview it names) with the field-named reason.
  * If the backend cannot be initialised the worker logs why and exits 1 without sending 'ready'.
@@ -163,6 +165,8 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
       await channel.send({ type: 'labResult', requestId: parsed.requestId, error: reason });
     } else if (parsed.requestId !== undefined && parsed.type === 'coordCheck') {
       await channel.send({ type: 'coordCheckResult', requestId: parsed.requestId, error: reason });
+    } else if (parsed.requestId !== undefined && parsed.type === 'calibrate') {
+      await channel.send({ type: 'calibrateResult', requestId: parsed.requestId, error: reason });
     }
   }
 
@@ -199,6 +203,18 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
     }
   }
 
+  /** Answers a 'calibrate' request: measures the split calibration with this worker's kernels. */
+  async function calibrate(message: Extract<HostToWorker, { type: 'calibrate' }>): Promise<void> {
+    try {
+      const info = await backend;
+      const kernels = (options.accelerators ?? DEFAULT_ACCELERATORS).wasmKernels;
+      const result = await calibrateSplitWith(info.tf, info.backend, kernels, message.key);
+      await channel.send({ type: 'calibrateResult', requestId: message.requestId, result });
+    } catch (error) {
+      await channel.send({ type: 'calibrateResult', requestId: message.requestId, error: errorMessage(error) });
+    }
+  }
+
   channel.onMessage((raw) => {
     const parsed = parseMessage(HostToWorker, raw);
     if (!parsed.ok) {
@@ -224,6 +240,9 @@ export function serveWorker(channel: WorkerChannel, options: WorkerLoopOptions):
         break;
       case 'coordCheck':
         void coordCheckRequest(message);
+        break;
+      case 'calibrate':
+        void calibrate(message);
         break;
       case 'shutdown':
         options.exit(0);

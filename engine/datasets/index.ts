@@ -1,5 +1,7 @@
+import { statSync } from 'node:fs';
 import { isStoredDatasetRef, type DatasetRef } from '../../contract/index.js';
 import { generateBuiltinDataset, type GeneratedDataset } from './builtin.js';
+import { DatasetCache, stableKey } from './dataset-cache.js';
 import { loadStoredDataset } from './stored.js';
 
 export type { GeneratedDataset } from './builtin.js';
@@ -10,15 +12,34 @@ export interface DatasetSource {
   path: string;
 }
 
+/** This process's last loaded datasets (a worker keeps them across the runs of a sweep). */
+const loaded = new DatasetCache();
+
 /**
  * Materialises the dataset an experiment refers to: a seeded built-in generator, or an imported
  * dataset read from the stored file the host resolved (`source`; required for `{ id }` references).
+ * Once per process per dataset while it is among the last few used (dataset-cache.ts): a built-in is
+ * keyed by its whole reference (generator, samples, noise, seed, …), a stored file by its path, size
+ * and modification time, so the same key always gives the same bits. The arrays are shared: never
+ * modify them.
  * @returns x row-major [n, ...inputShape] float32, y class indices [n] int32 (and the recorded split for stored sets)
  */
 export function loadDataset(ref: DatasetRef, source?: DatasetSource): GeneratedDataset {
   if (isStoredDatasetRef(ref)) {
     if (!source) throw new Error(`Dataset ${ref.id}: the host did not say where its stored file is`);
-    return loadStoredDataset(source.path);
+    let key: string;
+    try {
+      const stat = statSync(source.path);
+      key = `stored:${source.path}:${stat.size}:${stat.mtimeMs}`;
+    } catch {
+      return loadStoredDataset(source.path); // reports the missing or unreadable file by name
+    }
+    return loaded.get(key, () => loadStoredDataset(source.path));
   }
-  return generateBuiltinDataset(ref);
+  return loaded.get(`builtin:${stableKey(ref)}`, () => generateBuiltinDataset(ref));
+}
+
+/** Forgets the datasets this process keeps (tests; memory). */
+export function clearLoadedDatasets(): void {
+  loaded.clear();
 }

@@ -1,4 +1,4 @@
-import type { NetworkSpec } from '../../contract/index.js';
+import type { MupReadout, NetworkSpec } from '../../contract/index.js';
 import { buildModel } from '../model.js';
 import type { TF } from '../tf.js';
 import { assignModelWeights, type NamedWeight } from './weights.js';
@@ -28,9 +28,17 @@ function sampleInputs(count: number, size: number, seed: number): Float32Array {
  * Runs the engine's own inference pass (dropout off, batchNorm moving statistics) of the trained
  * network on `count` seeded inputs, so whoever loads an export can check their runtime against it.
  * Every tensor is freed.
+ * @param readout a μP run's readout multiplier (contract mupReadout), applied as in training; null for SP
  */
-export function computeReferenceOutputs(tf: TF, network: NetworkSpec, weights: readonly NamedWeight[], count = 4, seed = 1): ReferenceOutputs {
-  const model = buildModel(tf, network, { seed: 0 });
+export function computeReferenceOutputs(
+  tf: TF,
+  network: NetworkSpec,
+  weights: readonly NamedWeight[],
+  count = 4,
+  seed = 1,
+  readout: MupReadout | null = null,
+): ReferenceOutputs {
+  const model = buildModel(tf, network, { seed: 0, ...(readout ? { readout } : {}) });
   try {
     assignModelWeights(tf, model, weights);
     const size = network.inputShape.reduce((a, b) => a * b, 1);

@@ -1,5 +1,5 @@
 import type { KernelFunc } from '@tensorflow/tfjs';
-import { gemmForBackend, gemmTaForBackend, gemmViews } from './gemm-simd.js';
+import { gemmForBackend, gemmScratchLength, gemmViews } from './gemm-simd.js';
 import { KernelScope, type KernelArgs, type WasmBackendLike } from './wasm-kernel-call.js';
 
 /**
@@ -48,9 +48,10 @@ const batchSize = (shape: readonly number[]): number => shape.slice(0, -2).reduc
  * transposeB the stock path would multiply a fresh explicit transpose every time, so the GEMM always
  * runs. Only float32 operands whose batch axes hold one matrix (2-D, or [1, m, k]·[1, k, n]) take
  * the GEMM; batched ones, other dtypes, or a backend whose heap the SIMD module cannot be
- * instantiated on take `next`. (A kernel set without `gemm` does not install this wrapper.) A transposed A
- * is read where it lies (gemm_ta, bit-identical to gemm on its explicit transpose); a transposed B is
- * transposed explicitly (one copy).
+ * instantiated on take `next`. (A kernel set without `gemm` does not install this wrapper.) Transposed
+ * operands are read where they lie (gemm_ta, gemm_tb, gemm_tab: bit-identical to gemm on the explicit
+ * transposes, without the copies; a transposed B is gathered one 8-column panel at a time into a
+ * scratch buffer of 8·k floats).
  * Shapes: a [..., m, k] (or [..., k, m] with transposeA), b [..., k, n] (or [..., n, k] with
  * transposeB) → [..., m, n], the leading axes all 1.
  * @param next the kernel to call otherwise (the transposed-operand fast path around the stock kernel)
@@ -71,19 +72,20 @@ export function freshOperandGemm(next: KernelFunc, kernelOf: (name: string) => K
       multiplied.add(b.dataId);
     }
     const backend = (args as KernelArgs).backend as WasmBackendLike;
-    // A transposed A is read in place (gemm_ta: the same operations as gemm on its copy, the same bits).
-    const gemm = transposeA ? gemmTaForBackend(backend) : gemmForBackend(backend);
+    // Transposed operands are read in place (gemm_ta, gemm_tb, gemm_tab: the same operations as gemm
+    // on their copies, the same bits).
+    const gemm = gemmForBackend(backend, { transposeA, transposeB });
     const k = a.shape[a.shape.length - (transposeA ? 2 : 1)] as number;
     if (!gemm || k !== b.shape[b.shape.length - (transposeB ? 1 : 2)]) return next(args); // mismatches: the stock error
     const scope = new KernelScope(backend, kernelOf);
     try {
-      const right = transposeB ? scope.transposeInner(b) : b;
       const m = a.shape[a.shape.length - (transposeA ? 1 : 2)] as number;
-      const n = right.shape[right.shape.length - 1] as number;
+      const n = b.shape[b.shape.length - (transposeB ? 2 : 1)] as number;
       const rank = Math.max(a.shape.length, b.shape.length);
       const out = scope.alloc([...Array<number>(rank - 2).fill(1), m, n]);
+      const scratch = transposeB ? scope.alloc([gemmScratchLength(k)]) : null;
       // Views only after the last allocation (the heap may grow).
-      gemmViews(gemm, scope.view(a), scope.view(right), scope.view(out), m, k, n);
+      gemmViews(gemm, scope.view(a), scope.view(b), scope.view(out), m, k, n, scratch ? scope.view(scratch) : undefined);
       return scope.keep(out);
     } finally {
       scope.dispose();

@@ -2,14 +2,33 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { TF } from '../tf.js';
 import { freshOperandGemm, transposedMatMulFastPath } from './batch-matmul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
+import { DENSE_KERNEL, DENSE_RELU_GRAD_KERNEL, denseForwardHeap, denseReluGradHeap, registerDenseGradient } from './dense-fused.js';
 import { heapMemoryOf, instantiateOn, type KernelModuleName } from './heap-module.js';
 import { maxPoolGradHeap } from './max-pool-grad.js';
+import {
+  SOFTMAX_CE_GRAD_KERNEL,
+  SOFTMAX_CE_KERNEL,
+  registerSoftmaxCrossEntropyGradient,
+  softmaxCrossEntropyGradHeap,
+  softmaxCrossEntropyHeap,
+} from './softmax-cross-entropy.js';
 import { OPTIMIZER_UPDATE_KERNEL, optimizerUpdateHeap } from './optimizer-update.js';
 import { sumLeadingAxes } from './sum-leading-axes.js';
 import { stockKernel } from './wasm-kernel-call.js';
 
 /** Names of the wasm kernels InitScope registers, replacing (or adding) the stock one. */
-export const PATCHED_WASM_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'Sum', OPTIMIZER_UPDATE_KERNEL] as const;
+export const PATCHED_WASM_KERNELS = [
+  'BatchMatMul',
+  '_FusedMatMul',
+  'Conv2DBackpropFilter',
+  'MaxPoolGrad',
+  'Sum',
+  OPTIMIZER_UPDATE_KERNEL,
+  DENSE_KERNEL,
+  DENSE_RELU_GRAD_KERNEL,
+  SOFTMAX_CE_KERNEL,
+  SOFTMAX_CE_GRAD_KERNEL,
+] as const;
 
 /** One of {@link PATCHED_WASM_KERNELS}. */
 export type PatchedWasmKernel = (typeof PATCHED_WASM_KERNELS)[number];
@@ -19,7 +38,8 @@ export type PatchedWasmKernel = (typeof PATCHED_WASM_KERNELS)[number];
  * worker and records it on every run):
  * - `patched`: false keeps every stock wasm kernel (then `gemm` and `heapSimd` do not matter);
  * - `gemm`: BatchMatMul multiplies a B operand it has not seen before with the SIMD GEMM (gemm.wat)
- *   instead of creating an XNNPACK operator for it;
+ *   instead of creating an XNNPACK operator for it, and the fused dense kernel (dense-fused.ts:
+ *   product, bias and relu as one tfjs kernel with its own gradient) is registered;
  * - `heapSimd`: Sum over leading axes, MaxPoolGrad and Conv2DBackpropFilter's im2col and product run
  *   as WebAssembly SIMD on the heap (sum-rows.wat, max-pool-grad.wat, im2col.wat, gemm.wat); false
  *   selects their JavaScript passes (same values) and the stock BatchMatMul for the product (float32
@@ -41,23 +61,28 @@ export const STOCK_WASM_KERNELS: WasmKernelSet = Object.freeze({ patched: false,
 let originals: Map<string, KernelConfig | undefined> | null = null;
 
 /** The kernels that run when patched, built from the stock ones for kernel set `set`. */
-function patchedKernels(tf: TF, stock: Map<string, KernelConfig>, set: WasmKernelSet): Record<PatchedWasmKernel, KernelFunc> {
+function patchedKernels(tf: TF, stock: Map<string, KernelConfig>, set: WasmKernelSet): Partial<Record<PatchedWasmKernel, KernelFunc>> {
   const kernelOf = (name: string): KernelFunc => stockKernel(stock, name);
   const batchMatMul = transposedMatMulFastPath(kernelOf('BatchMatMul'), kernelOf);
+  const gemmMatMul = set.gemm ? freshOperandGemm(batchMatMul, kernelOf) : null;
   return {
-    BatchMatMul: set.gemm ? freshOperandGemm(batchMatMul, kernelOf) : batchMatMul,
+    BatchMatMul: gemmMatMul ?? batchMatMul,
+    // The fused dense layer only with the GEMM (without it the dense layer keeps its tf ops).
+    ...(gemmMatMul ? { [DENSE_KERNEL]: denseForwardHeap(gemmMatMul, kernelOf), [DENSE_RELU_GRAD_KERNEL]: denseReluGradHeap(kernelOf) } : {}),
     _FusedMatMul: transposedMatMulFastPath(kernelOf('_FusedMatMul'), kernelOf),
     Conv2DBackpropFilter: conv2dBackpropFilter(tf, kernelOf, set.heapSimd),
     MaxPoolGrad: maxPoolGradHeap(tf, kernelOf('MaxPoolGrad'), kernelOf, set.heapSimd),
     Sum: sumLeadingAxes(kernelOf('Sum'), kernelOf, set.heapSimd),
     [OPTIMIZER_UPDATE_KERNEL]: optimizerUpdateHeap(kernelOf),
+    [SOFTMAX_CE_KERNEL]: softmaxCrossEntropyHeap(kernelOf),
+    [SOFTMAX_CE_GRAD_KERNEL]: softmaxCrossEntropyGradHeap(kernelOf),
   };
 }
 
 /** The WebAssembly modules (engine/kernels/wat) each kernel of set `set` runs. */
 function modulesOf(set: WasmKernelSet): [PatchedWasmKernel, KernelModuleName][] {
   const modules: [PatchedWasmKernel, KernelModuleName][] = [];
-  if (set.gemm) modules.push(['BatchMatMul', 'gemm']);
+  if (set.gemm) modules.push(['BatchMatMul', 'gemm'], [DENSE_KERNEL, 'dense']);
   if (set.heapSimd) modules.push(['Conv2DBackpropFilter', 'im2col'], ['Conv2DBackpropFilter', 'gemm'], ['MaxPoolGrad', 'max-pool-grad'], ['Sum', 'sum-rows']);
   modules.push([OPTIMIZER_UPDATE_KERNEL, 'optimizer']);
   return modules;
@@ -107,10 +132,15 @@ export function registerWasmKernels(tf: TF, set: WasmKernelSet = FULL_WASM_KERNE
     }
   }
   const stock = stockKernels(tf);
-  for (const [name, kernelFunc] of Object.entries(patchedKernels(tf, stock, set))) {
+  const kernels = patchedKernels(tf, stock, set);
+  for (const name of PATCHED_WASM_KERNELS) {
+    const kernelFunc = kernels[name];
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });
+    if (kernelFunc) tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });
+    else if (stock.has(name)) tf.registerKernel(stock.get(name) as KernelConfig);
   }
+  registerDenseGradient(tf);
+  registerSoftmaxCrossEntropyGradient(tf);
 }
 
 /**

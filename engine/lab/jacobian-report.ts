@@ -2,6 +2,7 @@ import { DEFAULT_JACOBIAN_PROBES, type ExperimentSpec, type JacobianReport } fro
 import { gatherRows } from '../batches.js';
 import { loadDataset, type DatasetSource } from '../datasets/index.js';
 import { datasetSplit } from '../datasets/split.js';
+import { planMup } from '../mup-plan.js';
 import { assignModelWeights, type NamedWeight } from '../export/weights.js';
 import { buildModel } from '../model.js';
 import type { TF } from '../tf.js';
@@ -34,9 +35,12 @@ export async function jacobianReport(tf: TF, experiment: ExperimentSpec, options
   if (p < 1) throw new Error('Jacobian spectrum: the training split is empty');
   const rowSize = data.inputShape.reduce((a, b) => a * b, 1);
   const probes = gatherRows(data.x, rowSize, split.train, 0, p);
-  const model = buildModel(tf, experiment.network, {
+  // A μP run (train.parametrization) started from μP's kernels and computes its readout scaled: so do both stages.
+  const mup = planMup(experiment.network, experiment.train.parametrization, experiment.train.optimizer.name);
+  const model = buildModel(tf, mup?.network ?? experiment.network, {
     seed: experiment.train.seed,
     target: { loss: experiment.train.loss, numClasses: data.numClasses, inputShape: data.inputShape },
+    ...(mup ? { readout: mup.readout } : {}),
   });
   try {
     // A run with LSUV started from the rescaled weights: so does its init stage (same batch as train.ts).

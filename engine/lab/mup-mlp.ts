@@ -65,7 +65,7 @@ export function mupLrFactors(p: MlpParametrization, hiddenLayers: number): numbe
 /**
  * Builds the MLP at one width under one parametrization. Under SP each kernel uses the network's own
  * initializer; under μP input and hidden kernels are N(0, 1/fan_in), the output kernel N(0, 1/fan_in)
- * or zero, and the logits are multiplied by baseWidth/width. Biases start at zero. Seeded by `seed`
+ * or zero, and the readout's product h·W is multiplied by baseWidth/width (the bias added after). Biases start at zero. Seeded by `seed`
  * (layer i's kernel: deriveSeed(seed, 'coord', i)), so SP and μP at one seed differ only by their rules.
  */
 export function buildMupMlp(tf: TF, shape: MlpShape, p: MlpParametrization, seed: number): MupMlp {
@@ -92,7 +92,7 @@ export function buildMupMlp(tf: TF, shape: MlpShape, p: MlpParametrization, seed
 }
 
 /**
- * Forward pass: hidden layers h_i = act_i(h_{i−1}·W_i + b_i), logits = (h·W_out + b_out)·multiplier.
+ * Forward pass: hidden layers h_i = act_i(h_{i−1}·W_i + b_i), logits = (h·W_out)·multiplier + b_out.
  * @param x input batch [batch, inputSize]
  * @returns every layer's output: hidden activations [batch, width] then the logits [batch, outputUnits]
  */
@@ -101,8 +101,11 @@ export function mlpForward(tf: TF, mlp: Pick<MupMlp, 'activations' | 'outputMult
   let h = x;
   const L = params.length / 2;
   for (let i = 0; i < L; i++) {
-    const z = tf.add(tf.matMul(h as import('@tensorflow/tfjs').Tensor2D, params[2 * i] as import('@tensorflow/tfjs').Tensor2D), params[2 * i + 1]!);
-    h = i < L - 1 ? applyActivation(tf, z, mlp.activations[i]!) : tf.mul(z, mlp.outputMultiplier);
+    const product = tf.matMul(h as import('@tensorflow/tfjs').Tensor2D, params[2 * i] as import('@tensorflow/tfjs').Tensor2D);
+    const isOutput = i === L - 1;
+    // μP's readout (mup's MuReadout): the product is scaled, the bias added after, as in a μP run (engine/mup-plan.ts).
+    const z = tf.add(isOutput && mlp.outputMultiplier !== 1 ? tf.mul(product, mlp.outputMultiplier) : product, params[2 * i + 1]!);
+    h = isOutput ? z : applyActivation(tf, z, mlp.activations[i]!);
     outputs.push(h);
   }
   return outputs;

@@ -12,13 +12,14 @@ import type { Layer } from './types.js';
 
 /**
  * Builds one layer (creating its variables) from its spec and inferred shapes.
+ * @param productMultiplier a dense layer's multiplier of x·W (μP's readout; 1 elsewhere, see buildDense)
  * @throws Error naming the layer if its parameters cannot be initialised
  */
-export function buildLayer(tf: TF, spec: LayerSpec, info: LayerShapeInfo, layerSeed: number, prefix: string): Layer {
+export function buildLayer(tf: TF, spec: LayerSpec, info: LayerShapeInfo, layerSeed: number, prefix: string, productMultiplier = 1): Layer {
   try {
     switch (spec.type) {
       case 'dense':
-        return buildDense(tf, spec, info, layerSeed, prefix);
+        return buildDense(tf, spec, info, layerSeed, prefix, productMultiplier);
       case 'dropout':
         return buildDropout(tf, spec, info);
       case 'conv2d':

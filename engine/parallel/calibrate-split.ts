@@ -1,6 +1,6 @@
 import { NetworkSpec, OptimizerSpec, type SplitCalibration, type SplitCalibrationKey, type SplitCalibrationPoint } from '../../contract/index.js';
 import { initBackend } from '../backend.js';
-import { FULL_WASM_KERNELS } from '../kernels/index.js';
+import { FULL_WASM_KERNELS, type WasmKernelSet } from '../kernels/index.js';
 import { createLoss } from '../losses.js';
 import { buildModel } from '../model.js';
 import { createOptimizer, disposeOptimizer } from '../optimizers.js';
@@ -114,8 +114,8 @@ async function measureCase(tf: TF, peer: GradientPeer, c: CalibrationCase, steps
  * Measures this machine's split calibration: for each reference case, the median time of a whole step
  * on one core against a two-part step with the second part on `peer` (another core), then the
  * threshold (thresholdFromPoints). Takes a few hundred ms on an idle machine. Never called inside a
- * run: the host runs it once (`initscope calibrate`, or before the first run granted two cores) and
- * stores the result (main/services/split-calibration-store.ts); runs then read the stored file.
+ * run: the host runs it once, in a worker of its own while no run trains (main/services/
+ * auto-split-calibration.ts), or `initscope calibrate` does, and stores the result (main/services/split-calibration-store.ts); runs then read the stored file.
  * @param peer a ready gradient peer on the same backend and kernels as `tf`
  * @param key what the calibration is measured on (see currentCalibrationKey)
  * @param steps timed steps per case and layout (median)
@@ -133,18 +133,27 @@ export async function measureSplitCalibration(
 }
 
 /**
- * measureSplitCalibration on this process's wasm backend (InitScope's full kernel set, as workers
- * register it) with a gradient peer thread started for it and stopped after.
- * @throws Error when the wasm backend or the peer thread cannot start
+ * measureSplitCalibration on an initialised wasm backend `tf` (with `kernels` registered, as the
+ * worker that calls it registered them) and a gradient peer thread started for it and stopped after.
+ * @throws Error when `backend` is not wasm or the peer thread cannot start
  */
-export async function calibrateSplitHere(key: SplitCalibrationKey): Promise<SplitCalibration> {
-  const { tf, backend } = await initBackend('wasm', FULL_WASM_KERNELS);
+export async function calibrateSplitWith(tf: TF, backend: string, kernels: WasmKernelSet, key: SplitCalibrationKey): Promise<SplitCalibration> {
   if (backend !== 'wasm') throw new Error(`split calibration needs the wasm backend, got ${backend}`);
-  const peer = new GradientPeer('wasm', FULL_WASM_KERNELS);
+  const peer = new GradientPeer('wasm', kernels);
   try {
     if (!(await peer.ready)) throw new Error('the gradient peer thread could not start');
     return await measureSplitCalibration(tf, peer, key);
   } finally {
     await peer.terminate();
   }
+}
+
+/**
+ * measureSplitCalibration on this process's wasm backend (InitScope's full kernel set, as workers
+ * register it) with a gradient peer thread started for it and stopped after (`initscope calibrate`).
+ * @throws Error when the wasm backend or the peer thread cannot start
+ */
+export async function calibrateSplitHere(key: SplitCalibrationKey): Promise<SplitCalibration> {
+  const { tf, backend } = await initBackend('wasm', FULL_WASM_KERNELS);
+  return calibrateSplitWith(tf, backend, FULL_WASM_KERNELS, key);
 }

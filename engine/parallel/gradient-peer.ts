@@ -26,6 +26,8 @@ export interface PeerNetwork {
   outputActivation: ActivationSpec;
   outputUnits: number;
   numClasses: number;
+  /** μP's readout multiplier (engine/mup-plan.ts); absent for a standard run. */
+  readout?: { layer: number; factor: number };
 }
 
 /** How to start the peer thread: the compiled entry next to this file, or the TypeScript source through tsx (tests). */

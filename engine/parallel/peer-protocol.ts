@@ -11,7 +11,16 @@ export type ToPeer =
   /** Load TensorFlow.js on this backend with this wasm kernel set (the worker's own). Answered by 'ready' or 'failed'. */
   | { type: 'init'; backend: BackendPreference; kernels: WasmKernelSet }
   /** Build the run's network (variables in model.variables order) and its loss; replaces any earlier one. */
-  | { type: 'prepare'; network: NetworkSpec; loss: LossName; outputActivation: ActivationSpec; outputUnits: number; numClasses: number }
+  | {
+      type: 'prepare';
+      network: NetworkSpec;
+      loss: LossName;
+      outputActivation: ActivationSpec;
+      outputUnits: number;
+      numClasses: number;
+      /** μP's readout multiplier; absent for a standard run. */
+      readout?: { layer: number; factor: number };
+    }
   /**
    * Gradients of `lossScale` × the mean loss over `n` samples with these weights. Answered by one
    * 'gradients' with the same id. `weights`: one array per variable, model.variables order; `x`

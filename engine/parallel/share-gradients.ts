@@ -39,7 +39,7 @@ export interface ShareRequest {
  * when the peer is not available: both then run exactly the same code on the same backend and kernels.
  */
 export function buildShareNetwork(tf: TF, network: PeerNetwork): ShareNetwork {
-  const model = buildModel(tf, network.network, { seed: 0 });
+  const model = buildModel(tf, network.network, { seed: 0, ...(network.readout ? { readout: network.readout } : {}) });
   const lossFn = createLoss(tf, network.loss, { outputActivation: network.outputActivation, outputUnits: network.outputUnits, numClasses: network.numClasses });
   return { model, lossFn };
 }

@@ -42,7 +42,7 @@ export interface SplitDecision {
   split: boolean;
   reason: string;
   /** The stored calibration the rule used (recorded in the provenance), absent when none was. */
-  calibration?: { key: string; minSplitFlops: number | null };
+  calibration?: { key: string; minSplitFlops: number | null; measuredAt: string };
 }
 
 /**
@@ -87,7 +87,9 @@ export function decideSplit(
   const flops = 6 * batchSize * macs;
   const work = `${(flops / 1e6).toFixed(1)} MFLOP per step`;
   if (mode === 'always') return { split: true, reason: `${work}; batch splitting 'always'` };
-  const used = calibration ? { key: calibrationKeyText(calibration.key), minSplitFlops: calibration.minSplitFlops } : undefined;
+  const used = calibration
+    ? { key: calibrationKeyText(calibration.key), minSplitFlops: calibration.minSplitFlops, measuredAt: calibration.measuredAt }
+    : undefined;
   const tag = used ? ' (calibrated)' : '';
   const decided = (split: boolean, reason: string): SplitDecision => (used ? { split, reason, calibration: used } : { split, reason });
   if (used && used.minSplitFlops === null) return decided(false, `${work}; splitting never paid on this machine (calibrated)`);

@@ -27,7 +27,9 @@ const usageText = (
 ): string => `Usage: initscope <command> [options]
 
 Commands:
-  train <experiment.json> [--db PATH] [--json]   Train one run (exit 0 completed, 1 failed, 2 invalid input, 3 diverged)
+  train <experiment.json> [--db PATH] [--json] [--parametrization standard|mup] [--base-width N] [--output-init gaussian|zero]
+                                                 Train one run (exit 0 completed, 1 failed, 2 invalid input, 3 diverged);
+                                                 --parametrization mup trains it under μP (base width default 64)
 ${u.RUNS_USAGE}
   rerun <runId> [--db PATH] [--json]             Rerun a completed or diverged run from its record and compare every
                                                  stored metric (exit 0 identical, 4 differs: prints the first epoch and
@@ -91,6 +93,9 @@ export async function runCli(argv: string[], start: CliStart = {}): Promise<numb
       'lock-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       force: { type: 'boolean', default: false },
+      parametrization: { type: 'string' },
+      'base-width': { type: 'string' },
+      'output-init': { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -102,7 +107,13 @@ export async function runCli(argv: string[], start: CliStart = {}): Promise<numb
     case 'train': {
       const file = rest[0];
       if (!file) throw new InitScopeError('invalid_input', 'train needs an experiment file: initscope train <experiment.json>');
-      return (await import('./train-command.js')).trainCommand({ file, db: values.db, json: values.json, earlyWorker: start.earlyWorker ?? null });
+      return (await import('./train-command.js')).trainCommand({
+        file,
+        db: values.db,
+        json: values.json,
+        parametrization: { parametrization: values.parametrization, 'base-width': values['base-width'], 'output-init': values['output-init'] },
+        earlyWorker: start.earlyWorker ?? null,
+      });
     }
     case 'inspect': {
       const file = rest[0];

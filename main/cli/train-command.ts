@@ -6,12 +6,15 @@ import { forkWorkerLauncher } from '../services/worker-launcher.js';
 import type { EarlyWorker } from './early-worker.js';
 import { exitCodeFor } from './exit-codes.js';
 import { formatDuration, formatProgressLine } from './progress-line.js';
+import { withParametrizationFlags, type ParametrizationFlags } from './parametrization-options.js';
 import { readExperimentFile } from './read-experiment.js';
 
 export interface TrainOptions {
   file: string;
   db?: string;
   json: boolean;
+  /** `--parametrization`, `--base-width`, `--output-init` (override the file's train.parametrization). */
+  parametrization?: ParametrizationFlags;
   /** The engine worker forked when the CLI started (main/cli/early-worker.ts): the run's worker, if it starts. */
   earlyWorker?: EarlyWorker | null;
 }
@@ -26,10 +29,11 @@ export function resolveStorage(db: string | undefined): { dataDir: string; dbPat
 /**
  * `initscope train <experiment.json>`: trains one run in a worker process, storing it like the app
  * does. With `--json`, prints every run event as one JSON line on stdout; on a TTY, a progress bar on
- * stderr. Ctrl-C cancels the run (kept as `cancelled`). Resolves to the process exit code.
+ * stderr. `--parametrization mup --base-width N --output-init gaussian|zero` trains it under μP
+ * (parametrization-options.ts). Ctrl-C cancels the run (kept as `cancelled`). Resolves to the process exit code.
  */
 export async function trainCommand(options: TrainOptions): Promise<number> {
-  const experiment = readExperimentFile(options.file);
+  const experiment = withParametrizationFlags(readExperimentFile(options.file), options.parametrization ?? {});
   const fresh = forkWorkerLauncher();
   // The early worker trains the run (it has started meanwhile); should it die, the pool forks fresh ones.
   const launcher = () => options.earlyWorker?.take() ?? fresh();

@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
-import { InitScopeError, type ExportFormat, type MetricPoint, type RunExportResult, type RunSummary, type StepLossPoint } from '../../contract/index.js';
-import { exportLayersModel, computeReferenceOutputs, type TF } from '../../engine/index.js';
+import {
+  InitScopeError,
+  mupReadout,
+  type ExportFormat,
+  type MetricPoint,
+  type RunExportResult,
+  type RunSummary,
+  type StepLossPoint,
+} from '../../contract/index.js';
+import { exportLayersModel, computeReferenceOutputs, foldReadout, type TF } from '../../engine/index.js';
 import type { ArtifactStore } from '../store/index.js';
 import { exportOnnxModel } from './onnx/export-onnx.js';
 import { defaultExportDir, safeId } from './paths.js';
@@ -87,9 +95,12 @@ async function formatFiles(deps: ExportDeps, run: RunSummary, format: ExportForm
       { name: 'experiment.json', kind: 'spec', data: specToJson('experiment', run.experiment) },
     ];
   }
-  const weights = loadRunWeights(deps.dataDir, run.id);
+  const stored = loadRunWeights(deps.dataDir, run.id);
   const tf = await deps.loadTf();
-  const reference: PendingFile = { name: 'reference.json', kind: format, data: json(computeReferenceOutputs(tf, network, weights)) };
+  // A μP run's readout multiplier is folded into the exported output kernel; reference.json is the engine's own forward pass.
+  const readout = mupReadout(network, run.experiment.train.parametrization);
+  const weights = foldReadout(network, readout, stored);
+  const reference: PendingFile = { name: 'reference.json', kind: format, data: json(computeReferenceOutputs(tf, network, stored, 4, 1, readout)) };
   if (format === 'onnx') {
     const doc = `InitScope run ${run.id} (${run.name}); input 'input' [batch, ${network.inputShape.join(', ')}], channels-last`;
     return [{ name: 'model.onnx', kind: 'onnx', data: exportOnnxModel(network, weights, deps.appVersion, doc) }, reference, networkFile];
@@ -111,7 +122,9 @@ async function formatFiles(deps: ExportDeps, run: RunSummary, format: ExportForm
  * - onnx: model.onnx (opset 13), reference.json, network.json
  * - report: report.html (self-contained), metrics.csv, experiment.json
  * - every format: provenance.json (the run's reproducibility record) when the run has one
- * reference.json holds seeded sample inputs and the engine's outputs for them.
+ * reference.json holds seeded sample inputs and the engine's outputs for them. For a μP run the models
+ * hold the readout kernel times μP's output multiplier (engine/export/fold-readout.ts), so they give
+ * the engine's outputs with plain layers.
  * @throws InitScopeError `not_found`, `conflict` (status, missing weights, existing file) or `invalid_input`
  */
 export async function exportRun(deps: ExportDeps, runId: string, format: ExportFormat, outDir?: string): Promise<RunExportResult> {

@@ -11,7 +11,7 @@ import {
 import type { DatasetSource, LabJob, LabOutcome } from '../../engine/index.js';
 import type { QueueStore } from '../store/queue-store.js';
 import type { RunExecutor } from '../services/run-executor.js';
-import type { CoordCheckJob } from '../services/coord-check-requests.js';
+import type { CoordCheckJob } from '../services/worker-request-kinds.js';
 import { publishDataset } from './dataset-transfer.js';
 import { QueueEntry, type QueueJobData } from './queue-messages.js';
 import { COORDINATOR_GROUP, queueKeys, RUNS_QUEUE, WORKER_HEARTBEAT_TTL_MS, type QueueKeys } from './queue-keys.js';

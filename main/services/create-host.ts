@@ -34,6 +34,8 @@ import { RunService } from './run-service.js';
 import type { RunExecutor } from './run-executor.js';
 import type { QueueExecutor } from '../queue/queue-executor.js';
 import { coordinateQueue } from '../queue/queue-coordinator.js';
+import { AutoSplitCalibration } from './auto-split-calibration.js';
+import { measureSplitInWorker } from './calibration-worker.js';
 import { loadSplitCalibration } from './split-calibration-store.js';
 import { SweepService } from './sweep-service.js';
 import { forkWorkerLauncher, type WorkerLauncher } from './worker-launcher.js';
@@ -78,6 +80,13 @@ export interface HostOptions {
    * process becomes the queue's coordinator (main/queue/queue-coordinator.ts); `url` is the Redis URL.
    */
   queue?: { url: string; name?: string };
+  /**
+   * Measure this machine's split calibration in the background when none is stored for it (see
+   * auto-split-calibration.ts; runs use the built-in rule until it is stored). Default: true for the
+   * app shells (long-lived), false for the CLI (its commands are short; `initscope calibrate` measures)
+   * and for queue coordinators; the environment variable INITSCOPE_AUTO_CALIBRATE=0 turns it off.
+   */
+  autoCalibrate?: boolean;
 }
 
 /** The `owners.kind` of a shell. */
@@ -127,17 +136,22 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
       throw error;
     }
   }
-  const pool: RunExecutor =
-    executor ??
-    new EnginePool({
-      launcher: options.launcher ?? forkWorkerLauncher(),
-      size: Math.max(1, options.workers ?? os.availableParallelism()),
-      // Read once per host: a run's layout then depends on the stored file only (never measured here).
-      splitCalibration: (
-        (stored) => () =>
-          stored
-      )(loadSplitCalibration(options.dataDir)),
-    });
+  const launcher = options.launcher ?? forkWorkerLauncher();
+  const autoCalibrate = !options.queue && (options.autoCalibrate ?? (options.shell !== 'cli' && process.env.INITSCOPE_AUTO_CALIBRATE !== '0'));
+  let calibration: AutoSplitCalibration | null = null;
+  // Read once per host (or measured once in the background): a run's layout depends on the stored file only.
+  const storedCalibration = autoCalibrate || executor ? null : loadSplitCalibration(options.dataDir);
+  const enginePool = executor
+    ? null
+    : new EnginePool({
+        launcher,
+        size: Math.max(1, options.workers ?? os.availableParallelism()),
+        splitCalibration: () => (calibration ? calibration.current() : storedCalibration),
+      });
+  if (enginePool && autoCalibrate) {
+    calibration = new AutoSplitCalibration({ dataDir: options.dataDir, pool: enginePool, measure: (key) => measureSplitInWorker(launcher, key) });
+  }
+  const pool: RunExecutor = executor ?? (enginePool as EnginePool);
   const runs = new RunService(store, pool, version, owner);
   runs.storeLayerStatsIn(new LayerStatsStore(db));
   runs.storeStepLossesIn(new StepLossStore(db));
@@ -215,6 +229,7 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
       if (closed) return;
       closed = true;
       sources.releaseAll();
+      await calibration?.close();
       coordinator?.stop();
       sweeps.close();
       boundaries.close();

@@ -2,9 +2,8 @@ import os from 'node:os';
 import type { BoundaryEvent, CoordCheckResult, ExperimentSpec, FinalMetrics, PreviewResult, RunEvent, SplitCalibration } from '../../contract/index.js';
 import { TERMINAL_EVENT_TYPES } from '../../contract/index.js';
 import { parseMessage, WorkerToHost, type DatasetSource, type LabJob, type LabOutcome, type ParsedMessage } from '../../engine/index.js';
-import { CoordCheckRequests, type CoordCheckJob } from './coord-check-requests.js';
-import { LabRequests } from './lab-requests.js';
-import { PreviewRequests, type PreviewRequest } from './preview-requests.js';
+import { COORD_CHECK_REQUESTS, LAB_REQUESTS, PREVIEW_REQUESTS, type CoordCheckJob, type PreviewRequest } from './worker-request-kinds.js';
+import { WorkerRequests, type RequestAnswerType, type WorkerRequestSet } from './worker-requests.js';
 import type { RunExecutor } from './run-executor.js';
 import type { WorkerHandle, WorkerLauncher } from './worker-launcher.js';
 
@@ -66,11 +65,15 @@ export class EnginePool implements RunExecutor {
   /** Workers in a row that died before reporting ready; past a limit, queued runs fail instead of looping. */
   private failedStarts = 0;
   /** Init previews in flight (they run beside training, in any ready worker). */
-  private readonly previews = new PreviewRequests();
+  private readonly previews = new WorkerRequests(PREVIEW_REQUESTS);
   /** Lab computations in flight (engine/lab; dispatched like previews). */
-  private readonly labs = new LabRequests();
+  private readonly labs = new WorkerRequests(LAB_REQUESTS);
   /** μP coordinate checks in flight (dispatched like previews). */
-  private readonly coordChecks = new CoordCheckRequests();
+  private readonly coordChecks = new WorkerRequests(COORD_CHECK_REQUESTS);
+  /** All three, for what is done to them alike. */
+  private readonly requests: WorkerRequestSet[] = [this.previews, this.labs, this.coordChecks];
+  /** Runs handed to a worker so far (see {@link runsStarted}). */
+  private started = 0;
 
   constructor(private readonly options: EnginePoolOptions) {}
 
@@ -80,10 +83,7 @@ export class EnginePool implements RunExecutor {
    * Rejects if that worker stops, the pool closes, or after 60 s.
    */
   preview(request: PreviewRequest): Promise<PreviewResult[]> {
-    if (this.closed) return Promise.reject(new Error('The engine pool is closed'));
-    const result = this.previews.add(request);
-    this.pump();
-    return result;
+    return this.ask(this.previews, request);
   }
 
   /**
@@ -91,10 +91,7 @@ export class EnginePool implements RunExecutor {
    * init preview. Rejects if that worker stops, the pool closes, or after 180 s.
    */
   lab(job: LabJob): Promise<LabOutcome> {
-    if (this.closed) return Promise.reject(new Error('The engine pool is closed'));
-    const result = this.labs.add(job);
-    this.pump();
-    return result;
+    return this.ask(this.labs, job);
   }
 
   /**
@@ -102,10 +99,25 @@ export class EnginePool implements RunExecutor {
    * worker stops, the pool closes, or after 5 minutes.
    */
   coordCheck(job: CoordCheckJob): Promise<CoordCheckResult> {
+    return this.ask(this.coordChecks, job);
+  }
+
+  /** Registers a request and dispatches it (see {@link preview}); rejects at once when the pool is closed. */
+  private ask<Job, Result, A extends RequestAnswerType>(requests: WorkerRequests<Job, Result, A>, job: Job): Promise<Result> {
     if (this.closed) return Promise.reject(new Error('The engine pool is closed'));
-    const result = this.coordChecks.add(job);
+    const result = requests.add(job);
     this.pump();
     return result;
+  }
+
+  /** True while a run is queued or training (the background split calibration waits for false). */
+  busy(): boolean {
+    return this.queue.length > 0 || this.slots.some((s) => s.job);
+  }
+
+  /** How many runs the pool has handed to a worker so far. */
+  runsStarted(): number {
+    return this.started;
   }
 
   /** Subscribes to run events; returns the unsubscribe function. */
@@ -173,9 +185,7 @@ export class EnginePool implements RunExecutor {
   /** Cancels everything, asks workers to exit and kills those that do not within `graceMs`. */
   async close(graceMs = 2000): Promise<void> {
     this.closed = true;
-    this.previews.failAll('The engine pool is closed');
-    this.labs.failAll('The engine pool is closed');
-    this.coordChecks.failAll('The engine pool is closed');
+    for (const requests of this.requests) requests.failAll('The engine pool is closed');
     for (const job of this.queue.splice(0)) {
       this.emit({ type: 'cancelled', runId: job.runId, epoch: 0, step: 0, metrics: NO_METRICS });
     }
@@ -206,6 +216,7 @@ export class EnginePool implements RunExecutor {
       if (!idle || !job) break;
       idle.job = job;
       idle.cores = 1;
+      this.started++;
       const calibration = this.options.splitCalibration?.() ?? null;
       idle.handle.send({
         type: 'start',
@@ -219,10 +230,8 @@ export class EnginePool implements RunExecutor {
     }
     this.rebalanceCores();
     const pick = () => (this.slots.find((s) => s.ready && !s.job) ?? this.slots.find((s) => s.ready))?.handle ?? null;
-    this.previews.dispatch(pick);
-    this.labs.dispatch(pick);
-    this.coordChecks.dispatch(pick);
-    if (this.previews.waiting + this.labs.waiting + this.coordChecks.waiting > 0 && this.slots.length === 0 && !this.closed) this.spawn();
+    for (const requests of this.requests) requests.dispatch(pick);
+    if (this.requests.some((requests) => requests.waiting > 0) && this.slots.length === 0 && !this.closed) this.spawn();
     const starting = this.slots.filter((s) => !s.ready).length;
     for (let needed = this.queue.length - starting; needed > 0 && this.slots.length < this.options.size; needed--) {
       if (this.closed) return;
@@ -256,6 +265,8 @@ export class EnginePool implements RunExecutor {
       case 'coordCheckResult':
         this.coordChecks.settle(message);
         return;
+      case 'calibrateResult':
+        return; // only a calibration worker is asked (calibration-worker.ts), never a pool worker
       case 'ready':
         slot.ready = true;
         this.failedStarts = 0;
@@ -293,16 +304,9 @@ export class EnginePool implements RunExecutor {
    */
   private rejectMessage(slot: Slot, parsed: Extract<ParsedMessage<WorkerToHost>, { ok: false }>): void {
     const reason = `The engine worker sent an invalid '${parsed.type ?? '?'}' message (${parsed.error})`;
-    if (parsed.type === 'previewResult' && parsed.requestId !== undefined) {
-      this.previews.fail(parsed.requestId, reason);
-      return;
-    }
-    if (parsed.type === 'labResult' && parsed.requestId !== undefined) {
-      this.labs.fail(parsed.requestId, reason);
-      return;
-    }
-    if (parsed.type === 'coordCheckResult' && parsed.requestId !== undefined) {
-      this.coordChecks.fail(parsed.requestId, reason);
+    const requests = this.requests.find((r) => r.answerType === parsed.type);
+    if (requests && parsed.requestId !== undefined) {
+      requests.fail(parsed.requestId, reason);
       return;
     }
     const job = slot.job;
@@ -317,18 +321,12 @@ export class EnginePool implements RunExecutor {
     if (index >= 0) this.slots.splice(index, 1);
     const job = slot.job;
     this.releaseSlot(slot);
-    this.previews.failWorker(
-      slot.handle,
-      slot.invalid ?? `The engine worker stopped during the init preview (${code === null ? `signal ${signal}` : `exit code ${code}`})`,
-    );
-    this.labs.failWorker(
-      slot.handle,
-      slot.invalid ?? `The engine worker stopped during a lab computation (${code === null ? `signal ${signal}` : `exit code ${code}`})`,
-    );
-    this.coordChecks.failWorker(
-      slot.handle,
-      slot.invalid ?? `The engine worker stopped during the coordinate check (${code === null ? `signal ${signal}` : `exit code ${code}`})`,
-    );
+    for (const requests of this.requests) {
+      requests.failWorker(
+        slot.handle,
+        slot.invalid ?? `The engine worker stopped during ${requests.during} (${code === null ? `signal ${signal}` : `exit code ${code}`})`,
+      );
+    }
     if (job) {
       if (job.cancelRequested) {
         this.emit({ type: 'cancelled', runId: job.runId, epoch: 0, step: 0, metrics: NO_METRICS });
@@ -345,9 +343,7 @@ export class EnginePool implements RunExecutor {
         this.emit({ type: 'failed', runId: queued.runId, error: `The engine worker could not start (${reason})` });
       }
       this.failedStarts = 0;
-      this.previews.failAll('The engine worker could not start');
-      this.labs.failAll('The engine worker could not start');
-      this.coordChecks.failAll('The engine worker could not start');
+      for (const requests of this.requests) requests.failAll('The engine worker could not start');
     }
     if (!this.closed) this.pump();
   }

@@ -1,7 +1,6 @@
 import type { BoundaryEvent, CoordCheckResult, ExperimentSpec, PreviewResult, RunEvent } from '../../contract/index.js';
-import type { CoordCheckJob } from './coord-check-requests.js';
 import type { DatasetSource, LabJob, LabOutcome } from '../../engine/index.js';
-import type { PreviewRequest } from './preview-requests.js';
+import type { CoordCheckJob, PreviewRequest } from './worker-request-kinds.js';
 
 /**
  * What trains the runs the RunService stores: the local engine pool (worker processes on this machine,

@@ -20,7 +20,7 @@ import {
   type StepLossPoint,
 } from '../../contract/index.js';
 import type { LayerStatsStore, RunProvenanceStore, RunStore, StepLossStore } from '../store/index.js';
-import type { PreviewRequest } from './preview-requests.js';
+import type { PreviewRequest } from './worker-request-kinds.js';
 import type { DatasetSource } from '../../engine/index.js';
 import type { RunExecutor } from './run-executor.js';
 import { MetricBuffer } from './metric-buffer.js';

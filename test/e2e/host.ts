@@ -25,7 +25,12 @@ export async function startHost(dataDir: string): Promise<TestHost> {
     process.execPath,
     ['bin/initscope.js', 'serve', '--port', '0', '--db', path.join(dataDir, 'initscope.db')],
     // INITSCOPE_E2E_ROOT: run a host built elsewhere (e.g. a copy of this checkout) against these tests.
-    { cwd: process.env.INITSCOPE_E2E_ROOT ?? path.resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
+    // No background split calibration: each test's fresh data folder would measure one beside its runs.
+    {
+      cwd: process.env.INITSCOPE_E2E_ROOT ?? path.resolve(import.meta.dirname, '../..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, INITSCOPE_AUTO_CALIBRATE: process.env.INITSCOPE_AUTO_CALIBRATE ?? '0' },
+    },
   );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

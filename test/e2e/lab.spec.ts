@@ -46,6 +46,25 @@ test('phase diagram: draws the draft network, picks a point, sets it; Jacobian s
   await expect(page.getByTestId('phase-panel')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
   await expect(page.getByTestId('phase-points')).toBeVisible();
 
+  // Switching the language, leaving the lab and coming back with the same network and activation asks
+  // nothing again: the panel stays ready (it used to show "Computing the phase diagram…" over the diagram).
+  let phaseRequests = 0;
+  const countPhase = (request: { url(): string }) => void (request.url().includes('/api/lab/phase') && phaseRequests++);
+  page.on('request', countPhase);
+  await page.getByTestId('lang-switch').selectOption('zh-CN');
+  await page.getByTestId('nav-build').click();
+  await page.getByTestId('nav-lab').click();
+  await expect(page.getByTestId('phase-panel')).toBeVisible();
+  expect(await page.getByTestId('phase-panel').getAttribute('data-status')).toBe('ready');
+  await page.getByTestId('lab-tab-jacobian').click();
+  await page.getByTestId('lab-tab-phase').click();
+  await page.getByTestId('lang-switch').selectOption('en');
+  await page.waitForTimeout(1000); // longer than the recomputation's quiet time
+  await expect(page.getByTestId('phase-panel')).toHaveAttribute('data-status', 'ready');
+  await expect(page.getByTestId('phase-panel').locator('.status')).toHaveText(/Click anywhere in the plane/);
+  expect(phaseRequests).toBe(0);
+  page.off('request', countPhase);
+
   // Click the plane a third of the way across, near the bottom: σ_w² ≈ 1.6, ordered for ReLU, where
   // theory says χ₁ = σ_w²/2 whatever σ_b² (the readout shows the nearest grid point, 0.1 apart in σ_w²).
   const box = (await page.getByTestId('phase-heatmap').boundingBox())!;

@@ -153,6 +153,27 @@ const en = {
     varianceScaling: 'Variance scaling',
   },
   training: {
+    parametrization: {
+      label: 'Parametrization',
+      standard: 'Standard',
+      mup: 'μP',
+      baseWidth: 'Base width',
+      baseWidthHelp: 'The width at which μP uses the same learning rates and output scale as the standard parametrization (mup’s base shapes)',
+      outputInit: 'Readout init',
+      outputInitHelp: 'How the output layer’s kernel starts under μP: N(0, 1/fan_in) or zero (mup’s readout_zero_init)',
+      outputInits: { gaussian: 'N(0, 1/fan_in)', zero: 'Zero' },
+      result: {
+        title: 'μP: base width {base}, {form} learning rates, readout ×{multiplier}',
+        layer: 'Layer',
+        role: 'Role',
+        fans: 'fan_in → fan_out',
+        kernelStd: 'Kernel start std',
+        kernelLr: 'Kernel LR',
+        biasLr: 'Bias LR',
+        roles: { input: 'input', hidden: 'hidden', output: 'readout' },
+      },
+      help: 'μP (maximal update parametrization, Yang & Hu 2021) scales each dense layer’s initial weights, the output and per-layer learning rates with width, so every layer keeps learning at the same pace as the network gets wider: a learning rate tuned at the base width carries over to wider networks. It matters when you compare or grow widths; at width = base width the learning rates equal the standard ones. Dense networks with SGD, momentum, Adam or AdamW only; input and hidden kernels start N(0, 1/fan_in), replacing their initializers.',
+    },
     param: {
       momentum: 'Momentum',
       initialAccumulator: 'Initial accumulator',
@@ -216,6 +237,10 @@ const en = {
     issue: '{field}: {message}',
   },
   errors: {
+    mupLayer: 'μP is defined for dense networks only; layer {n} is {type}: use the standard parametrization',
+    mupNoHidden: 'μP needs at least one hidden dense layer before the output layer',
+    mupOptimizer: 'μP’s learning-rate rules exist for SGD, momentum, Adam and AdamW, not {optimizer}',
+    mupLsuv: 'μP sets the initial weight scales itself: turn LSUV off',
     number: 'must be a number',
     integer: 'must be a whole number',
     min: 'must be at least {n}',
@@ -235,6 +260,7 @@ const en = {
     inputShape: 'does not match the dataset input [{shape}]',
   },
   fields: {
+    parametrization: 'Parametrization',
     filters: 'filters',
     kernelSize: 'kernel size',
     strides: 'stride',
@@ -617,6 +643,7 @@ const en = {
     batchNorm: 'batch normalization between layers',
   },
   compare: {
+    parametrization: { standard: 'standard', mup: 'μP (base {base}, {readout} readout)' },
     title: 'Comparing {n} runs',
     seedGroup: '{name} (mean ± std of {n} seeds)',
     metrics: {

@@ -54,6 +54,7 @@ const zhCN: MessageSchema = {
     seed: '种子 {seed}',
     mlp: 'MLP {widths}',
     cnn: 'CNN {widths}',
+    mup: 'μP 基准 {base}',
     separator: ' · ',
   },
   app: {
@@ -199,6 +200,27 @@ const zhCN: MessageSchema = {
     varianceScaling: '方差缩放',
   },
   training: {
+    parametrization: {
+      label: '参数化',
+      standard: '标准',
+      mup: 'μP',
+      baseWidth: '基准宽度',
+      baseWidthHelp: 'μP 在此宽度上的学习率和输出缩放与标准参数化相同（mup 的基准形状）',
+      outputInit: '读出层初始化',
+      outputInitHelp: 'μP 下输出层核的初始值：N(0, 1/fan_in) 或零（mup 的 readout_zero_init）',
+      outputInits: { gaussian: 'N(0, 1/fan_in)', zero: '零' },
+      result: {
+        title: 'μP：基准宽度 {base}，{form} 学习率，读出层 ×{multiplier}',
+        layer: '层',
+        role: '角色',
+        fans: 'fan_in → fan_out',
+        kernelStd: '核初始标准差',
+        kernelLr: '核学习率',
+        biasLr: '偏置学习率',
+        roles: { input: '输入', hidden: '隐藏', output: '读出' },
+      },
+      help: 'μP（最大更新参数化，Yang 与 Hu 2021）让每个全连接层的初始权重、输出缩放和逐层学习率随宽度变化，使网络变宽时每一层的学习速度保持不变：在基准宽度上调好的学习率可直接用于更宽的网络。比较或增大宽度时它才重要；宽度等于基准宽度时，学习率与标准参数化相同。仅适用于使用 SGD、动量、Adam 或 AdamW 的全连接网络；输入层和隐藏层的核从 N(0, 1/fan_in) 开始，取代各层的初始化器。',
+    },
     param: {
       momentum: '动量',
       initialAccumulator: '累加器初值',
@@ -262,6 +284,10 @@ const zhCN: MessageSchema = {
     issue: '{field}：{message}',
   },
   errors: {
+    mupLayer: 'μP 仅适用于全连接网络；第 {n} 层是 {type}：请使用标准参数化',
+    mupNoHidden: 'μP 需要在输出层之前至少有一个隐藏的全连接层',
+    mupOptimizer: 'μP 的学习率规则只适用于 SGD、动量、Adam 和 AdamW，不适用于 {optimizer}',
+    mupLsuv: 'μP 自行设定初始权重尺度：请关闭 LSUV',
     number: '必须是数字',
     integer: '必须是整数',
     min: '不能小于 {n}',
@@ -281,6 +307,7 @@ const zhCN: MessageSchema = {
     inputShape: '与数据集输入 [{shape}] 不一致',
   },
   fields: {
+    parametrization: '参数化',
     filters: '卷积核数',
     kernelSize: '卷积核大小',
     strides: '步幅',
@@ -652,6 +679,7 @@ const zhCN: MessageSchema = {
     batchNorm: '在层之间加入批归一化',
   },
   compare: {
+    parametrization: { standard: '标准', mup: 'μP（基准宽度 {base}，读出层 {readout}）' },
     title: '对比 {n} 个运行',
     seedGroup: '{name}（{n} 个种子的均值 ± 标准差）',
     metrics: {

@@ -39,8 +39,16 @@ export function nameWords(t: Translate): NameWords {
 
 /** A change's value in group `group`, in the UI language (`Glorot normal`, `Normal(0, 0.02)`, `12 layers`). */
 export function valueText(change: SemanticChange, group: number, t: Translate): string {
+  if (change.kind === 'field' && change.path === 'train.parametrization') return parametrizationValueText(change.values[group], t);
   const text = changeValueText(change, group, nameWords(t));
   return change.kind === 'layerCount' ? t('compare.layerCount', { n: text }) : text;
+}
+
+/** A run's parametrization in the UI language: `standard` (also a spec stored without one) or `μP (base 64, N(0, 1/fan_in) readout)`. */
+function parametrizationValueText(value: unknown, t: Translate): string {
+  const p = value as { name?: unknown; baseWidth?: unknown; outputInit?: unknown } | undefined;
+  if (p?.name !== 'mup') return t('compare.parametrization.standard');
+  return t('compare.parametrization.mup', { base: p.baseWidth, readout: t(`training.parametrization.outputInits.${String(p.outputInit)}`) });
 }
 
 /** The name of a layer field in the UI language (the key itself for fields without a message). */

@@ -10,6 +10,7 @@ const TRAIN_FIELDS: Record<string, string> = {
   loss: 'loss',
   validationSplit: 'validationSplit',
   seed: 'seed',
+  parametrization: 'parametrization',
 };
 const LAYER_FIELDS = new Set([
   'units',
@@ -74,6 +75,13 @@ export function describeProblem(issue: ExperimentIssue, t: Translate, tc: Transl
       return t('errors.tooLarge', { estimate: p.estimate, limit: p.limit });
     case 'inputShape':
       return t('errors.inputShape', { shape: p.shape });
+    case 'mupLayer':
+      return t('errors.mupLayer', { n: p.n, type: t(`layerTypes.${String(p.type)}`) });
+    case 'mupOptimizer':
+      return t('errors.mupOptimizer', { optimizer: t(`training.optimizers.${String(p.optimizer)}`) });
+    case 'mupNoHidden':
+    case 'mupLsuv':
+      return t(`errors.${issue.code}`);
     case 'invalid_type':
       if (p.expected === 'int') return t('errors.integer');
       if (p.expected === 'number') return t('errors.number');

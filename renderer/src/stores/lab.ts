@@ -89,11 +89,18 @@ export const useLabStore = defineStore('lab', () => {
   let phaseToken = 0;
   let jacobianToken = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** What the phase diagram is computed from: the activation and the draft network. */
+  const phaseInput = computed(() => JSON.stringify([activation.value, experiment.spec?.network ?? null]));
+  /** The input of the diagram in `phase`, and of the one being computed (null when none is). */
+  let shownInput: string | null = null;
+  let pendingInput: string | null = null;
 
   async function refreshPhase(): Promise<void> {
     if (timer !== null) clearTimeout(timer);
     timer = null;
     const mine = ++phaseToken;
+    const input = phaseInput.value;
+    pendingInput = input;
     phaseStatus.value = 'loading';
     phaseError.value = null;
     const network = experiment.spec?.network;
@@ -101,20 +108,40 @@ export const useLabStore = defineStore('lab', () => {
       const result = await useHost().client.call('lab/phase', { activation: activation.value, ...(network ? { network } : {}) });
       if (mine !== phaseToken) return;
       phase.value = result;
+      shownInput = input;
       phaseStatus.value = 'ready';
     } catch (cause) {
       if (mine !== phaseToken) return;
       phaseError.value = message(cause);
       phaseStatus.value = 'error';
+    } finally {
+      if (mine === phaseToken) pendingInput = null;
     }
   }
 
+  /**
+   * Brings the phase diagram up to date with its input while the panel is shown: nothing when it is
+   * (or is being computed) for the current input, so coming back to the panel or switching the language
+   * starts no recomputation; else a recomputation after {@link LAB_DEBOUNCE_MS} of quiet (at once for
+   * the first diagram). Going back to the input already drawn cancels a pending one.
+   */
   function schedulePhase(): void {
     if (!active.value || instrument.value !== 'phase') return;
+    const input = phaseInput.value;
+    if (input === pendingInput || (input === shownInput && phaseStatus.value === 'ready')) return;
     if (timer !== null) clearTimeout(timer);
+    timer = null;
     phaseToken += 1; // an answer still in flight is for an older input
+    if (input === shownInput && phase.value) {
+      pendingInput = null;
+      phaseError.value = null;
+      phaseStatus.value = 'ready';
+      return;
+    }
+    const first = phase.value === null;
+    pendingInput = input;
     phaseStatus.value = 'loading';
-    timer = setTimeout(() => void refreshPhase(), LAB_DEBOUNCE_MS);
+    timer = setTimeout(() => void refreshPhase(), first ? 0 : LAB_DEBOUNCE_MS);
   }
 
   async function refreshJacobian(): Promise<void> {
@@ -143,19 +170,18 @@ export const useLabStore = defineStore('lab', () => {
     return experiment.applyMeanFieldInit(picked.value.weightVariance, picked.value.biasVariance);
   }
 
-  watch(
-    () => JSON.stringify([activation.value, experiment.spec?.network ?? null, active.value, instrument.value]),
-    () => schedulePhase(),
-  );
+  watch(phaseInput, () => schedulePhase());
 
+  /** The lab view is shown (true) or left (false); showing it brings the phase diagram up to date. */
   function setActive(value: boolean): void {
     active.value = value;
-    if (value && instrument.value === 'phase' && phaseStatus.value === 'idle') void refreshPhase();
+    schedulePhase();
   }
 
+  /** Shows one instrument; the phase diagram is brought up to date. */
   function show(next: LabInstrument): void {
     instrument.value = next;
-    if (next === 'phase' && phaseStatus.value === 'idle') void refreshPhase();
+    schedulePhase();
   }
 
   return {

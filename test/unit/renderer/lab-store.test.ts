@@ -1,13 +1,14 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { shallowRef } from 'vue';
 import { createClient, type MethodName, type PhaseCell, type PhaseDiagram } from '../../../contract/index.js';
 import { cellValue, layersLabel, QUANTITY_RANGE } from '../../../renderer/src/components/lab/phase-chart.js';
 import { binLabels } from '../../../renderer/src/components/lab/jacobian-chart.js';
 import { setHost } from '../../../renderer/src/host.js';
+import { setLocale } from '../../../renderer/src/i18n/index.js';
 import { useExperimentStore } from '../../../renderer/src/stores/experiment.js';
-import { nearestCell, networkActivation, useLabStore } from '../../../renderer/src/stores/lab.js';
+import { LAB_DEBOUNCE_MS, nearestCell, networkActivation, useLabStore } from '../../../renderer/src/stores/lab.js';
 import type { ConnectionState, HostTransport } from '../../../renderer/src/transport/index.js';
 
 const cell = (over: Partial<PhaseCell>): PhaseCell => ({
@@ -37,6 +38,18 @@ function install(answer: (method: MethodName, payload: unknown) => unknown) {
   setHost({ transport, client: createClient(transport) });
   return calls;
 }
+
+/** A one-cell phase diagram for the activation asked. */
+const diagram = (payload: unknown) => ({
+  activation: (payload as { activation: unknown }).activation,
+  weightVariances: [1],
+  biasVariances: [0],
+  cells: [cell({})],
+  criticalLine: [],
+  depthCurve: { biasVariance: 0, points: [] },
+  network: [],
+  depth: 0,
+});
 
 describe('lab store and charts', () => {
   beforeEach(() => setActivePinia(createPinia()));
@@ -73,16 +86,7 @@ describe('lab store and charts', () => {
   it('asks lab/phase with the draft network and sets a picked point on the hidden layers (one undo step)', async () => {
     const calls = install((method) => {
       if (method !== 'lab/phase') throw new Error(`unexpected ${method}`);
-      return {
-        activation: { name: 'tanh' },
-        weightVariances: [1],
-        biasVariances: [0],
-        cells: [cell({})],
-        criticalLine: [],
-        depthCurve: { biasVariance: 0, points: [] },
-        network: [],
-        depth: 0,
-      };
+      return diagram({ activation: { name: 'tanh' } });
     });
     const lab = useLabStore();
     const experiment = useExperimentStore();
@@ -101,6 +105,77 @@ describe('lab store and charts', () => {
     expect(experiment.canUndo).toBe(true);
     experiment.undo();
     expect((experiment.draft.network.layers[hidden[0]!] as { kernelInitializer: { name: string } }).kernelInitializer.name).not.toBe('varianceScaling');
+  });
+
+  describe('phase diagram freshness', () => {
+    beforeEach(() => vi.useFakeTimers());
+    afterEach(() => {
+      vi.useRealTimers();
+      setLocale('en');
+    });
+
+    it('computes once on entering, and not again on coming back, switching language or tabs with the same input', async () => {
+      const calls = install((_method, payload) => diagram(payload));
+      const lab = useLabStore();
+      lab.setActive(true);
+      expect(lab.phaseStatus).toBe('loading');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(lab.phaseStatus).toBe('ready');
+      expect(calls).toHaveLength(1); // entering used to ask twice (once from setActive, once from the watcher)
+
+      // Leave the lab, switch the language, come back: the diagram shown is for the same input.
+      lab.setActive(false);
+      setLocale('zh-CN');
+      await vi.advanceTimersByTimeAsync(LAB_DEBOUNCE_MS * 3);
+      lab.setActive(true);
+      expect(lab.phaseStatus).toBe('ready');
+      setLocale('en');
+      lab.show('jacobian');
+      lab.show('phase');
+      await vi.advanceTimersByTimeAsync(LAB_DEBOUNCE_MS * 3);
+      expect(lab.phaseStatus).toBe('ready');
+      expect(calls).toHaveLength(1);
+
+      // A new input is computed after the quiet time; going back to the drawn one cancels it.
+      lab.activation = { name: 'relu' };
+      await vi.advanceTimersByTimeAsync(0);
+      expect(lab.phaseStatus).toBe('loading');
+      lab.activation = { name: 'tanh' };
+      await vi.advanceTimersByTimeAsync(0);
+      expect(lab.phaseStatus).toBe('ready');
+      await vi.advanceTimersByTimeAsync(LAB_DEBOUNCE_MS * 3);
+      expect(calls).toHaveLength(1);
+      lab.activation = { name: 'relu' };
+      await vi.advanceTimersByTimeAsync(LAB_DEBOUNCE_MS + 1);
+      expect(lab.phaseStatus).toBe('ready');
+      expect(calls).toHaveLength(2);
+      expect(lab.phase!.activation).toEqual({ name: 'relu' });
+    });
+
+    it('an input changed while the lab is hidden is computed when it is shown again, and an answer for an older input is dropped', async () => {
+      let release: (() => void) | null = null;
+      const calls = install(async (_method, payload) => {
+        if ((payload as { activation: { name: string } }).activation.name === 'relu') await new Promise<void>((resolve) => (release = resolve));
+        return diagram(payload);
+      });
+      const lab = useLabStore();
+      lab.setActive(true);
+      await vi.advanceTimersByTimeAsync(0);
+      lab.setActive(false);
+      lab.activation = { name: 'relu' };
+      await vi.advanceTimersByTimeAsync(LAB_DEBOUNCE_MS * 3);
+      expect(calls).toHaveLength(1);
+      lab.setActive(true);
+      await vi.advanceTimersByTimeAsync(LAB_DEBOUNCE_MS + 1);
+      expect(calls).toHaveLength(2);
+      expect(lab.phaseStatus).toBe('loading'); // relu's answer is held back
+      lab.activation = { name: 'selu' };
+      await vi.advanceTimersByTimeAsync(LAB_DEBOUNCE_MS + 1);
+      release!();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(lab.phaseStatus).toBe('ready');
+      expect(lab.phase!.activation).toEqual({ name: 'selu' });
+    });
   });
 
   it('shows the host refusal of a Jacobian request as an error', async () => {

@@ -1,7 +1,7 @@
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freshOperandGemm } from '../../../../engine/kernels/batch-matmul.js';
-import { gemmForBackend, gemmViews, type GemmOnHeap } from '../../../../engine/kernels/gemm-simd.js';
+import { gemmForBackend, gemmScratchLength, gemmViews, type GemmOnHeap } from '../../../../engine/kernels/gemm-simd.js';
 import { instantiateOn } from '../../../../engine/kernels/heap-module.js';
 import { FULL_WASM_KERNELS, registerWasmKernels } from '../../../../engine/kernels/index.js';
 import type { Tensor, TF } from '../../../../engine/tf.js';
@@ -108,6 +108,51 @@ describe('SIMD GEMM module', () => {
     }
   });
 
+  it('gemm_tb, gemm_tab read B stored transposed ([n, k]) and give the bits gemm gives on the explicit transposes, on every edge path', () => {
+    const memory = new WebAssembly.Memory({ initial: 512 });
+    const variants = instantiateOn('gemm', memory) as Record<'gemm' | 'gemm_tb' | 'gemm_tab', GemmOnHeap>;
+    for (const [m, k, n] of SHAPES.slice(0, 12)) {
+      const view = (offset: number, length: number) => new Float32Array(memory.buffer, offset, length);
+      // Odd whole-float offsets, so nothing is 16-byte aligned; each view starts after the last one.
+      let next = 4;
+      const take = (length: number) => {
+        const v = view(next, length);
+        next += v.byteLength + 4;
+        return v;
+      };
+      const a = take(m * k);
+      const at = take(k * m);
+      const b = take(k * n);
+      const bt = take(n * k);
+      const scratch = take(gemmScratchLength(k));
+      const cs = [take(m * n + 1), take(m * n + 1), take(m * n + 1)];
+      a.set(values(a.length, 41 + m));
+      for (let i = 0; i < m; i++) for (let q = 0; q < k; q++) at[q * m + i] = a[i * k + q] as number;
+      bt.set(values(bt.length, 43 + n));
+      for (let j = 0; j < n; j++) for (let q = 0; q < k; q++) b[q * n + j] = bt[j * k + q] as number;
+      for (const c of cs) c.fill(Number.NaN);
+      const [c1, c2, c3] = cs as [Float32Array, Float32Array, Float32Array];
+      gemmViews(variants.gemm, a, b, c1.subarray(0, m * n), m, k, n);
+      gemmViews(variants.gemm_tb, a, bt, c2.subarray(0, m * n), m, k, n, scratch);
+      gemmViews(variants.gemm_tab, at, bt, c3.subarray(0, m * n), m, k, n, scratch);
+      const bits = (c: Float32Array) => Buffer.from(c.slice(0, m * n).buffer);
+      expect(bits(c2).equals(bits(c1)), `gemm_tb ${m}×${k}×${n} bit-identical`).toBe(true);
+      expect(bits(c3).equals(bits(c1)), `gemm_tab ${m}×${k}×${n} bit-identical`).toBe(true);
+      // Float32 dot products of k terms: a few ulps times √k relative to the scale (1.2e-6 seen at k = 784).
+      expect(normwiseRelError(c2.subarray(0, m * n), referenceProduct(a, b, m, k, n)), `${m}×${k}×${n}`).toBeLessThan(4e-6);
+      for (const c of cs) expect(c[m * n], 'writes nothing past C').toBeNaN();
+    }
+  });
+
+  it('a transposed-B variant refuses to run without scratch, or with too little', () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const view = (n: number) => new Float32Array(memory.buffer, 0, n);
+    const backend = { wasm: { asm: { memory } } };
+    const gemmTb = gemmForBackend(backend, { transposeA: false, transposeB: true }) as GemmOnHeap;
+    expect(() => gemmViews(gemmTb, view(6), view(6), view(4), 2, 3, 2)).toThrow(/needs a scratch/);
+    expect(() => gemmViews(gemmTb, view(6), view(6), view(4), 2, 3, 2, view(23))).toThrow(/scratch of 23 floats, need 24/);
+  });
+
   it('rejects views that do not match the sizes', () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
     const gemm = instantiateOn('gemm', memory).gemm as GemmOnHeap;
@@ -173,6 +218,26 @@ describe('BatchMatMul with the SIMD GEMM for fresh operands', () => {
         return [tf.matMul(at, b1, true, false).dataSync() as Float32Array, tf.matMul(tf.transpose(at), b2).dataSync() as Float32Array];
       });
       expect(Buffer.from(inPlace.buffer).equals(Buffer.from(explicit.buffer)), `${m}×${k}×${n}`).toBe(true);
+    }
+  });
+
+  it("a transposed B multiplies in place with the bits of the explicit transpose (a dense layer's dX = dY·Wᵀ), also with A transposed", () => {
+    for (const [m, k, n] of [
+      [128, 128, 256],
+      [128, 10, 128],
+      [33, 70, 21],
+      [1, 9, 3],
+      [5, 3, 2],
+    ] as const) {
+      for (const ta of [false, true]) {
+        const [inPlace, explicit] = tf.tidy(() => {
+          const a = tf.tensor(values(m * k, 51 + m), ta ? [k, m] : [m, k]);
+          const bt = tf.tensor(values(n * k, 53 + n), [n, k]);
+          // The explicit transpose is a fresh B, so the second product takes the GEMM too.
+          return [tf.matMul(a, bt, ta, true).dataSync() as Float32Array, tf.matMul(a, tf.transpose(bt), ta, false).dataSync() as Float32Array];
+        });
+        expect(Buffer.from(inPlace.buffer).equals(Buffer.from(explicit.buffer)), `${m}×${k}×${n} transposeA ${ta}`).toBe(true);
+      }
     }
   });
 

@@ -35,7 +35,7 @@ const calibrated = (minSplitFlops: number | null): SplitCalibration => ({
 });
 
 /** Trains `spec` on one core with `calibration`; returns its provenance's split and its final loss. */
-async function run(calibration?: SplitCalibration): Promise<{ split: EngineProvenance['split']; loss: number | null }> {
+async function run(calibration?: SplitCalibration | null, recordedSplit?: boolean): Promise<{ split: EngineProvenance['split']; loss: number | null }> {
   const events: RunEvent[] = [];
   await trainRun(
     tf,
@@ -46,7 +46,7 @@ async function run(calibration?: SplitCalibration): Promise<{ split: EngineProve
     undefined,
     undefined,
     undefined,
-    undefined,
+    recordedSplit,
     undefined,
     undefined,
     calibration,
@@ -71,5 +71,23 @@ describe('a run with a stored split calibration', () => {
     expect((await run(calibrated(FLOPS - 1))).loss).toBe(below.loss);
     // Two halves change only the float32 summation order.
     expect(below.loss).toBeCloseTo(plain.loss as number, 4);
+  }, 120_000);
+
+  it('reproduces from its provenance: the recorded calibration gives the recorded layout, and a rerun keeps it under any calibration', async () => {
+    const original = await run(calibrated(FLOPS - 1));
+    const recorded = original.split.calibration;
+    // The provenance names the calibration that decided (key, threshold, time measured) ...
+    expect(recorded).toEqual({ key: 'Test CPU × 2, engine split-1', minSplitFlops: FLOPS - 1, measuredAt: '2026-12-04T00:00:00.000Z' });
+    // ... enough to decide again: a calibration with the recorded threshold gives the same layout and bits.
+    const again = await run({ ...calibrated(null), minSplitFlops: recorded?.minSplitFlops ?? null, measuredAt: recorded?.measuredAt ?? '' });
+    expect(again.split.parts).toBe(original.split.parts);
+    expect(again.loss).toBe(original.loss);
+    // A rerun (the host passes the recorded parts) keeps the layout even though this machine's calibration
+    // now says never split, or there is none: same layout, same bits.
+    for (const now of [calibrated(null), calibrated(FLOPS * 10), null]) {
+      const rerun = await run(now, original.split.parts === 2);
+      expect(rerun.split).toEqual({ parts: 2, reason: 'as recorded by the run reproduced' });
+      expect(rerun.loss).toBe(original.loss);
+    }
   }, 120_000);
 });
