@@ -7,5 +7,9 @@ if (!existsSync(entry)) {
   process.stderr.write('initscope: the app is not built yet; run `npm run build` first.\n');
   process.exit(1);
 }
+// `train` forks its engine worker first, so that the worker starts and initialises TensorFlow.js on
+// another core while the CLI loads and opens the database (main/cli/early-worker.ts).
+const earlyWorker =
+  process.argv[2] === 'train' ? (await import(new URL('../dist/main/cli/early-worker.js', import.meta.url).href)).forkEarlyWorker(process.argv[3]) : null;
 const { main } = await import(entry.href);
-await main();
+await main(process.argv.slice(2), { earlyWorker });

@@ -1,28 +1,48 @@
 import { parseArgs } from 'node:util';
 import { InitScopeError, SweepMetric } from '../../contract/index.js';
-import { coordCheckCommand, COORD_CHECK_USAGE } from './coord-check-command.js';
-import { signalPropCommand, SIGNAL_PROP_USAGE } from './signal-prop-command.js';
-import { calibrateCommand, CALIBRATE_USAGE } from './calibrate-command.js';
-import { datasetsCommand, DATASETS_USAGE } from './datasets-command.js';
+import type { EarlyWorker } from './early-worker.js';
 import { EXIT } from './exit-codes.js';
-import { exportCommand, EXPORT_USAGE } from './export-command.js';
-import { inspectCommand } from './inspect-command.js';
-import { labCommand, LAB_USAGE } from './lab-command.js';
-import { rerunCommand } from './rerun-command.js';
-import { runsCommand, RUNS_USAGE } from './runs-command.js';
-import { serveCommand } from './serve-command.js';
-import { sweepCommand } from './sweep-command.js';
-import { sweepExportCommand, SWEEP_EXPORT_USAGE } from './sweep-export-command.js';
-import { trainCommand } from './train-command.js';
-import { workerCommand } from './worker-command.js';
 
-const USAGE = `Usage: initscope <command> [options]
+// Each command's module is imported when that command runs: `train` then loads neither the queue client
+// (bullmq, ioredis) nor the HTTP server, which were a third of its start-up.
+
+/** The usage text (imports the commands that describe their own options). */
+async function usage(): Promise<string> {
+  const [
+    { RUNS_USAGE },
+    { SWEEP_EXPORT_USAGE },
+    { DATASETS_USAGE },
+    { EXPORT_USAGE },
+    { LAB_USAGE },
+    { COORD_CHECK_USAGE },
+    { SIGNAL_PROP_USAGE },
+    { CALIBRATE_USAGE },
+  ] = await Promise.all([
+    import('./runs-command.js'),
+    import('./sweep-export-command.js'),
+    import('./datasets-command.js'),
+    import('./export-command.js'),
+    import('./lab-command.js'),
+    import('./coord-check-command.js'),
+    import('./signal-prop-command.js'),
+    import('./calibrate-command.js'),
+  ]);
+  return usageText({ RUNS_USAGE, SWEEP_EXPORT_USAGE, DATASETS_USAGE, EXPORT_USAGE, LAB_USAGE, COORD_CHECK_USAGE, SIGNAL_PROP_USAGE, CALIBRATE_USAGE });
+}
+
+/** The usage text around the commands' own usage lines. */
+const usageText = (
+  u: Record<
+    'RUNS_USAGE' | 'SWEEP_EXPORT_USAGE' | 'DATASETS_USAGE' | 'EXPORT_USAGE' | 'LAB_USAGE' | 'COORD_CHECK_USAGE' | 'SIGNAL_PROP_USAGE' | 'CALIBRATE_USAGE',
+    string
+  >,
+): string => `Usage: initscope <command> [options]
 
 Commands:
   train <experiment.json> [--db PATH] [--json] [--parametrization standard|mup] [--base-width N] [--output-init gaussian|zero]
                                                  Train one run (exit 0 completed, 1 failed, 2 invalid input, 3 diverged);
                                                  --parametrization mup trains it under μP (base width default 64)
-${RUNS_USAGE}
+${u.RUNS_USAGE}
   rerun <runId> [--db PATH] [--json]             Rerun a completed or diverged run from its record and compare every
                                                  stored metric (exit 0 identical, 4 differs: prints the first epoch and
                                                  metric that differs, and which provenance fields differ)
@@ -34,7 +54,7 @@ ${RUNS_USAGE}
                                                  the table ranks by --metric (${SweepMetric.options.join('|')}; default valAcc)
   sweep resume <sweepId> [--workers N] [--metric M] [--json]
                                                  Continue an interrupted or cancelled sweep
-${SWEEP_EXPORT_USAGE}
+${u.SWEEP_EXPORT_USAGE}
   sweep <sweep.json> --queue Q [--queue-name NAME]  Run a sweep through a job queue (Redis): this process stores it
   sweep resume <sweepId> --queue Q                 and its results, \`initscope worker\` processes anywhere train it
   worker --queue Q [--workers N] [--data-dir DIR] [--queue-name NAME] [--lock-seconds S]
@@ -44,27 +64,33 @@ ${SWEEP_EXPORT_USAGE}
                                                  (Q: redis://HOST:6379/0, rediss://…, env:VAR or file:PATH;
                                                  see docs/scale-out.md)
   serve [--port N] [--db PATH]                   Serve the workbench in browser mode on 127.0.0.1
-${DATASETS_USAGE}
-${EXPORT_USAGE}
-${LAB_USAGE}
-${COORD_CHECK_USAGE}
-${SIGNAL_PROP_USAGE}
-${CALIBRATE_USAGE}
+${u.DATASETS_USAGE}
+${u.EXPORT_USAGE}
+${u.LAB_USAGE}
+${u.COORD_CHECK_USAGE}
+${u.SIGNAL_PROP_USAGE}
+${u.CALIBRATE_USAGE}
   help                                           Show this help
 
 --db PATH   SQLite database file (default: the app's data folder; INITSCOPE_DATA_DIR overrides)
 --json      Machine-readable output: one JSON event per line (train) or a JSON value (runs ls and the other commands)`;
 
+/** What bin/initscope.js started before loading the CLI. */
+export interface CliStart {
+  /** The engine worker forked at start for `train` (main/cli/early-worker.ts); discarded if unused. */
+  earlyWorker?: EarlyWorker | null;
+}
+
 /** Parses argv (without `node script`) and runs the command; resolves to the exit code. */
-export async function runCli(argv: string[]): Promise<number> {
+export async function runCli(argv: string[], start: CliStart = {}): Promise<number> {
   // `datasets` has options of its own (parsed by the subcommand).
-  if (argv[0] === 'datasets') return datasetsCommand(argv.slice(1));
-  if (argv[0] === 'export') return exportCommand(argv.slice(1));
-  if (argv[0] === 'runs') return runsCommand(argv.slice(1));
-  if (argv[0] === 'coord-check') return coordCheckCommand(argv.slice(1));
-  if (argv[0] === 'signal-prop') return signalPropCommand(argv.slice(1));
-  if (argv[0] === 'sweep' && argv[1] === 'export') return sweepExportCommand(argv.slice(2));
-  if (argv[0] === 'lab') return labCommand(argv.slice(1));
+  if (argv[0] === 'datasets') return (await import('./datasets-command.js')).datasetsCommand(argv.slice(1));
+  if (argv[0] === 'export') return (await import('./export-command.js')).exportCommand(argv.slice(1));
+  if (argv[0] === 'runs') return (await import('./runs-command.js')).runsCommand(argv.slice(1));
+  if (argv[0] === 'coord-check') return (await import('./coord-check-command.js')).coordCheckCommand(argv.slice(1));
+  if (argv[0] === 'signal-prop') return (await import('./signal-prop-command.js')).signalPropCommand(argv.slice(1));
+  if (argv[0] === 'sweep' && argv[1] === 'export') return (await import('./sweep-export-command.js')).sweepExportCommand(argv.slice(2));
+  if (argv[0] === 'lab') return (await import('./lab-command.js')).labCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -88,29 +114,35 @@ export async function runCli(argv: string[]): Promise<number> {
   });
   const [command, ...rest] = positionals;
   if (values.help || !command || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${await usage()}\n`);
     return command || values.help ? 0 : EXIT.invalidInput;
   }
   switch (command) {
     case 'train': {
       const file = rest[0];
       if (!file) throw new InitScopeError('invalid_input', 'train needs an experiment file: initscope train <experiment.json>');
-      return trainCommand({
+      return (await import('./train-command.js')).trainCommand({
         file,
         db: values.db,
         json: values.json,
         parametrization: { parametrization: values.parametrization, 'base-width': values['base-width'], 'output-init': values['output-init'] },
+        earlyWorker: start.earlyWorker ?? null,
       });
     }
     case 'inspect': {
       const file = rest[0];
       if (!file) throw new InitScopeError('invalid_input', 'inspect needs an experiment file: initscope inspect <experiment.json>');
-      return inspectCommand({ file, db: values.db, json: values.json, ...(values.init !== undefined ? { init: values.init } : {}) });
+      return (await import('./inspect-command.js')).inspectCommand({
+        file,
+        db: values.db,
+        json: values.json,
+        ...(values.init !== undefined ? { init: values.init } : {}),
+      });
     }
     case 'rerun': {
       const runId = rest[0];
       if (!runId) throw new InitScopeError('invalid_input', 'rerun needs a run id: initscope rerun <runId> (see initscope runs list)');
-      return rerunCommand({ runId, db: values.db, json: values.json });
+      return (await import('./rerun-command.js')).rerunCommand({ runId, db: values.db, json: values.json });
     }
     case 'sweep': {
       const workers = values.workers === undefined ? undefined : Number(values.workers);
@@ -125,10 +157,10 @@ export async function runCli(argv: string[]): Promise<number> {
       const common = { db: values.db, workers, json: values.json, ...(metric ? { metric } : {}), ...queue };
       if (rest[0] === 'resume') {
         if (!rest[1]) throw new InitScopeError('invalid_input', 'sweep resume needs a sweep id: initscope sweep resume <sweepId>');
-        return sweepCommand({ resumeId: rest[1], ...common });
+        return (await import('./sweep-command.js')).sweepCommand({ resumeId: rest[1], ...common });
       }
       if (!rest[0]) throw new InitScopeError('invalid_input', 'sweep needs a sweep file: initscope sweep <sweep.json>');
-      return sweepCommand({ file: rest[0], ...common });
+      return (await import('./sweep-command.js')).sweepCommand({ file: rest[0], ...common });
     }
     case 'worker': {
       const workers = values.workers === undefined ? undefined : Number(values.workers);
@@ -141,24 +173,33 @@ export async function runCli(argv: string[]): Promise<number> {
       if (lock !== undefined && !(Number.isInteger(lock) && lock >= 1 && lock <= 3600)) {
         throw new InitScopeError('invalid_input', `--lock-seconds must be an integer from 1 to 3600, got ${values['lock-seconds']}`);
       }
-      return workerCommand({ queue: values.queue, queueName: values['queue-name'], workers, dataDir: values['data-dir'], lockSeconds: lock });
+      return (await import('./worker-command.js')).workerCommand({
+        queue: values.queue,
+        queueName: values['queue-name'],
+        workers,
+        dataDir: values['data-dir'],
+        lockSeconds: lock,
+      });
     }
     case 'calibrate':
-      return calibrateCommand({ db: values.db, json: values.json, force: values.force });
+      return (await import('./calibrate-command.js')).calibrateCommand({ db: values.db, json: values.json, force: values.force });
     case 'serve': {
       const port = values.port === undefined ? undefined : Number(values.port);
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
         throw new InitScopeError('invalid_input', `--port must be an integer from 0 to 65535, got ${values.port}`);
       }
-      return serveCommand({ db: values.db, port });
+      return (await import('./serve-command.js')).serveCommand({ db: values.db, port });
     }
     default:
-      throw new InitScopeError('invalid_input', `Unknown command: ${command}\n\n${USAGE}`);
+      throw new InitScopeError('invalid_input', `Unknown command: ${command}\n\n${await usage()}`);
   }
 }
 
-/** Entry point: runs the CLI and exits with its code; invalid input exits 2 with the message on stderr. */
-export async function main(argv = process.argv.slice(2)): Promise<void> {
+/**
+ * Entry point: runs the CLI and exits with its code; invalid input exits 2 with the message on stderr.
+ * `start.earlyWorker`, when the command did not use it, is killed before this resolves.
+ */
+export async function main(argv = process.argv.slice(2), start: CliStart = {}): Promise<void> {
   // A closed pipe (`initscope train x.json --json | head`) stops the command like Ctrl-C would.
   let pipeClosed = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -167,10 +208,12 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     process.kill(process.pid, 'SIGINT');
   });
   try {
-    process.exitCode = await runCli(argv);
+    process.exitCode = await runCli(argv, start);
   } catch (error) {
     const invalid = (error instanceof InitScopeError && error.code === 'invalid_input') || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`initscope: ${(error as Error).message}\n`);
     process.exitCode = invalid ? EXIT.invalidInput : EXIT.failure;
+  } finally {
+    start.earlyWorker?.discard();
   }
 }

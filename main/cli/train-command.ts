@@ -2,6 +2,8 @@ import path from 'node:path';
 import { layerDisplayName, TERMINAL_EVENT_TYPES, type RunEvent } from '../../contract/index.js';
 import { databasePath, defaultDataDir } from '../app-paths.js';
 import { createHostServices } from '../services/create-host.js';
+import { forkWorkerLauncher } from '../services/worker-launcher.js';
+import type { EarlyWorker } from './early-worker.js';
 import { exitCodeFor } from './exit-codes.js';
 import { formatDuration, formatProgressLine } from './progress-line.js';
 import { withParametrizationFlags, type ParametrizationFlags } from './parametrization-options.js';
@@ -13,6 +15,8 @@ export interface TrainOptions {
   json: boolean;
   /** `--parametrization`, `--base-width`, `--output-init` (override the file's train.parametrization). */
   parametrization?: ParametrizationFlags;
+  /** The engine worker forked when the CLI started (main/cli/early-worker.ts): the run's worker, if it starts. */
+  earlyWorker?: EarlyWorker | null;
 }
 
 /** Where a CLI command keeps its data: `--db PATH` (its folder becomes the data folder) or the default. */
@@ -30,7 +34,10 @@ export function resolveStorage(db: string | undefined): { dataDir: string; dbPat
  */
 export async function trainCommand(options: TrainOptions): Promise<number> {
   const experiment = withParametrizationFlags(readExperimentFile(options.file), options.parametrization ?? {});
-  const services = await createHostServices({ ...resolveStorage(options.db), shell: 'cli', workers: 1 });
+  const fresh = forkWorkerLauncher();
+  // The early worker trains the run (it has started meanwhile); should it die, the pool forks fresh ones.
+  const launcher = () => options.earlyWorker?.take() ?? fresh();
+  const services = await createHostServices({ ...resolveStorage(options.db), shell: 'cli', workers: 1, launcher });
   const tty = !options.json && process.stderr.isTTY;
   let totalEpochs = experiment.train.epochs;
   let runId = '';

@@ -1,5 +1,6 @@
-import jpeg from 'jpeg-js';
-import pngjs from 'pngjs';
+import { createRequire } from 'node:module';
+import type jpegJs from 'jpeg-js';
+import type pngJs from 'pngjs';
 
 /** A decoded image as 8-bit greyscale, row-major [height, width]. */
 export interface GreyImage {
@@ -9,6 +10,18 @@ export interface GreyImage {
 }
 
 import { MAX_IMAGE_PIXELS } from './limits.js';
+
+/** The image decoders, loaded on first use (not at every host's start: pngjs alone is 22 modules). */
+const decoders = (() => {
+  let loaded: { jpeg: typeof jpegJs; pngjs: typeof pngJs } | null = null;
+  return () => {
+    if (!loaded) {
+      const require = createRequire(import.meta.url);
+      loaded = { jpeg: require('jpeg-js') as typeof jpegJs, pngjs: require('pngjs') as typeof pngJs };
+    }
+    return loaded;
+  };
+})();
 
 /** Markers of JPEG start-of-frame segments (baseline, progressive, lossless, …): SOF0–SOF15 but DHT, JPG, DAC. */
 function isStartOfFrame(marker: number): boolean {
@@ -78,10 +91,10 @@ export function decodeImage(bytes: Buffer): GreyImage {
   }
   let rgba: { width: number; height: number; data: Uint8Array };
   if (size.kind === 'png') {
-    const png = pngjs.PNG.sync.read(bytes);
+    const png = decoders().pngjs.PNG.sync.read(bytes);
     rgba = { width: png.width, height: png.height, data: png.data };
   } else {
-    rgba = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 256 });
+    rgba = decoders().jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 256 });
   }
   if (rgba.width * rgba.height > MAX_IMAGE_PIXELS) throw new Error(`image of ${rgba.width}×${rgba.height} pixels is too large`);
   return { width: rgba.width, height: rgba.height, pixels: rgbaToGrey(rgba.data, rgba.width, rgba.height) };

@@ -33,7 +33,7 @@ import { registerProcessOwner, type ProcessOwner } from './process-owner.js';
 import { RunManagement } from './run-management.js';
 import { RunService } from './run-service.js';
 import type { RunExecutor } from './run-executor.js';
-import { QueueExecutor } from '../queue/queue-executor.js';
+import type { QueueExecutor } from '../queue/queue-executor.js';
 import { coordinateQueue } from '../queue/queue-coordinator.js';
 import { AutoSplitCalibration } from './auto-split-calibration.js';
 import { measureSplitInWorker } from './calibration-worker.js';
@@ -125,11 +125,13 @@ export async function createHostServices(options: HostOptions): Promise<HostServ
   const queueStore = new QueueStore(db);
   let executor: QueueExecutor | null = null;
   if (options.queue) {
-    executor = new QueueExecutor({ url: options.queue.url, ...(options.queue.name ? { queueName: options.queue.name } : {}), version, store: queueStore });
     try {
+      // Loaded only here: the queue client (bullmq, ioredis: ~260 modules) was a third of a CLI's start-up.
+      const { QueueExecutor } = await import('../queue/queue-executor.js');
+      executor = new QueueExecutor({ url: options.queue.url, ...(options.queue.name ? { queueName: options.queue.name } : {}), version, store: queueStore });
       await executor.open();
     } catch (error) {
-      await executor.close();
+      await executor?.close();
       owner?.release();
       db.close();
       throw error;

@@ -1,0 +1,115 @@
+/**
+ * The engine worker of `initscope train`, forked as the very first thing the command does (bin/initscope.js,
+ * before the CLI's own imports and the database), so that the worker's start, its imports and the
+ * TensorFlow.js initialisation run on another core while the CLI loads and opens the store.
+ *
+ * This file imports Node built-ins only: everything it loads delays the fork.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { WorkerHandle } from '../services/worker-launcher.js';
+
+/** A forked engine worker whose messages and exit are held until the engine pool takes it. */
+export interface EarlyWorker {
+  /**
+   * The worker as the pool's launcher hands it out: once; later calls return null. Messages the worker
+   * sent before (its `ready`), and its exit if it already ended, are delivered to the pool's listeners
+   * when they are registered.
+   */
+  take(): WorkerHandle | null;
+  /** Kills the worker if no pool took it (the command failed before training); idempotent. */
+  discard(): void;
+}
+
+/**
+ * Wraps a forked worker: holds its messages and exit until listeners are registered. Until taken, the
+ * child does not keep this process alive (an unused early worker never delays the CLI's exit; the
+ * worker itself exits when its IPC channel closes).
+ */
+export function holdWorker(child: ChildProcess): EarlyWorker {
+  const held: unknown[] = [];
+  let exited: [number | null, string | null] | null = null;
+  let messageListener: ((message: unknown) => void) | null = null;
+  let exitListener: ((code: number | null, signal: string | null) => void) | null = null;
+  let taken = false;
+  child.on('message', (message) => (messageListener ? messageListener(message) : held.push(message)));
+  const ended = (code: number | null, signal: string | null) => {
+    if (exited) return;
+    exited = [code, signal];
+    exitListener?.(code, signal);
+  };
+  child.once('exit', ended);
+  // An unsent message or a closed channel must not throw in this process (the pool sees the exit); a
+  // process that could not be started at all counts as a worker that died before 'ready' (the pool then
+  // forks a fresh one, and gives up after three in a row).
+  child.on('error', () => {
+    if (child.pid === undefined) ended(1, null);
+  });
+  child.unref();
+  child.channel?.unref();
+  const handle: WorkerHandle = {
+    pid: child.pid,
+    send: (message) => {
+      if (child.connected) child.send(message);
+    },
+    onMessage: (listener) => {
+      messageListener = listener;
+      for (const message of held.splice(0)) listener(message);
+    },
+    onExit: (listener) => {
+      exitListener = listener;
+      if (exited) listener(...exited);
+    },
+    kill: () => {
+      child.kill('SIGKILL');
+    },
+  };
+  return {
+    take: () => {
+      if (taken) return null;
+      taken = true;
+      child.ref();
+      child.channel?.ref();
+      return handle;
+    },
+    discard: () => {
+      if (!taken && exited === null) child.kill('SIGKILL');
+      taken = true;
+    },
+  };
+}
+
+/**
+ * Whether the experiment file names the built-in MNIST (a cheap look, no validation: the CLI validates
+ * the file itself and refuses a bad one; a wrong guess here only costs the worker a decode it needed not).
+ */
+export function usesBuiltinMnist(file: string | undefined): boolean {
+  if (!file) return false;
+  try {
+    if (statSync(file).size > 1 << 20) return false;
+    const spec = JSON.parse(readFileSync(file, 'utf8')) as { dataset?: { builtin?: unknown } } | null;
+    return spec?.dataset?.builtin === 'mnist';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Forks the compiled engine worker (`dist/engine/worker.js`, next to this file's folder) exactly as
+ * `forkWorkerLauncher()` does (same environment, stdio, serialization, no exec arguments), adding
+ * INITSCOPE_WARM_DATASET=mnist when `experimentFile` uses the built-in MNIST (the worker then decodes
+ * the digits while it waits for the run). Returns null when there is no compiled worker (the CLI running
+ * from its TypeScript sources), then the pool forks its worker itself as before.
+ */
+export function forkEarlyWorker(experimentFile?: string): EarlyWorker | null {
+  const entry = fileURLToPath(new URL('../../engine/worker.js', import.meta.url));
+  if (!existsSync(entry)) return null;
+  const child = fork(entry, [], {
+    execArgv: [],
+    env: { ...process.env, ...(usesBuiltinMnist(experimentFile) ? { INITSCOPE_WARM_DATASET: 'mnist' } : {}) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  return holdWorker(child);
+}
