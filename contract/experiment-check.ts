@@ -3,6 +3,7 @@ import { InitScopeError } from './errors.js';
 import type { ExperimentSpec } from './experiment.js';
 import { estimateTrainingMemory, formatBytes, MAX_TRAINING_BYTES } from './memory-estimate.js';
 import type { NetworkSpec } from './network.js';
+import { dataInitProblems } from './data-init-check.js';
 import { mupProblems } from './mup-check.js';
 import { followShapes, layerError } from './shapes.js';
 import type { LossName } from './training.js';
@@ -153,7 +154,8 @@ export function outputProblems(network: NetworkSpec, loss: LossName, numClasses:
  * Every reason `experiment` cannot train on `dataset` (empty when it can): the network's input shape
  * against the samples', each layer against its input, the output against the loss and labels, an
  * accuracy early stop on a regression set, a μP parametrization the network or optimizer has no μP
- * form for (contract/mup-check.ts), and the memory estimate against {@link MAX_TRAINING_BYTES}.
+ * form for (contract/mup-check.ts), a per-unit data init combined with LSUV or μP
+ * (contract/data-init-check.ts), and the memory estimate against {@link MAX_TRAINING_BYTES}.
  */
 export function experimentProblems(experiment: ExperimentSpec, dataset: DatasetFacts): ExperimentProblem[] {
   const { network, train } = experiment;
@@ -187,6 +189,7 @@ export function experimentProblems(experiment: ExperimentSpec, dataset: DatasetF
     });
   }
   problems.push(...mupProblems(experiment));
+  problems.push(...dataInitProblems(experiment));
   const estimate = estimateTrainingMemory(network, train, dataset.trainSamples);
   if (estimate.totalBytes > MAX_TRAINING_BYTES) {
     const parts = `${estimate.params.toLocaleString('en-US')} parameters: weights ${formatBytes(estimate.weightBytes)}, gradients ${formatBytes(estimate.gradientBytes)}, ${train.optimizer.name} state ${formatBytes(estimate.optimizerBytes)}, activations for ${estimate.batch} samples ${formatBytes(estimate.activationBytes)}`;

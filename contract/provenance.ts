@@ -22,6 +22,30 @@ export const LsuvLayerResult = z.object({
 });
 export type LsuvLayerResult = z.infer<typeof LsuvLayerResult>;
 
+/** What the per-unit data-dependent init (train.dataInit) did to one dense/conv2d layer, recorded before it trains. */
+export const DataInitLayerResult = z.object({
+  layer: z.string(),
+  index: z.int().min(0),
+  /** Units (dense) or output channels (conv2d). */
+  units: z.int().min(1),
+  /** Smallest, median and largest factor targetStd/σ_j a unit's kernel column was multiplied by. */
+  scaleMin: z.number(),
+  scaleMedian: z.number(),
+  scaleMax: z.number(),
+  /** Mean over units of |new bias_j − old bias_j| (0 for a layer without a bias). */
+  meanBiasShift: z.number(),
+  /** Whether the layer has a bias (without one its mean is not removed). */
+  hasBias: z.boolean(),
+  /** Units left unchanged because their pre-activation was constant on the batch (σ_j = 0). */
+  deadUnits: z.int().min(0),
+  /** Largest |mean| of a unit's pre-activation on the batch after the init (≈0 with a bias). */
+  maxAbsMeanAfter: z.number(),
+  /** Smallest and largest standard deviation of a unit's pre-activation on the batch after the init (≈targetStd). */
+  stdMinAfter: z.number(),
+  stdMaxAfter: z.number(),
+});
+export type DataInitLayerResult = z.infer<typeof DataInitLayerResult>;
+
 /** What μP (train.parametrization) set for one dense layer: a result of the run, recorded before it trains. */
 export const MupLayerRecord = z.object({
   /** 'dense_2' = network.layers[2]. */
@@ -103,6 +127,8 @@ export const EngineProvenance = z.object({
   arch: z.string(),
   /** LSUV's per-layer scales, for a run with train.lsuv (absent otherwise). */
   lsuv: z.array(LsuvLayerResult).optional(),
+  /** The per-unit data-dependent init's scales and shifts, for a run with train.dataInit (absent otherwise). */
+  dataInit: z.array(DataInitLayerResult).optional(),
   /** μP's per-layer initial scales and learning-rate factors, for a run with train.parametrization mup (absent for standard runs). */
   parametrization: MupProvenance.optional(),
   /**

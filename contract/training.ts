@@ -119,6 +119,25 @@ export const LsuvConfig = strictObject({
 });
 export type LsuvConfig = z.infer<typeof LsuvConfig>;
 
+/**
+ * Data-dependent per-unit initialization (Salimans & Kingma 2016, weight normalization §3; Krähenbühl et
+ * al. 2016), run before training: layer by layer from the input, for every dense/conv2d layer the mean
+ * μ_j and standard deviation σ_j of each unit's (conv2d: each output channel's, over samples and
+ * positions) pre-activation z_j are measured on a batch of the training split (inference mode), and
+ * the layer is changed so that its new pre-activation is (z_j − μ_j)/σ_j·`targetStd`: kernel[…, j] ×=
+ * `targetStd`/σ_j, bias_j ← (bias_j − μ_j)·`targetStd`/σ_j. Each unit then starts with mean 0 and standard
+ * deviation `targetStd` on that batch. A layer without a bias (useBias false) is only scaled: its mean is
+ * not removed. A unit with σ_j = 0 (dead on the batch) is left as it is. Earlier layers are final when a
+ * layer is measured. The scales found are recorded in the run's provenance (`dataInit`).
+ */
+export const DataInitConfig = strictObject({
+  /** Standard deviation every unit's pre-activation starts with on the batch. */
+  targetStd: z.number().positive().max(100).default(1),
+  /** Samples of the batch the statistics are measured on (the first ones of the training split). */
+  batchSize: z.number().int().min(2).max(4096).default(256),
+});
+export type DataInitConfig = z.infer<typeof DataInitConfig>;
+
 /** Largest μP base width accepted (the width at which μP and the standard parametrization coincide). */
 export const MAX_MUP_BASE_WIDTH = 65536;
 
@@ -177,6 +196,8 @@ export const TrainConfig = strictObject({
   earlyStop: EarlyStop.nullable().default(null),
   /** LSUV data-dependent initialization before training (null: the initializers' weights as drawn). */
   lsuv: LsuvConfig.nullable().default(null),
+  /** Data-dependent per-unit bias/scale initialization before training (see {@link DataInitConfig}; null: off). */
+  dataInit: DataInitConfig.nullable().default(null),
   /** Standard parametrization or μP (see {@link ParametrizationSpec}); specs stored without it are standard. */
   parametrization: ParametrizationSpec.default({ name: 'standard' }),
 });

@@ -29,6 +29,7 @@ import { trainStepSplit } from './parallel/split-step.js';
 import { decideSplit, MIN_SPLIT_SAMPLES } from './parallel/split-policy.js';
 import { engineProvenance } from './provenance.js';
 import { mupLrFactorMap, planMup } from './mup-plan.js';
+import { applyDataInit } from './lab/data-init.js';
 import { applyLsuv } from './lab/lsuv.js';
 import { trainStep } from './step.js';
 import { StepLossCollector } from './step-losses.js';
@@ -162,6 +163,10 @@ export async function trainRun(
     const lsuv = cfg.lsuv
       ? await applyLsuv(tf, model, gatherRows(data.x, rowSize, splitIndices.train, 0, Math.min(cfg.lsuv.batchSize, nTrain)), cfg.lsuv, cfg.seed)
       : null;
+    // The per-unit data init (train.dataInit; never with LSUV, see contract/data-init-check.ts) likewise.
+    const dataInit = cfg.dataInit
+      ? await applyDataInit(tf, model, gatherRows(data.x, rowSize, splitIndices.train, 0, Math.min(cfg.dataInit.batchSize, nTrain)), cfg.dataInit)
+      : null;
     const batchSize = Math.min(cfg.batchSize, nTrain);
     const stepsPerEpoch = Math.ceil(nTrain / batchSize);
     const backend = tf.getBackend();
@@ -181,6 +186,7 @@ export async function trainRun(
       provenance: {
         ...engineProvenance(backend, tfjsVersion, cfg.seed, data, splitIndices, layout, accelerators.wasmKernels),
         ...(lsuv ? { lsuv } : {}),
+        ...(dataInit ? { dataInit } : {}),
         ...(mup ? { parametrization: mup.record } : {}),
       },
     });

@@ -7,6 +7,7 @@ import { assignModelWeights, type NamedWeight } from '../export/weights.js';
 import { buildModel } from '../model.js';
 import type { TF } from '../tf.js';
 import { jacobianStage } from './jacobian.js';
+import { applyDataInit } from './data-init.js';
 import { applyLsuv } from './lsuv.js';
 
 /** What a Jacobian report needs beyond the experiment. */
@@ -25,7 +26,7 @@ export interface JacobianReportOptions {
 
 /**
  * Input–output Jacobian spectra of the experiment's network at initialisation (built with train.seed,
- * then LSUV when train.lsuv is set: a run's own initial weights) and, with `trained`, with a finished run's weights, at the same probe
+ * then LSUV when train.lsuv is set, the per-unit data init when train.dataInit is: a run's own initial weights) and, with `trained`, with a finished run's weights, at the same probe
  * inputs. Frees every tensor and model it creates.
  */
 export async function jacobianReport(tf: TF, experiment: ExperimentSpec, options: JacobianReportOptions = {}): Promise<JacobianReport> {
@@ -47,6 +48,8 @@ export async function jacobianReport(tf: TF, experiment: ExperimentSpec, options
     const lsuv = experiment.train.lsuv;
     if (lsuv)
       await applyLsuv(tf, model, gatherRows(data.x, rowSize, split.train, 0, Math.min(lsuv.batchSize, split.train.length)), lsuv, experiment.train.seed);
+    const dataInit = experiment.train.dataInit;
+    if (dataInit) await applyDataInit(tf, model, gatherRows(data.x, rowSize, split.train, 0, Math.min(dataInit.batchSize, split.train.length)), dataInit);
     const stages = [await jacobianStage(tf, model, probes, 'init', options.maxDim)];
     if (options.trained) {
       assignModelWeights(tf, model, options.trained);

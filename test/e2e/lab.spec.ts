@@ -157,3 +157,34 @@ test('sweep analysis: parallel coordinates and permutation importance next to th
   await panel.scrollIntoViewIfNeeded();
   await setLookAndShoot(page, 'sweep-analysis');
 });
+
+test('per-unit data init: the switch is radio-like, a run trained with it shows its per-unit scales', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`uncaught: ${String(e)}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(host.url);
+  await page.getByTestId('nav-build').click();
+  await page.getByTestId('tab-experiment').click();
+  await page.getByTestId('epochs').fill('3');
+  await page.getByTestId('lsuv-toggle').check();
+  await page.getByTestId('data-init-per-unit').check();
+  await expect(page.getByTestId('lsuv-toggle')).not.toBeChecked();
+  await page.getByTestId('data-init-target-std').fill('0.8');
+  await page.getByTestId('data-init-per-unit').scrollIntoViewIfNeeded();
+  await setLookAndShoot(page, 'data-init-field');
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('run-item').first()).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+  await page.getByTestId('nav-run').click();
+  await expect(page.getByTestId('lsuv-result')).toHaveCount(0);
+  const result = page.getByTestId('data-init-result');
+  await expect(result).toBeVisible();
+  await result.locator('summary').click();
+  await expect(result.locator('tbody tr').first()).toContainText('0.8000');
+  await result.scrollIntoViewIfNeeded();
+  await setLookAndShoot(page, 'data-init-run');
+  expect(errors).toEqual([]);
+});

@@ -242,6 +242,8 @@ const en = {
     mupNoHidden: 'μP needs at least one hidden dense layer before the output layer',
     mupOptimizer: 'μP’s learning-rate rules exist for SGD, momentum, Adam and AdamW, not {optimizer}',
     mupLsuv: 'μP sets the initial weight scales itself: turn LSUV off',
+    dataInitLsuv: 'Choose one data-dependent init: LSUV or per-unit',
+    dataInitMup: 'μP sets the initial weight scales itself: turn the per-unit init off',
     number: 'must be a number',
     integer: 'must be a whole number',
     min: 'must be at least {n}',

@@ -104,6 +104,23 @@ export const labEn = {
     explain3:
       'Rows are layers from input (top) to output; each row is a histogram over log₁₀ s. A column at 0 is isometry; a smear over many decades is an ill-conditioned network. For a run, the trained weights are compared with its own initial ones.',
   },
+  dataInit: {
+    none: 'None',
+    perUnit: 'Per-unit',
+    noneHelp: 'Train from the weights the initializers drew.',
+    help: 'Per-unit data-dependent init (Salimans & Kingma 2016): before training, layer by layer from the input, measure each unit’s (each conv channel’s) pre-activation mean μ and standard deviation σ on 256 training samples, then scale its weights by target/σ and set its bias to (bias − μ)·target/σ, so every unit starts with mean 0 and the target standard deviation. Layers without a bias are only scaled. The scales are recorded with the run.',
+    tip: 'Data-dependent init rescales the drawn weights on a batch of training data before the first step. LSUV gives each layer unit variance as a whole; per-unit gives every unit (channel) mean 0 and the target standard deviation on that batch.',
+    targetStd: 'Target std per unit',
+    targetStdHelp: 'The standard deviation every unit’s pre-activation starts with on the batch (1: unit variance).',
+    resultTitle: 'Per-unit init of {n} layers',
+    units: 'Units',
+    scales: 'Scales (min · median · max)',
+    biasShift: "Mean {'|'}bias shift{'|'}",
+    stdAfter: 'Std after',
+    meanAfter: "Max {'|'}mean{'|'} after",
+    noBias: 'no bias (scaled only)',
+    dead: '{n} constant, left as drawn',
+  },
   lsuv: {
     label: 'Data-dependent init',
     option: 'LSUV',

@@ -289,6 +289,8 @@ const zhCN: MessageSchema = {
     mupNoHidden: 'μP 需要在输出层之前至少有一个隐藏的全连接层',
     mupOptimizer: 'μP 的学习率规则只适用于 SGD、动量、Adam 和 AdamW，不适用于 {optimizer}',
     mupLsuv: 'μP 自行设定初始权重尺度：请关闭 LSUV',
+    dataInitLsuv: '请只选择一种数据相关初始化：LSUV 或逐单元',
+    dataInitMup: 'μP 自行设定初始权重尺度：请关闭逐单元初始化',
     number: '必须是数字',
     integer: '必须是整数',
     min: '不能小于 {n}',

@@ -81,6 +81,8 @@ export function describeProblem(issue: ExperimentIssue, t: Translate, tc: Transl
       return t('errors.mupOptimizer', { optimizer: t(`training.optimizers.${String(p.optimizer)}`) });
     case 'mupNoHidden':
     case 'mupLsuv':
+    case 'dataInitLsuv':
+    case 'dataInitMup':
       return t(`errors.${issue.code}`);
     case 'invalid_type':
       if (p.expected === 'int') return t('errors.integer');
