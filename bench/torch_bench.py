@@ -53,6 +53,17 @@ def step(net, opt, x, y, i):
 
 
 def measure(model, seconds):
+    # Warm up on a throwaway network first: in a fresh process the first network PyTorch trains runs at
+    # about a third of its steady speed for its whole first ~2 s (measured: 13-15k vs 45-48k samples/s
+    # for the MLP; the next network is at full speed at once), which warm-up steps on the measured
+    # network itself did not remove. The step loop measures the steady state, as for the wasm side.
+    w0 = time.perf_counter()
+    warm = make(model)
+    i = 0
+    while i < 20 or time.perf_counter() - w0 < 1.0:
+        step(*warm, i)
+        i += 1
+    del warm
     net, opt, x, y = make(model)
     for i in range(3):
         step(net, opt, x, y, i)
