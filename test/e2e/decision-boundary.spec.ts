@@ -55,7 +55,8 @@ test('a spiral run draws its decision boundary live, and shows the final picture
   const second = await call<Picture>(page, 'runs/boundary', { runId });
   expect(second.grid.step).toBeGreaterThan(first.grid.step);
   expect(second.grid.field.confidence).not.toEqual(first.grid.field.confidence);
-  expect(await canvas.evaluate((el: HTMLCanvasElement) => el.toDataURL())).not.toBe(firstPixels);
+  // The canvas is redrawn on the next frame after data-step changes: wait for it, do not read it at once.
+  await expect.poll(() => canvas.evaluate((el: HTMLCanvasElement) => el.toDataURL()), { timeout: 10_000 }).not.toBe(firstPixels);
 
   // The end: the trained model's picture, stored.
   await expect(page.getByTestId('run-item').first()).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
