@@ -1,6 +1,7 @@
 import type { DataInitConfig, DataInitLayerResult } from '../../contract/index.js';
 import type { Model } from '../model.js';
 import type { Tensor, TF } from '../tf.js';
+import { walkWeightedLayers } from './weighted-layer-walk.js';
 
 /** Per-unit mean and standard deviation (population, ÷n) of a pre-activation [n, …, units] over every axis but the last. */
 async function unitMoments(tf: TF, pre: Tensor): Promise<{ mean: Float32Array; std: Float32Array }> {
@@ -36,60 +37,44 @@ function median(values: readonly number[]): number {
  * @returns one result per dense/conv2d layer, in order
  */
 export async function applyDataInit(tf: TF, model: Model, batch: Float32Array, config: DataInitConfig): Promise<DataInitLayerResult[]> {
-  const rowSize = model.inputShape.reduce((a, b) => a * b, 1);
-  const n = Math.floor(batch.length / rowSize);
-  if (n < 2) throw new Error('the per-unit data init needs at least 2 samples in its batch');
-  const ctx = { training: false, dropoutSeed: 0 };
-  const results: DataInitLayerResult[] = [];
-  let x: Tensor = tf.tensor(batch.subarray(0, n * rowSize), [n, ...model.inputShape], 'float32');
-  try {
-    for (const layer of model.layers) {
-      if (layer.type === 'dense' || layer.type === 'conv2d') {
-        const kernel = layer.params.find((p) => p.role === 'kernel')!.variable;
-        const bias = layer.params.find((p) => p.role === 'bias')?.variable;
-        const input = x;
-        const before = tf.tidy(() => layer.apply(input, ctx).preActivation);
-        const { mean, std } = await unitMoments(tf, before).finally(() => before.dispose());
-        const units = mean.length;
-        const scales = new Float32Array(units);
-        const live = Array.from(std, (s) => Number.isFinite(s) && s > 0 && Number.isFinite(config.targetStd / s));
-        for (let j = 0; j < units; j++) scales[j] = live[j] ? config.targetStd / std[j]! : 1;
-        const dead = live.filter((ok) => !ok).length;
-        let meanBiasShift = 0;
-        if (bias) {
-          const old = (await bias.data()) as Float32Array;
-          const next = new Float32Array(units);
-          for (let j = 0; j < units; j++) {
-            next[j] = live[j] ? (old[j]! - mean[j]!) * scales[j]! : old[j]!;
-            meanBiasShift += Math.abs(next[j]! - old[j]!) / units;
-          }
-          tf.tidy(() => bias.assign(tf.tensor1d(next, 'float32')));
-        }
-        tf.tidy(() => kernel.assign(tf.mul(kernel, tf.tensor1d(scales, 'float32'))));
-        const after = tf.tidy(() => layer.apply(input, ctx).preActivation);
-        const stats = await unitMoments(tf, after).finally(() => after.dispose());
-        const list = Array.from(scales);
-        results.push({
-          layer: layer.name,
-          index: layer.index,
-          units,
-          scaleMin: Math.min(...list),
-          scaleMedian: median(list),
-          scaleMax: Math.max(...list),
-          meanBiasShift,
-          hasBias: !!bias,
-          deadUnits: dead,
-          maxAbsMeanAfter: Math.max(...Array.from(stats.mean, Math.abs)),
-          stdMinAfter: Math.min(...stats.std),
-          stdMaxAfter: Math.max(...stats.std),
-        });
+  return walkWeightedLayers(tf, model, batch, 'the per-unit data init', async (layer, x, ctx) => {
+    const kernel = layer.params.find((p) => p.role === 'kernel')!.variable;
+    const bias = layer.params.find((p) => p.role === 'bias')?.variable;
+    const input = x;
+    const before = tf.tidy(() => layer.apply(input, ctx).preActivation);
+    const { mean, std } = await unitMoments(tf, before).finally(() => before.dispose());
+    const units = mean.length;
+    const scales = new Float32Array(units);
+    const live = Array.from(std, (s) => Number.isFinite(s) && s > 0 && Number.isFinite(config.targetStd / s));
+    for (let j = 0; j < units; j++) scales[j] = live[j] ? config.targetStd / std[j]! : 1;
+    const dead = live.filter((ok) => !ok).length;
+    let meanBiasShift = 0;
+    if (bias) {
+      const old = (await bias.data()) as Float32Array;
+      const next = new Float32Array(units);
+      for (let j = 0; j < units; j++) {
+        next[j] = live[j] ? (old[j]! - mean[j]!) * scales[j]! : old[j]!;
+        meanBiasShift += Math.abs(next[j]! - old[j]!) / units;
       }
-      const next = tf.tidy(() => layer.apply(x, ctx).output);
-      x.dispose();
-      x = next;
+      tf.tidy(() => bias.assign(tf.tensor1d(next, 'float32')));
     }
-  } finally {
-    x.dispose();
-  }
-  return results;
+    tf.tidy(() => kernel.assign(tf.mul(kernel, tf.tensor1d(scales, 'float32'))));
+    const after = tf.tidy(() => layer.apply(input, ctx).preActivation);
+    const stats = await unitMoments(tf, after).finally(() => after.dispose());
+    const list = Array.from(scales);
+    return {
+      layer: layer.name,
+      index: layer.index,
+      units,
+      scaleMin: Math.min(...list),
+      scaleMedian: median(list),
+      scaleMax: Math.max(...list),
+      meanBiasShift,
+      hasBias: !!bias,
+      deadUnits: dead,
+      maxAbsMeanAfter: Math.max(...Array.from(stats.mean, Math.abs)),
+      stdMinAfter: Math.min(...stats.std),
+      stdMaxAfter: Math.max(...stats.std),
+    };
+  });
 }

@@ -3,7 +3,8 @@ import type { Model } from '../model.js';
 import { layerSeed } from '../model.js';
 import { orthogonalMatrix } from '../orthogonal.js';
 import { deriveSeed } from '../random.js';
-import type { Tensor, TF } from '../tf.js';
+import type { TF } from '../tf.js';
+import { walkWeightedLayers } from './weighted-layer-walk.js';
 
 /**
  * LSUV (Mishkin & Matas 2015, Algorithm 1) on a built model, in place: every dense/conv2d kernel made
@@ -17,49 +18,33 @@ import type { Tensor, TF } from '../tf.js';
  * @returns one result per dense/conv2d layer, in order
  */
 export async function applyLsuv(tf: TF, model: Model, batch: Float32Array, config: LsuvConfig, seed: number): Promise<LsuvLayerResult[]> {
-  const rowSize = model.inputShape.reduce((a, b) => a * b, 1);
-  const n = Math.floor(batch.length / rowSize);
-  if (n < 2) throw new Error('LSUV needs at least 2 samples in its batch');
-  const ctx = { training: false, dropoutSeed: 0 };
-  const results: LsuvLayerResult[] = [];
-  let x: Tensor = tf.tensor(batch.subarray(0, n * rowSize), [n, ...model.inputShape], 'float32');
-  try {
-    for (const layer of model.layers) {
-      if (layer.type === 'dense' || layer.type === 'conv2d') {
-        const kernel = layer.params[0]!.variable;
-        if (config.orthonormal) {
-          const cols = kernel.shape[kernel.shape.length - 1] as number;
-          const rows = kernel.size / cols;
-          const values = orthogonalMatrix(rows, cols, 1, deriveSeed(layerSeed(seed, layer.index), 'lsuv'));
-          tf.tidy(() => kernel.assign(tf.tensor(values, kernel.shape, 'float32')));
-        }
-        const input = x;
-        const measure = async (): Promise<number> => {
-          const v = tf.tidy(() => tf.moments(layer.apply(input, ctx).preActivation).variance);
-          try {
-            return ((await v.data()) as Float32Array)[0] as number;
-          } finally {
-            v.dispose();
-          }
-        };
-        let scale = 1;
-        let iterations = 0;
-        let variance = await measure();
-        while (Math.abs(variance - 1) >= config.tolerance && iterations < config.maxIterations && Number.isFinite(variance) && variance > 0) {
-          const factor = 1 / Math.sqrt(variance);
-          tf.tidy(() => kernel.assign(tf.mul(kernel, factor)));
-          scale *= factor;
-          iterations++;
-          variance = await measure();
-        }
-        results.push({ layer: layer.name, index: layer.index, scale, variance, iterations, converged: Math.abs(variance - 1) < config.tolerance });
-      }
-      const next = tf.tidy(() => layer.apply(x, ctx).output);
-      x.dispose();
-      x = next;
+  return walkWeightedLayers(tf, model, batch, 'LSUV', async (layer, x, ctx) => {
+    const kernel = layer.params[0]!.variable;
+    if (config.orthonormal) {
+      const cols = kernel.shape[kernel.shape.length - 1] as number;
+      const rows = kernel.size / cols;
+      const values = orthogonalMatrix(rows, cols, 1, deriveSeed(layerSeed(seed, layer.index), 'lsuv'));
+      tf.tidy(() => kernel.assign(tf.tensor(values, kernel.shape, 'float32')));
     }
-  } finally {
-    x.dispose();
-  }
-  return results;
+    const input = x;
+    const measure = async (): Promise<number> => {
+      const v = tf.tidy(() => tf.moments(layer.apply(input, ctx).preActivation).variance);
+      try {
+        return ((await v.data()) as Float32Array)[0] as number;
+      } finally {
+        v.dispose();
+      }
+    };
+    let scale = 1;
+    let iterations = 0;
+    let variance = await measure();
+    while (Math.abs(variance - 1) >= config.tolerance && iterations < config.maxIterations && Number.isFinite(variance) && variance > 0) {
+      const factor = 1 / Math.sqrt(variance);
+      tf.tidy(() => kernel.assign(tf.mul(kernel, factor)));
+      scale *= factor;
+      iterations++;
+      variance = await measure();
+    }
+    return { layer: layer.name, index: layer.index, scale, variance, iterations, converged: Math.abs(variance - 1) < config.tolerance };
+  });
 }
