@@ -83,9 +83,10 @@ export function freshOperandGemm(next: KernelFunc, kernelOf: (name: string) => K
       const n = b.shape[b.shape.length - (transposeB ? 2 : 1)] as number;
       const rank = Math.max(a.shape.length, b.shape.length);
       const out = scope.alloc([...Array<number>(rank - 2).fill(1), m, n]);
-      const scratch = transposeB ? scope.alloc([gemmScratchLength(k)]) : null;
+      // Every variant gets a scratch: gemm_tb/gemm_tab pack B into it, gemm/gemm_ta list A's nonzero terms.
+      const scratch = scope.alloc([gemmScratchLength(k)]);
       // Views only after the last allocation (the heap may grow).
-      gemmViews(gemm, scope.view(a), scope.view(b), scope.view(out), m, k, n, scratch ? scope.view(scratch) : undefined);
+      gemmViews(gemm, scope.view(a), scope.view(b), scope.view(out), m, k, n, scope.view(scratch));
       return scope.keep(out);
     } finally {
       scope.dispose();

@@ -1,3 +1,4 @@
+import { choosingGemm } from './gemm-sparse.js';
 import { functionOnHeap } from './heap-module.js';
 
 /**
@@ -35,9 +36,27 @@ const writingScratch =
     return gemm;
   };
 
-const VARIANTS = {
+/** A dense variant wrapped by choosingGemm (zero-skipping when A is sparse), cached per backend. */
+const withSparse = (resolve: (backend: unknown) => GemmOnHeap | null, transposeA: boolean) => {
+  const wrapped = new WeakMap<GemmOnHeap, GemmOnHeap>();
+  return (backend: unknown): GemmOnHeap | null => {
+    const dense = resolve(backend);
+    if (!dense) return null;
+    let gemm = wrapped.get(dense);
+    if (!gemm) wrapped.set(dense, (gemm = choosingGemm(dense, backend, transposeA)));
+    return gemm;
+  };
+};
+
+/** The dense gemm and gemm_ta alone (tests and benchmarks compare them with the sparse path). */
+export const denseGemmForBackend = {
   gemm: functionOnHeap<GemmOnHeap>('gemm', 'gemm'),
   gemm_ta: functionOnHeap<GemmOnHeap>('gemm', 'gemm_ta'),
+};
+
+const VARIANTS = {
+  gemm: withSparse(denseGemmForBackend.gemm, false),
+  gemm_ta: withSparse(denseGemmForBackend.gemm_ta, true),
   gemm_tb: writingScratch(functionOnHeap<GemmOnHeap>('gemm', 'gemm_tb')),
   gemm_tab: writingScratch(functionOnHeap<GemmOnHeap>('gemm', 'gemm_tab')),
 };
@@ -59,7 +78,11 @@ export function gemmForBackend(backend: unknown, layout: GemmLayout = { transpos
  */
 export const gemmTaForBackend = (backend: unknown): GemmOnHeap | null => gemmForBackend(backend, { transposeA: true, transposeB: false });
 
-/** Float32 elements of scratch a gemm call with inner size k needs (one packed 8-column panel of B). */
+/**
+ * Float32 elements of scratch a gemm call with inner size k needs: one packed 8-column panel of B
+ * (transposed-B variants), or the list of nonzero terms of a row of A, 2·k floats (the zero-skipping
+ * path of gemm and gemm_ta, which runs only when a scratch is given).
+ */
 export const gemmScratchLength = (k: number): number => 8 * k;
 
 /**
@@ -68,7 +91,8 @@ export const gemmScratchLength = (k: number): number => 8 * k;
  * k = 0 gives zeros; m = 0 or n = 0 does nothing.
  * @param gemm the compiled function from {@link gemmForBackend} (or instantiated on `a.buffer` by the caller)
  * @param scratch at least {@link gemmScratchLength}(k) floats on the same heap; required by the
- *   transposed-B variants (which write it), ignored by gemm and gemm_ta
+ *   transposed-B variants (which write it); gemm and gemm_ta use it for their zero-skipping path
+ *   (engine/kernels/gemm-sparse.ts) and run dense without it
  * @throws Error if the views' lengths do not match m, k, n, the scratch is too short, or they lie on different buffers
  */
 export function gemmViews(gemm: GemmOnHeap, a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, scratch?: Float32Array): void {

@@ -1,0 +1,72 @@
+import type { GemmOnHeap } from './gemm-simd.js';
+import { functionOnHeap } from './heap-module.js';
+
+/**
+ * The zero-skipping GEMM (engine/kernels/wat/gemm-sparse.wat) and the per-call choice between it
+ * and the dense gemm.wat. Skipping the terms whose A element is ±0 gives the dense kernel's bits
+ * whenever B is all finite (the argument is in the .wat header), so the choice changes speed only,
+ * never results: it is not recorded in a run's provenance. MNIST inputs are ~81 % zeros, which makes
+ * a dense layer's first products (X·W and Xᵀ·dZ) several times cheaper.
+ */
+
+/** count(a, len) → i32 or allFinite(b, len) → 0/1 on heap byte offsets. */
+type CountOnHeap = (a: number, len: number) => number;
+
+const sparseGemm = functionOnHeap<GemmOnHeap>('gemm-sparse', 'gemm_sparse');
+const sparseGemmTa = functionOnHeap<GemmOnHeap>('gemm-sparse', 'gemm_ta_sparse');
+const countNonzero = functionOnHeap<CountOnHeap>('gemm-sparse', 'countNonzero');
+const allFinite = functionOnHeap<CountOnHeap>('gemm-sparse', 'allFinite');
+
+/**
+ * The largest fraction of nonzero A elements for which the sparse kernel runs (measured: see
+ * docs/benchmarks.md, "Zero-skipping GEMM"); above it the dense 4×8 kernel is faster.
+ */
+export const SPARSE_MAX_DENSITY = 0.5;
+
+/** Environment variable: '0' or 'false' turns the zero-skipping path off (measurements). */
+export const SPARSE_ENV_VAR = 'INITSCOPE_WASM_SPARSE';
+
+const envOff = (): boolean => {
+  const raw = (typeof process !== 'undefined' ? process.env[SPARSE_ENV_VAR] : undefined)?.trim().toLowerCase();
+  return raw === '0' || raw === 'false';
+};
+let enabled = !envOff();
+
+/** Turns the zero-skipping path on or off for this process (tests, benchmarks); returns the previous state. */
+export function setSparseGemm(on: boolean): boolean {
+  const previous = enabled;
+  enabled = on;
+  return previous;
+}
+
+/** Calls of the sparse path (tests check that it ran). */
+export const sparseGemmCalls = { sparse: 0, dense: 0 };
+
+/**
+ * The zero-skipping gemm (A row-major [m, k]) or gemm_ta (A stored as [k, m]) on the heap of
+ * `backend`, or null. It needs `scratch` = 8·k bytes (2·k floats) and an all-finite B.
+ */
+export const sparseGemmForBackend = (backend: unknown, transposeA: boolean): GemmOnHeap | null => (transposeA ? sparseGemmTa(backend) : sparseGemm(backend));
+
+/**
+ * Wraps the dense `gemm` (or gemm_ta when `transposeA`) so that each call runs the zero-skipping
+ * kernel when the path is on, a scratch is given (byte offset ≠ 0), at most {@link SPARSE_MAX_DENSITY}
+ * of A is nonzero (one SIMD pass over A's m·k floats) and B's k·n floats are all finite (one more
+ * pass); otherwise `dense`. Both give the same bits, so the choice is invisible in the results.
+ * Returns `dense` itself where the sparse module cannot be instantiated.
+ */
+export function choosingGemm(dense: GemmOnHeap, backend: unknown, transposeA: boolean): GemmOnHeap {
+  const sparse = sparseGemmForBackend(backend, transposeA);
+  const count = countNonzero(backend);
+  const finite = allFinite(backend);
+  if (!sparse || !count || !finite) return dense;
+  return (a, b, c, m, k, n, scratch) => {
+    if (enabled && scratch !== 0 && count(a, m * k) <= SPARSE_MAX_DENSITY * m * k && finite(b, k * n) === 1) {
+      sparseGemmCalls.sparse++;
+      sparse(a, b, c, m, k, n, scratch);
+    } else {
+      sparseGemmCalls.dense++;
+      dense(a, b, c, m, k, n, scratch);
+    }
+  };
+}
