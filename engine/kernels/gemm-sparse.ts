@@ -23,6 +23,12 @@ const allFinite = functionOnHeap<CountOnHeap>('gemm-sparse', 'allFinite');
  */
 export const SPARSE_MAX_DENSITY = 0.5;
 
+/**
+ * The fewest columns of C for which the sparse kernel runs: its per-row gather pass over A pays only
+ * when a row's list feeds at least one 32-column panel (measured [128,128]·[128,10]: 2–2.6× slower).
+ */
+export const SPARSE_MIN_COLUMNS = 32;
+
 /** Environment variable: '0' or 'false' turns the zero-skipping path off (measurements). */
 export const SPARSE_ENV_VAR = 'INITSCOPE_WASM_SPARSE';
 
@@ -50,7 +56,8 @@ export const sparseGemmForBackend = (backend: unknown, transposeA: boolean): Gem
 
 /**
  * Wraps the dense `gemm` (or gemm_ta when `transposeA`) so that each call runs the zero-skipping
- * kernel when the path is on, a scratch is given (byte offset ≠ 0), at most {@link SPARSE_MAX_DENSITY}
+ * kernel when the path is on, a scratch is given (byte offset ≠ 0), C has at least
+ * {@link SPARSE_MIN_COLUMNS} columns, at most {@link SPARSE_MAX_DENSITY}
  * of A is nonzero (one SIMD pass over A's m·k floats) and B's k·n floats are all finite (one more
  * pass); otherwise `dense`. Both give the same bits, so the choice is invisible in the results.
  * Returns `dense` itself where the sparse module cannot be instantiated.
@@ -61,7 +68,7 @@ export function choosingGemm(dense: GemmOnHeap, backend: unknown, transposeA: bo
   const finite = allFinite(backend);
   if (!sparse || !count || !finite) return dense;
   return (a, b, c, m, k, n, scratch) => {
-    if (enabled && scratch !== 0 && count(a, m * k) <= SPARSE_MAX_DENSITY * m * k && finite(b, k * n) === 1) {
+    if (enabled && scratch !== 0 && n >= SPARSE_MIN_COLUMNS && count(a, m * k) <= SPARSE_MAX_DENSITY * m * k && finite(b, k * n) === 1) {
       sparseGemmCalls.sparse++;
       sparse(a, b, c, m, k, n, scratch);
     } else {

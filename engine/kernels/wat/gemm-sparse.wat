@@ -15,7 +15,7 @@
 ;; it leaves every later add the same operands. With an infinite or NaN B[kk, j], 0·B = NaN and the
 ;; dense result differs: callers must check B first (allFinite below) and use gemm.wat otherwise.
 ;;
-;; Panels: 16 columns (four v128) while they fit, then 8, then 4, then the last n mod 4 columns as
+;; Panels: 32 columns (eight v128) while they fit, then 16, then 8, then 4, then the last n mod 4 columns as
 ;; one more 4-wide panel ending at column n (n ≥ 4; recomputes up to three columns, same values) or
 ;; scalar sums (n < 4) — each element is the same sum whichever panel computes it.
 ;;
@@ -57,17 +57,23 @@
       (local.set $endA (i32.add (local.get $rowA) (i32.mul (local.get $k) (local.get $sak))))
       (local.set $pb (local.get $b))
       (loop $gather
+        ;; Branch-free: always write the pair, keep it (advance) only when A[i, kk] is not ±0.
         (local.set $v (f32.load (local.get $pa)))
-        (if (f32.ne (local.get $v) (f32.const 0))
-          (then
-            (i32.store (local.get $end) (local.get $pb))
-            (f32.store offset=4 (local.get $end) (local.get $v))
-            (local.set $end (i32.add (local.get $end) (i32.const 8)))))
+        (i32.store (local.get $end) (local.get $pb))
+        (f32.store offset=4 (local.get $end) (local.get $v))
+        (local.set $end (i32.add (local.get $end) (i32.shl (f32.ne (local.get $v) (f32.const 0)) (i32.const 3))))
         (local.set $pa (i32.add (local.get $pa) (local.get $sak)))
         (local.set $pb (i32.add (local.get $pb) (local.get $n4)))
         (br_if $gather (i32.lt_u (local.get $pa) (local.get $endA))))
       ;; Column panels of C[i, ·].
       (local.set $j (i32.const 0))
+      (block $p32_end
+        (loop $p32
+          (br_if $p32_end (i32.gt_s (i32.add (local.get $j) (i32.const 32)) (local.get $n)))
+          (call $panel32 (local.get $scratch) (local.get $end) (i32.mul (local.get $j) (i32.const 4))
+            (i32.add (local.get $rowC) (i32.mul (local.get $j) (i32.const 4))))
+          (local.set $j (i32.add (local.get $j) (i32.const 32)))
+          (br $p32)))
       (block $p16_end
         (loop $p16
           (br_if $p16_end (i32.gt_s (i32.add (local.get $j) (i32.const 16)) (local.get $n)))
@@ -103,7 +109,35 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $rows (i32.lt_s (local.get $i) (local.get $m)))))
 
-  ;; C[i, j .. j + 16) at pc = Σ over the list [p, end) of a · B[kk, j .. j + 16) (col = 4·j bytes).
+  ;; C[i, j .. j + 32) at pc = Σ over the list [p, end) of a · B[kk, j .. j + 32) (col = 4·j bytes), eight v128 accumulators.
+  (func $panel32 (param $p i32) (param $end i32) (param $col i32) (param $pc i32)
+    (local $pb i32) (local $av v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
+    (block $done
+      (loop $terms
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $pb (i32.add (i32.load (local.get $p)) (local.get $col)))
+        (local.set $av (v128.load32_splat offset=4 (local.get $p)))
+        (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $av) (v128.load align=1 (local.get $pb)))))
+        (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $av) (v128.load offset=16 align=1 (local.get $pb)))))
+        (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $av) (v128.load offset=32 align=1 (local.get $pb)))))
+        (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $av) (v128.load offset=48 align=1 (local.get $pb)))))
+        (local.set $acc4 (f32x4.add (local.get $acc4) (f32x4.mul (local.get $av) (v128.load offset=64 align=1 (local.get $pb)))))
+        (local.set $acc5 (f32x4.add (local.get $acc5) (f32x4.mul (local.get $av) (v128.load offset=80 align=1 (local.get $pb)))))
+        (local.set $acc6 (f32x4.add (local.get $acc6) (f32x4.mul (local.get $av) (v128.load offset=96 align=1 (local.get $pb)))))
+        (local.set $acc7 (f32x4.add (local.get $acc7) (f32x4.mul (local.get $av) (v128.load offset=112 align=1 (local.get $pb)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (br $terms)))
+    (v128.store align=1 (local.get $pc) (local.get $acc0))
+    (v128.store offset=16 align=1 (local.get $pc) (local.get $acc1))
+    (v128.store offset=32 align=1 (local.get $pc) (local.get $acc2))
+    (v128.store offset=48 align=1 (local.get $pc) (local.get $acc3))
+    (v128.store offset=64 align=1 (local.get $pc) (local.get $acc4))
+    (v128.store offset=80 align=1 (local.get $pc) (local.get $acc5))
+    (v128.store offset=96 align=1 (local.get $pc) (local.get $acc6))
+    (v128.store offset=112 align=1 (local.get $pc) (local.get $acc7)))
+
+  ;; 16 columns: as panel32, four accumulators. C[i, j .. j + 16) at pc = Σ over the list [p, end) of a · B[kk, j .. j + 16) (col = 4·j bytes).
   (func $panel16 (param $p i32) (param $end i32) (param $col i32) (param $pc i32)
     (local $pb i32) (local $av v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)

@@ -84,6 +84,9 @@ describe('zero-skipping gemm (gemm-sparse.wat)', () => {
       [1, 784, 256],
       [33, 784, 257],
       [13, 31, 23],
+      [4, 9, 61],
+      [2, 3, 3],
+      [3, 70, 95],
       [6, 40, 2],
     ];
     for (const [m, k, n] of shapes)
@@ -135,21 +138,24 @@ describe('zero-skipping path through tf.matMul and a training step', () => {
     const tensors = tf.memory().numTensors;
     const buffers = wasmBuffers(tf);
     const x = mnistRows(20);
-    const w = values(784 * 12, 3);
+    const w = values(784 * 37, 3);
     const before = { ...sparseGemmCalls };
-    expect(matMulBits(true, x, w, [20, 784], [784, 12], false)).toEqual(matMulBits(false, x, w, [20, 784], [784, 12], false));
+    expect(matMulBits(true, x, w, [20, 784], [784, 37], false)).toEqual(matMulBits(false, x, w, [20, 784], [784, 37], false));
     expect(sparseGemmCalls.sparse).toBe(before.sparse + 1);
-    const dz = values(20 * 12, 4);
-    expect(matMulBits(true, x, dz, [20, 784], [20, 12], true)).toEqual(matMulBits(false, x, dz, [20, 784], [20, 12], true));
+    const dz = values(20 * 37, 4);
+    expect(matMulBits(true, x, dz, [20, 784], [20, 37], true)).toEqual(matMulBits(false, x, dz, [20, 784], [20, 37], true));
     expect(sparseGemmCalls.sparse).toBe(before.sparse + 2);
+    const narrow = values(784 * 12, 5);
+    expect(matMulBits(true, x, narrow, [20, 784], [784, 12], false)).toEqual(matMulBits(false, x, narrow, [20, 784], [784, 12], false));
+    expect(sparseGemmCalls.sparse).toBe(before.sparse + 2); // 12 < SPARSE_MIN_COLUMNS columns: dense
     const denseA = values(20 * 784, 9);
-    expect(matMulBits(true, denseA, w, [20, 784], [784, 12], false)).toEqual(matMulBits(false, denseA, w, [20, 784], [784, 12], false));
+    expect(matMulBits(true, denseA, w, [20, 784], [784, 37], false)).toEqual(matMulBits(false, denseA, w, [20, 784], [784, 37], false));
     expect(sparseGemmCalls.sparse).toBe(before.sparse + 2); // density 1: dense
     const wInf = w.slice();
     wInf[0] = Infinity; // row 0 of B meets A's zero background pixel 0: 0·Inf = NaN in the dense sum
-    const on = matMulBits(true, x, wInf, [20, 784], [784, 12], false);
+    const on = matMulBits(true, x, wInf, [20, 784], [784, 37], false);
     expect(sparseGemmCalls.sparse).toBe(before.sparse + 2); // non-finite B: dense
-    expect(on).toEqual(matMulBits(false, x, wInf, [20, 784], [784, 12], false));
+    expect(on).toEqual(matMulBits(false, x, wInf, [20, 784], [784, 37], false));
     expect(Number.isNaN(new Float32Array(on.buffer)[0])).toBe(true);
     expect(tf.memory().numTensors).toBe(tensors);
     expect(wasmBuffers(tf)).toBe(buffers);
