@@ -7,7 +7,8 @@ import type { Measurement, Workload } from './workloads.js';
 export interface TorchRunner {
   /** e.g. 'python3 (torch 1.13.0, BLAS /usr/lib/…/openblas-pthread/libblas.so.3)'. */
   description: string;
-  measure(workload: Workload, seconds: number): Promise<Measurement>;
+  /** @param dataFile the MLP's 8 batches as raw float32 (see writeTorchData), or random data when absent */
+  measure(workload: Workload, seconds: number, dataFile?: string): Promise<Measurement>;
   /** Wall seconds of one plain epoch loop (see TorchEpochLoop) in the running process. */
   epochLoop(request: TorchEpochLoop): Promise<number>;
   /** Wall seconds of these epoch loops one after another in the running process. */
@@ -60,8 +61,8 @@ export async function startTorch(): Promise<TorchRunner | { missing: string }> {
   const hello = await next();
   return {
     description: `${python} (torch ${String(hello.torch)}, BLAS ${String(hello.blas)}, 1 thread)`,
-    async measure(workload, seconds) {
-      child.stdin.write(`${JSON.stringify({ model: workload, seconds })}\n`);
+    async measure(workload, seconds, dataFile) {
+      child.stdin.write(`${JSON.stringify({ model: workload, seconds, ...(dataFile ? { data: dataFile } : {}) })}\n`);
       const r = await next();
       return { samplesPerSec: r.samplesPerSec as number, steps: r.steps as number };
     },

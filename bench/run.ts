@@ -10,6 +10,7 @@
  * Results: docs/benchmarks.md.
  */
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { DEFAULT_STATS_EVERY } from '../contract/index.js';
 import { initBackend } from '../engine/backend.js';
@@ -17,7 +18,7 @@ import { registerWasmKernels, unregisterWasmKernels } from '../engine/kernels/in
 import type { TF } from '../engine/tf.js';
 import { measureTrainRun } from './diagnostics.js';
 import { startTorch, type TorchRunner } from './pytorch.js';
-import { measureCustomLoop, measureModelFit, type Measurement, type Workload } from './workloads.js';
+import { measureCustomLoop, measureModelFit, mnistPool, writeTorchData, type Measurement, type Workload } from './workloads.js';
 import { formatSweepThroughput, measureSweepThroughput } from './sweep-throughput.js';
 import { formatQueueThroughput, formatStoreLimit, measureQueueThroughput, measureStoreLimit } from './queue-throughput.js';
 import { redisServerAvailable } from '../test/unit/queue/redis-server.js';
@@ -29,7 +30,19 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const REPS = Number(process.env.BENCH_REPS ?? (QUICK ? 1 : 3));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 0.75 : 1.5));
 
-type Config = 'wasm stock' | 'wasm patched' | 'cpu' | 'PyTorch' | 'model.fit (wasm patched)';
+type Config = 'wasm stock' | 'wasm patched' | 'cpu' | 'PyTorch' | 'model.fit (wasm patched)' | 'wasm patched, MNIST' | 'PyTorch, MNIST';
+/** Configurations measured on the MLP only: the same step loop on real MNIST digits (both sides the same batches). */
+const MNIST_CONFIGS: readonly Config[] = ['wasm patched, MNIST', 'PyTorch, MNIST'];
+/** The MLP's MNIST batches (built on first use) and their raw copy for PyTorch. */
+let mnist: { pool: ReturnType<typeof mnistPool>; file: string } | null = null;
+const mnistData = () => {
+  if (!mnist) {
+    const pool = mnistPool();
+    mnist = { pool, file: writeTorchData(pool) };
+    process.once('exit', () => rmSync((mnist as { file: string }).file, { force: true }));
+  }
+  return mnist;
+};
 const samples = new Map<string, number[]>();
 const failures = new Map<string, string>();
 const record = (key: string, m: Measurement) => samples.set(key, [...(samples.get(key) ?? []), m.samplesPerSec]);
@@ -55,20 +68,27 @@ async function use(tf: TF, config: Config): Promise<void> {
 async function measure(tf: TF, torch: TorchRunner | null, workload: Workload, config: Config): Promise<void> {
   const key = `${workload}|${config}`;
   if (failures.has(key)) return;
+  if (MNIST_CONFIGS.includes(config) && workload !== 'mlp') return;
+  if (config === 'PyTorch, MNIST') {
+    if (torch) record(key, await torch.measure(workload, SECONDS, mnistData().file));
+    return;
+  }
   // cpu trains the conv net at 7–30 samples/s (4–18 s a step): it is measured in the first repetition only.
   if (config === 'cpu' && workload === 'conv' && samples.has(key)) return;
   if (config === 'PyTorch') {
     if (torch) record(key, await torch.measure(workload, SECONDS));
     return;
   }
-  await use(tf, config);
+  await use(tf, config === 'wasm patched, MNIST' ? 'wasm patched' : config);
   const before = tf.memory().numTensors;
   try {
     // One timed pair of steps is enough for the cpu conv net.
     const seconds = config === 'cpu' && workload === 'conv' ? 0 : SECONDS;
     record(
       key,
-      config.startsWith('model.fit') ? await measureModelFit(tf, workload, workload === 'mlp' ? 60 : 12) : await measureCustomLoop(tf, workload, seconds),
+      config.startsWith('model.fit')
+        ? await measureModelFit(tf, workload, workload === 'mlp' ? 60 : 12)
+        : await measureCustomLoop(tf, workload, seconds, undefined, undefined, config === 'wasm patched, MNIST' ? mnistData().pool : undefined),
     );
   } catch (error) {
     const leaked = tf.memory().numTensors - before;
@@ -106,7 +126,9 @@ async function main(): Promise<void> {
   console.log(torch ? `PyTorch: ${torch.description}` : `PyTorch: skipped — ${(torchOrWhy as { missing: string }).missing}`);
   console.log(`${REPS} interleaved repetitions, ~${SECONDS} s per measurement, medians reported\n`);
 
-  const configs: Config[] = QUICK ? ['wasm stock', 'wasm patched', 'PyTorch'] : ['wasm stock', 'wasm patched', 'cpu', 'PyTorch', 'model.fit (wasm patched)'];
+  const configs: Config[] = QUICK
+    ? ['wasm stock', 'wasm patched', 'PyTorch', ...MNIST_CONFIGS]
+    : ['wasm stock', 'wasm patched', 'cpu', 'PyTorch', 'model.fit (wasm patched)', ...MNIST_CONFIGS];
   const startTensors = tf.memory().numTensors;
   // Measured once (or read from the data folder) before any timed run, as the host does.
   const calibration = await benchCalibration();
@@ -137,14 +159,17 @@ async function main(): Promise<void> {
     const torchRate = med(`${workload}|PyTorch`);
     const stock = med(`${workload}|wasm stock`);
     for (const config of configs) {
+      if (MNIST_CONFIGS.includes(config) && workload !== 'mlp') continue;
       const key = `${workload}|${config}`;
+      // MNIST lines compare with PyTorch on the same digits; never instead of the random-data lines.
+      const reference = MNIST_CONFIGS.includes(config) ? med(`${workload}|PyTorch, MNIST`) : torchRate;
       const failure = failures.get(key);
       if (failure) {
         console.log(`${config.padEnd(26)}  fails: ${failure}`);
         continue;
       }
       const r = med(key);
-      console.log(`${config.padEnd(26)}${fmt(r).padStart(12)}${ratio(r, torchRate).padStart(12)}${ratio(r, stock).padStart(15)}`);
+      console.log(`${config.padEnd(26)}${fmt(r).padStart(12)}${ratio(r, reference).padStart(12)}${ratio(r, stock).padStart(15)}`);
     }
   }
   const wasm = (w: Workload) => med(`${w}|wasm patched`);

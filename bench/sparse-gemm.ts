@@ -6,10 +6,12 @@
  */
 import { loadMnistDigits } from '../engine/datasets/mnist.js';
 import type { GemmOnHeap } from '../engine/kernels/gemm-simd.js';
-import { instantiateOn } from '../engine/kernels/heap-module.js';
+import { instantiateOn, type WasmMemory as WasmMemoryLike } from '../engine/kernels/heap-module.js';
 
 const blocks = Number(process.argv[2] ?? 15);
-const memory = new WebAssembly.Memory({ initial: 256 });
+/** WebAssembly.Memory (the bench compiles without DOM types). */
+const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => WasmMemoryLike } }).WebAssembly.Memory;
+const memory = new WasmMemory({ initial: 256 });
 const dense = instantiateOn('gemm', memory) as Record<'gemm' | 'gemm_ta', GemmOnHeap>;
 const sparse = instantiateOn('gemm-sparse', memory) as Record<'gemm_sparse' | 'gemm_ta_sparse', GemmOnHeap> & {
   countNonzero(a: number, len: number): number;

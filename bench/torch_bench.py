@@ -1,7 +1,9 @@
 """PyTorch reference for `npm run bench`: one thread, same shapes as the tfjs measurements.
 
 Reads one JSON request per line on stdin and answers one JSON line:
-- {"model": "mlp"|"conv", "seconds": s} -> {"samplesPerSec": x, "steps": n}: a step loop on 8 fixed batches;
+- {"model": "mlp"|"conv", "seconds": s, "data": path?} -> {"samplesPerSec": x, "steps": n}: a step loop on 8 fixed
+   batches (random; with "data", the MLP's 8 batches read from that raw float32 file: 8*128 rows of 784
+   pixels, then 8*128 labels as floats — the digits the wasm side trains on);
 - {"task": "epochs", "train": n, "val": v, "epochs": e, "batch": b, "optimizer": "adam"|"sgd", "lr": r,
    "activation": a, "init": i, "seed": s} -> {"seconds": t}: a plain epoch loop over the 784-256-128-10
    MLP (a fresh shuffle per epoch, one validation pass per epoch under no_grad), as a user would write it;
@@ -27,13 +29,17 @@ torch.manual_seed(0)
 BATCH = 128
 
 
-def make(model):
+def make(model, data=None):
     if model == 'mlp':
         net = torch.nn.Sequential(
             torch.nn.Linear(784, 256), torch.nn.ReLU(),
             torch.nn.Linear(256, 128), torch.nn.ReLU(),
             torch.nn.Linear(128, 10))
         x = torch.randn(BATCH * 8, 784)
+        if data:
+            raw = torch.from_file(data, shared=False, size=BATCH * 8 * 785, dtype=torch.float32)
+            x = raw[:BATCH * 8 * 784].reshape(BATCH * 8, 784).clone()
+            return net, torch.optim.Adam(net.parameters(), lr=1e-3), x, raw[BATCH * 8 * 784:].long()
     else:
         net = torch.nn.Sequential(
             torch.nn.Conv2d(1, 32, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
@@ -52,7 +58,7 @@ def step(net, opt, x, y, i):
     return loss.item()
 
 
-def measure(model, seconds):
+def measure(model, seconds, data=None):
     # Warm up on a throwaway network first: in a fresh process the first network PyTorch trains runs at
     # about a third of its steady speed for its whole first ~2 s (measured: 13-15k vs 45-48k samples/s
     # for the MLP; the next network is at full speed at once), which warm-up steps on the measured
@@ -64,7 +70,7 @@ def measure(model, seconds):
         step(*warm, i)
         i += 1
     del warm
-    net, opt, x, y = make(model)
+    net, opt, x, y = make(model, data)
     for i in range(3):
         step(net, opt, x, y, i)
     n = 0
@@ -133,7 +139,7 @@ def answer(req):
         for run in req['runs']:
             epoch_loop(run)
         return {'seconds': time.perf_counter() - t0}
-    return measure(req['model'], float(req['seconds']))
+    return measure(req['model'], float(req['seconds']), req.get('data'))
 
 
 if len(sys.argv) > 2 and sys.argv[1] == '--once':

@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NetworkSpec, OptimizerSpec } from '../contract/index.js';
 import { createLoss } from '../engine/losses.js';
 import { buildModel } from '../engine/model.js';
@@ -7,11 +10,35 @@ import { buildShareNetwork, type ShareNetwork } from '../engine/parallel/share-g
 import { trainStepSplit } from '../engine/parallel/split-step.js';
 import { trainStep } from '../engine/step.js';
 import type { TF } from '../engine/tf.js';
+import { loadMnistDigits, MNIST_PIXELS } from '../engine/datasets/mnist.js';
 
 /** Samples per training step in every measurement. */
 export const BATCH = 128;
 /** Distinct random batches cycled through (data do not change throughput). */
 const POOL = 8;
+
+/** Training batches for a step loop: rows of the input, row-major, and their labels 0–9. */
+export interface BatchPool {
+  xs: Float32Array;
+  ys: Int32Array;
+}
+
+/**
+ * POOL·BATCH real MNIST digits from the built-in set (classes interleaved: row r is a digit r mod 10),
+ * [POOL·BATCH, 784] pixels in [0, 1] (~81 % exact zeros), with their labels.
+ */
+export function mnistPool(): BatchPool {
+  const digits = loadMnistDigits();
+  const xs = new Float32Array(POOL * BATCH * MNIST_PIXELS);
+  const ys = new Int32Array(POOL * BATCH);
+  for (let r = 0; r < POOL * BATCH; r++) {
+    const cls = digits.byClass[r % 10] as Float32Array;
+    const i = Math.floor(r / 10) % (cls.length / MNIST_PIXELS);
+    xs.set(cls.subarray(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS), r * MNIST_PIXELS);
+    ys[r] = r % 10;
+  }
+  return { xs, ys };
+}
 
 /** The two benchmark networks, as the product's builder would describe them. */
 export const NETWORKS = {
@@ -63,18 +90,35 @@ export interface Measurement {
  * cores (trainStepSplit: the second half on the peer, as a two-part run alone in the app does). Frees everything, also on failure.
  * @returns samples per second of the timed steps
  */
-export async function measureCustomLoop(tf: TF, workload: Workload, seconds: number, batch = BATCH, peer?: GradientPeer): Promise<Measurement> {
-  return measureNetwork(tf, NETWORKS[workload], seconds, batch, peer);
+export async function measureCustomLoop(
+  tf: TF,
+  workload: Workload,
+  seconds: number,
+  batch = BATCH,
+  peer?: GradientPeer,
+  data?: BatchPool,
+): Promise<Measurement> {
+  return measureNetwork(tf, NETWORKS[workload], seconds, batch, peer, data);
 }
 
 /**
  * measureCustomLoop for any network with 10 output classes (random inputs in [0, 1), labels 0–9).
  * @param network input shape and layers; the last layer must have 10 units
+ * @param data the batches to cycle through (POOL·batch rows, e.g. {@link mnistPool}); random when absent
  */
-export async function measureNetwork(tf: TF, network: NetworkSpec, seconds: number, batch = BATCH, peer?: GradientPeer): Promise<Measurement> {
+export async function measureNetwork(
+  tf: TF,
+  network: NetworkSpec,
+  seconds: number,
+  batch = BATCH,
+  peer?: GradientPeer,
+  data?: BatchPool,
+): Promise<Measurement> {
   const rowSize = network.inputShape.reduce((a, b) => a * b, 1);
-  const xs = randomData(POOL * batch * rowSize, 7);
-  const ys = Int32Array.from(randomData(POOL * batch, 11), (v) => Math.floor(v * 10));
+  if (data && (data.xs.length < POOL * batch * rowSize || data.ys.length < POOL * batch))
+    throw new Error(`bench: data pool holds fewer than ${POOL}·${batch} rows of ${rowSize}`);
+  const xs = data?.xs ?? randomData(POOL * batch * rowSize, 7);
+  const ys = data?.ys ?? Int32Array.from(randomData(POOL * batch, 11), (v) => Math.floor(v * 10));
   const model = buildModel(tf, network, { seed: 1 });
   const optimizer = createOptimizer(tf, OptimizerSpec.parse({ name: 'adam', learningRate: 1e-3 }));
   const lossFn = createLoss(tf, 'sparseCategoricalCrossentropy', { outputActivation: model.outputActivation, outputUnits: 10, numClasses: 10 });
@@ -149,4 +193,17 @@ export async function measureModelFit(tf: TF, workload: Workload, steps: number)
     model.dispose();
     optimizer.dispose(); // model.dispose() does not free an optimizer passed to compile()
   }
+}
+
+/**
+ * Writes `pool` for bench/torch_bench.py's `data` request: the xs as raw float32, then the labels as
+ * float32 (one file, native byte order). @returns the file's path (in the OS temp folder)
+ */
+export function writeTorchData(pool: BatchPool): string {
+  const path = join(tmpdir(), `initscope-bench-mnist-${process.pid}.f32`);
+  const all = new Float32Array(pool.xs.length + pool.ys.length);
+  all.set(pool.xs);
+  all.set(Float32Array.from(pool.ys), pool.xs.length);
+  writeFileSync(path, new Uint8Array(all.buffer));
+  return path;
 }
