@@ -18,10 +18,11 @@ const countNonzero = functionOnHeap<CountOnHeap>('gemm-sparse', 'countNonzero');
 const allFinite = functionOnHeap<CountOnHeap>('gemm-sparse', 'allFinite');
 
 /**
- * The largest fraction of nonzero A elements for which the sparse kernel runs (measured: see
- * docs/benchmarks.md, "Zero-skipping GEMM"); above it the dense 4×8 kernel is faster.
+ * The largest fraction of nonzero A elements for which the sparse kernel runs. The kernel alone breaks
+ * even near 0.6 for the MLP's 784-wide products, but 0.4–0.5 sent layer 2's relu inputs sparse and
+ * gained nothing in a training step (docs/benchmarks.md, "Zero-skipping GEMM"); MNIST is ~0.19.
  */
-export const SPARSE_MAX_DENSITY = 0.5;
+export const SPARSE_MAX_DENSITY = 0.3;
 
 /**
  * The fewest columns of C for which the sparse kernel runs: its per-row gather pass over A pays only
