@@ -128,7 +128,10 @@ describe('zero-skipping path through tf.matMul and a training step', () => {
   function matMulBits(on: boolean, a: Float32Array, b: Float32Array, shapeA: [number, number], shapeB: [number, number], transposeA: boolean): Uint32Array {
     const previous = setSparseGemm(on);
     try {
-      return tf.tidy(() => bits(tf.matMul(tf.tensor(a, shapeA), tf.tensor(b, shapeB), transposeA).dataSync() as Float32Array));
+      const product = tf.tidy(() => tf.matMul(tf.tensor(a, shapeA), tf.tensor(b, shapeB), transposeA));
+      const out = bits(product.dataSync() as Float32Array);
+      product.dispose();
+      return out;
     } finally {
       setSparseGemm(previous);
     }
