@@ -57,17 +57,6 @@ export function gatherLabels(y: Int32Array | Float32Array, indices: Int32Array, 
 }
 
 /**
- * gatherLabels into `out` (e.g. a tensor's buffer, see filledTensor): fills its first end − start values.
- * @param out at least end − start values, of the type of `y` (Int32Array class indices or Float32Array targets)
- * @throws if `out` is too short or of the other type
- */
-export function gatherLabelsInto(out: Int32Array | Float32Array, y: Int32Array | Float32Array, indices: Int32Array, start: number, end: number): void {
-  if (out.length < end - start) throw new Error(`gatherLabelsInto: buffer of ${out.length} values, need ${end - start}`);
-  if (out instanceof Float32Array !== y instanceof Float32Array) throw new Error('gatherLabelsInto: labels and buffer differ in type');
-  for (let i = start; i < end; i++) out[i - start] = y[indices[i] as number] as number;
-}
-
-/**
  * The labels `indices[start..end)` as a tensor [end − start]: int32 class indices, or float32 targets
  * when `y` is a regression set's Float32Array. The caller owns (disposes) it.
  */

@@ -12,8 +12,7 @@ import {
 } from '../contract/index.js';
 import { DEFAULT_ACCELERATORS, type Accelerators } from './accelerators.js';
 import { readTfjsVersion } from './backend.js';
-import { gatherLabels, gatherLabelsInto, gatherRows, gatherRowsInto } from './batches.js';
-import { filledTensor } from './batch-tensor.js';
+import { gatherLabels, gatherRows, gatherRowsInto } from './batches.js';
 import { loadDataset, type DatasetSource } from './datasets/index.js';
 import { datasetSplit } from './datasets/split.js';
 import { createBoundaryTracker, type BoundarySink } from './boundary/tracker.js';
@@ -35,7 +34,7 @@ import { applyLsuv } from './lab/lsuv.js';
 import { trainStep } from './step.js';
 import { StepLossCollector } from './step-losses.js';
 import { evaluateTestPart } from './test-metrics.js';
-import type { Tensor1D, TF } from './tf.js';
+import type { TF } from './tf.js';
 
 /** Receives every event of a run, in order. */
 export type EmitRunEvent = (event: RunEvent) => void;
@@ -227,7 +226,6 @@ export async function trainRun(
     // One input buffer for the whole batches computed here: tf.tensor copies it into the backend
     // (wasm heap, native memory; cpu keeps a reference, but the tensor is freed within the step).
     const batchBuffer = new Float32Array(batchSize * rowSize);
-    const labelType = labels instanceof Float32Array ? 'float32' : 'int32';
     const loopStart = performance.now();
     let step = 0;
     let epochsDone = 0;
@@ -246,6 +244,7 @@ export async function trainRun(
             break runLoop;
           }
           const end = Math.min(nTrain, start + batchSize);
+          const targets = gatherLabels(labels, order, start, end);
           step++;
           const learningRate = learningRateAt(cfg.optimizer.learningRate, cfg.lrSchedule, { step, epoch, totalSteps });
           const record = recorder.shouldRecord(step);
@@ -258,20 +257,11 @@ export async function trainRun(
           if (parts) {
             // Its own array: a split step may hand its rows to the peer thread.
             const rows = gatherRows(data.x, rowSize, order, start, end);
-            const targets = gatherLabels(labels, order, start, end);
             result = await trainStepSplit(tf, model, lossFn, optimizer, parts, { x: rows, y: targets, n: end - start }, dropoutSeed, stepOptions);
             onPeer = result.onPeer;
           } else {
-            // Gathered straight into the tensors' buffers where the backend allows (wasm heap).
-            const fillRows = (out: Float32Array | Int32Array) => gatherRowsInto(out as Float32Array, data.x, rowSize, order, start, end);
-            const xb = filledTensor(tf, [end - start, ...data.inputShape], 'float32', fillRows, batchBuffer);
-            let yb: Tensor1D;
-            try {
-              yb = filledTensor(tf, [end - start], labelType, (out) => gatherLabelsInto(out, labels, order, start, end)) as Tensor1D;
-            } catch (error) {
-              xb.dispose();
-              throw error;
-            }
+            const xb = tf.tensor(gatherRowsInto(batchBuffer, data.x, rowSize, order, start, end), [end - start, ...data.inputShape], 'float32');
+            const yb = tf.tensor1d(targets, targets instanceof Float32Array ? 'float32' : 'int32');
             try {
               result = await trainStep(tf, model, lossFn, optimizer, xb, yb, dropoutSeed, stepOptions);
             } finally {
