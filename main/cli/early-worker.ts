@@ -3,11 +3,13 @@
  * before the CLI's own imports and the database), so that the worker's start, its imports and the
  * TensorFlow.js initialisation run on another core while the CLI loads and opens the store.
  *
- * This file imports Node built-ins only: everything it loads delays the fork.
+ * This file imports Node built-ins only (and main/fresh-bundle.ts, which does too): everything it loads
+ * delays the fork.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bundledOr } from '../fresh-bundle.js';
 import type { WorkerHandle } from '../services/worker-launcher.js';
 
 /** A forked engine worker whose messages and exit are held until the engine pool takes it. */
@@ -96,15 +98,16 @@ export function usesBuiltinMnist(file: string | undefined): boolean {
 }
 
 /**
- * Forks the compiled engine worker (`dist/engine/worker.js`, next to this file's folder) exactly as
- * `forkWorkerLauncher()` does (same environment, stdio, serialization, no exec arguments), adding
+ * Forks the compiled engine worker (`dist/engine/worker.js`, next to this file's folder, or its bundle
+ * `worker.bundle.js` while that is fresh: main/fresh-bundle.ts) exactly as `forkWorkerLauncher()` does (same environment, stdio, serialization, no exec arguments), adding
  * INITSCOPE_WARM_DATASET=mnist when `experimentFile` uses the built-in MNIST (the worker then decodes
  * the digits while it waits for the run). Returns null when there is no compiled worker (the CLI running
  * from its TypeScript sources), then the pool forks its worker itself as before.
  */
 export function forkEarlyWorker(experimentFile?: string): EarlyWorker | null {
-  const entry = fileURLToPath(new URL('../../engine/worker.js', import.meta.url));
-  if (!existsSync(entry)) return null;
+  const compiled = fileURLToPath(new URL('../../engine/worker.js', import.meta.url));
+  if (!existsSync(compiled)) return null;
+  const entry = bundledOr(compiled, fileURLToPath(new URL('../../engine/worker.bundle.js', import.meta.url)));
   const child = fork(entry, [], {
     execArgv: [],
     env: { ...process.env, ...(usesBuiltinMnist(experimentFile) ? { INITSCOPE_WARM_DATASET: 'mnist' } : {}) },
