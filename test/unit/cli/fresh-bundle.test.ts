@@ -42,6 +42,23 @@ describe('bundled entry points (main/fresh-bundle.ts)', () => {
     expect(isFreshBundle(path.join(dir, 'out/absent.bundle.js'), {})).toBe(false);
   });
 
+  it('inside a packed app (app.asar, app.asar.unpacked), where packaging resets modification times, a bundle with its manifest is fresh', () => {
+    for (const folder of ['app.asar', 'app.asar.unpacked']) {
+      const bundle = put(`res/${folder}/dist/engine/w.bundle.js`, 1000);
+      put(`res/${folder}/dist/engine/w.js`, 5000); // copied after the bundle
+      writeFileSync(manifestPath(bundle), JSON.stringify({ inputs: ['w.js'] }));
+      expect(isFreshBundle(bundle, {}), folder).toBe(true);
+      expect(isFreshBundle(bundle, { INITSCOPE_NO_BUNDLE: '1' }), folder).toBe(false);
+      writeFileSync(manifestPath(bundle), '{"inputs": []}');
+      expect(isFreshBundle(bundle, {}), folder).toBe(false);
+    }
+    // Not a packed app: a folder merely named like one.
+    const bundle = put('res/my.app.asar.d/w.bundle.js', 1000);
+    put('res/my.app.asar.d/w.js', 5000);
+    writeFileSync(manifestPath(bundle), JSON.stringify({ inputs: ['w.js'] }));
+    expect(isFreshBundle(bundle, {})).toBe(false);
+  });
+
   const workerBundle = path.join(root, 'dist/engine/worker.bundle.js');
   const cliBundle = path.join(root, 'dist/main/cli/bundle/main.js');
   const built = isFreshBundle(workerBundle, {}) && isFreshBundle(cliBundle, {});
