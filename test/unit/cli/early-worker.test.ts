@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { holdWorker, usesBuiltinMnist } from '../../../main/cli/early-worker.js';
+import { holdWorker, usesBuiltinMnist, warmDatasetSpec, warmThread } from '../../../main/cli/early-worker.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'initscope-early-worker-'));
@@ -110,6 +110,20 @@ console.log(child.pid);`;
     expect(usesBuiltinMnist(path.join(dir, 'absent.json'))).toBe(false);
     expect(usesBuiltinMnist('--db')).toBe(false);
     expect(usesBuiltinMnist(undefined)).toBe(false);
+    // What the worker is told to prepare: the file's own reference, unparsed (the worker parses it).
+    expect(warmDatasetSpec(write('ref.json', JSON.stringify({ dataset: { builtin: 'mnist', samples: 300, seed: 4 } })))).toBe(
+      '{"builtin":"mnist","samples":300,"seed":4}',
+    );
+    expect(warmDatasetSpec(path.join(dir, 'circle.json'))).toBeNull();
+  });
+
+  it('generates the warm dataset on a thread only with cores to spare, unless INITSCOPE_WARM_THREAD says otherwise', () => {
+    expect(warmThread({}, 2)).toBe('0');
+    expect(warmThread({}, 1)).toBe('0');
+    expect(warmThread({}, 3)).toBe('1');
+    expect(warmThread({ INITSCOPE_WARM_THREAD: '1' }, 2)).toBe('1');
+    expect(warmThread({ INITSCOPE_WARM_THREAD: '0' }, 16)).toBe('0');
+    expect(warmThread({ INITSCOPE_WARM_THREAD: 'yes' }, 2)).toBe('0');
   });
 
   const built = existsSync(path.join(root, 'dist/main/cli/early-worker.js'));
@@ -140,5 +154,45 @@ console.log(child.pid);`;
     expect(events.at(-1)!.type).toBe('finished');
     const rerun = bin('rerun', events[0]!.runId, '--db', db, '--json');
     expect(rerun.status).toBe(0); // 0: every stored metric identical
+  });
+
+  it.skipIf(!built)('an MNIST run on the early worker, its dataset generated on a warm-up thread, reruns bit for bit on a pool worker', () => {
+    const db = path.join(dir, 'mnist.db');
+    const file = path.join(dir, 'mnist-run.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'early mnist',
+        dataset: { builtin: 'mnist', samples: 600, seed: 5 },
+        network: {
+          inputShape: [784],
+          layers: [
+            { type: 'dense', units: 16, activation: { name: 'relu' } },
+            { type: 'dense', units: 10, activation: { name: 'softmax' } },
+          ],
+        },
+        train: {
+          epochs: 2,
+          batchSize: 64,
+          optimizer: { name: 'adam', learningRate: 0.001 },
+          loss: 'sparseCategoricalCrossentropy',
+          validationSplit: 0.2,
+          seed: 3,
+        },
+      }),
+    );
+    const bin = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(root, 'bin/initscope.js'), ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 180_000,
+        env: { ...process.env, INITSCOPE_WARM_THREAD: '1' },
+      });
+    const trained = bin('train', file, '--db', db, '--json');
+    expect(trained.status, trained.stderr).toBe(0);
+    const runId = (JSON.parse(trained.stdout.split('\n')[0] as string) as { runId: string }).runId;
+    const rerun = bin('rerun', runId, '--db', db, '--json');
+    expect(rerun.status, rerun.stdout).toBe(0); // the rerun's pool worker generated the digits itself
+    expect((JSON.parse(rerun.stdout) as { provenanceDiffers: string[] }).provenanceDiffers).toEqual([]);
   });
 });
