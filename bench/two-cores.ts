@@ -194,7 +194,8 @@ export async function benchCalibration(): Promise<SplitCalibration> {
 
 /**
  * One run alone, one core vs two cores granted, for every bench network, with the step layout decided
- * by the calibrated policy: `node --import tsx bench/two-cores.ts` (BENCH_REPS pairs, default 4).
+ * by the calibrated policy: `node --import tsx bench/two-cores.ts` (BENCH_REPS pairs, default 4; BENCH_WORKLOADS, default
+ * `mlp,conv`).
  */
 async function main(): Promise<void> {
   const reps = Math.max(1, Number(process.env.BENCH_REPS ?? 4));
@@ -202,7 +203,8 @@ async function main(): Promise<void> {
   const { tf } = await initBackend('wasm');
   const threshold = calibration.minSplitFlops === null ? 'never' : `${(calibration.minSplitFlops / 1e6).toFixed(1)} MFLOP per step`;
   console.log(`split calibration: ${calibrationKeyText(calibration.key)}, two parts from ${threshold}`);
-  for (const workload of ['mlp', 'conv'] as const) {
+  const workloads = (process.env.BENCH_WORKLOADS ?? 'mlp,conv').split(',').filter((w): w is Workload => w === 'mlp' || w === 'conv');
+  for (const workload of workloads) {
     const splitter = await twoCoreSplitter(twoPartLayout(tf, workload, calibration));
     try {
       const pairs: TwoCorePair[] = [];
