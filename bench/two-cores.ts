@@ -170,7 +170,7 @@ export function formatTwoCores(workload: Workload, pairs: TwoCorePair[]): { line
   const last = pairs.at(-1)?.two;
   const layout = last?.decision ?? '?';
   const line =
-    `${workload.padEnd(5)} one core ${one.toFixed(0)} samples/s, two cores ${two.toFixed(0)} samples/s: ${ratio.toFixed(2)}× [≥ 0.98×] ` +
+    `${workload.padEnd(5)} one core ${one.toFixed(0)} samples/s, two cores ${two.toFixed(0)} samples/s: ${ratio.toFixed(3)}× [≥ 0.98×] ` +
     `${ratio >= 0.98 ? 'met' : 'NOT met'}; CPU per run ${cpuOne.toFixed(0)} vs ${cpuTwo.toFixed(0)} ms; ${pairs.length} pairs in alternating order; layout ${layout} (${last?.reason ?? ''})`;
   return { line, ratio, layout };
 }
