@@ -122,7 +122,10 @@ async function main(): Promise<void> {
     record('diag|off', await measureTrainRun(tf, 0));
     record('diag|on', await measureTrainRun(tf, DEFAULT_STATS_EVERY));
     record('half|mlp', await measureCustomLoop(tf, 'mlp', SECONDS, 64));
-    for (const workload of ['mlp', 'conv'] as const) pairs[workload].push(await measureTwoCorePair(tf, workload, splitters[workload], calibration, rep - 1));
+    // Two pairs per repetition, one in each order (one–two, then two–one), so every repetition is balanced.
+    for (const workload of ['mlp', 'conv'] as const) {
+      for (const order of [0, 1]) pairs[workload].push(await measureTwoCorePair(tf, workload, splitters[workload], calibration, order));
+    }
     process.stderr.write(`  repetition ${rep}/${REPS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
   }
   record('two|mlp', { samplesPerSec: await twoProcesses(), steps: 0 });
