@@ -7,7 +7,7 @@
  */
 import { acceleratorsFromEnv, type Accelerators } from './accelerators.js';
 import { initBackend } from './backend.js';
-import { loadMnistDigits } from './datasets/mnist.js';
+import { WARM_DATASET_ENV, warmDataset } from './datasets/prewarm.js';
 import { BatchSplitter } from './parallel/batch-splitter.js';
 import type { WorkerToHost } from './protocol.js';
 import { serveWorker, type WorkerChannel } from './worker-loop.js';
@@ -53,18 +53,6 @@ function chosenAccelerators(): Accelerators {
   }
 }
 
-/** Environment variable naming a built-in dataset to decode as soon as the backend is ready ('mnist'). */
-const WARM_DATASET_ENV = 'INITSCOPE_WARM_DATASET';
-
-/** Decodes the MNIST digits into this process's cache; a failure is left for the run to report. */
-function warmMnist(): void {
-  try {
-    loadMnistDigits();
-  } catch {
-    // The run that needs the digits loads them again and reports the error.
-  }
-}
-
 const channel = processChannel();
 if (!channel) {
   console.error('engine worker: no IPC channel; start this file with child_process.fork (or utilityProcess.fork)');
@@ -75,10 +63,12 @@ if (!channel) {
     accelerators,
     init: async () => {
       const info = await initBackend('auto', accelerators.wasmKernels);
-      // Set by `initscope train` for the worker it forks at start (main/cli/early-worker.ts) when the
-      // experiment uses the built-in MNIST: the digits are decoded once per process, here while the
-      // CLI is still opening its database, after 'ready' is sent. Same bits as decoding them on 'start'.
-      if (process.env[WARM_DATASET_ENV] === 'mnist') setTimeout(warmMnist, 0);
+      // Set by `initscope train` and `initscope sweep` for the workers they fork at start
+      // (main/cli/early-worker.ts) when the file names a built-in dataset: it is generated once per
+      // process, here while the CLI is still loading and opening its database, after 'ready' is sent
+      // (a 'start' meanwhile waits for it and finds it cached). Same call, same bits as on 'start'.
+      const warm = process.env[WARM_DATASET_ENV];
+      if (warm) setTimeout(() => warmDataset(warm), 0);
       return info;
     },
     exit: (code) => process.exit(code),

@@ -7,6 +7,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { WorkerHandle } from '../services/worker-launcher.js';
 
@@ -80,36 +81,92 @@ export function holdWorker(child: ChildProcess): EarlyWorker {
   };
 }
 
-/**
- * Whether the experiment file names the built-in MNIST (a cheap look, no validation: the CLI validates
- * the file itself and refuses a bad one; a wrong guess here only costs the worker a decode it needed not).
- */
-export function usesBuiltinMnist(file: string | undefined): boolean {
-  if (!file) return false;
+/** Reads a small JSON file (≤ 1 MB) without validating it; null when it is absent, too large or not JSON. */
+function peekJson(file: string | undefined): Record<string, unknown> | null {
+  if (!file) return null;
   try {
-    if (statSync(file).size > 1 << 20) return false;
-    const spec = JSON.parse(readFileSync(file, 'utf8')) as { dataset?: { builtin?: unknown } } | null;
-    return spec?.dataset?.builtin === 'mnist';
+    if (statSync(file).size > 1 << 20) return null;
+    const value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+/**
+ * What an early worker should load while it waits (INITSCOPE_WARM_DATASET, engine/datasets/prewarm.ts):
+ * the JSON of the built-in dataset an experiment file (`dataset`) or a sweep file (`base.dataset`) names,
+ * or null (no file, an imported dataset, an unreadable file). A cheap look, no validation: the CLI
+ * validates the file itself and refuses a bad one; the worker parses the reference with the contract's
+ * schema and ignores what does not parse, so a wrong guess only costs the worker a generation it needed not.
+ */
+export function warmDatasetOf(file: string | undefined): string | null {
+  const spec = peekJson(file);
+  const base = spec?.base && typeof spec.base === 'object' ? (spec.base as Record<string, unknown>) : spec;
+  const dataset = base?.dataset as { builtin?: unknown } | null | undefined;
+  return dataset && typeof dataset === 'object' && typeof dataset.builtin === 'string' ? JSON.stringify(dataset) : null;
+}
+
+/**
+ * How many runs a sweep file expands to by a cheap look (seeds × the length of every list among its
+ * axes), or null when the file cannot be read. Only bounds how many early workers are worth forking.
+ */
+export function sweepRunCount(file: string | undefined): number | null {
+  const axes = peekJson(file)?.axes;
+  if (!axes || typeof axes !== 'object') return null;
+  let runs = 1;
+  for (const [name, value] of Object.entries(axes as Record<string, unknown>)) {
+    if (name === 'seeds') runs *= typeof value === 'number' && value >= 1 ? Math.floor(value) : 1;
+    else if (Array.isArray(value)) runs *= Math.max(1, value.length);
+  }
+  return runs;
 }
 
 /**
  * Forks the compiled engine worker (`dist/engine/worker.js`, next to this file's folder) exactly as
  * `forkWorkerLauncher()` does (same environment, stdio, serialization, no exec arguments), adding
- * INITSCOPE_WARM_DATASET=mnist when `experimentFile` uses the built-in MNIST (the worker then decodes
- * the digits while it waits for the run). Returns null when there is no compiled worker (the CLI running
- * from its TypeScript sources), then the pool forks its worker itself as before.
+ * INITSCOPE_WARM_DATASET when `file` (an experiment or a sweep) names a built-in dataset (the worker then
+ * generates it while it waits for the run; see {@link warmDatasetOf}). Returns null when there is no
+ * compiled worker (the CLI running from its TypeScript sources), then the pool forks its worker itself as before.
  */
-export function forkEarlyWorker(experimentFile?: string): EarlyWorker | null {
+export function forkEarlyWorker(file?: string): EarlyWorker | null {
   const entry = fileURLToPath(new URL('../../engine/worker.js', import.meta.url));
   if (!existsSync(entry)) return null;
+  const warm = warmDatasetOf(file);
   const child = fork(entry, [], {
     execArgv: [],
-    env: { ...process.env, ...(usesBuiltinMnist(experimentFile) ? { INITSCOPE_WARM_DATASET: 'mnist' } : {}) },
+    env: { ...process.env, ...(warm ? { INITSCOPE_WARM_DATASET: warm } : {}) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
   return holdWorker(child);
+}
+
+/**
+ * How many early workers `initscope sweep <file> [--workers N]` forks (`args`: argv after the command
+ * name): as many as the pool will run at once — N (default: one per core), at most the sweep's runs and
+ * the machine's cores (forking more early would only compete with the CLI's own start; the pool forks
+ * the rest on demand). 0 for `sweep resume`, `sweep export`, `--queue` (no local workers), flags before
+ * the file, or a bad --workers (the CLI reports it).
+ */
+export function sweepEarlyWorkerCount(args: readonly string[], cores = availableParallelism()): number {
+  const [file, ...flags] = args;
+  if (!file || file === 'resume' || file === 'export' || file.startsWith('-')) return 0;
+  if (flags.some((f) => f === '--queue' || f.startsWith('--queue='))) return 0;
+  const at = flags.findIndex((f) => f === '--workers' || f.startsWith('--workers='));
+  const raw = at < 0 ? undefined : flags[at]!.includes('=') ? flags[at]!.slice('--workers='.length) : flags[at + 1];
+  const asked = raw === undefined ? cores : Number(raw);
+  if (!Number.isInteger(asked) || asked < 1 || asked > 256) return 0;
+  return Math.min(asked, cores, sweepRunCount(file) ?? asked);
+}
+
+/** Forks the early workers of `initscope sweep` ({@link sweepEarlyWorkerCount} of them, see {@link forkEarlyWorker}). */
+export function forkSweepWorkers(args: readonly string[]): EarlyWorker[] {
+  const workers: EarlyWorker[] = [];
+  for (let i = sweepEarlyWorkerCount(args); i > 0; i--) {
+    const worker = forkEarlyWorker(args[0]);
+    if (!worker) break;
+    workers.push(worker);
+  }
+  return workers;
 }
