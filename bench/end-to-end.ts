@@ -3,8 +3,10 @@
  * next to the same work in PyTorch (bench/torch_bench.py, one thread).
  * - measureCliTrain: `initscope train` of the MLP as its own process (the compiled CLI of dist/), timed
  *   from spawn to exit (wall) and from its 'started' to its terminal event (in-run); start-up = wall − in-run.
- * - measureSeedSweep: examples/seed-article.json on N engine workers through the host services, from
- *   creating the host (workers start inside) to 'sweepFinished'.
+ * - measureCliSweep: `initscope sweep` of a sweep file (examples/seed-article.json in the bench) on N
+ *   workers, from spawn to exit, as a user runs it (node start, the CLI, its early workers included).
+ * - measureSeedSweep: the same sweep through the host services in this process, from creating the host
+ *   (workers start inside) to 'sweepFinished' (profiling scripts; the bench's figures are the CLI's).
  * - torchCeiling: two PyTorch processes side by side vs one, the machine's own two-process ceiling.
  */
 import { spawn } from 'node:child_process';
