@@ -7,7 +7,7 @@
  */
 import { acceleratorsFromEnv, type Accelerators } from './accelerators.js';
 import { initBackend } from './backend.js';
-import { WARM_DATASET_ENV, warmDataset } from './datasets/prewarm.js';
+import { warmDataset, WARM_DATASET_ENV } from './datasets/warm-dataset.js';
 import { BatchSplitter } from './parallel/batch-splitter.js';
 import type { WorkerToHost } from './protocol.js';
 import { serveWorker, type WorkerChannel } from './worker-loop.js';
@@ -62,13 +62,13 @@ if (!channel) {
   const loop = serveWorker(channel, {
     accelerators,
     init: async () => {
+      // Set by `initscope train` for the worker it forks at start (main/cli/early-worker.ts) when the
+      // experiment uses the built-in MNIST: its dataset is generated on a worker thread while this
+      // thread loads TensorFlow.js, and 'ready' waits for it (the run needs it first). Same bits as
+      // generating it on 'start' (engine/datasets/warm-dataset.ts).
+      const warm = warmDataset(process.env[WARM_DATASET_ENV]);
       const info = await initBackend('auto', accelerators.wasmKernels);
-      // Set by `initscope train` and `initscope sweep` for the workers they fork at start
-      // (main/cli/early-worker.ts) when the file names a built-in dataset: it is generated once per
-      // process, here while the CLI is still loading and opening its database, after 'ready' is sent
-      // (a 'start' meanwhile waits for it and finds it cached). Same call, same bits as on 'start'.
-      const warm = process.env[WARM_DATASET_ENV];
-      if (warm) setTimeout(() => warmDataset(warm), 0);
+      await warm;
       return info;
     },
     exit: (code) => process.exit(code),

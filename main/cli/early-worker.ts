@@ -3,12 +3,14 @@
  * before the CLI's own imports and the database), so that the worker's start, its imports and the
  * TensorFlow.js initialisation run on another core while the CLI loads and opens the store.
  *
- * This file imports Node built-ins only: everything it loads delays the fork.
+ * This file imports Node built-ins only (and main/fresh-bundle.ts, which does too): everything it loads
+ * delays the fork.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { bundledOr } from '../fresh-bundle.js';
 import type { WorkerHandle } from '../services/worker-launcher.js';
 
 /** A forked engine worker whose messages and exit are held until the engine pool takes it. */
@@ -81,7 +83,22 @@ export function holdWorker(child: ChildProcess): EarlyWorker {
   };
 }
 
-/** Reads a small JSON file (≤ 1 MB) without validating it; null when it is absent, too large or not JSON. */
+/**
+ * What the early worker should prepare for the experiment or sweep in `file` (engine/datasets/warm-dataset.ts):
+ * the file's dataset reference (a sweep's `base.dataset`) as JSON when it names the built-in MNIST (the worker then generates that
+ * very dataset on a thread while it loads TensorFlow.js), else null. A cheap look, no validation: the CLI
+ * validates the file itself and refuses a bad one; a wrong guess here only costs the worker work it
+ * needed not (the run looks the dataset up by its parsed reference, so a guess never changes a run).
+ */
+export function warmDatasetSpec(file: string | undefined): string | null {
+  const spec = peekJson(file);
+  // A sweep file's runs share its base's dataset (`base.dataset`); an experiment file names `dataset`.
+  const base = spec?.base && typeof spec.base === 'object' ? (spec.base as Record<string, unknown>) : spec;
+  const dataset = base?.dataset as { builtin?: unknown } | null | undefined;
+  return dataset && typeof dataset === 'object' && dataset.builtin === 'mnist' ? JSON.stringify(dataset) : null;
+}
+
+/** Reads a small JSON object file (≤ 1 MB) without validating it; null when absent, too large, not JSON or not an object. */
 function peekJson(file: string | undefined): Record<string, unknown> | null {
   if (!file) return null;
   try {
@@ -93,18 +110,42 @@ function peekJson(file: string | undefined): Record<string, unknown> | null {
   }
 }
 
+/** Whether the experiment file names the built-in MNIST (see warmDatasetSpec). */
+export function usesBuiltinMnist(file: string | undefined): boolean {
+  return warmDatasetSpec(file) !== null;
+}
+
 /**
- * What an early worker should load while it waits (INITSCOPE_WARM_DATASET, engine/datasets/prewarm.ts):
- * the JSON of the built-in dataset an experiment file (`dataset`) or a sweep file (`base.dataset`) names,
- * or null (no file, an imported dataset, an unreadable file). A cheap look, no validation: the CLI
- * validates the file itself and refuses a bad one; the worker parses the reference with the contract's
- * schema and ignores what does not parse, so a wrong guess only costs the worker a generation it needed not.
+ * Whether the early worker generates its dataset on a thread (engine/datasets/warm-dataset.ts): '1' on
+ * machines with more than 2 cores (this process and the worker's main thread take two), else '0';
+ * INITSCOPE_WARM_THREAD set by the user wins.
  */
-export function warmDatasetOf(file: string | undefined): string | null {
-  const spec = peekJson(file);
-  const base = spec?.base && typeof spec.base === 'object' ? (spec.base as Record<string, unknown>) : spec;
-  const dataset = base?.dataset as { builtin?: unknown } | null | undefined;
-  return dataset && typeof dataset === 'object' && typeof dataset.builtin === 'string' ? JSON.stringify(dataset) : null;
+export function warmThread(env: NodeJS.ProcessEnv = process.env, cores: number = os.availableParallelism()): string {
+  if (env.INITSCOPE_WARM_THREAD === '1' || env.INITSCOPE_WARM_THREAD === '0') return env.INITSCOPE_WARM_THREAD;
+  return cores > 2 ? '1' : '0';
+}
+
+/**
+ * Forks the compiled engine worker (`dist/engine/worker.js`, next to this file's folder, or its bundle
+ * `worker.bundle.js` while that is fresh: main/fresh-bundle.ts) exactly as `forkWorkerLauncher()` does
+ * (same environment, stdio, serialization, no exec arguments), adding INITSCOPE_WARM_DATASET (the
+ * file's MNIST reference, see warmDatasetSpec) and INITSCOPE_WARM_THREAD (warmThread) when
+ * `experimentFile` uses the built-in MNIST: the worker then prepares that dataset while it loads
+ * TensorFlow.js, on a thread where cores allow. Returns null when there is no compiled worker (the CLI running
+ * from its TypeScript sources), then the pool forks its worker itself as before.
+ */
+export function forkEarlyWorker(experimentFile?: string): EarlyWorker | null {
+  const compiled = fileURLToPath(new URL('../../engine/worker.js', import.meta.url));
+  if (!existsSync(compiled)) return null;
+  const entry = bundledOr(compiled, fileURLToPath(new URL('../../engine/worker.bundle.js', import.meta.url)));
+  const warm = warmDatasetSpec(experimentFile);
+  const child = fork(entry, [], {
+    execArgv: [],
+    env: { ...process.env, ...(warm ? { INITSCOPE_WARM_DATASET: warm, INITSCOPE_WARM_THREAD: warmThread() } : {}) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  return holdWorker(child);
 }
 
 /**
@@ -123,33 +164,13 @@ export function sweepRunCount(file: string | undefined): number | null {
 }
 
 /**
- * Forks the compiled engine worker (`dist/engine/worker.js`, next to this file's folder) exactly as
- * `forkWorkerLauncher()` does (same environment, stdio, serialization, no exec arguments), adding
- * INITSCOPE_WARM_DATASET when `file` (an experiment or a sweep) names a built-in dataset (the worker then
- * generates it while it waits for the run; see {@link warmDatasetOf}). Returns null when there is no
- * compiled worker (the CLI running from its TypeScript sources), then the pool forks its worker itself as before.
- */
-export function forkEarlyWorker(file?: string): EarlyWorker | null {
-  const entry = fileURLToPath(new URL('../../engine/worker.js', import.meta.url));
-  if (!existsSync(entry)) return null;
-  const warm = warmDatasetOf(file);
-  const child = fork(entry, [], {
-    execArgv: [],
-    env: { ...process.env, ...(warm ? { INITSCOPE_WARM_DATASET: warm } : {}) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    serialization: 'advanced',
-  });
-  return holdWorker(child);
-}
-
-/**
  * How many early workers `initscope sweep <file> [--workers N]` forks (`args`: argv after the command
  * name): as many as the pool will run at once — N (default: one per core), at most the sweep's runs and
  * the machine's cores (forking more early would only compete with the CLI's own start; the pool forks
  * the rest on demand). 0 for `sweep resume`, `sweep export`, `--queue` (no local workers), flags before
  * the file, or a bad --workers (the CLI reports it).
  */
-export function sweepEarlyWorkerCount(args: readonly string[], cores = availableParallelism()): number {
+export function sweepEarlyWorkerCount(args: readonly string[], cores = os.availableParallelism()): number {
   const [file, ...flags] = args;
   if (!file || file === 'resume' || file === 'export' || file.startsWith('-')) return 0;
   if (flags.some((f) => f === '--queue' || f.startsWith('--queue='))) return 0;
@@ -160,7 +181,10 @@ export function sweepEarlyWorkerCount(args: readonly string[], cores = available
   return Math.min(asked, cores, sweepRunCount(file) ?? asked);
 }
 
-/** Forks the early workers of `initscope sweep` ({@link sweepEarlyWorkerCount} of them, see {@link forkEarlyWorker}). */
+/**
+ * Forks the early workers of `initscope sweep` ({@link sweepEarlyWorkerCount} of them, each as
+ * {@link forkEarlyWorker} does for the sweep file: same fork, preparing the sweep's MNIST while it waits).
+ */
 export function forkSweepWorkers(args: readonly string[]): EarlyWorker[] {
   const workers: EarlyWorker[] = [];
   for (let i = sweepEarlyWorkerCount(args); i > 0; i--) {

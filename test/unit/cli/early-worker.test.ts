@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { holdWorker, sweepEarlyWorkerCount, sweepRunCount, warmDatasetOf } from '../../../main/cli/early-worker.js';
+import { holdWorker, sweepEarlyWorkerCount, sweepRunCount, usesBuiltinMnist, warmDatasetSpec, warmThread } from '../../../main/cli/early-worker.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'initscope-early-worker-'));
@@ -96,43 +96,34 @@ console.log(child.pid);`;
     expect(alive(pid)).toBe(false);
   });
 
-  const write = (name: string, text: string) => {
-    const file = path.join(dir, name);
-    writeFileSync(file, text);
-    return file;
-  };
-
-  it('warms the built-in dataset an experiment or a sweep file names, and nothing else', () => {
-    const mnist = { builtin: 'mnist', samples: 100 };
-    expect(warmDatasetOf(write('mnist.json', JSON.stringify({ dataset: mnist })))).toBe(JSON.stringify(mnist));
-    expect(warmDatasetOf(write('circle.json', JSON.stringify({ dataset: { builtin: 'circle' } })))).toBe('{"builtin":"circle"}');
-    expect(warmDatasetOf(write('sweep.json', JSON.stringify({ base: { dataset: mnist }, axes: { seeds: 2 } })))).toBe(JSON.stringify(mnist));
-    expect(warmDatasetOf(write('stored.json', JSON.stringify({ dataset: { id: 'ds_0123456789abcdef' } })))).toBeNull();
-    expect(warmDatasetOf(write('broken.json', '{"dataset": {"builtin": "mnist"'))).toBeNull();
-    expect(warmDatasetOf(write('null.json', 'null'))).toBeNull();
-    expect(warmDatasetOf(write('array.json', '[{"dataset": {"builtin": "mnist"}}]'))).toBeNull();
-    expect(warmDatasetOf(path.join(dir, 'absent.json'))).toBeNull();
-    expect(warmDatasetOf('--db')).toBeNull();
-    expect(warmDatasetOf(undefined)).toBeNull();
+  it('warms MNIST only for an experiment file that names the built-in MNIST', () => {
+    const write = (name: string, text: string) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, text);
+      return file;
+    };
+    expect(usesBuiltinMnist(write('mnist.json', JSON.stringify({ dataset: { builtin: 'mnist', samples: 100 } })))).toBe(true);
+    expect(usesBuiltinMnist(write('circle.json', JSON.stringify({ dataset: { builtin: 'circle' } })))).toBe(false);
+    expect(usesBuiltinMnist(write('stored.json', JSON.stringify({ dataset: { datasetId: 'mnist' } })))).toBe(false);
+    expect(usesBuiltinMnist(write('broken.json', '{"dataset": {"builtin": "mnist"'))).toBe(false);
+    expect(usesBuiltinMnist(write('null.json', 'null'))).toBe(false);
+    expect(usesBuiltinMnist(path.join(dir, 'absent.json'))).toBe(false);
+    expect(usesBuiltinMnist('--db')).toBe(false);
+    expect(usesBuiltinMnist(undefined)).toBe(false);
+    // What the worker is told to prepare: the file's own reference, unparsed (the worker parses it).
+    expect(warmDatasetSpec(write('ref.json', JSON.stringify({ dataset: { builtin: 'mnist', samples: 300, seed: 4 } })))).toBe(
+      '{"builtin":"mnist","samples":300,"seed":4}',
+    );
+    expect(warmDatasetSpec(path.join(dir, 'circle.json'))).toBeNull();
   });
 
-  it("counts a sweep file's runs by a cheap look, and forks as many early workers as will run at once", () => {
-    const seedArticle = path.join(root, 'examples/seed-article.json');
-    expect(sweepRunCount(seedArticle)).toBe(5 * 3 * 3);
-    const two = write('two-runs.json', JSON.stringify({ base: {}, axes: { activation: [{ name: 'relu' }, { name: 'tanh' }] } }));
-    expect(sweepRunCount(two)).toBe(2);
-    expect(sweepRunCount(path.join(dir, 'absent.json'))).toBeNull();
-    expect(sweepEarlyWorkerCount([seedArticle], 2)).toBe(2);
-    expect(sweepEarlyWorkerCount([seedArticle, '--workers', '1'], 2)).toBe(1);
-    expect(sweepEarlyWorkerCount([seedArticle, '--workers=8', '--json'], 4)).toBe(4); // never more than the cores
-    expect(sweepEarlyWorkerCount([two, '--workers', '8'], 16)).toBe(2); // nor than the runs
-    expect(sweepEarlyWorkerCount([seedArticle, '--workers', 'x'], 2)).toBe(0); // the CLI reports it
-    expect(sweepEarlyWorkerCount([seedArticle, '--workers', '0'], 2)).toBe(0);
-    expect(sweepEarlyWorkerCount([seedArticle, '--queue', 'redis://h:6379/0'], 2)).toBe(0);
-    expect(sweepEarlyWorkerCount(['resume', 'sw_1'], 2)).toBe(0);
-    expect(sweepEarlyWorkerCount(['export', 'sw_1'], 2)).toBe(0);
-    expect(sweepEarlyWorkerCount(['--workers', '2', seedArticle], 2)).toBe(0);
-    expect(sweepEarlyWorkerCount([], 2)).toBe(0);
+  it('generates the warm dataset on a thread only with cores to spare, unless INITSCOPE_WARM_THREAD says otherwise', () => {
+    expect(warmThread({}, 2)).toBe('0');
+    expect(warmThread({}, 1)).toBe('0');
+    expect(warmThread({}, 3)).toBe('1');
+    expect(warmThread({ INITSCOPE_WARM_THREAD: '1' }, 2)).toBe('1');
+    expect(warmThread({ INITSCOPE_WARM_THREAD: '0' }, 16)).toBe('0');
+    expect(warmThread({ INITSCOPE_WARM_THREAD: 'yes' }, 2)).toBe('0');
   });
 
   const built = existsSync(path.join(root, 'dist/main/cli/early-worker.js'));
@@ -165,9 +156,80 @@ console.log(child.pid);`;
     expect(rerun.status).toBe(0); // 0: every stored metric identical
   });
 
+  it.skipIf(!built)('an MNIST run on the early worker, its dataset generated on a warm-up thread, reruns bit for bit on a pool worker', () => {
+    const db = path.join(dir, 'mnist.db');
+    const file = path.join(dir, 'mnist-run.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'early mnist',
+        dataset: { builtin: 'mnist', samples: 600, seed: 5 },
+        network: {
+          inputShape: [784],
+          layers: [
+            { type: 'dense', units: 16, activation: { name: 'relu' } },
+            { type: 'dense', units: 10, activation: { name: 'softmax' } },
+          ],
+        },
+        train: {
+          epochs: 2,
+          batchSize: 64,
+          optimizer: { name: 'adam', learningRate: 0.001 },
+          loss: 'sparseCategoricalCrossentropy',
+          validationSplit: 0.2,
+          seed: 3,
+        },
+      }),
+    );
+    const bin = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(root, 'bin/initscope.js'), ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 180_000,
+        env: { ...process.env, INITSCOPE_WARM_THREAD: '1' },
+      });
+    const trained = bin('train', file, '--db', db, '--json');
+    expect(trained.status, trained.stderr).toBe(0);
+    const runId = (JSON.parse(trained.stdout.split('\n')[0] as string) as { runId: string }).runId;
+    const rerun = bin('rerun', runId, '--db', db, '--json');
+    expect(rerun.status, rerun.stdout).toBe(0); // the rerun's pool worker generated the digits itself
+    expect((JSON.parse(rerun.stdout) as { provenanceDiffers: string[] }).provenanceDiffers).toEqual([]);
+  });
+  const writeFile = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it("prepares a sweep file's base dataset like an experiment file's", () => {
+    const mnist = { builtin: 'mnist', samples: 100, seed: 3 };
+    expect(warmDatasetSpec(writeFile('sweep-mnist.json', JSON.stringify({ base: { dataset: mnist }, axes: { seeds: 2 } })))).toBe(JSON.stringify(mnist));
+    expect(warmDatasetSpec(writeFile('sweep-circle.json', JSON.stringify({ base: { dataset: { builtin: 'circle' } }, axes: { seeds: 2 } })))).toBeNull();
+    expect(warmDatasetSpec(writeFile('array.json', '[{"dataset": {"builtin": "mnist"}}]'))).toBeNull();
+  });
+
+  it("counts a sweep file's runs by a cheap look, and forks as many early workers as will run at once", () => {
+    const seedArticle = path.join(root, 'examples/seed-article.json');
+    expect(sweepRunCount(seedArticle)).toBe(5 * 3 * 3);
+    const two = writeFile('two-runs.json', JSON.stringify({ base: {}, axes: { activation: [{ name: 'relu' }, { name: 'tanh' }] } }));
+    expect(sweepRunCount(two)).toBe(2);
+    expect(sweepRunCount(path.join(dir, 'absent.json'))).toBeNull();
+    expect(sweepEarlyWorkerCount([seedArticle], 2)).toBe(2);
+    expect(sweepEarlyWorkerCount([seedArticle, '--workers', '1'], 2)).toBe(1);
+    expect(sweepEarlyWorkerCount([seedArticle, '--workers=8', '--json'], 4)).toBe(4); // never more than the cores
+    expect(sweepEarlyWorkerCount([two, '--workers', '8'], 16)).toBe(2); // nor than the runs
+    expect(sweepEarlyWorkerCount([seedArticle, '--workers', 'x'], 2)).toBe(0); // the CLI reports it
+    expect(sweepEarlyWorkerCount([seedArticle, '--workers', '0'], 2)).toBe(0);
+    expect(sweepEarlyWorkerCount([seedArticle, '--queue', 'redis://h:6379/0'], 2)).toBe(0);
+    expect(sweepEarlyWorkerCount(['resume', 'sw_1'], 2)).toBe(0);
+    expect(sweepEarlyWorkerCount(['export', 'sw_1'], 2)).toBe(0);
+    expect(sweepEarlyWorkerCount(['--workers', '2', seedArticle], 2)).toBe(0);
+    expect(sweepEarlyWorkerCount([], 2)).toBe(0);
+  });
+
   /** A small sweep file: circle, two activations, one seed, one epoch (2 runs). */
   const smallSweep = () =>
-    write(
+    writeFile(
       'small-sweep.json',
       JSON.stringify({
         base: {
