@@ -1,9 +1,9 @@
 import { fork, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { holdWorker, usesBuiltinMnist, warmDatasetSpec, warmThread } from '../../../main/cli/early-worker.js';
+import { holdWorker, sweepEarlyWorkerCount, sweepRunCount, usesBuiltinMnist, warmDatasetSpec, warmThread } from '../../../main/cli/early-worker.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'initscope-early-worker-'));
@@ -194,5 +194,104 @@ console.log(child.pid);`;
     const rerun = bin('rerun', runId, '--db', db, '--json');
     expect(rerun.status, rerun.stdout).toBe(0); // the rerun's pool worker generated the digits itself
     expect((JSON.parse(rerun.stdout) as { provenanceDiffers: string[] }).provenanceDiffers).toEqual([]);
+  });
+  const writeFile = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it("prepares a sweep file's base dataset like an experiment file's", () => {
+    const mnist = { builtin: 'mnist', samples: 100, seed: 3 };
+    expect(warmDatasetSpec(writeFile('sweep-mnist.json', JSON.stringify({ base: { dataset: mnist }, axes: { seeds: 2 } })))).toBe(JSON.stringify(mnist));
+    expect(warmDatasetSpec(writeFile('sweep-circle.json', JSON.stringify({ base: { dataset: { builtin: 'circle' } }, axes: { seeds: 2 } })))).toBeNull();
+    expect(warmDatasetSpec(writeFile('array.json', '[{"dataset": {"builtin": "mnist"}}]'))).toBeNull();
+  });
+
+  it("counts a sweep file's runs by a cheap look, and forks as many early workers as will run at once", () => {
+    const seedArticle = path.join(root, 'examples/seed-article.json');
+    expect(sweepRunCount(seedArticle)).toBe(5 * 3 * 3);
+    const two = writeFile('two-runs.json', JSON.stringify({ base: {}, axes: { activation: [{ name: 'relu' }, { name: 'tanh' }] } }));
+    expect(sweepRunCount(two)).toBe(2);
+    expect(sweepRunCount(path.join(dir, 'absent.json'))).toBeNull();
+    expect(sweepEarlyWorkerCount([seedArticle], 2)).toBe(2);
+    expect(sweepEarlyWorkerCount([seedArticle, '--workers', '1'], 2)).toBe(1);
+    expect(sweepEarlyWorkerCount([seedArticle, '--workers=8', '--json'], 4)).toBe(4); // never more than the cores
+    expect(sweepEarlyWorkerCount([two, '--workers', '8'], 16)).toBe(2); // nor than the runs
+    expect(sweepEarlyWorkerCount([seedArticle, '--workers', 'x'], 2)).toBe(0); // the CLI reports it
+    expect(sweepEarlyWorkerCount([seedArticle, '--workers', '0'], 2)).toBe(0);
+    expect(sweepEarlyWorkerCount([seedArticle, '--queue', 'redis://h:6379/0'], 2)).toBe(0);
+    expect(sweepEarlyWorkerCount(['resume', 'sw_1'], 2)).toBe(0);
+    expect(sweepEarlyWorkerCount(['export', 'sw_1'], 2)).toBe(0);
+    expect(sweepEarlyWorkerCount(['--workers', '2', seedArticle], 2)).toBe(0);
+    expect(sweepEarlyWorkerCount([], 2)).toBe(0);
+  });
+
+  /** A small sweep file: circle, two activations, one seed, one epoch (2 runs). */
+  const smallSweep = () =>
+    writeFile(
+      'small-sweep.json',
+      JSON.stringify({
+        base: {
+          dataset: { builtin: 'circle', samples: 200, seed: 3 },
+          network: {
+            inputShape: [2],
+            layers: [
+              { type: 'dense', units: 8, activation: { name: 'tanh' } },
+              { type: 'dense', units: 2, activation: { name: 'softmax' } },
+            ],
+          },
+          train: { epochs: 1, batchSize: 32, optimizer: { name: 'adam', learningRate: 0.01 }, seed: 1, statsEvery: 0 },
+        },
+        axes: { activation: [{ name: 'tanh' }, { name: 'relu' }] },
+      }),
+    );
+
+  it.skipIf(!built)('bin/initscope.js sweep trains every run on its early workers, and a rerun on a worker the pool forked reproduces one bit for bit', () => {
+    const db = path.join(dir, 'swept.db');
+    const bin = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(root, 'bin/initscope.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 180_000 });
+    const swept = bin('sweep', smallSweep(), '--workers', '2', '--db', db, '--json');
+    expect(swept.status).toBe(0);
+    const events = swept.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; runId?: string; summary?: { progress: { counts: { completed: number } } } });
+    const finished = events.filter((e) => e.type === 'finished');
+    expect(finished).toHaveLength(2);
+    expect(events.at(-1)!.type).toBe('sweepFinished');
+    expect(events.at(-1)!.summary!.progress.counts.completed).toBe(2);
+    const rerun = bin('rerun', finished[1]!.runId!, '--db', db, '--json');
+    expect(rerun.status).toBe(0); // 0: every stored metric identical
+  });
+
+  it.skipIf(!built)('killing `initscope sweep` while its early workers start and warm leaves no worker behind', async () => {
+    const cli = fork(
+      path.join(root, 'bin/initscope.js'),
+      ['sweep', path.join(root, 'examples/seed-article.json'), '--workers', '2', '--db', path.join(dir, 'killed.db')],
+      {
+        stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      },
+    );
+    // Wait for its two workers to exist (they are forked before the CLI's own imports).
+    const children = () => {
+      try {
+        return readFileSync(`/proc/${cli.pid}/task/${cli.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    };
+    let workers: number[] = [];
+    const deadline = Date.now() + 30_000;
+    while (workers.length < 2 && Date.now() < deadline) {
+      await sleep(20);
+      workers = children();
+    }
+    expect(workers).toHaveLength(2);
+    await sleep(300); // starting or warming now
+    cli.kill('SIGKILL');
+    const gone = Date.now() + 20_000;
+    while (workers.some(alive) && Date.now() < gone) await sleep(100);
+    expect(workers.filter(alive)).toEqual([]);
   });
 });
