@@ -3,8 +3,10 @@
  * next to the same work in PyTorch (bench/torch_bench.py, one thread).
  * - measureCliTrain: `initscope train` of the MLP as its own process (the compiled CLI of dist/), timed
  *   from spawn to exit (wall) and from its 'started' to its terminal event (in-run); start-up = wall − in-run.
- * - measureSeedSweep: examples/seed-article.json on N engine workers through the host services, from
- *   creating the host (workers start inside) to 'sweepFinished'.
+ * - measureCliSweep: `initscope sweep` of a sweep file (examples/seed-article.json in the bench) on N
+ *   workers, from spawn to exit, as a user runs it (node start, the CLI, its early workers included).
+ * - measureSeedSweep: the same sweep through the host services in this process, from creating the host
+ *   (workers start inside) to 'sweepFinished' (profiling scripts; the bench's figures are the CLI's).
  * - torchCeiling: two PyTorch processes side by side vs one, the machine's own two-process ceiling.
  */
 import { spawn } from 'node:child_process';
@@ -176,6 +178,53 @@ export function torchSweepRuns(spec: SweepSpec): TorchEpochLoop[] {
     }
   }
   return runs;
+}
+
+/** One `initscope sweep`, timed from outside. */
+export interface CliSweep {
+  /** Spawn to exit, ms. */
+  wallMs: number;
+  /** Spawn to the first `started` event of each of the first `workers` runs, ms (when the workers began training). */
+  firstStartsMs: number[];
+}
+
+/**
+ * Runs `initscope sweep <spec> --workers N --json` (the compiled CLI of dist/, as a user would) with a
+ * fresh database in a temporary folder: wall from spawn to exit, like PyTorch's fresh process in
+ * {@link torchSweepWall} (interpreter start and imports included on both sides).
+ * @param bin the CLI entry (default this tree's bin/initscope.js; the bench's A/B runs pass another tree's)
+ * @throws if the process fails or a run failed
+ */
+export async function measureCliSweep(spec: SweepSpec, workers: number, bin = CLI): Promise<CliSweep> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'initscope-bench-cli-sweep-'));
+  try {
+    const file = path.join(dir, 'sweep.json');
+    writeFileSync(file, JSON.stringify(spec));
+    const t0 = performance.now();
+    const firstStartsMs: number[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, 'sweep', file, '--workers', String(workers), '--db', path.join(dir, 'bench.db'), '--json'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let buffer = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        let nl;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + 1);
+          if (firstStartsMs.length < workers && line.includes('"type":"started"')) firstStartsMs.push(performance.now() - t0);
+        }
+      });
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initscope sweep exited ${code}: ${stderr.slice(-500)}`))));
+    });
+    return { wallMs: performance.now() - t0, firstStartsMs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -23,7 +23,7 @@ import { formatSweepThroughput, measureSweepThroughput } from './sweep-throughpu
 import { formatQueueThroughput, formatStoreLimit, measureQueueThroughput, measureStoreLimit } from './queue-throughput.js';
 import { redisServerAvailable } from '../test/unit/queue/redis-server.js';
 import { BENCH_CASES, formatBatchSplit, measureBatchSplit } from './batch-split.js';
-import { benchCalibration, measureRunThroughput, readySplitter, type RunThroughput } from './two-cores.js';
+import { benchCalibration, formatTwoCores, measureTwoCorePair, twoCoreSplitter, twoPartLayout, type TwoCorePair } from './two-cores.js';
 import { endToEndSection, formatTargets, type TargetLine } from './e2e-section.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -132,23 +132,27 @@ async function main(): Promise<void> {
   const startTensors = tf.memory().numTensors;
   // Measured once (or read from the data folder) before any timed run, as the host does.
   const calibration = await benchCalibration();
-  const splitter = await readySplitter();
-  const runs = new Map<string, RunThroughput[]>();
-  const recordRun = (key: string, r: RunThroughput) => runs.set(key, [...(runs.get(key) ?? []), r]);
+  // As an engine worker's: a peer thread only for a two-part layout (started before any timed run).
+  const splitters = {
+    mlp: await twoCoreSplitter(twoPartLayout(tf, 'mlp', calibration)),
+    conv: await twoCoreSplitter(twoPartLayout(tf, 'conv', calibration)),
+  };
+  const pairs: Record<Workload, TwoCorePair[]> = { mlp: [], conv: [] };
   for (let rep = 1; rep <= REPS; rep++) {
     for (const workload of ['mlp', 'conv'] as const) for (const config of configs) await measure(tf, torch, workload, config);
     await use(tf, 'wasm patched');
     record('diag|off', await measureTrainRun(tf, 0));
     record('diag|on', await measureTrainRun(tf, DEFAULT_STATS_EVERY));
     record('half|mlp', await measureCustomLoop(tf, 'mlp', SECONDS, 64));
+    // Two pairs per repetition, one in each order (one–two, then two–one), so every repetition is balanced.
     for (const workload of ['mlp', 'conv'] as const) {
-      recordRun(`${workload}|one`, await measureRunThroughput(tf, workload, undefined, calibration));
-      recordRun(`${workload}|two`, await measureRunThroughput(tf, workload, splitter, calibration));
+      for (const order of [0, 1]) pairs[workload].push(await measureTwoCorePair(tf, workload, splitters[workload], calibration, order));
     }
     process.stderr.write(`  repetition ${rep}/${REPS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
   }
   record('two|mlp', { samplesPerSec: await twoProcesses(), steps: 0 });
-  await splitter.dispose();
+  await splitters.mlp.dispose();
+  await splitters.conv.dispose();
   const forcedSplit = QUICK ? null : await measureBatchSplit(tf, BENCH_CASES, REPS, SECONDS);
 
   for (const workload of ['mlp', 'conv'] as const) {
@@ -194,12 +198,9 @@ async function main(): Promise<void> {
   );
   const targets: TargetLine[] = [];
   for (const workload of ['mlp', 'conv'] as const) {
-    const one = median((runs.get(`${workload}|one`) ?? []).map((r) => r.samplesPerSec));
-    const twoRuns = runs.get(`${workload}|two`) ?? [];
-    const two = median(twoRuns.map((r) => r.samplesPerSec));
-    const layout = twoRuns[0]?.decision ?? '?';
-    console.log(`  ${workload.padEnd(5)} one core ${fmt(one)} samples/s, two cores ${fmt(two)} samples/s: ${ratio(two, one)} [≥ 0.98×]; layout ${layout}`);
-    targets.push({ label: `two cores granted vs one, ${workload} (layout ${layout})`, value: ratio(two, one), target: '≥ 0.98×', met: two / one >= 0.98 });
+    const { line, ratio: r, layout } = formatTwoCores(workload, pairs[workload]);
+    console.log(`  ${line}`);
+    targets.push({ label: `two cores granted vs one, ${workload} (layout ${layout})`, value: `${r.toFixed(3)}×`, target: '≥ 0.98×', met: r >= 0.98 });
   }
   if (!QUICK) {
     console.log('\nSweep throughput (issue 6: 2 workers vs 1 on this machine, target ≥ 1.6×)');

@@ -7,7 +7,7 @@
  */
 import { acceleratorsFromEnv, type Accelerators } from './accelerators.js';
 import { initBackend } from './backend.js';
-import { loadMnistDigits } from './datasets/mnist.js';
+import { warmDataset, WARM_DATASET_ENV } from './datasets/warm-dataset.js';
 import { BatchSplitter } from './parallel/batch-splitter.js';
 import type { WorkerToHost } from './protocol.js';
 import { serveWorker, type WorkerChannel } from './worker-loop.js';
@@ -53,18 +53,6 @@ function chosenAccelerators(): Accelerators {
   }
 }
 
-/** Environment variable naming a built-in dataset to decode as soon as the backend is ready ('mnist'). */
-const WARM_DATASET_ENV = 'INITSCOPE_WARM_DATASET';
-
-/** Decodes the MNIST digits into this process's cache; a failure is left for the run to report. */
-function warmMnist(): void {
-  try {
-    loadMnistDigits();
-  } catch {
-    // The run that needs the digits loads them again and reports the error.
-  }
-}
-
 const channel = processChannel();
 if (!channel) {
   console.error('engine worker: no IPC channel; start this file with child_process.fork (or utilityProcess.fork)');
@@ -74,11 +62,13 @@ if (!channel) {
   const loop = serveWorker(channel, {
     accelerators,
     init: async () => {
-      const info = await initBackend('auto', accelerators.wasmKernels);
       // Set by `initscope train` for the worker it forks at start (main/cli/early-worker.ts) when the
-      // experiment uses the built-in MNIST: the digits are decoded once per process, here while the
-      // CLI is still opening its database, after 'ready' is sent. Same bits as decoding them on 'start'.
-      if (process.env[WARM_DATASET_ENV] === 'mnist') setTimeout(warmMnist, 0);
+      // experiment uses the built-in MNIST: its dataset is generated on a worker thread while this
+      // thread loads TensorFlow.js, and 'ready' waits for it (the run needs it first). Same bits as
+      // generating it on 'start' (engine/datasets/warm-dataset.ts).
+      const warm = warmDataset(process.env[WARM_DATASET_ENV]);
+      const info = await initBackend('auto', accelerators.wasmKernels);
+      await warm;
       return info;
     },
     exit: (code) => process.exit(code),

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { isStoredDatasetRef, type DatasetRef } from '../../contract/index.js';
+import { isStoredDatasetRef, type BuiltinDatasetRef, type DatasetRef } from '../../contract/index.js';
 import { generateBuiltinDataset, type GeneratedDataset } from './builtin.js';
 import { DatasetCache, stableKey } from './dataset-cache.js';
 import { loadStoredDataset } from './stored.js';
@@ -37,6 +37,15 @@ export function loadDataset(ref: DatasetRef, source?: DatasetSource): GeneratedD
     return loaded.get(key, () => loadStoredDataset(source.path));
   }
   return loaded.get(`builtin:${stableKey(ref)}`, () => generateBuiltinDataset(ref));
+}
+
+/**
+ * Stores `data` as the dataset of the built-in `ref`, as if loadDataset had generated it (a worker's
+ * warm-up generates it on another thread with the same code: warm-dataset.ts). Keeps a dataset
+ * already held under that key.
+ */
+export function primeDataset(ref: BuiltinDatasetRef, data: GeneratedDataset): void {
+  loaded.get(`builtin:${stableKey(ref)}`, () => data);
 }
 
 /** Forgets the datasets this process keeps (tests; memory). */

@@ -46,13 +46,24 @@ export function packDigits({ byClass, pixels }: PackedDigits): Uint8Array {
   return new Uint8Array(deflateSync(bytes, { level: 9 }));
 }
 
+/** A pack's contents with the pixels left as indices into the value table (decoded per digit on use). */
+export interface PackedIndices {
+  /** Digits per class, classes 0–9 in order. */
+  counts: number[];
+  /** The distinct pixel values (float32). */
+  table: Float32Array;
+  /** One table index per pixel: every digit's `pixels` bytes, classes in order, digits in order. */
+  indices: Uint8Array;
+  pixels: number;
+}
+
 /**
- * Decodes a pack made by packDigits.
+ * Reads and checks a pack made by packDigits without decoding its pixels.
  * @param file the pack's bytes, as read from disk
  * @param pixels the expected pixels per digit (784 for MNIST)
  * @throws with the reason when the bytes are damaged, of another version or inconsistent
  */
-export function unpackDigits(file: Uint8Array, pixels: number): Float32Array[] {
+export function readPack(file: Uint8Array, pixels: number): PackedIndices {
   let bytes: Uint8Array;
   try {
     bytes = inflateSync(file);
@@ -82,11 +93,33 @@ export function unpackDigits(file: Uint8Array, pixels: number): Float32Array[] {
     for (let i = 0; i < indices.length; i++) max = Math.max(max, indices[i] as number);
     if (max >= tableSize) throw new Error(`mnist pack: pixel index ${max} outside the table of ${tableSize}`);
   }
+  return { counts, table, indices, pixels };
+}
+
+/**
+ * Writes `count` consecutive digits' pixels, starting at digit `from` of the pack's order (all classes
+ * in order), into `out` at `offset`: each pixel is its table value, the exact float32 unpackDigits gives.
+ */
+export function decodeDigits(pack: PackedIndices, from: number, count: number, out: Float32Array, offset: number): void {
+  const { table, indices } = pack;
+  const start = from * pack.pixels;
+  const n = count * pack.pixels;
+  for (let i = 0; i < n; i++) out[offset + i] = table[indices[start + i] as number] as number;
+}
+
+/**
+ * Decodes a pack made by packDigits.
+ * @param file the pack's bytes, as read from disk
+ * @param pixels the expected pixels per digit (784 for MNIST)
+ * @throws with the reason when the bytes are damaged, of another version or inconsistent
+ */
+export function unpackDigits(file: Uint8Array, pixels: number): Float32Array[] {
+  const pack = readPack(file, pixels);
   let at = 0;
-  return counts.map((count) => {
+  return pack.counts.map((count) => {
     const rows = new Float32Array(count * pixels);
-    for (let i = 0; i < rows.length; i++) rows[i] = table[indices[at + i] as number] as number;
-    at += rows.length;
+    decodeDigits(pack, at, count, rows, 0);
+    at += count;
     return rows;
   });
 }

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { BuiltinDatasetRef, DatasetInfo } from '../../contract/index.js';
 import { Random } from '../random.js';
 import type { GeneratedDataset } from './builtin.js';
-import { unpackDigits } from './mnist-pack.js';
+import { decodeDigits, readPack, type PackedIndices } from './mnist-pack.js';
 
 /** Side of an MNIST digit in pixels; a sample is the flattened 28 × 28 = 784 image. */
 export const MNIST_SIDE = 28;
@@ -17,7 +17,41 @@ export interface MnistDigits {
   total: number;
 }
 
-let cached: MnistDigits | null = null;
+/**
+ * The digits as a run reads them: how many per class, and a copy of one digit's pixels into a buffer.
+ * Backed by the pack's indices (each pixel decoded as it is copied, so the whole set is never held as
+ * float32 twice) or by the JSON's floats; both give the same bits.
+ */
+export interface MnistSource {
+  /** Digits per class 0–9. */
+  counts: number[];
+  /** Total number of digits over all classes. */
+  total: number;
+  /** Writes the 784 pixels of digit `row` of class `cls` into `out` at `offset`. */
+  copyDigit(cls: number, row: number, out: Float32Array, offset: number): void;
+}
+
+/** A source over digits already decoded to float32 (the JSON path). */
+export function mnistSourceFromDigits(digits: MnistDigits): MnistSource {
+  return {
+    counts: digits.byClass.map((rows) => rows.length / MNIST_PIXELS),
+    total: digits.total,
+    copyDigit: (cls, row, out, offset) => out.set((digits.byClass[cls] as Float32Array).subarray(row * MNIST_PIXELS, (row + 1) * MNIST_PIXELS), offset),
+  };
+}
+
+/** A source over a pack's indices (mnist-pack.ts: readPack), decoding each digit as it is copied. */
+export function mnistSourceFromPack(pack: PackedIndices): MnistSource {
+  const first: number[] = [];
+  let total = 0;
+  for (const count of pack.counts) {
+    first.push(total);
+    total += count;
+  }
+  return { counts: pack.counts, total, copyDigit: (cls, row, out, offset) => decodeDigits(pack, (first[cls] as number) + row, 1, out, offset) };
+}
+
+let cached: MnistSource | null = null;
 
 /** Where `npm run build:node` puts the packed digits (scripts/build-mnist.mjs): next to this module, once compiled. */
 export const MNIST_PACK_URL = new URL('./mnist-digits.pack', import.meta.url);
@@ -37,7 +71,7 @@ export function loadMnistDigitsFromJson(): MnistDigits {
 }
 
 /** The packed digits (mnist-pack.ts), or null when there is no pack or it is damaged (the JSON then serves). */
-function loadPackedDigits(): MnistDigits | null {
+function loadPackedDigits(): MnistSource | null {
   let file: Uint8Array;
   try {
     file = readFileSync(MNIST_PACK_URL);
@@ -45,8 +79,7 @@ function loadPackedDigits(): MnistDigits | null {
     return null; // not built (sources run through tsx)
   }
   try {
-    const byClass = unpackDigits(file, MNIST_PIXELS);
-    return { byClass, total: byClass.reduce((a, rows) => a + rows.length / MNIST_PIXELS, 0) };
+    return mnistSourceFromPack(readPack(file, MNIST_PIXELS));
   } catch {
     return null; // a damaged pack: the JSON gives the same digits
   }
@@ -57,8 +90,8 @@ function loadPackedDigits(): MnistDigits | null {
  * per class, 28 × 28 greyscale in [0, 1]. No network access. From the pack built next to this module
  * when there is a valid one (tens of ms), else from the package's JSON; both give the same bits.
  */
-export function loadMnistDigits(): MnistDigits {
-  cached ??= loadPackedDigits() ?? loadMnistDigitsFromJson();
+export function loadMnistDigits(): MnistSource {
+  cached ??= loadPackedDigits() ?? mnistSourceFromDigits(loadMnistDigitsFromJson());
   return cached;
 }
 
@@ -70,14 +103,14 @@ export const MNIST_TEST_MAX = 2000;
  * of every digit; `noise` is ignored. The next min(2,000, total − samples) digits of that permutation are
  * the test part: real digits disjoint from the run's train and validation samples (none when `samples`
  * takes every digit). Drawing the test part leaves x/y exactly as without it.
+ * @param digits where the digits come from (tests compare the pack with the JSON); by default the cached pack or JSON
  * @returns x Float32Array [n, 784] in [0, 1]; y Int32Array [n] in [0, 10); inputShape [784]; test part
  */
-export function generateMnist(ref: BuiltinDatasetRef): GeneratedDataset {
-  const digits = loadMnistDigits();
+export function generateMnist(ref: BuiltinDatasetRef, digits: MnistSource = loadMnistDigits()): GeneratedDataset {
   const n = Math.min(ref.samples, digits.total);
   const owners: Array<[number, number]> = [];
-  digits.byClass.forEach((rows, cls) => {
-    for (let i = 0; i < rows.length / MNIST_PIXELS; i++) owners.push([cls, i]);
+  digits.counts.forEach((count, cls) => {
+    for (let i = 0; i < count; i++) owners.push([cls, i]);
   });
   const order = new Random(ref.seed).permutation(owners.length);
   /** The digits at positions [from, from + count) of the seeded order. */
@@ -86,8 +119,7 @@ export function generateMnist(ref: BuiltinDatasetRef): GeneratedDataset {
     const y = new Int32Array(count);
     for (let i = 0; i < count; i++) {
       const [cls, row] = owners[order[from + i] as number] as [number, number];
-      const rows = digits.byClass[cls] as Float32Array;
-      x.set(rows.subarray(row * MNIST_PIXELS, (row + 1) * MNIST_PIXELS), i * MNIST_PIXELS);
+      digits.copyDigit(cls, row, x, i * MNIST_PIXELS);
       y[i] = cls;
     }
     return { x, y };

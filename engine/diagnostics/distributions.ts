@@ -3,8 +3,6 @@ import type { Tensor, TF } from '../tf.js';
 
 /** Values per percentile vector (see DISTRIBUTION_PERCENTILES). */
 export const PERCENTILE_COUNT = DISTRIBUTION_PERCENTILES.length;
-/** Values per data-range histogram in a read-back vector: min, max, then RANGE_HISTOGRAM_BINS fractions. */
-export const RANGE_STRIDE = 2 + RANGE_HISTOGRAM_BINS;
 /** At most this many elements (evenly strided) go into a percentile computation. */
 export const PERCENTILE_SAMPLE = 16384;
 /** Bin width used when every binned value is equal (all of them land in bin 0). */
@@ -47,24 +45,42 @@ export function percentiles(tf: TF, values: Tensor): Tensor {
 }
 
 /**
- * The data-range histogram of a 1-D tensor as a [RANGE_STRIDE] float32 tensor: min, max, then the
- * fraction of elements in each of RANGE_HISTOGRAM_BINS equal bins over [min, max]:
- * bin = clip(⌊(v − min)/w⌋, 0, B − 1) with w = (max − min)/B (so max falls in the last bin; all in
- * bin 0 when max = min). Call inside a tf.tidy.
+ * The bin of every element of a 1-D tensor for its data-range histogram, computed on the device:
+ * `bounds` = [min, max] (float32 [2]) and `bins` = clip(⌊(v − min)/w⌋, 0, B − 1) as int32 [n] with
+ * w = max((max − min)/B, 1e-30), B = RANGE_HISTOGRAM_BINS (so max falls in the last bin; all in bin 0
+ * when max = min). {@link binFractions} counts them on the host. Call inside a tf.tidy.
  * @param sample 1-D, at least one element
  */
-export function rangeHistogram(tf: TF, sample: Tensor): Tensor {
+export function rangeBins(tf: TF, sample: Tensor): { bounds: Tensor; bins: Tensor } {
   const lo = tf.min(sample);
   const hi = tf.max(sample);
   const width = tf.maximum(tf.div(tf.sub(hi, lo), RANGE_HISTOGRAM_BINS), TINY_WIDTH);
   const bins = tf.cast(tf.clipByValue(tf.floor(tf.div(tf.sub(sample, lo), width)), 0, RANGE_HISTOGRAM_BINS - 1), 'int32');
-  const fractions = tf.div(tf.sum(tf.oneHot(bins, RANGE_HISTOGRAM_BINS), 0), sample.size);
-  return tf.concat([tf.reshape(tf.stack([lo, hi]), [-1]), tf.cast(fractions, 'float32')]);
+  return { bounds: tf.stack([lo, hi]), bins };
 }
 
-/** A data-range histogram read back from the RANGE_STRIDE values {@link rangeHistogram} computed, or null if not finite. */
-export function readRange(values: Float32Array): { min: number; max: number; counts: number[] } | null {
-  const list = Array.from(values);
-  if (!list.every(Number.isFinite)) return null;
-  return { min: list[0] as number, max: list[1] as number, counts: list.slice(2) };
+/**
+ * The fraction of `bins[offset .. offset + length)` in each of `binCount` bins, as float32 values
+ * (count / length rounded to float32, the bits a float32 device division gives). An index outside
+ * [0, binCount) — a NaN element's bin — counts in no bin, as a one-hot sum would count it.
+ * Replaces a one-hot [n, B] tensor summed over its first axis, which cost ~5–10 ms per histogram on
+ * wasm (never warmed by the JIT: it ran a few times a run).
+ * @param bins bin indices (int32 values, possibly read back as float32), from the device
+ */
+export function binFractions(bins: ArrayLike<number>, offset: number, length: number, binCount: number): number[] {
+  const counts = new Array<number>(binCount).fill(0);
+  for (let i = offset; i < offset + length; i++) {
+    const b = bins[i] as number;
+    if (b >= 0 && b < binCount) counts[b]! += 1;
+  }
+  return counts.map((c) => Math.fround(c / length));
+}
+
+/**
+ * A data-range histogram from its bounds read back ([min, max]) and its bin fractions (binFractions),
+ * or null if a bound is not finite.
+ */
+export function readRange(min: number, max: number, counts: number[]): { min: number; max: number; counts: number[] } | null {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || !counts.every(Number.isFinite)) return null;
+  return { min, max, counts };
 }

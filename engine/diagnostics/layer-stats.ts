@@ -1,17 +1,18 @@
-import { HISTOGRAM_EDGES, SATURATION_THRESHOLD, type ActivationSpec, type LayerStats } from '../../contract/index.js';
-import { PERCENTILE_COUNT, percentiles, RANGE_STRIDE, rangeHistogram, readRange, strided } from './distributions.js';
+import { HISTOGRAM_EDGES, RANGE_HISTOGRAM_BINS, SATURATION_THRESHOLD, type ActivationSpec, type LayerStats } from '../../contract/index.js';
+import { binFractions, PERCENTILE_COUNT, percentiles, rangeBins, readRange, strided } from './distributions.js';
 import type { Layer } from '../layers/types.js';
 import type { Model } from '../model.js';
 import type { Tensor, TF } from '../tf.js';
 
 /**
- * Values per layer in the flat read-back vector: 8 scalars, the fixed-edge histogram's bin fractions,
- * the data-range histogram (min, max, bins), then the weight's and the gradient's percentiles.
+ * Values per layer in the flat read-back vector: 8 scalars, the data range [min, max], then the
+ * weight's and the gradient's percentiles. The histograms' bin indices follow all layers' values
+ * (see computeLayerStats) and are counted on the host.
  */
 const SCALARS = 8;
 const BINS = HISTOGRAM_EDGES.length + 1;
-const RANGE_AT = SCALARS + BINS;
-const WEIGHT_PCT_AT = RANGE_AT + RANGE_STRIDE;
+const RANGE_AT = SCALARS;
+const WEIGHT_PCT_AT = RANGE_AT + 2;
 const GRAD_PCT_AT = WEIGHT_PCT_AT + PERCENTILE_COUNT;
 const STRIDE = GRAD_PCT_AT + PERCENTILE_COUNT;
 /** At most this many output elements per layer (evenly strided) go into the histograms. */
@@ -20,14 +21,12 @@ const EDGE_LO = HISTOGRAM_EDGES[0] as number;
 const BIN_WIDTH = (HISTOGRAM_EDGES[HISTOGRAM_EDGES.length - 1]! - EDGE_LO) / (HISTOGRAM_EDGES.length - 1);
 
 /**
- * Bin fractions of `values` (1-D) over HISTOGRAM_EDGES: bin = clip(⌊(v − lo)/width⌋ + 1, 0, 21), so
- * bin 0 is (−∞, lo) and the last bin [hi, ∞). Uses every `stride`-th element when there are more
- * than HISTOGRAM_SAMPLE. One-hot sums instead of broadcast comparisons (≈ 30× faster on wasm).
+ * The fixed-edge histogram bin of every element of `sample` (1-D) over HISTOGRAM_EDGES, as int32:
+ * bin = clip(⌊(v − lo)/width⌋ + 1, 0, 21), so bin 0 is (−∞, lo) and the last bin [hi, ∞).
+ * Counted on the host with binFractions.
  */
-function histogram(tf: TF, values: Tensor): Tensor {
-  const sample = strided(tf, values, HISTOGRAM_SAMPLE);
-  const bins = tf.cast(tf.clipByValue(tf.add(tf.floor(tf.div(tf.sub(sample, EDGE_LO), BIN_WIDTH)), 1), 0, BINS - 1), 'int32');
-  return tf.div(tf.sum(tf.oneHot(bins, BINS), 0), sample.size);
+function histogramBins(tf: TF, sample: Tensor): Tensor {
+  return tf.cast(tf.clipByValue(tf.add(tf.floor(tf.div(tf.sub(sample, EDGE_LO), BIN_WIDTH)), 1), 0, BINS - 1), 'int32');
 }
 
 /** The values as numbers, or null if any is not finite. */
@@ -80,9 +79,12 @@ export async function computeLayerStats(
   before: ReadonlyMap<string, Tensor> | null,
 ): Promise<LayerStats[]> {
   const saturationDefined: boolean[] = [];
+  /** Per layer: the histogram sample's length (its fixed-edge bins, then its range bins, follow the values). */
+  const sampleSizes: number[] = [];
   const flat = tf.tidy(() => {
     const { activations } = model.forward(probe, { training: false, collectActivations: true });
     const zero = tf.zeros([1]);
+    const binParts: Tensor[] = [];
     const parts = model.layers.map((layer, i) => {
       const y = activations![i]!;
       const units = layer.outputShape[layer.outputShape.length - 1] as number;
@@ -107,18 +109,22 @@ export async function computeLayerStats(
       const ratio = w && old ? tf.div(l2(tf.sub(w, old)), l2(old)) : zero;
       const g = w ? grads?.[w.name] : undefined;
       const noPercentiles = tf.zeros([PERCENTILE_COUNT]);
+      const sample = strided(tf, values, HISTOGRAM_SAMPLE);
+      const range = rangeBins(tf, sample);
+      sampleSizes.push(sample.size);
+      binParts.push(histogramBins(tf, sample), range.bins);
       return tf.concat([
         tf.reshape(tf.stack([mean, tf.sqrt(variance), zeroFraction, deadFraction, saturated ?? tf.scalar(0)]), [-1]),
         tf.reshape(weightStd, [-1]),
         tf.reshape(tf.sqrt(gradSq), [-1]),
         tf.reshape(ratio, [-1]),
-        tf.cast(histogram(tf, values), 'float32'),
-        rangeHistogram(tf, strided(tf, values, HISTOGRAM_SAMPLE)),
+        tf.reshape(range.bounds, [-1]),
         w ? percentiles(tf, tf.reshape(w, [-1])) : noPercentiles,
         g ? percentiles(tf, tf.reshape(g, [-1])) : noPercentiles,
       ]);
     });
-    return tf.concat(parts);
+    // The bin indices (small integers, exact in float32) after every layer's values: one read.
+    return tf.concat([...parts, ...binParts.map((b) => tf.cast(b, 'float32'))]);
   });
   let v: Float32Array;
   try {
@@ -127,8 +133,13 @@ export async function computeLayerStats(
     flat.dispose();
   }
   const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
+  let binsAt = model.layers.length * STRIDE;
   return model.layers.map((layer, i) => {
     const o = i * STRIDE;
+    const n = sampleSizes[i] as number;
+    const histogram = binFractions(v, binsAt, n, BINS);
+    const rangeCounts = binFractions(v, binsAt + n, n, RANGE_HISTOGRAM_BINS);
+    binsAt += 2 * n;
     const hasWeights = mainWeight(layer) !== null;
     const w = mainWeight(layer);
     return {
@@ -139,11 +150,11 @@ export async function computeLayerStats(
       zeroFraction: num(v[o + 2] as number),
       deadFraction: num(v[o + 3] as number),
       saturatedFraction: saturationDefined[i] ? num(v[o + 4] as number) : null,
-      histogram: Array.from(v.subarray(o + SCALARS, o + RANGE_AT), (x) => (Number.isFinite(x) ? x : 0)),
+      histogram,
       weightStd: hasWeights ? num(v[o + 5] as number) : null,
       gradientNorm: grads && layer.params.length > 0 ? num(v[o + 6] as number) : null,
       updateRatio: w && before?.has(w.name) ? num(v[o + 7] as number) : null,
-      rangeHistogram: readRange(v.subarray(o + RANGE_AT, o + WEIGHT_PCT_AT)),
+      rangeHistogram: readRange(v[o + RANGE_AT] as number, v[o + RANGE_AT + 1] as number, rangeCounts),
       weightPercentiles: w ? finiteList(v.subarray(o + WEIGHT_PCT_AT, o + GRAD_PCT_AT)) : null,
       gradientPercentiles: w && grads?.[w.name] ? finiteList(v.subarray(o + GRAD_PCT_AT, o + STRIDE)) : null,
     };

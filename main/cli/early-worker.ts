@@ -3,11 +3,14 @@
  * before the CLI's own imports and the database), so that the worker's start, its imports and the
  * TensorFlow.js initialisation run on another core while the CLI loads and opens the store.
  *
- * This file imports Node built-ins only: everything it loads delays the fork.
+ * This file imports Node built-ins only (and main/fresh-bundle.ts, which does too): everything it loads
+ * delays the fork.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { bundledOr } from '../fresh-bundle.js';
 import type { WorkerHandle } from '../services/worker-launcher.js';
 
 /** A forked engine worker whose messages and exit are held until the engine pool takes it. */
@@ -81,35 +84,113 @@ export function holdWorker(child: ChildProcess): EarlyWorker {
 }
 
 /**
- * Whether the experiment file names the built-in MNIST (a cheap look, no validation: the CLI validates
- * the file itself and refuses a bad one; a wrong guess here only costs the worker a decode it needed not).
+ * What the early worker should prepare for the experiment or sweep in `file` (engine/datasets/warm-dataset.ts):
+ * the file's dataset reference (a sweep's `base.dataset`) as JSON when it names the built-in MNIST (the worker then generates that
+ * very dataset on a thread while it loads TensorFlow.js), else null. A cheap look, no validation: the CLI
+ * validates the file itself and refuses a bad one; a wrong guess here only costs the worker work it
+ * needed not (the run looks the dataset up by its parsed reference, so a guess never changes a run).
  */
-export function usesBuiltinMnist(file: string | undefined): boolean {
-  if (!file) return false;
+export function warmDatasetSpec(file: string | undefined): string | null {
+  const spec = peekJson(file);
+  // A sweep file's runs share its base's dataset (`base.dataset`); an experiment file names `dataset`.
+  const base = spec?.base && typeof spec.base === 'object' ? (spec.base as Record<string, unknown>) : spec;
+  const dataset = base?.dataset as { builtin?: unknown } | null | undefined;
+  return dataset && typeof dataset === 'object' && dataset.builtin === 'mnist' ? JSON.stringify(dataset) : null;
+}
+
+/** Reads a small JSON object file (≤ 1 MB) without validating it; null when absent, too large, not JSON or not an object. */
+function peekJson(file: string | undefined): Record<string, unknown> | null {
+  if (!file) return null;
   try {
-    if (statSync(file).size > 1 << 20) return false;
-    const spec = JSON.parse(readFileSync(file, 'utf8')) as { dataset?: { builtin?: unknown } } | null;
-    return spec?.dataset?.builtin === 'mnist';
+    if (statSync(file).size > 1 << 20) return null;
+    const value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
+/** Whether the experiment file names the built-in MNIST (see warmDatasetSpec). */
+export function usesBuiltinMnist(file: string | undefined): boolean {
+  return warmDatasetSpec(file) !== null;
+}
+
 /**
- * Forks the compiled engine worker (`dist/engine/worker.js`, next to this file's folder) exactly as
- * `forkWorkerLauncher()` does (same environment, stdio, serialization, no exec arguments), adding
- * INITSCOPE_WARM_DATASET=mnist when `experimentFile` uses the built-in MNIST (the worker then decodes
- * the digits while it waits for the run). Returns null when there is no compiled worker (the CLI running
+ * Whether the early worker generates its dataset on a thread (engine/datasets/warm-dataset.ts): '1' on
+ * machines with more than 2 cores (this process and the worker's main thread take two), else '0';
+ * INITSCOPE_WARM_THREAD set by the user wins.
+ */
+export function warmThread(env: NodeJS.ProcessEnv = process.env, cores: number = os.availableParallelism()): string {
+  if (env.INITSCOPE_WARM_THREAD === '1' || env.INITSCOPE_WARM_THREAD === '0') return env.INITSCOPE_WARM_THREAD;
+  return cores > 2 ? '1' : '0';
+}
+
+/**
+ * Forks the compiled engine worker (`dist/engine/worker.js`, next to this file's folder, or its bundle
+ * `worker.bundle.js` while that is fresh: main/fresh-bundle.ts) exactly as `forkWorkerLauncher()` does
+ * (same environment, stdio, serialization, no exec arguments), adding INITSCOPE_WARM_DATASET (the
+ * file's MNIST reference, see warmDatasetSpec) and INITSCOPE_WARM_THREAD (warmThread) when
+ * `experimentFile` uses the built-in MNIST: the worker then prepares that dataset while it loads
+ * TensorFlow.js, on a thread where cores allow. Returns null when there is no compiled worker (the CLI running
  * from its TypeScript sources), then the pool forks its worker itself as before.
  */
 export function forkEarlyWorker(experimentFile?: string): EarlyWorker | null {
-  const entry = fileURLToPath(new URL('../../engine/worker.js', import.meta.url));
-  if (!existsSync(entry)) return null;
+  const compiled = fileURLToPath(new URL('../../engine/worker.js', import.meta.url));
+  if (!existsSync(compiled)) return null;
+  const entry = bundledOr(compiled, fileURLToPath(new URL('../../engine/worker.bundle.js', import.meta.url)));
+  const warm = warmDatasetSpec(experimentFile);
   const child = fork(entry, [], {
     execArgv: [],
-    env: { ...process.env, ...(usesBuiltinMnist(experimentFile) ? { INITSCOPE_WARM_DATASET: 'mnist' } : {}) },
+    env: { ...process.env, ...(warm ? { INITSCOPE_WARM_DATASET: warm, INITSCOPE_WARM_THREAD: warmThread() } : {}) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
   return holdWorker(child);
+}
+
+/**
+ * How many runs a sweep file expands to by a cheap look (seeds × the length of every list among its
+ * axes), or null when the file cannot be read. Only bounds how many early workers are worth forking.
+ */
+export function sweepRunCount(file: string | undefined): number | null {
+  const axes = peekJson(file)?.axes;
+  if (!axes || typeof axes !== 'object') return null;
+  let runs = 1;
+  for (const [name, value] of Object.entries(axes as Record<string, unknown>)) {
+    if (name === 'seeds') runs *= typeof value === 'number' && value >= 1 ? Math.floor(value) : 1;
+    else if (Array.isArray(value)) runs *= Math.max(1, value.length);
+  }
+  return runs;
+}
+
+/**
+ * How many early workers `initscope sweep <file> [--workers N]` forks (`args`: argv after the command
+ * name): as many as the pool will run at once — N (default: one per core), at most the sweep's runs and
+ * the machine's cores (forking more early would only compete with the CLI's own start; the pool forks
+ * the rest on demand). 0 for `sweep resume`, `sweep export`, `--queue` (no local workers), flags before
+ * the file, or a bad --workers (the CLI reports it).
+ */
+export function sweepEarlyWorkerCount(args: readonly string[], cores = os.availableParallelism()): number {
+  const [file, ...flags] = args;
+  if (!file || file === 'resume' || file === 'export' || file.startsWith('-')) return 0;
+  if (flags.some((f) => f === '--queue' || f.startsWith('--queue='))) return 0;
+  const at = flags.findIndex((f) => f === '--workers' || f.startsWith('--workers='));
+  const raw = at < 0 ? undefined : flags[at]!.includes('=') ? flags[at]!.slice('--workers='.length) : flags[at + 1];
+  const asked = raw === undefined ? cores : Number(raw);
+  if (!Number.isInteger(asked) || asked < 1 || asked > 256) return 0;
+  return Math.min(asked, cores, sweepRunCount(file) ?? asked);
+}
+
+/**
+ * Forks the early workers of `initscope sweep` ({@link sweepEarlyWorkerCount} of them, each as
+ * {@link forkEarlyWorker} does for the sweep file: same fork, preparing the sweep's MNIST while it waits).
+ */
+export function forkSweepWorkers(args: readonly string[]): EarlyWorker[] {
+  const workers: EarlyWorker[] = [];
+  for (let i = sweepEarlyWorkerCount(args); i > 0; i--) {
+    const worker = forkEarlyWorker(args[0]);
+    if (!worker) break;
+    workers.push(worker);
+  }
+  return workers;
 }

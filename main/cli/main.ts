@@ -79,6 +79,8 @@ ${u.CALIBRATE_USAGE}
 export interface CliStart {
   /** The engine worker forked at start for `train` (main/cli/early-worker.ts); discarded if unused. */
   earlyWorker?: EarlyWorker | null;
+  /** The engine workers forked at start for `sweep <file>` (early-worker.ts forkSweepWorkers); those unused are discarded. */
+  earlyWorkers?: EarlyWorker[];
 }
 
 /** Parses argv (without `node script`) and runs the command; resolves to the exit code. */
@@ -160,7 +162,7 @@ export async function runCli(argv: string[], start: CliStart = {}): Promise<numb
         return (await import('./sweep-command.js')).sweepCommand({ resumeId: rest[1], ...common });
       }
       if (!rest[0]) throw new InitScopeError('invalid_input', 'sweep needs a sweep file: initscope sweep <sweep.json>');
-      return (await import('./sweep-command.js')).sweepCommand({ file: rest[0], ...common });
+      return (await import('./sweep-command.js')).sweepCommand({ file: rest[0], ...common, earlyWorkers: start.earlyWorkers ?? [] });
     }
     case 'worker': {
       const workers = values.workers === undefined ? undefined : Number(values.workers);
@@ -197,7 +199,7 @@ export async function runCli(argv: string[], start: CliStart = {}): Promise<numb
 
 /**
  * Entry point: runs the CLI and exits with its code; invalid input exits 2 with the message on stderr.
- * `start.earlyWorker`, when the command did not use it, is killed before this resolves.
+ * `start.earlyWorker` and `start.earlyWorkers`, when the command did not use them, are killed before this resolves.
  */
 export async function main(argv = process.argv.slice(2), start: CliStart = {}): Promise<void> {
   // A closed pipe (`initscope train x.json --json | head`) stops the command like Ctrl-C would.
@@ -215,5 +217,6 @@ export async function main(argv = process.argv.slice(2), start: CliStart = {}): 
     process.exitCode = invalid ? EXIT.invalidInput : EXIT.failure;
   } finally {
     start.earlyWorker?.discard();
+    for (const worker of start.earlyWorkers ?? []) worker.discard();
   }
 }

@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { unpackedPath, type HostToWorker } from '../../engine/index.js';
+import { bundledOr } from '../fresh-bundle.js';
 
 /** One engine worker process, behind the smallest interface the pool needs (fork or Electron utilityProcess). */
 export interface WorkerHandle {
@@ -19,12 +20,16 @@ export type WorkerLauncher = () => WorkerHandle;
 
 /**
  * Where the engine worker entry lives: the compiled `dist/engine/worker.js` next to the compiled host,
- * (in a packed desktop app its copy outside app.asar, see engine/asar-path.ts), or, when the host itself
- * runs from TypeScript sources (tests), `engine/worker.ts` loaded through tsx.
+ * or its one-file bundle `dist/engine/worker.bundle.js` while that is up to date (main/fresh-bundle.ts;
+ * same code, loads faster), in a packed desktop app their copy outside app.asar (see engine/asar-path.ts);
+ * or, when the host itself runs from TypeScript sources (tests), `engine/worker.ts` loaded through tsx.
  */
 export function resolveWorkerEntry(): { path: string; execArgv: string[] } {
   const compiled = fileURLToPath(new URL('../../engine/worker.js', import.meta.url));
-  if (existsSync(compiled)) return { path: unpackedPath(compiled), execArgv: [] };
+  if (existsSync(compiled)) {
+    const entry = bundledOr(compiled, fileURLToPath(new URL('../../engine/worker.bundle.js', import.meta.url)));
+    return { path: unpackedPath(entry), execArgv: [] };
+  }
   const source = fileURLToPath(new URL('../../engine/worker.ts', import.meta.url));
   return { path: source, execArgv: ['--import', 'tsx'] };
 }

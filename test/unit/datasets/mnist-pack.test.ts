@@ -1,7 +1,7 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { loadMnistDigitsFromJson, MNIST_PIXELS } from '../../../engine/datasets/mnist.js';
-import { packDigits, unpackDigits } from '../../../engine/datasets/mnist-pack.js';
+import { generateMnist, loadMnistDigitsFromJson, mnistSourceFromDigits, mnistSourceFromPack, MNIST_PIXELS } from '../../../engine/datasets/mnist.js';
+import { packDigits, readPack, unpackDigits } from '../../../engine/datasets/mnist-pack.js';
 
 const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
 
@@ -19,6 +19,24 @@ describe('packed MNIST digits (engine/datasets/mnist-pack.ts)', () => {
     // 10,000 digits × 784 pixels as one byte each, compressed: well under the 7.84 MB of indices.
     expect(digits.total).toBe(10000);
     expect(pack.length).toBeLessThan(3_000_000);
+  });
+
+  it('the digits of a run, decoded from the pack on use, are bit-identical to the JSON path (all of them, and a subset with its test part)', () => {
+    const fromPack = mnistSourceFromPack(readPack(pack, MNIST_PIXELS));
+    const fromJson = mnistSourceFromDigits(digits);
+    expect(fromPack.counts).toEqual(fromJson.counts);
+    expect(fromPack.total).toBe(10000);
+    for (const ref of [
+      { builtin: 'mnist' as const, samples: 10000, noise: 0, seed: 7 },
+      { builtin: 'mnist' as const, samples: 3000, noise: 0, seed: 3 },
+    ]) {
+      const a = generateMnist(ref, fromPack);
+      const b = generateMnist(ref, fromJson);
+      expect(Buffer.from(bits(a.x).buffer).equals(Buffer.from(bits(b.x).buffer))).toBe(true);
+      expect([...a.y]).toEqual([...b.y]);
+      expect(a.test?.y.length ?? 0).toBe(ref.samples === 10000 ? 0 : 2000);
+      if (a.test && b.test) expect(Buffer.from(bits(a.test.x).buffer).equals(Buffer.from(bits(b.test.x).buffer))).toBe(true);
+    }
   });
 
   it('refuses a damaged, truncated, foreign or mismatched pack with the reason', () => {

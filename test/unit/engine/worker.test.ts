@@ -1,4 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunEvent } from '../../../contract/index.js';
@@ -210,6 +211,71 @@ describe('engine worker process', () => {
       splitting.child.kill();
     }
   }, 90_000);
+
+  // Issue 15: a run whose layout is whole must cost the same granted two cores as one — so its worker
+  // must not start the gradient peer (a thread with its own TensorFlow.js wasm instance) for it.
+  // Observed on the real worker process as its OS thread count (Linux /proc); a two-part run granted
+  // two cores in the same process is the control that shows the count does see a peer.
+  it.skipIf(!existsSync('/proc/self/task'))(
+    'starts no gradient peer thread for a whole-layout run granted two cores (a two-part run does)',
+    async () => {
+      const w = new WorkerHandle();
+      const threads = () => readdirSync(`/proc/${w.child.pid}/task`).length;
+      try {
+        expect(await w.next(30_000)).toMatchObject({ type: 'ready' });
+        const spec = experiment({
+          dataset: { builtin: 'mnist', samples: 600 },
+          network: {
+            inputShape: [784],
+            layers: [
+              { type: 'dense', units: 32, activation: { name: 'relu' } },
+              { type: 'dense', units: 10, activation: { name: 'softmax' } },
+            ],
+          },
+          train: { epochs: 4, batchSize: 64, statsEvery: 0, seed: 2 },
+        });
+        // A first run on one core loads the dataset and starts whatever threads any run needs.
+        w.send({ type: 'start', runId: 'first', experiment: spec, cores: 1 });
+        expect((await w.eventsUntilTerminal()).at(-1)?.type).toBe('finished');
+        const before = threads();
+
+        w.send({ type: 'start', runId: 'whole', experiment: spec, cores: 2 });
+        const seen: number[] = [];
+        const events: RunEvent[] = [];
+        for (;;) {
+          const m = await w.next(30_000);
+          if (m.type !== 'event') continue;
+          events.push(m.event);
+          seen.push(threads());
+          if (['finished', 'failed', 'diverged', 'cancelled'].includes(m.event.type)) break;
+        }
+        const started = events.find((e) => e.type === 'started');
+        expect(started?.type === 'started' ? started.provenance?.split.parts : undefined).toBe(1);
+        expect(events.at(-1)?.type).toBe('finished');
+        // A whole run's epochs never report cores (they only do for a two-part run).
+        expect(events.flatMap((e) => (e.type === 'progress' && e.cores !== undefined ? [e.cores] : []))).toEqual([]);
+        expect(Math.max(...seen), w.stderr).toBe(before);
+        expect(threads()).toBe(before);
+
+        // The control: the same network recorded as two parts, granted two cores, starts the peer.
+        w.send({ type: 'start', runId: 'parts', experiment: { ...spec, train: { ...spec.train, epochs: 100_000 } }, cores: 2, recordedSplit: true });
+        let withPeer = 0;
+        for (let cancelled = false; ;) {
+          const m = await w.next(30_000);
+          if (m.type === 'event' && m.event.type === 'cancelled') break;
+          if (!cancelled && m.type === 'event' && m.event.type === 'progress' && m.event.cores === 2) {
+            withPeer = threads();
+            w.send({ type: 'cancel', runId: 'parts' });
+            cancelled = true;
+          }
+        }
+        expect(withPeer).toBeGreaterThan(before);
+      } finally {
+        w.child.kill();
+      }
+    },
+    120_000,
+  );
 
   it('exits 1 with a message when not started with an IPC channel', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', WORKER], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isFreshBundle } from '../../../main/fresh-bundle.js';
 import { findPackageRoot } from '../../../main/package-root.js';
 
 const root = findPackageRoot();
@@ -177,6 +178,22 @@ describe.runIf(process.env.INITSCOPE_PACK_TEST !== '0')('packed layout (electron
       });
       worker.kill();
       expect(workerReady, JSON.stringify(workerReady)).toMatchObject({ type: 'ready' });
+      // The one-file worker bundle (scripts/bundle-entries.mjs) is unpacked too, and starts the same way.
+      const bundle = path.join(unpacked, 'dist', 'engine', 'worker.bundle.js');
+      if (existsSync(path.join(root, 'dist', 'engine', 'worker.bundle.js'))) {
+        expect(isFreshBundle(bundle, {})).toBe(true); // packaging resets modification times: see main/fresh-bundle.ts
+        const bundled = fork(bundle, [], {
+          env: { ...process.env, INITSCOPE_BACKEND: 'cpu' },
+          stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+          serialization: 'advanced',
+        });
+        const bundledReady = await new Promise<unknown>((resolve, reject) => {
+          bundled.on('message', resolve);
+          bundled.on('exit', (code) => reject(new Error(`the unpacked worker bundle exited with ${code}`)));
+        });
+        bundled.kill();
+        expect(bundledReady, JSON.stringify(bundledReady)).toMatchObject({ type: 'ready' });
+      }
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
