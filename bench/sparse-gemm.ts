@@ -37,9 +37,8 @@ function mnistBatch(): Float32Array {
   const d = loadMnistDigits();
   const x = new Float32Array(B * P);
   for (let r = 0; r < B; r++) {
-    const cls = d.byClass[r % 10] as Float32Array;
-    const i = Math.floor(r / 10) % (cls.length / P);
-    x.set(cls.subarray(i * P, (i + 1) * P), r * P);
+    const cls = r % 10;
+    d.copyDigit(cls, Math.floor(r / 10) % (d.counts[cls] as number), x, r * P);
   }
   return x;
 }

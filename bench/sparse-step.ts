@@ -7,32 +7,19 @@
  */
 import { OptimizerSpec } from '../contract/index.js';
 import { initBackend } from '../engine/backend.js';
-import { loadMnistDigits, MNIST_PIXELS } from '../engine/datasets/mnist.js';
+import { MNIST_PIXELS } from '../engine/datasets/mnist.js';
 import { setSparseGemm, sparseGemmCalls } from '../engine/kernels/gemm-sparse.js';
 import { createLoss } from '../engine/losses.js';
 import { buildModel } from '../engine/model.js';
 import { createOptimizer } from '../engine/optimizers.js';
 import { trainStep } from '../engine/step.js';
-import { BATCH, NETWORKS, randomData } from './workloads.js';
+import { BATCH, mnistPool, NETWORKS, randomData } from './workloads.js';
 
 const blocks = Number(process.argv[2] ?? 9);
 const steps = Number(process.argv[3] ?? 10);
 const { tf } = await initBackend('wasm');
 const POOL = 8;
 
-/** POOL·BATCH MNIST digits, classes interleaved, with their labels. */
-function mnistPool(): { xs: Float32Array; ys: Int32Array } {
-  const d = loadMnistDigits();
-  const xs = new Float32Array(POOL * BATCH * MNIST_PIXELS);
-  const ys = new Int32Array(POOL * BATCH);
-  for (let r = 0; r < POOL * BATCH; r++) {
-    const cls = d.byClass[r % 10] as Float32Array;
-    const i = Math.floor(r / 10) % (cls.length / MNIST_PIXELS);
-    xs.set(cls.subarray(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS), r * MNIST_PIXELS);
-    ys[r] = r % 10;
-  }
-  return { xs, ys };
-}
 const pools = {
   mnist: mnistPool(),
   random: { xs: randomData(POOL * BATCH * MNIST_PIXELS, 7), ys: Int32Array.from(randomData(POOL * BATCH, 11), (v) => Math.floor(v * 10)) },

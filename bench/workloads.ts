@@ -32,9 +32,8 @@ export function mnistPool(): BatchPool {
   const xs = new Float32Array(POOL * BATCH * MNIST_PIXELS);
   const ys = new Int32Array(POOL * BATCH);
   for (let r = 0; r < POOL * BATCH; r++) {
-    const cls = digits.byClass[r % 10] as Float32Array;
-    const i = Math.floor(r / 10) % (cls.length / MNIST_PIXELS);
-    xs.set(cls.subarray(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS), r * MNIST_PIXELS);
+    const cls = r % 10;
+    digits.copyDigit(cls, Math.floor(r / 10) % (digits.counts[cls] as number), xs, r * MNIST_PIXELS);
     ys[r] = r % 10;
   }
   return { xs, ys };

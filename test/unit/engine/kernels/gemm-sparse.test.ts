@@ -21,9 +21,8 @@ function mnistRows(count: number): Float32Array {
   const digits = loadMnistDigits();
   const out = new Float32Array(count * 784);
   for (let r = 0; r < count; r++) {
-    const cls = digits.byClass[r % 10] as Float32Array;
-    const idx = Math.floor(r / 10) % (cls.length / 784);
-    out.set(cls.subarray(idx * 784, (idx + 1) * 784), r * 784);
+    const cls = r % 10;
+    digits.copyDigit(cls, Math.floor(r / 10) % (digits.counts[cls] as number), out, r * 784);
   }
   return out;
 }
