@@ -75,27 +75,15 @@ export async function measureCliTrain(experiment: ExperimentInput, samples: numb
     let started = 0;
     let ended = 0;
     let terminal = '';
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, 'train', file, '--db', path.join(dir, 'bench.db'), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let buffer = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        let nl;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          const type = (JSON.parse(line) as { type: string }).type;
-          if (type === 'started') started = performance.now();
-          if (['finished', 'failed', 'diverged', 'cancelled'].includes(type)) {
-            ended = performance.now();
-            terminal = type === 'failed' ? `failed: ${line}` : type;
-          }
-        }
-      });
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initscope train exited ${code}: ${terminal} ${stderr.slice(-500)}`))));
+    await runCliLines([CLI, 'train', file, '--db', path.join(dir, 'bench.db'), '--json'], (line) => {
+      const type = (JSON.parse(line) as { type: string }).type;
+      if (type === 'started') started = performance.now();
+      if (['finished', 'failed', 'diverged', 'cancelled'].includes(type)) {
+        ended = performance.now();
+        terminal = type === 'failed' ? `failed: ${line}` : type;
+      }
+    }).catch((e: Error) => {
+      throw new Error(`initscope train: ${terminal} ${e.message}`);
     });
     const wallMs = performance.now() - t0;
     if (terminal !== 'finished' || !started) throw new Error(`initscope train did not finish: ${terminal}`);
@@ -202,24 +190,8 @@ export async function measureCliSweep(spec: SweepSpec, workers: number, bin = CL
     writeFileSync(file, JSON.stringify(spec));
     const t0 = performance.now();
     const firstStartsMs: number[] = [];
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, 'sweep', file, '--workers', String(workers), '--db', path.join(dir, 'bench.db'), '--json'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let buffer = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        let nl;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          if (firstStartsMs.length < workers && line.includes('"type":"started"')) firstStartsMs.push(performance.now() - t0);
-        }
-      });
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initscope sweep exited ${code}: ${stderr.slice(-500)}`))));
+    await runCliLines([bin, 'sweep', file, '--workers', String(workers), '--db', path.join(dir, 'bench.db'), '--json'], (line) => {
+      if (firstStartsMs.length < workers && line.includes('"type":"started"')) firstStartsMs.push(performance.now() - t0);
     });
     return { wallMs: performance.now() - t0, firstStartsMs };
   } finally {
@@ -239,4 +211,30 @@ export async function measureSeedSweep(spec: SweepSpec, workers: number): Promis
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs `node args…` and hands each line of its stdout to `onLine` as it arrives.
+ * @throws (rejects) when the process cannot start or exits non-zero, with the end of its stderr
+ */
+function runCliLines(args: readonly string[], onLine: (line: string) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let buffer = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        onLine(line);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(args[0] ?? '')} ${args[1] ?? ''} exited ${code}: ${stderr.slice(-500)}`)),
+    );
+  });
 }

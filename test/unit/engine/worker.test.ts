@@ -9,6 +9,20 @@ import { experiment } from './helpers.js';
 const WORKER = fileURLToPath(new URL('../../../engine/worker.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** A 784-32-10 relu MLP on 600 built-in MNIST digits, batch 64, seed 2, no statistics: `epochs` epochs. */
+const smallMnistMlp = (epochs: number) =>
+  experiment({
+    dataset: { builtin: 'mnist', samples: 600 },
+    network: {
+      inputShape: [784],
+      layers: [
+        { type: 'dense', units: 32, activation: { name: 'relu' } },
+        { type: 'dense', units: 10, activation: { name: 'softmax' } },
+      ],
+    },
+    train: { epochs, batchSize: 64, statsEvery: 0, seed: 2 },
+  });
+
 /** A forked worker with a queue of received messages. */
 class WorkerHandle {
   readonly child: ChildProcess;
@@ -170,17 +184,7 @@ describe('engine worker process', () => {
     const splitting = new WorkerHandle({ INITSCOPE_BATCH_SPLIT: '1' });
     try {
       expect(await splitting.next(30_000)).toMatchObject({ type: 'ready' });
-      const spec = experiment({
-        dataset: { builtin: 'mnist', samples: 600 },
-        network: {
-          inputShape: [784],
-          layers: [
-            { type: 'dense', units: 32, activation: { name: 'relu' } },
-            { type: 'dense', units: 10, activation: { name: 'softmax' } },
-          ],
-        },
-        train: { epochs: 3, batchSize: 64, statsEvery: 0, seed: 2 },
-      });
+      const spec = smallMnistMlp(3);
       // A first run on two cores starts the gradient peer thread (seconds through tsx); it is cancelled once an epoch used it.
       splitting.send({ type: 'start', runId: 'warm', experiment: { ...spec, train: { ...spec.train, epochs: 100_000 } }, cores: 2 });
       for (let cancelled = false; ;) {
@@ -223,17 +227,7 @@ describe('engine worker process', () => {
       const threads = () => readdirSync(`/proc/${w.child.pid}/task`).length;
       try {
         expect(await w.next(30_000)).toMatchObject({ type: 'ready' });
-        const spec = experiment({
-          dataset: { builtin: 'mnist', samples: 600 },
-          network: {
-            inputShape: [784],
-            layers: [
-              { type: 'dense', units: 32, activation: { name: 'relu' } },
-              { type: 'dense', units: 10, activation: { name: 'softmax' } },
-            ],
-          },
-          train: { epochs: 4, batchSize: 64, statsEvery: 0, seed: 2 },
-        });
+        const spec = smallMnistMlp(4);
         // A first run on one core loads the dataset and starts whatever threads any run needs.
         w.send({ type: 'start', runId: 'first', experiment: spec, cores: 1 });
         expect((await w.eventsUntilTerminal()).at(-1)?.type).toBe('finished');
