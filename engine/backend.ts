@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { FULL_WASM_KERNELS, registerWasmKernels, type WasmKernelSet } from './kernels/index.js';
 import type { TF } from './tf.js';
+import { loadLeanTfjs } from './tfjs-lean.js';
 
 /** Which TensorFlow.js backend to use; 'auto' picks the fastest one that loads. */
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -111,7 +112,8 @@ export async function initBackend(preference: BackendPreference = 'auto', kernel
     }
   }
 
-  const tf = requireCjs<TF>('@tensorflow/tfjs');
+  // tfjs-core + gradients (engine/tfjs-lean.ts) where built, else the whole package: the same kernels and gradients.
+  const tf = loadLeanTfjs(requireCjs) ?? requireCjs<TF>('@tensorflow/tfjs');
   if (choice === 'auto' || choice === 'wasm') {
     if (await tryWasm(tf, kernels)) return { tf, backend: tf.getBackend(), tfjsVersion: readTfjsVersion(tf) };
     if (choice === 'wasm') throw new Error("Backend 'wasm' requested but @tensorflow/tfjs-backend-wasm failed to initialise");
