@@ -40,6 +40,9 @@ test('init preview of a deep tanh stack, a tiny run exported as ONNX and a repor
   // The preview draws the current network (Glorot normal everywhere) and the three other alternatives.
   const panel = page.getByTestId('init-preview');
   await expect(panel).toHaveAttribute('data-status', 'ready', { timeout: 20_000 });
+  // 'ready' may still be the preview of the network before the preset (failed once in a fresh-clone CI
+  // run with 3 layers read): wait for the deep stack's 10 layers + input.
+  await expect.poll(async () => (await line(page, 'normal002', 'activation-std')).length, { timeout: 20_000 }).toBe(11);
   await expect(page.getByTestId('preview-activation-chart')).toHaveAttribute('data-lines', '4');
   await expect(page.getByTestId('preview-gradient-chart')).toHaveAttribute('data-lines', '4');
   await expect(page.getByTestId('preview-toggle-glorotNormal')).toBeDisabled(); // same as the current line
