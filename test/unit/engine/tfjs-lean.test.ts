@@ -23,7 +23,7 @@ interface Probe {
 }
 
 const probe = async (backend: string, full: boolean): Promise<Probe> => {
-  const env = { ...process.env, INITSCOPE_TFJS_FULL: full ? '1' : '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, INITSCOPE_TFJS_FULL: full ? '1' : '0' };
   delete env.INITSCOPE_BACKEND;
   const { stdout } = await promisify(execFile)(process.execPath, [PROBE, DIST_BACKEND, backend], { env, timeout: 60_000 });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Probe;
