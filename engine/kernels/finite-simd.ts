@@ -4,9 +4,13 @@ import { OPTIMIZER_UPDATE_KERNEL } from './optimizer-update.js';
 import type { WasmBackendLike } from './wasm-kernel-call.js';
 
 /** 1 when every one of n float32 values at byte address p of the heap is finite, else 0. */
-type AllFiniteOnHeap = (p: number, n: number) => number;
+export type AllFiniteOnHeap = (p: number, n: number) => number;
 
-const allFiniteForBackend: (backend: unknown) => AllFiniteOnHeap | null = functionOnHeap<AllFiniteOnHeap>('all-finite', 'allFinite');
+/**
+ * allFinite(p, n) of engine/kernels/wat/all-finite.wat on the heap of `backend` (1 when all n float32
+ * values at byte address p are finite, else 0), or null where it cannot be instantiated.
+ */
+export const allFiniteForBackend: (backend: unknown) => AllFiniteOnHeap | null = functionOnHeap<AllFiniteOnHeap>('all-finite', 'allFinite');
 
 /**
  * Per tensor, whether every value is finite (no NaN, no ±Infinity), read where the values lie on the

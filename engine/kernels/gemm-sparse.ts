@@ -1,4 +1,5 @@
 import type { GemmOnHeap } from './gemm-simd.js';
+import { allFiniteForBackend } from './finite-simd.js';
 import { functionOnHeap } from './heap-module.js';
 
 /**
@@ -9,13 +10,12 @@ import { functionOnHeap } from './heap-module.js';
  * a dense layer's first products (X·W and Xᵀ·dZ) several times cheaper.
  */
 
-/** count(a, len) → i32 or allFinite(b, len) → 0/1 on heap byte offsets. */
+/** count(a, len) → i32: the nonzero floats of len at heap byte offset a. */
 type CountOnHeap = (a: number, len: number) => number;
 
 const sparseGemm = functionOnHeap<GemmOnHeap>('gemm-sparse', 'gemm_sparse');
 const sparseGemmTa = functionOnHeap<GemmOnHeap>('gemm-sparse', 'gemm_ta_sparse');
 const countNonzero = functionOnHeap<CountOnHeap>('gemm-sparse', 'countNonzero');
-const allFinite = functionOnHeap<CountOnHeap>('gemm-sparse', 'allFinite');
 
 /**
  * The largest fraction of nonzero A elements for which the sparse kernel runs. The kernel alone breaks
@@ -66,7 +66,7 @@ export const sparseGemmForBackend = (backend: unknown, transposeA: boolean): Gem
 export function choosingGemm(dense: GemmOnHeap, backend: unknown, transposeA: boolean): GemmOnHeap {
   const sparse = sparseGemmForBackend(backend, transposeA);
   const count = countNonzero(backend);
-  const finite = allFinite(backend);
+  const finite = allFiniteForBackend(backend);
   if (!sparse || !count || !finite) return dense;
   return (a, b, c, m, k, n, scratch) => {
     if (enabled && scratch !== 0 && n >= SPARSE_MIN_COLUMNS && count(a, m * k) <= SPARSE_MAX_DENSITY * m * k && finite(b, k * n) === 1) {

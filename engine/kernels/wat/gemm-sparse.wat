@@ -13,14 +13,13 @@
 ;; +0 and is never −0 (round-to-nearest gives x + (−x) = +0, and −0 only comes from (−0) + (−0)), so
 ;; acc + (±0) = acc for acc = +0 (+0 + −0 = +0) and for any nonzero, infinite or NaN acc. Dropping
 ;; it leaves every later add the same operands. With an infinite or NaN B[kk, j], 0·B = NaN and the
-;; dense result differs: callers must check B first (allFinite below) and use gemm.wat otherwise.
+;; dense result differs: callers must check B first (all-finite.wat's allFinite) and use gemm.wat otherwise.
 ;;
 ;; Panels: 32 columns (eight v128) while they fit, then 16, then 8, then 4, then the last n mod 4 columns as
 ;; one more 4-wide panel ending at column n (n ≥ 4; recomputes up to three columns, same values) or
 ;; scalar sums (n < 4) — each element is the same sum whichever panel computes it.
 ;;
 ;; countNonzero(a, len) → i32: how many of len floats at a are not ±0 (NaN counts as nonzero).
-;; allFinite(b, len) → i32: 1 when no float of len at b is ±Inf or NaN, else 0.
 (module
   (import "env" "memory" (memory 0))
   (func (export "gemm_sparse")
@@ -217,26 +216,4 @@
         (if (f32.ne (f32.load (local.get $a)) (f32.const 0)) (then (local.set $count (i32.add (local.get $count) (i32.const 1)))))
         (local.set $a (i32.add (local.get $a) (i32.const 4)))
         (br $tail)))
-    (local.get $count))
-
-  ;; 1 when none of the len floats at b has the all-ones exponent (±Inf, NaN), else 0.
-  (func (export "allFinite") (param $b i32) (param $len i32) (result i32)
-    (local $end i32) (local $vecEnd i32) (local $bad v128) (local $flag i32)
-    (local.set $end (i32.add (local.get $b) (i32.mul (local.get $len) (i32.const 4))))
-    (local.set $vecEnd (i32.add (local.get $b) (i32.mul (i32.and (local.get $len) (i32.const -4)) (i32.const 4))))
-    (block $vec_end
-      (loop $vec
-        (br_if $vec_end (i32.ge_u (local.get $b) (local.get $vecEnd)))
-        (local.set $bad (v128.or (local.get $bad)
-          (i32x4.eq (v128.and (v128.load align=1 (local.get $b)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
-            (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
-        (local.set $b (i32.add (local.get $b) (i32.const 16)))
-        (br $vec)))
-    (local.set $flag (v128.any_true (local.get $bad)))
-    (block $tail_end
-      (loop $tail
-        (br_if $tail_end (i32.ge_u (local.get $b) (local.get $end)))
-        (if (i32.eq (i32.and (i32.load (local.get $b)) (i32.const 0x7f800000)) (i32.const 0x7f800000)) (then (local.set $flag (i32.const 1))))
-        (local.set $b (i32.add (local.get $b) (i32.const 4)))
-        (br $tail)))
-    (i32.eqz (local.get $flag))))
+    (local.get $count)))
