@@ -84,6 +84,21 @@ export function holdWorker(child: ChildProcess): EarlyWorker {
 }
 
 /**
+ * A pool launcher that hands out the early workers first (each once, skipping any that already ended),
+ * then what `fresh` forks — for `train` (one early worker) and `sweep` (one per slot).
+ */
+export function earlyFirstLauncher(early: readonly EarlyWorker[], fresh: () => WorkerHandle): () => WorkerHandle {
+  const waiting = [...early];
+  return () => {
+    while (waiting.length > 0) {
+      const handle = waiting.shift()!.take();
+      if (handle) return handle;
+    }
+    return fresh();
+  };
+}
+
+/**
  * What the early worker should prepare for the experiment or sweep in `file` (engine/datasets/warm-dataset.ts):
  * the file's dataset reference (a sweep's `base.dataset`) as JSON when it names the built-in MNIST (the worker then generates that
  * very dataset on a thread while it loads TensorFlow.js), else null. A cheap look, no validation: the CLI

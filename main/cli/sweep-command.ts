@@ -2,7 +2,7 @@ import os from 'node:os';
 import { SweepSpec, type RunEvent, type SweepMetric, type SweepEvent, type SweepProgress, type SweepSummary } from '../../contract/index.js';
 import { createHostServices } from '../services/create-host.js';
 import { forkWorkerLauncher } from '../services/worker-launcher.js';
-import type { EarlyWorker } from './early-worker.js';
+import { earlyFirstLauncher, type EarlyWorker } from './early-worker.js';
 import { redactRedisUrl, resolveQueueUrl } from '../queue/queue-url.js';
 import { EXIT } from './exit-codes.js';
 import { formatDuration } from './progress-line.js';
@@ -88,17 +88,9 @@ export async function sweepCommand(options: SweepCommandOptions): Promise<number
   const spec = options.file === undefined ? null : readSweepFile(options.file);
   const workers = options.workers ?? os.availableParallelism();
   const queue = options.queue === undefined ? undefined : { url: resolveQueueUrl(options.queue), ...(options.queueName ? { name: options.queueName } : {}) };
-  const early = [...(options.earlyWorkers ?? [])];
-  const fresh = forkWorkerLauncher();
   // The early workers (started meanwhile, generating the sweep's dataset) train the first runs; should
   // one die, the pool forks fresh ones. Those the pool never takes are killed when the command ends.
-  const launcher = () => {
-    while (early.length > 0) {
-      const handle = early.shift()!.take();
-      if (handle) return handle;
-    }
-    return fresh();
-  };
+  const launcher = earlyFirstLauncher(options.earlyWorkers ?? [], forkWorkerLauncher());
   const services = await createHostServices({
     ...resolveStorage(options.db),
     shell: 'cli',

@@ -3,7 +3,7 @@ import { layerDisplayName, TERMINAL_EVENT_TYPES, type RunEvent } from '../../con
 import { databasePath, defaultDataDir } from '../app-paths.js';
 import { createHostServices } from '../services/create-host.js';
 import { forkWorkerLauncher } from '../services/worker-launcher.js';
-import type { EarlyWorker } from './early-worker.js';
+import { earlyFirstLauncher, type EarlyWorker } from './early-worker.js';
 import { exitCodeFor } from './exit-codes.js';
 import { formatDuration, formatProgressLine } from './progress-line.js';
 import { withParametrizationFlags, type ParametrizationFlags } from './parametrization-options.js';
@@ -34,9 +34,8 @@ export function resolveStorage(db: string | undefined): { dataDir: string; dbPat
  */
 export async function trainCommand(options: TrainOptions): Promise<number> {
   const experiment = withParametrizationFlags(readExperimentFile(options.file), options.parametrization ?? {});
-  const fresh = forkWorkerLauncher();
   // The early worker trains the run (it has started meanwhile); should it die, the pool forks fresh ones.
-  const launcher = () => options.earlyWorker?.take() ?? fresh();
+  const launcher = earlyFirstLauncher(options.earlyWorker ? [options.earlyWorker] : [], forkWorkerLauncher());
   const services = await createHostServices({ ...resolveStorage(options.db), shell: 'cli', workers: 1, launcher });
   const tty = !options.json && process.stderr.isTTY;
   let totalEpochs = experiment.train.epochs;
