@@ -1,5 +1,6 @@
 import { choosingGemm } from './gemm-sparse.js';
 import { functionOnHeap } from './heap-module.js';
+import { withNativeGemm, type NativeVariant } from './native-gemm.js';
 
 /**
  * A float32 GEMM, C[M,N] = A[M,K]·B[K,N] (row-major), as WebAssembly SIMD code
@@ -36,6 +37,19 @@ const writingScratch =
     return gemm;
   };
 
+/** The wasm variant `variant`, run natively where the addon is built (engine/kernels/native-gemm.ts), cached per backend. */
+const withNative = (variant: NativeVariant) => {
+  const wasm = functionOnHeap<GemmOnHeap>('gemm', variant);
+  const wrapped = new WeakMap<GemmOnHeap, GemmOnHeap>();
+  return (backend: unknown): GemmOnHeap | null => {
+    const kernel = wasm(backend);
+    if (!kernel) return null;
+    let gemm = wrapped.get(kernel);
+    if (!gemm) wrapped.set(kernel, (gemm = withNativeGemm(kernel, backend, variant)));
+    return gemm;
+  };
+};
+
 /** A dense variant wrapped by choosingGemm (zero-skipping when A is sparse), cached per backend. */
 const withSparse = (resolve: (backend: unknown) => GemmOnHeap | null, transposeA: boolean) => {
   const wrapped = new WeakMap<GemmOnHeap, GemmOnHeap>();
@@ -48,17 +62,17 @@ const withSparse = (resolve: (backend: unknown) => GemmOnHeap | null, transposeA
   };
 };
 
-/** The dense gemm and gemm_ta alone (tests and benchmarks compare them with the sparse path). */
+/** The wasm gemm and gemm_ta alone, neither native nor sparse (tests and benchmarks compare the other paths with them). */
 export const denseGemmForBackend = {
   gemm: functionOnHeap<GemmOnHeap>('gemm', 'gemm'),
   gemm_ta: functionOnHeap<GemmOnHeap>('gemm', 'gemm_ta'),
 };
 
 const VARIANTS = {
-  gemm: withSparse(denseGemmForBackend.gemm, false),
-  gemm_ta: withSparse(denseGemmForBackend.gemm_ta, true),
-  gemm_tb: writingScratch(functionOnHeap<GemmOnHeap>('gemm', 'gemm_tb')),
-  gemm_tab: writingScratch(functionOnHeap<GemmOnHeap>('gemm', 'gemm_tab')),
+  gemm: withSparse(withNative('gemm'), false),
+  gemm_ta: withSparse(withNative('gemm_ta'), true),
+  gemm_tb: writingScratch(withNative('gemm_tb')),
+  gemm_tab: writingScratch(withNative('gemm_tab')),
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { GemmOnHeap } from './gemm-simd.js';
 import { allFiniteForBackend } from './finite-simd.js';
 import { functionOnHeap } from './heap-module.js';
+import { runsNatively } from './native-gemm.js';
 
 /**
  * The zero-skipping GEMM (engine/kernels/wat/gemm-sparse.wat) and the per-call choice between it
@@ -23,6 +24,13 @@ const countNonzero = functionOnHeap<CountOnHeap>('gemm-sparse', 'countNonzero');
  * gained nothing in a training step (docs/benchmarks.md, "Zero-skipping GEMM"); MNIST is ~0.19.
  */
 export const SPARSE_MAX_DENSITY = 0.3;
+
+/**
+ * The threshold instead of {@link SPARSE_MAX_DENSITY} when the dense product would run natively
+ * (engine/kernels/native-gemm.ts): [128,784]·[784,256] natively 323–334 µs, sparse wasm 251–265 µs at
+ * 10 % nonzero and ~400 µs at MNIST's 19 % (docs/benchmarks.md, "Native GEMM").
+ */
+export const SPARSE_MAX_DENSITY_BESIDE_NATIVE = 0.1;
 
 /**
  * The fewest columns of C for which the sparse kernel runs: its per-row gather pass over A pays only
@@ -58,7 +66,8 @@ export const sparseGemmForBackend = (backend: unknown, transposeA: boolean): Gem
 /**
  * Wraps the dense `gemm` (or gemm_ta when `transposeA`) so that each call runs the zero-skipping
  * kernel when the path is on, a scratch is given (byte offset ≠ 0), C has at least
- * {@link SPARSE_MIN_COLUMNS} columns, at most {@link SPARSE_MAX_DENSITY}
+ * {@link SPARSE_MIN_COLUMNS} columns, at most {@link SPARSE_MAX_DENSITY} (or
+ * {@link SPARSE_MAX_DENSITY_BESIDE_NATIVE} when `dense` would run natively)
  * of A is nonzero (one SIMD pass over A's m·k floats) and B's k·n floats are all finite (one more
  * pass); otherwise `dense`. Both give the same bits, so the choice is invisible in the results.
  * Returns `dense` itself where the sparse module cannot be instantiated.
@@ -69,7 +78,8 @@ export function choosingGemm(dense: GemmOnHeap, backend: unknown, transposeA: bo
   const finite = allFiniteForBackend(backend);
   if (!sparse || !count || !finite) return dense;
   return (a, b, c, m, k, n, scratch) => {
-    if (enabled && scratch !== 0 && n >= SPARSE_MIN_COLUMNS && count(a, m * k) <= SPARSE_MAX_DENSITY * m * k && finite(b, k * n) === 1) {
+    const maxDensity = runsNatively(dense, n) ? SPARSE_MAX_DENSITY_BESIDE_NATIVE : SPARSE_MAX_DENSITY;
+    if (enabled && scratch !== 0 && n >= SPARSE_MIN_COLUMNS && count(a, m * k) <= maxDensity * m * k && finite(b, k * n) === 1) {
       sparseGemmCalls.sparse++;
       sparse(a, b, c, m, k, n, scratch);
     } else {
