@@ -17,6 +17,7 @@ export { datasetSplit } from './datasets/split.js';
 export { evaluate, type Evaluation } from './evaluate.js';
 export { calibrateSplitHere, calibrateSplitWith } from './parallel/calibrate-split.js';
 export { CALIBRATION_ENGINE_VERSION } from './parallel/split-calibration.js';
+export { nativeGemmStatus } from './kernels/native-gemm.js';
 export { boundingBox, gridPoints, type GridBox } from './boundary/grid.js';
 export { outputReading, predictGrid, type OutputReading } from './boundary/predict-grid.js';
 export { createBoundaryTracker, type BoundarySink, type BoundaryTracker, type BoundaryUpdate } from './boundary/tracker.js';

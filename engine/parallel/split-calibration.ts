@@ -2,9 +2,11 @@ import type { SplitCalibrationPoint } from '../../contract/index.js';
 
 /**
  * Version of the step code and kernels a split calibration measures. Bump it when engine/kernels,
- * engine/step.ts or engine/parallel change speed, so stored calibrations are measured again.
+ * engine/step.ts or engine/parallel change speed, so stored calibrations are measured again
+ * (split-2: the native GEMM, engine/kernels/native-gemm.ts; the host adds `+native` to the key where
+ * the addon loads, since it makes every step ~2× cheaper and the split's fixed cost weigh more).
  */
-export const CALIBRATION_ENGINE_VERSION = 'split-1';
+export const CALIBRATION_ENGINE_VERSION = 'split-2';
 
 /**
  * Two-core speed-up a split must reach at a calibration point to count as paying: whole / split ≥ this.

@@ -3,14 +3,18 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { SplitCalibration, type SplitCalibrationKey } from '../../contract/index.js';
-import { CALIBRATION_ENGINE_VERSION } from '../../engine/index.js';
+import { CALIBRATION_ENGINE_VERSION, nativeGemmStatus } from '../../engine/index.js';
 
 /** The calibration's file name in the data folder. */
 export const SPLIT_CALIBRATION_FILE = 'split-calibration.json';
 
-/** The key of this machine and engine: CPU model, cores (os.availableParallelism()), engine version. */
+/**
+ * The key of this machine and engine: CPU model, cores (os.availableParallelism()), engine version with
+ * `+native` where the native GEMM loads (workers load the same addon from the same dist/ and environment).
+ */
 export function currentCalibrationKey(): SplitCalibrationKey {
-  return { cpuModel: os.cpus()[0]?.model.trim() || 'unknown', cores: os.availableParallelism(), engineVersion: CALIBRATION_ENGINE_VERSION };
+  const engineVersion = `${CALIBRATION_ENGINE_VERSION}${nativeGemmStatus().available ? '+native' : ''}`;
+  return { cpuModel: os.cpus()[0]?.model.trim() || 'unknown', cores: os.availableParallelism(), engineVersion };
 }
 
 function sameKey(a: SplitCalibrationKey, b: SplitCalibrationKey): boolean {
