@@ -15,6 +15,7 @@ import { cpus } from 'node:os';
 import { DEFAULT_STATS_EVERY } from '../contract/index.js';
 import { initBackend } from '../engine/backend.js';
 import { registerWasmKernels, unregisterWasmKernels } from '../engine/kernels/index.js';
+import { nativeGemmStatus, setNativeGemm } from '../engine/kernels/native-gemm.js';
 import type { TF } from '../engine/tf.js';
 import { measureTrainRun } from './diagnostics.js';
 import { startTorch, type TorchRunner } from './pytorch.js';
@@ -30,7 +31,10 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const REPS = Number(process.env.BENCH_REPS ?? (QUICK ? 1 : 3));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 0.75 : 1.5));
 
-type Config = 'wasm stock' | 'wasm patched' | 'cpu' | 'PyTorch' | 'model.fit (wasm patched)' | 'wasm patched, MNIST' | 'PyTorch, MNIST';
+type Config =
+  'wasm stock' | 'wasm patched' | 'wasm patched, no native' | 'cpu' | 'PyTorch' | 'model.fit (wasm patched)' | 'wasm patched, MNIST' | 'PyTorch, MNIST';
+/** The native GEMM (engine/kernels/native-gemm.ts): part of "wasm patched" where built; "no native" measures without it. */
+const NATIVE = nativeGemmStatus();
 /** Configurations measured on the MLP only: the same step loop on real MNIST digits (both sides the same batches). */
 const MNIST_CONFIGS: readonly Config[] = ['wasm patched, MNIST', 'PyTorch, MNIST'];
 /** The MLP's MNIST batches (built on first use) and their raw copy for PyTorch. */
@@ -60,6 +64,7 @@ async function use(tf: TF, config: Config): Promise<void> {
     return;
   }
   await tf.setBackend('wasm');
+  setNativeGemm(config !== 'wasm patched, no native');
   if (config === 'wasm stock') unregisterWasmKernels(tf);
   else registerWasmKernels(tf);
 }
@@ -124,11 +129,17 @@ async function main(): Promise<void> {
   const torch = 'measure' in torchOrWhy ? torchOrWhy : null;
   console.log(`InitScope bench — tfjs ${tfjsVersion}, node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}`);
   console.log(torch ? `PyTorch: ${torch.description}` : `PyTorch: skipped — ${(torchOrWhy as { missing: string }).missing}`);
+  console.log(
+    NATIVE.available
+      ? 'Native GEMM: built (native/gemm.c): "wasm patched" = the engine as it runs, wasm kernels with the dense products native; "no native" = wasm only'
+      : `Native GEMM: not available (${NATIVE.reason}): "wasm patched" = wasm kernels only`,
+  );
   console.log(`${REPS} interleaved repetitions, ~${SECONDS} s per measurement, medians reported\n`);
 
+  const noNative: Config[] = NATIVE.available ? ['wasm patched, no native'] : [];
   const configs: Config[] = QUICK
-    ? ['wasm stock', 'wasm patched', 'PyTorch', ...MNIST_CONFIGS]
-    : ['wasm stock', 'wasm patched', 'cpu', 'PyTorch', 'model.fit (wasm patched)', ...MNIST_CONFIGS];
+    ? ['wasm stock', 'wasm patched', ...noNative, 'PyTorch', ...MNIST_CONFIGS]
+    : ['wasm stock', 'wasm patched', ...noNative, 'cpu', 'PyTorch', 'model.fit (wasm patched)', ...MNIST_CONFIGS];
   const startTensors = tf.memory().numTensors;
   // Measured once (or read from the data folder) before any timed run, as the host does.
   const calibration = await benchCalibration();
