@@ -3,7 +3,8 @@
  *
  * gemm(variant, heap, a, b, c, m, k, n): C[m, n] = A·B where `heap` is the wasm backend's
  * WebAssembly.Memory buffer (an ArrayBuffer) and a, b, c are byte offsets on it. variant 0 = gemm
- * (A [m, k], B [k, n]), 1 = gemm_ta (A stored [k, m]), 2 = gemm_tb (B stored [n, k]), 3 = gemm_tab (both).
+ * (A [m, k], B [k, n]), 1 = gemm_ta (A stored [k, m]), 2 = gemm_tb (B stored [n, k]), 3 = gemm_tab (both),
+ * 4 and 5 = gemm and gemm_ta skipping A's zero terms (gemm-sparse.wat's twin, below; B must be finite).
  *
  * Why the bits are the same as the wasm kernel: every element of C is computed as acc = +0, then
  * acc = acc + A[i, kk] * B[kk, j] for kk ascending, the product rounded to float32 before the sum (no
@@ -134,6 +135,77 @@ CLONES static int gemmStrided(const Operands *o) {
   return 1;
 }
 
+/*
+ * The zero-skipping product (the native twin of gemm-sparse.wat): per row i of A, the terms whose
+ * A[i, kk] is ±0 are dropped (a NaN is kept), and each column panel of C[i, ·] is summed from +0 over
+ * the remaining kk in ascending order. With B all finite (the caller checks, as for the wasm kernel)
+ * every dropped term is ±0 and acc + (±0) = acc for every acc the sum can hold, so C has the dense
+ * kernel's bits. B must be row-major (variants gemm and gemm_ta only).
+ */
+static _Thread_local size_t *termRows = NULL;
+static _Thread_local float *termValues = NULL;
+static _Thread_local size_t termLength = 0;
+
+#define SPARSE_PANEL(V, L, NV)                                                       \
+  for (; j + (L) * (NV) <= n; j += (L) * (NV)) {                                     \
+    V acc[NV];                                                                       \
+    for (int q = 0; q < NV; q++) acc[q] = (V){0};                                    \
+    for (size_t t = 0; t < count; t++) {                                             \
+      const float *brow = o->b + termRows[t] * o->bks + j;                           \
+      float av = termValues[t];                                                      \
+      for (int q = 0; q < NV; q++) acc[q] = acc[q] + LOAD(V, brow + q * (L)) * av;   \
+    }                                                                                \
+    for (int q = 0; q < NV; q++) STORE(V, crow + j + q * (L), acc[q]);               \
+  }
+
+CLONES static int gemmSparse(const Operands *o) {
+  size_t m = o->m, k = o->k, n = o->n;
+  if (k > termLength) {
+    free(termRows);
+    free(termValues);
+    termRows = (size_t *)malloc(k * sizeof(size_t));
+    termValues = (float *)malloc(k * sizeof(float));
+    termLength = termRows && termValues ? k : 0;
+    if (!termLength) return 0;
+  }
+  for (size_t i = 0; i < m; i++) {
+    size_t count = 0;
+    const float *arow = o->a + i * o->ars;
+    size_t kk = 0;
+    if (o->aks == 1) /* a contiguous row: skip blocks of 16 that are all ±0 (MNIST's background) */
+      for (; kk + 16 <= k; kk += 16) {
+        uint32_t any = 0, bits[16];
+        memcpy(bits, arow + kk, sizeof bits);
+        for (int q = 0; q < 16; q++) any |= bits[q] & 0x7fffffffu;
+        if (!any) continue;
+        for (int q = 0; q < 16; q++) {
+          float a = arow[kk + q];
+          termRows[count] = kk + q;
+          termValues[count] = a;
+          count += (a != 0.0f) | (a != a);
+        }
+      }
+    for (; kk < k; kk++) {
+      float a = arow[kk * o->aks];
+      termRows[count] = kk;
+      termValues[count] = a;
+      count += (a != 0.0f) | (a != a); /* keep nonzeros and NaN; drop +0 and -0 */
+    }
+    float *crow = o->c + i * n;
+    size_t j = 0;
+    SPARSE_PANEL(v16, 16, 2)
+    SPARSE_PANEL(v16, 16, 1)
+    SPARSE_PANEL(v8, 8, 1)
+    SPARSE_PANEL(v4, 4, 1)
+    for (; j < n; j++) {
+      float acc = 0.0f;
+      for (size_t t = 0; t < count; t++) acc = acc + o->b[termRows[t] * o->bks + j] * termValues[t];
+      crow[j] = acc;
+    }
+  }
+  return 1;
+}
+
 static napi_value gemm(napi_env env, napi_callback_info info) {
   size_t argc = 8;
   napi_value argv[8];
@@ -145,9 +217,9 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   void *data;
   size_t length;
   int64_t v[6];
-  if (napi_get_value_int32(env, argv[0], &variant) != napi_ok || variant < 0 || variant > 3 ||
+  if (napi_get_value_int32(env, argv[0], &variant) != napi_ok || variant < 0 || variant > 5 ||
       napi_get_arraybuffer_info(env, argv[1], &data, &length) != napi_ok) {
-    napi_throw_type_error(env, NULL, "gemm: variant must be 0-3 and heap an ArrayBuffer");
+    napi_throw_type_error(env, NULL, "gemm: variant must be 0-5 and heap an ArrayBuffer");
     return NULL;
   }
   for (int q = 0; q < 6; q++)
@@ -173,9 +245,9 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
     memset(c, 0, cBytes);
     return NULL;
   }
-  int ta = variant & 1, tb = variant & 2;
+  int ta = variant & 1, tb = variant == 2 || variant == 3, sparse = variant >= 4;
   Operands o = {a, ta ? 1 : k, ta ? m : 1, b, tb ? 1 : n, tb ? k : 1, c, m, k, n};
-  if (!gemmStrided(&o)) napi_throw_error(env, NULL, "gemm: out of memory for a packed panel");
+  if (!(sparse ? gemmSparse(&o) : gemmStrided(&o))) napi_throw_error(env, NULL, "gemm: out of memory for a scratch buffer");
   return NULL;
 }
 

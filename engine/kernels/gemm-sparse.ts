@@ -1,7 +1,7 @@
 import type { GemmOnHeap } from './gemm-simd.js';
 import { allFiniteForBackend } from './finite-simd.js';
 import { functionOnHeap } from './heap-module.js';
-import { runsNatively } from './native-gemm.js';
+import { runsNatively, withNativeGemm } from './native-gemm.js';
 
 /**
  * The zero-skipping GEMM (engine/kernels/wat/gemm-sparse.wat) and the per-call choice between it
@@ -26,11 +26,12 @@ const countNonzero = functionOnHeap<CountOnHeap>('gemm-sparse', 'countNonzero');
 export const SPARSE_MAX_DENSITY = 0.3;
 
 /**
- * The threshold instead of {@link SPARSE_MAX_DENSITY} when the dense product would run natively
- * (engine/kernels/native-gemm.ts): [128,784]·[784,256] natively 323–334 µs, sparse wasm 251–265 µs at
- * 10 % nonzero and ~400 µs at MNIST's 19 % (docs/benchmarks.md, "Native GEMM").
+ * The threshold instead of {@link SPARSE_MAX_DENSITY} when the products run natively
+ * (engine/kernels/native-gemm.ts, both the dense and the zero-skipping one): X[128,784]·W[784,256]
+ * sparse vs dense natively, random zeros: 0.6× the time at 10 % nonzero, 0.85× at 19 %, 1.15× at
+ * 30 %; Xᵀ·dZ 0.65×, 0.85×, 1.0× (docs/benchmarks.md, "Native GEMM").
  */
-export const SPARSE_MAX_DENSITY_BESIDE_NATIVE = 0.1;
+export const SPARSE_MAX_DENSITY_BESIDE_NATIVE = 0.2;
 
 /**
  * The fewest columns of C for which the sparse kernel runs: its per-row gather pass over A pays only
@@ -63,17 +64,28 @@ export const sparseGemmCalls = { sparse: 0, dense: 0 };
  */
 export const sparseGemmForBackend = (backend: unknown, transposeA: boolean): GemmOnHeap | null => (transposeA ? sparseGemmTa(backend) : sparseGemm(backend));
 
+/** The zero-skipping variant run natively where the addon is built (same bits), cached per wasm function. */
+const nativeSparse = new WeakMap<GemmOnHeap, GemmOnHeap>();
+function sparseMaybeNative(backend: unknown, transposeA: boolean): GemmOnHeap | null {
+  const wasm = sparseGemmForBackend(backend, transposeA);
+  if (!wasm) return null;
+  let gemm = nativeSparse.get(wasm);
+  if (!gemm) nativeSparse.set(wasm, (gemm = withNativeGemm(wasm, backend, transposeA ? 'gemm_ta_sparse' : 'gemm_sparse')));
+  return gemm;
+}
+
 /**
  * Wraps the dense `gemm` (or gemm_ta when `transposeA`) so that each call runs the zero-skipping
  * kernel when the path is on, a scratch is given (byte offset ≠ 0), C has at least
  * {@link SPARSE_MIN_COLUMNS} columns, at most {@link SPARSE_MAX_DENSITY} (or
- * {@link SPARSE_MAX_DENSITY_BESIDE_NATIVE} when `dense` would run natively)
+ * {@link SPARSE_MAX_DENSITY_BESIDE_NATIVE} when `dense` would run natively; the zero-skipping
+ * kernel then runs natively too)
  * of A is nonzero (one SIMD pass over A's m·k floats) and B's k·n floats are all finite (one more
  * pass); otherwise `dense`. Both give the same bits, so the choice is invisible in the results.
  * Returns `dense` itself where the sparse module cannot be instantiated.
  */
 export function choosingGemm(dense: GemmOnHeap, backend: unknown, transposeA: boolean): GemmOnHeap {
-  const sparse = sparseGemmForBackend(backend, transposeA);
+  const sparse = sparseMaybeNative(backend, transposeA);
   const count = countNonzero(backend);
   const finite = allFiniteForBackend(backend);
   if (!sparse || !count || !finite) return dense;

@@ -16,13 +16,16 @@ import { heapMemoryOf } from './heap-module.js';
  * compiler at install, another platform), everything runs on the wasm kernels as before.
  */
 
-/** The addon's one function: variant 0 gemm, 1 gemm_ta, 2 gemm_tb, 3 gemm_tab; offsets in bytes. */
+/** The addon's one function: variant numbers as {@link NATIVE_VARIANTS}; offsets in bytes. */
 interface NativeGemmAddon {
   gemm(variant: number, heap: ArrayBuffer, a: number, b: number, c: number, m: number, k: number, n: number): void;
 }
 
-/** The variants in the addon's numbering. */
-export const NATIVE_VARIANTS = { gemm: 0, gemm_ta: 1, gemm_tb: 2, gemm_tab: 3 } as const;
+/**
+ * The variants in the addon's numbering: the four of gemm.wat, and the zero-skipping gemm and gemm_ta
+ * of gemm-sparse.wat (same bits as the dense product when B is all finite, which the caller checks).
+ */
+export const NATIVE_VARIANTS = { gemm: 0, gemm_ta: 1, gemm_tb: 2, gemm_tab: 3, gemm_sparse: 4, gemm_ta_sparse: 5 } as const;
 export type NativeVariant = keyof typeof NATIVE_VARIANTS;
 
 /**

@@ -4,7 +4,6 @@ import { NetworkSpec, OptimizerSpec } from '../../../../contract/index.js';
 import type { GemmOnHeap } from '../../../../engine/kernels/gemm-simd.js';
 import { sparseGemmCalls } from '../../../../engine/kernels/gemm-sparse.js';
 import { instantiateOn } from '../../../../engine/kernels/heap-module.js';
-import { loadMnistDigits } from '../../../../engine/datasets/mnist.js';
 import {
   NATIVE_MIN_COLUMNS,
   nativeGemmCalls,
@@ -34,10 +33,10 @@ describe('native GEMM addon (native/gemm.c)', () => {
   });
 
   const memory = new WebAssembly.Memory({ initial: 600 });
-  const wasm = instantiateOn('gemm', memory) as Record<NativeVariant, GemmOnHeap>;
+  const wasm = instantiateOn('gemm', memory) as Partial<Record<NativeVariant, GemmOnHeap>>; // the dense four
   const variants: NativeVariant[] = ['gemm', 'gemm_ta', 'gemm_tb', 'gemm_tab'];
 
-  /** Runs the wasm kernel and the addon on the same operands (at unaligned-to-64 offsets); returns both Cs. */
+  /** Runs the wasm kernel (dense variants only; else C stays NaN) and the addon on the same operands (offsets not 64-byte aligned); returns both Cs. */
   function both(variant: NativeVariant, a: Float32Array, b: Float32Array, m: number, k: number, n: number): [Float32Array, Float32Array] {
     const native = nativeGemmOnMemory(memory, variant)!;
     const heap = new Float32Array(memory.buffer);
@@ -50,7 +49,7 @@ describe('native GEMM addon (native/gemm.c)', () => {
     heap.set(a, aAt);
     heap.set(b, bAt);
     heap.fill(NaN, cAt, sAt); // C is written, never read
-    wasm[variant](aAt * 4, bAt * 4, cAt * 4, m, k, n, sAt * 4);
+    wasm[variant]?.(aAt * 4, bAt * 4, cAt * 4, m, k, n, sAt * 4);
     native(aAt * 4, bAt * 4, c2At * 4, m, k, n, 0);
     return [heap.slice(cAt, cAt + m * n), heap.slice(c2At, c2At + m * n)];
   }
@@ -96,6 +95,34 @@ describe('native GEMM addon (native/gemm.c)', () => {
       expect(expected.some((v) => Number.isNaN(v))).toBe(true);
       expect(expected.some((v) => v === Infinity || v === -Infinity)).toBe(true);
     }
+  });
+
+  it.skipIf(!nativeGemmStatus().available)('skips ±0 terms of A natively (gemm and gemm_ta) with the dense bits, keeping NaN', () => {
+    let seed = 300;
+    for (const [m, k, n] of [
+      [1, 1, 1],
+      [5, 33, 37],
+      [9, 50, 64],
+      [20, 784, 40],
+      [3, 17, 100],
+    ] as [number, number, number][])
+      for (const zeros of [0, 0.5, 0.95, 1])
+        for (const [dense, sparse] of [
+          ['gemm', 'gemm_sparse'],
+          ['gemm_ta', 'gemm_ta_sparse'],
+        ] as const) {
+          const a = values(m * k, seed++).map((v, i) => ((i * 37) % 100 < zeros * 100 ? (i % 3 ? 0 : -0) : v));
+          if (zeros === 0.5 && m * k > 3) a[2] = NaN;
+          const b = values(k * n, seed++);
+          const [expected] = both(dense, a, b, m, k, n);
+          const [, actual] = both(sparse, a, b, m, k, n);
+          for (let i = 0; i < m * n; i++)
+            if (Number.isNaN(expected[i])) expect(Number.isNaN(actual[i])).toBe(true);
+            else
+              expect(bits(actual.subarray(i, i + 1))[0], `${sparse} [${m},${k}]·[${k},${n}] zeros ${zeros} element ${i}`).toBe(
+                bits(expected.subarray(i, i + 1))[0],
+              );
+        }
   });
 
   it.skipIf(!nativeGemmStatus().available)('refuses operands outside the heap or a wrong variant, writing nothing', () => {
@@ -160,25 +187,29 @@ describe('native GEMM through tf.matMul and training', () => {
     expect(wasmBuffers(tf)).toBe(buffers);
   });
 
-  it.skipIf(!nativeGemmStatus().available)(
-    'leaves MNIST-like inputs (19 % nonzero) to the native dense product, very sparse ones to the zero-skipping kernel',
-    () => {
-      const digits = loadMnistDigits();
-      const x = new Float32Array(20 * 784);
-      for (let r = 0; r < 20; r++) digits.copyDigit(r % 10, r, x, r * 784);
-      const nonzero = x.filter((v) => v !== 0).length / x.length;
-      expect(nonzero).toBeGreaterThan(0.1);
-      const veryFew = values(20 * 784, 8).map((v, i) => (i % 25 === 0 ? v : 0)); // 4 % nonzero
-      const w = values(784 * 40, 9);
-      const before = { ...sparseGemmCalls, native: nativeGemmCalls.native };
-      expect(matMulBits(true, x, w, [20, 784], [784, 40], false, false)).toEqual(matMulBits(false, x, w, [20, 784], [784, 40], false, false));
-      expect(sparseGemmCalls.sparse).toBe(before.sparse + 1); // only with the native path off (its 30 % threshold)
-      expect(nativeGemmCalls.native).toBe(before.native + 1);
-      expect(matMulBits(true, veryFew, w, [20, 784], [784, 40], false, false)).toEqual(matMulBits(false, veryFew, w, [20, 784], [784, 40], false, false));
-      expect(sparseGemmCalls.sparse).toBe(before.sparse + 3); // sparse both times
-      expect(nativeGemmCalls.native).toBe(before.native + 1);
-    },
-  );
+  it.skipIf(!nativeGemmStatus().available)('goes zero-skipping below 20 % nonzero beside the native path (30 % without), natively, with the same bits', () => {
+    const w = values(784 * 40, 9);
+    const withDensity = (density: number, seed: number) => values(20 * 784, seed).map((v, i) => ((i * 7919) % 100 < density * 100 ? v : i % 2 ? -0 : 0));
+    const quarter = withDensity(0.25, 8);
+    const few = withDensity(0.04, 10);
+    const at = () => ({ sparse: sparseGemmCalls.sparse, native: nativeGemmCalls.native });
+    let before = at();
+    const onQuarter = matMulBits(true, quarter, w, [20, 784], [784, 40], false, false);
+    expect(at()).toEqual({ sparse: before.sparse, native: before.native + 1 }); // dense, natively
+    before = at();
+    expect(matMulBits(false, quarter, w, [20, 784], [784, 40], false, false)).toEqual(onQuarter);
+    expect(at()).toEqual({ sparse: before.sparse + 1, native: before.native }); // wasm's 30 % threshold: sparse, on wasm
+    before = at();
+    const onFew = matMulBits(true, few, w, [20, 784], [784, 40], false, false);
+    expect(at()).toEqual({ sparse: before.sparse + 1, native: before.native + 1 }); // sparse, natively
+    expect(matMulBits(false, few, w, [20, 784], [784, 40], false, false)).toEqual(onFew);
+    const fewT = withDensity(0.04, 12); // stored [784, 20]: the A of Aᵀ·B
+    const dz = values(784 * 40, 13);
+    before = at();
+    const onT = matMulBits(true, fewT, dz, [784, 20], [784, 40], true, false);
+    expect(at()).toEqual({ sparse: before.sparse + 1, native: before.native + 1 });
+    expect(matMulBits(false, fewT, dz, [784, 20], [784, 40], true, false)).toEqual(onT);
+  });
 
   /** Weights after `steps` Adam steps of a 64-48-32-10 relu MLP on random data, native path on or off. */
   async function trainedWeights(on: boolean, steps: number): Promise<Uint32Array[]> {
