@@ -75,6 +75,10 @@ describe('electron-builder.yml', () => {
       expect(included(file), file).toBe(true);
       expect(matchesAny(file, config.asarUnpack), `${file} unpacked`).toBe(true);
     }
+    // The native GEMM (Node-API: one build serves Node and Electron) is packed and unpacked with the engine.
+    expect(included('dist/engine/kernels/native/initscope_gemm.node')).toBe(true);
+    expect(matchesAny('dist/engine/kernels/native/initscope_gemm.node', config.asarUnpack)).toBe(true);
+    expect(included('native/gemm.c')).toBe(false);
     for (const file of ['node_modules/@tensorflow/tfjs/package.json', 'node_modules/zod/package.json', 'node_modules/better-sqlite3/lib/database.js']) {
       expect(matchesAny(file, config.asarUnpack), `${file} unpacked`).toBe(true);
     }
