@@ -13,6 +13,7 @@ import {
   softmaxCrossEntropyHeap,
 } from './softmax-cross-entropy.js';
 import { OPTIMIZER_UPDATE_KERNEL, optimizerUpdateHeap } from './optimizer-update.js';
+import { installSharedSaves, sharingIdentity, uninstallSharedSaves } from './shared-saves.js';
 import { sumLeadingAxes } from './sum-leading-axes.js';
 import { stockKernel } from './wasm-kernel-call.js';
 
@@ -28,6 +29,7 @@ export const PATCHED_WASM_KERNELS = [
   DENSE_RELU_GRAD_KERNEL,
   SOFTMAX_CE_KERNEL,
   SOFTMAX_CE_GRAD_KERNEL,
+  'Identity',
 ] as const;
 
 /** One of {@link PATCHED_WASM_KERNELS}. */
@@ -76,6 +78,8 @@ function patchedKernels(tf: TF, stock: Map<string, KernelConfig>, set: WasmKerne
     [OPTIMIZER_UPDATE_KERNEL]: optimizerUpdateHeap(kernelOf),
     [SOFTMAX_CE_KERNEL]: softmaxCrossEntropyHeap(kernelOf),
     [SOFTMAX_CE_GRAD_KERNEL]: softmaxCrossEntropyGradHeap(kernelOf),
+    // Shares the buffer instead of copying it (shared-saves.ts): the same values.
+    Identity: sharingIdentity(kernelOf('Identity')),
   };
 }
 
@@ -105,7 +109,8 @@ function stockKernels(tf: TF): Map<string, KernelConfig> {
  * InitScopeOptimizerUpdate, which stock wasm lacks). The kernels: BatchMatMul and _FusedMatMul with a
  * fast path for transposed operands (BatchMatMul also with the fresh-operand GEMM when `set.gemm`),
  * the missing Conv2DBackpropFilter, a faster MaxPoolGrad, a faster Sum over leading axes and the
- * fused optimizer update (engine/optimizers.ts uses it when registered). Gradients equal the cpu
+ * fused optimizer update (engine/optimizers.ts uses it when registered), and an Identity that shares
+ * buffers, with the engine saving tensors for the backward pass the same way (shared-saves.ts). Gradients equal the cpu
  * backend's to float32 rounding. Call after the wasm backend is ready; calling it again replaces the
  * registration. Kernel registrations are global to the tfjs instance: every model of the process
  * computes with the last set registered.
@@ -141,6 +146,7 @@ export function registerWasmKernels(tf: TF, set: WasmKernelSet = FULL_WASM_KERNE
   }
   registerDenseGradient(tf);
   registerSoftmaxCrossEntropyGradient(tf);
+  installSharedSaves(tf);
 }
 
 /**
@@ -149,6 +155,7 @@ export function registerWasmKernels(tf: TF, set: WasmKernelSet = FULL_WASM_KERNE
  */
 export function unregisterWasmKernels(tf: TF): void {
   if (originals === null) return;
+  uninstallSharedSaves(tf);
   for (const [name, config] of originals) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     if (config) tf.registerKernel(config);
