@@ -38,6 +38,24 @@ export interface LossFunction {
   correct(result: ForwardResult, labels: Tensor1D): Scalar;
 }
 
+/** The loss functions createLoss made that read only `logits` of a ForwardResult (loss and count alike). */
+const logitsReaders = new WeakSet<LossFunction>();
+
+/**
+ * True when `lossFn` (the very object createLoss returned) reads only the `logits` of a forward
+ * result, never its `output`: a sparse or categorical cross-entropy on a softmax output, a binary
+ * one on a sigmoid output. The caller may then skip the output activation (ForwardOptions.logitsOnly).
+ */
+export function readsOnlyLogits(lossFn: LossFunction): boolean {
+  return logitsReaders.has(lossFn);
+}
+
+/** Marks `lossFn` as reading only logits when `yes` (see readsOnlyLogits). @returns lossFn */
+function logitsOnlyIf(yes: boolean, lossFn: LossFunction): LossFunction {
+  if (yes) logitsReaders.add(lossFn);
+  return lossFn;
+}
+
 /** A loss function's one-pass loss + count (see {@link lossAndCorrect}); null where it has none for these inputs. */
 type LossAndCorrect = (result: ForwardResult, labels: Tensor1D) => { loss: Scalar; correct: Scalar } | null;
 
@@ -102,12 +120,12 @@ export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunc
         const [value, count] = fusedSparseSoftmaxCrossEntropyWithCorrect(tf, logits(r), labels);
         return { loss: value, correct: count };
       });
-      return lossFn;
+      return logitsOnlyIf(act === 'softmax', lossFn);
     }
     case 'categoricalCrossentropy': {
       // One-hot targets t: −mean over the batch of Σ_k t_k·log p_k, log p = log-softmax of the logits.
       const logits = (r: ForwardResult) => (act === 'softmax' ? r.logits : r.output);
-      return {
+      return logitsOnlyIf(act === 'softmax', {
         hasAccuracy: true,
         loss: (r, labels) =>
           tf.tidy(() => {
@@ -115,11 +133,11 @@ export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunc
             return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(logits(r))), -1)));
           }),
         correct: (r, labels) => tf.tidy(() => argmaxCorrect(logits(r), labels)),
-      };
+      });
     }
     case 'binaryCrossentropy': {
       const logits = (r: ForwardResult) => (act === 'sigmoid' ? r.logits : r.output);
-      return {
+      return logitsOnlyIf(act === 'sigmoid', {
         hasAccuracy: true,
         loss: (r, labels) =>
           tf.tidy(() => {
@@ -129,7 +147,7 @@ export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunc
             return tf.mean(perSample);
           }),
         correct: (r, labels) => tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.cast(tf.greater(logits(r), 0), 'float32'), labelColumn(labels)), 'float32'))),
-      };
+      });
     }
     case 'meanSquaredError': {
       const single = target.outputUnits === 1;

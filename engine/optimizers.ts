@@ -1,6 +1,6 @@
 import type { OptimizerSpec } from '../contract/index.js';
 import type { RuleParams } from './kernels/optimizer-rules.js';
-import { hasFusedOptimizerUpdate, runFusedOptimizerUpdates } from './kernels/optimizer-update.js';
+import { hasFusedOptimizerUpdate, runFusedOptimizerUpdate } from './kernels/optimizer-update.js';
 import type { Tensor, TF, Variable } from './tf.js';
 
 /**
@@ -125,29 +125,20 @@ export function createOptimizer(tf: TF, spec: OptimizerSpec, lrFactors: Readonly
       const t = iterations;
       const registered = tf.engine().registeredVariables;
       const fused = hasFusedOptimizerUpdate(tf);
-      // Fused: the float32 variables of one learning rate in one kernel call (the same values per variable).
-      const groups = new Map<number, { w: Variable; g: Tensor; slots: Slots }[]>();
       for (const [name, g] of Object.entries(grads)) {
         const w = registered[name];
         if (!w) throw new Error(`optimizer: no variable named '${name}'`);
         const factor = lrFactors.get(name);
         const lr = factor === undefined ? learningRate : learningRate * factor;
-        if (fused && w.dtype === 'float32' && g.dtype === 'float32') {
-          const group = groups.get(lr) ?? [];
-          group.push({ w, g, slots: slotsOf(w) });
-          groups.set(lr, group);
-          continue;
-        }
-        tf.tidy(() => w.assign(update(w, g, lr, t)));
-      }
-      for (const [lr, group] of groups) {
         tf.tidy(() => {
-          const outs = runFusedOptimizerUpdates(tf, group, fusedParams(spec, lr, t));
-          group.forEach(({ w, slots }, i) => {
-            const [next, ...nextSlots] = outs[i]!;
+          if (fused && w.dtype === 'float32' && g.dtype === 'float32') {
+            const slots = slotsOf(w);
+            const [next, ...nextSlots] = runFusedOptimizerUpdate(tf, w, g, slots, fusedParams(spec, lr, t));
             slots.forEach((slot, k) => slot.assign(nextSlots[k]!));
             w.assign(next!);
-          });
+          } else {
+            w.assign(update(w, g, lr, t));
+          }
         });
       }
     },

@@ -1,7 +1,7 @@
 import { locateDivergence } from './diagnostics/divergence.js';
 import { allFiniteOnHeap } from './kernels/finite-simd.js';
 import type { StateUpdate } from './layers/types.js';
-import { lossAndCorrect, type LossFunction } from './losses.js';
+import { lossAndCorrect, readsOnlyLogits, type LossFunction } from './losses.js';
 import type { Model } from './model.js';
 import type { Optimizer } from './optimizers.js';
 import type { Scalar, Tensor, Tensor1D, TF } from './tf.js';
@@ -100,7 +100,8 @@ export function computeBatchGradients(
     // the value and gradients to the caller.
     const { value, grads } = tf.tidy(() =>
       tf.variableGrads(() => {
-        const result = model.forward(xb, { training: true, dropoutSeed, stateUpdates });
+        // A loss on the logits alone: the output activation (e.g. softmax) is not run.
+        const result = model.forward(xb, { training: true, dropoutSeed, stateUpdates, logitsOnly: readsOnlyLogits(lossFn) });
         // One kernel for both where the loss has one (patched wasm, sparse cross-entropy).
         const { loss, correct } = lossAndCorrect(lossFn, result, yb);
         kept.correct = tf.keep(correct);

@@ -11,12 +11,8 @@ export const OPTIMIZER_UPDATE_KERNEL = 'InitScopeOptimizerUpdate';
 /** The kernel's attributes: {@link RuleParams} as a tfjs attribute map. */
 export type OptimizerUpdateAttrs = RuleParams & NamedAttrMap;
 
-/**
- * Input names of variable `v` of a call: the variable, its gradient, then one per slot — `w`, `g`,
- * `slot0`, `slot1` for the first, `w.1`, `g.1`, `slot0.1`, … for the next ones (attr `variables`).
- */
-const inputName = (base: string, v: number): string => (v === 0 ? base : `${base}.${v}`);
-const slotInput = (k: number, v = 0): string => inputName(`slot${k}`, v);
+/** Input names: the variable, its gradient, then one per slot (`slot0`, `slot1`). */
+const slotInput = (k: number): string => `slot${k}`;
 
 /** Checks and reads the attributes. @throws Error naming the bad attribute */
 function readParams(attrs: NamedAttrMap): RuleParams {
@@ -37,12 +33,9 @@ function readParams(attrs: NamedAttrMap): RuleParams {
  * variable instead of ~10 tf kernels (each with its own allocation), as WebAssembly SIMD on the
  * backend's heap (optimizer-simd.ts; a JavaScript loop where that is unavailable). Inputs: `w` (the variable),
  * `g` (its gradient, same size) and `slot0`/`slot1` (the rule's accumulators, see SLOT_COUNT), all
- * float32 of any shape; with attr `variables` = V > 1, V such groups in one call (`w.1`, `g.1`,
- * `slot0.1`, … see inputName), all with the same rule and learning rate: one kernel dispatch for a
- * whole model. attrs: {@link OptimizerUpdateAttrs}. Outputs, all NEW buffers of their w's shape: per
- * variable in order [new w, new slot0, new slot1] (inputs are never written: tf.clone shares buffers).
- * Formulas and float32 rounding are those of the tf-op path in engine/optimizers.ts (see
- * optimizer-rules.ts); each variable's update is the same whether it runs alone or in a group.
+ * float32 of any shape; attrs: {@link OptimizerUpdateAttrs}. Outputs, all NEW buffers of w's shape:
+ * [new w, new slot0, new slot1] (inputs are never written: tf.clone shares buffers). Formulas and
+ * float32 rounding are those of the tf-op path in engine/optimizers.ts (see optimizer-rules.ts).
  * @param kernelOf resolves stock kernels (unused here; KernelScope's contract)
  */
 export function optimizerUpdateHeap(kernelOf: (name: string) => KernelFunc): KernelFunc {
@@ -50,33 +43,24 @@ export function optimizerUpdateHeap(kernelOf: (name: string) => KernelFunc): Ker
     const { inputs, backend, attrs = {} } = args as KernelArgs;
     const params = readParams(attrs);
     const count = SLOT_COUNT[params.rule];
-    const variables = attrs.variables ?? 1;
-    if (typeof variables !== 'number' || !Number.isInteger(variables) || variables < 1)
-      throw new Error(`${OPTIMIZER_UPDATE_KERNEL}: attr 'variables' must be a positive integer, got ${String(variables)}`);
+    const wInfo = inputs.w as Info | undefined;
+    const gInfo = inputs.g as Info | undefined;
+    const slotInfos = Array.from({ length: count }, (_, k) => inputs[slotInput(k)] as Info | undefined);
     const size = (x: Info) => x.shape.reduce((a, b) => a * b, 1);
-    const groups = Array.from({ length: variables }, (_, v) => {
-      const w = inputs[inputName('w', v)] as Info | undefined;
-      const g = inputs[inputName('g', v)] as Info | undefined;
-      const slots = Array.from({ length: count }, (_, k) => inputs[slotInput(k, v)] as Info | undefined);
-      const named = [[inputName('w', v), w], [inputName('g', v), g], ...slots.map((x, k) => [slotInput(k, v), x] as const)] as const;
-      for (const [name, x] of named) {
-        if (!x) throw new Error(`${OPTIMIZER_UPDATE_KERNEL}: rule '${params.rule}' needs input '${name}'`);
-        if (x.dtype !== 'float32') throw new Error(`${OPTIMIZER_UPDATE_KERNEL}: input '${name}' must be float32, got ${x.dtype}`);
-        if (size(x) !== size(w!))
-          throw new Error(`${OPTIMIZER_UPDATE_KERNEL}: input '${name}' has shape [${x.shape.join(', ')}], w has [${w!.shape.join(', ')}]`);
-      }
-      return { w: w!, g: g!, slots: slots as Info[] };
-    });
+    for (const [name, x] of [['w', wInfo], ['g', gInfo], ...slotInfos.map((s, k) => [slotInput(k), s] as const)] as const) {
+      if (!x) throw new Error(`${OPTIMIZER_UPDATE_KERNEL}: rule '${params.rule}' needs input '${name}'`);
+      if (x.dtype !== 'float32') throw new Error(`${OPTIMIZER_UPDATE_KERNEL}: input '${name}' must be float32, got ${x.dtype}`);
+      if (size(x) !== size(wInfo!))
+        throw new Error(`${OPTIMIZER_UPDATE_KERNEL}: input '${name}' has shape [${x.shape.join(', ')}], w has [${wInfo!.shape.join(', ')}]`);
+    }
     const scope = new KernelScope(backend, kernelOf);
     try {
-      const outInfos = groups.map((x) => Array.from({ length: count + 1 }, () => scope.alloc([...x.w.shape])));
+      const outInfos = Array.from({ length: count + 1 }, () => scope.alloc([...wInfo!.shape]));
       // Views only after the last allocation (an allocation may grow the heap and detach views).
-      const memory = heapMemoryOf(backend);
-      groups.forEach((x, v) => {
-        const [wOut, ...slotsOut] = outInfos[v]!.map((o) => scope.view(o));
-        applyRuleOnHeap(params, { w: scope.view(x.w), g: scope.view(x.g), slots: x.slots.map((s) => scope.view(s)), wOut: wOut!, slotsOut }, memory);
-      });
-      return outInfos.flat().map((o) => scope.keep(o));
+      const [wOut, ...slotsOut] = outInfos.map((o) => scope.view(o));
+      const arrays = { w: scope.view(wInfo!), g: scope.view(gInfo!), slots: slotInfos.map((s) => scope.view(s!)), wOut: wOut!, slotsOut };
+      applyRuleOnHeap(params, arrays, heapMemoryOf(backend));
+      return outInfos.map((o) => scope.keep(o));
     } finally {
       scope.dispose();
     }
@@ -97,33 +81,8 @@ export function hasFusedOptimizerUpdate(tf: TF): boolean {
  * @throws Error if the active backend lacks the kernel (check {@link hasFusedOptimizerUpdate})
  */
 export function runFusedOptimizerUpdate(tf: TF, w: Tensor, g: Tensor, slots: readonly Tensor[], attrs: RuleParams): Tensor[] {
-  return runFusedOptimizerUpdates(tf, [{ w, g, slots }], attrs)[0]!;
-}
-
-/** One variable of {@link runFusedOptimizerUpdates}: its value, gradient and the rule's accumulators. */
-export interface FusedUpdateInput {
-  w: Tensor;
-  g: Tensor;
-  slots: readonly Tensor[];
-}
-
-/**
- * The fused update of several variables (same rule, learning rate and step) in ONE kernel call: per
- * variable the same values as {@link runFusedOptimizerUpdate}, with one engine dispatch in all.
- * @param updates float32 variables with their gradients and slots (each of its w's shape)
- * @returns per variable, new tensors [new w, ...new slots]; the caller assigns and frees them
- * @throws Error if the active backend lacks the kernel (check {@link hasFusedOptimizerUpdate})
- */
-export function runFusedOptimizerUpdates(tf: TF, updates: readonly FusedUpdateInput[], attrs: RuleParams): Tensor[][] {
-  if (updates.length === 0) return [];
-  const inputs: NamedTensorMap = {};
-  updates.forEach((u, v) => {
-    inputs[inputName('w', v)] = u.w;
-    inputs[inputName('g', v)] = u.g;
-    u.slots.forEach((s, k) => (inputs[slotInput(k, v)] = s));
-  });
-  const out = tf.engine().runKernel<Tensor[]>(OPTIMIZER_UPDATE_KERNEL, inputs, { ...attrs, variables: updates.length } as OptimizerUpdateAttrs);
-  const flat = Array.isArray(out) ? out : [out];
-  const per = SLOT_COUNT[attrs.rule] + 1;
-  return updates.map((_, v) => flat.slice(v * per, (v + 1) * per));
+  const inputs: NamedTensorMap = { w, g };
+  slots.forEach((s, k) => (inputs[slotInput(k)] = s));
+  const out = tf.engine().runKernel<Tensor[]>(OPTIMIZER_UPDATE_KERNEL, inputs, attrs as OptimizerUpdateAttrs);
+  return Array.isArray(out) ? out : [out];
 }
