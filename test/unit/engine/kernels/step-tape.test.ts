@@ -59,7 +59,9 @@ describe('fewer tf ops per step (shared saves, accuracy in the loss kernel)', ()
   it('runs a step of the MLP without Identity copies, the unread Softmax, ArgMax/Equal/Cast, the summary Reshape/Concat', async () => {
     const kernelsOfStep = async () => {
       const names: string[] = [];
-      const profile = await tf.profile(() => trainHashed(tf, MLP, 1, 8));
+      const profile = await tf.profile(async () => {
+        await trainHashed(tf, MLP, 1, 8);
+      });
       for (const k of profile.kernels) names.push(k.name);
       return names;
     };
