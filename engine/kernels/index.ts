@@ -29,8 +29,17 @@ export const PATCHED_WASM_KERNELS = [
   DENSE_RELU_GRAD_KERNEL,
   SOFTMAX_CE_KERNEL,
   SOFTMAX_CE_GRAD_KERNEL,
-  'Identity',
 ] as const;
+
+/**
+ * Stock kernels replaced by ones giving the same values (wasm's Identity shares the buffer instead of
+ * copying it, see shared-saves.ts): registered with the patched set but, like the zero-skipping GEMM,
+ * not listed in a run's provenance (`kernels.groups`), since they cannot change a number.
+ */
+const VALUE_NEUTRAL_KERNELS = ['Identity'] as const;
+
+/** Every kernel name registerWasmKernels replaces or adds. */
+const REGISTERED = [...PATCHED_WASM_KERNELS, ...VALUE_NEUTRAL_KERNELS] as const;
 
 /** One of {@link PATCHED_WASM_KERNELS}. */
 export type PatchedWasmKernel = (typeof PATCHED_WASM_KERNELS)[number];
@@ -63,7 +72,7 @@ export const STOCK_WASM_KERNELS: WasmKernelSet = Object.freeze({ patched: false,
 let originals: Map<string, KernelConfig | undefined> | null = null;
 
 /** The kernels that run when patched, built from the stock ones for kernel set `set`. */
-function patchedKernels(tf: TF, stock: Map<string, KernelConfig>, set: WasmKernelSet): Partial<Record<PatchedWasmKernel, KernelFunc>> {
+function patchedKernels(tf: TF, stock: Map<string, KernelConfig>, set: WasmKernelSet): Partial<Record<(typeof REGISTERED)[number], KernelFunc>> {
   const kernelOf = (name: string): KernelFunc => stockKernel(stock, name);
   const batchMatMul = transposedMatMulFastPath(kernelOf('BatchMatMul'), kernelOf);
   const gemmMatMul = set.gemm ? freshOperandGemm(batchMatMul, kernelOf) : null;
@@ -121,7 +130,7 @@ function stockKernels(tf: TF): Map<string, KernelConfig> {
 export function registerWasmKernels(tf: TF, set: WasmKernelSet = FULL_WASM_KERNELS): void {
   if (tf.getKernel('BatchMatMul', 'wasm') === undefined) throw new Error('registerWasmKernels: the wasm backend is not loaded');
   if (originals === null) {
-    originals = new Map(PATCHED_WASM_KERNELS.map((name) => [name, tf.getKernel(name, 'wasm')]));
+    originals = new Map(REGISTERED.map((name) => [name, tf.getKernel(name, 'wasm')]));
   }
   if (!set.patched) {
     unregisterWasmKernels(tf);
@@ -138,7 +147,7 @@ export function registerWasmKernels(tf: TF, set: WasmKernelSet = FULL_WASM_KERNE
   }
   const stock = stockKernels(tf);
   const kernels = patchedKernels(tf, stock, set);
-  for (const name of PATCHED_WASM_KERNELS) {
+  for (const name of REGISTERED) {
     const kernelFunc = kernels[name];
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     if (kernelFunc) tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });

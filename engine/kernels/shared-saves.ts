@@ -19,6 +19,8 @@ import type { Info, KernelArgs } from './wasm-kernel-call.js';
  *    tensor on the same buffer (reference count + 1) instead of running `Identity` and recording a
  *    tape node for it. Nested gradients (depth > 1) and other backends keep tfjs's own path.
  * tf.memory() counts a saved tensor as before (one tensor, its bytes); freeing it lowers the count.
+ * Registered with the patched wasm kernels (engine/kernels/index.ts) and, since no number can change,
+ * not listed in a run's provenance.
  */
 
 /** The engine internals the shared save uses (tfjs-core 4.x `Engine`). */

@@ -7,6 +7,7 @@ import { createLoss, lossAndCorrect, readsOnlyLogits } from '../../../../engine/
 import { buildModel } from '../../../../engine/model.js';
 import type { ForwardResult } from '../../../../engine/model.js';
 import type { Tensor, TF } from '../../../../engine/tf.js';
+import { kernelSet } from '../../../../engine/provenance.js';
 import { onCpu, values, wasmBuffers, wasmTf } from './backend-pair.js';
 import { CONV, MLP, trainHashed } from './step-tape-run.js';
 
@@ -103,6 +104,13 @@ describe('fewer tf ops per step (shared saves, accuracy in the loss kernel)', ()
     const wasm = second();
     expect(wasm).toEqual(await onCpu(tf, second));
     [0, 12 * 0.25, 12 * 4].forEach((v, i) => expect(wasm[i]).toBeCloseTo(v, 5));
+  });
+
+  it('is not recorded in provenance (it cannot change a number), and the stock set restores the copying Identity and tfjs saves', () => {
+    expect(kernelSet('wasm', FULL_WASM_KERNELS).groups).not.toContain('Identity');
+    unregisterWasmKernels(tf);
+    expect(hasSharedSaves(tf)).toBe(false);
+    expect(tf.getKernel('Identity', 'wasm')?.kernelFunc).toBe(stockIdentity.kernelFunc);
   });
 
   it('installs once and restores the engine method on uninstall', () => {
