@@ -2,7 +2,7 @@
  * The MLP's training step (784-256-128-10, relu, softmax, Adam 1e-3, batch 128: `npm run bench`'s
  * step loop) of THIS tree against another build's engine, in one process: two models trained in turns
  * in interleaved blocks, main-thread CPU time per step (/proc/self/task/<pid>/schedstat, ns: the GC and
- * compiler threads are not counted), medians of blocks and of the per-block ratios; then the kernels
+ * compiler threads are not counted; wall-clock samples/s beside it), medians of blocks and of the per-block ratios; then the kernels
  * one step runs on each side, and whether both ended with the same weight bits and the same loss and
  * count every step.
  *
@@ -99,12 +99,18 @@ base.buildModel(tf, NETWORKS.mlp, { seed: 1 }).dispose();
 const sides = { base: trainer(base), here: trainer(here) };
 const order = process.env.BENCH_HERE_FIRST === '1' ? (['here', 'base'] as const) : (['base', 'here'] as const);
 const times = { base: [] as number[], here: [] as number[] };
+const wall = { base: [] as number[], here: [] as number[] };
 for (let b = 0; b <= blocks; b++) {
   for (const side of order) {
     sideSetup(side);
     const t0 = threadNs();
+    const w0 = performance.now();
     for (let s = 0; s < steps; s++) await sides[side].step();
-    if (b > 0) times[side].push((threadNs() - t0) / 1e6 / steps); // block 0 warms up
+    if (b > 0) {
+      // block 0 warms up
+      times[side].push((threadNs() - t0) / 1e6 / steps);
+      wall[side].push((steps * BATCH * 1000) / (performance.now() - w0));
+    }
   }
 }
 const kernels: Record<string, string> = {};
@@ -126,6 +132,9 @@ console.log(
   `main-thread CPU ms/step: base ${mb.toFixed(3)}, here ${mh.toFixed(3)} (${(100 * (mh / mb - 1)).toFixed(1)} %); median block ratio ${median(ratios).toFixed(3)}`,
 );
 console.log(`block ratios: ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
+console.log(
+  `wall, samples/s (medians of blocks): base ${median(wall.base).toFixed(0)}, here ${median(wall.here).toFixed(0)} (${median(wall.here.map((v, i) => v / (wall.base[i] as number))).toFixed(3)}× median block ratio)`,
+);
 console.log(`kernels per step: base ${kernels.base}`);
 console.log(`                  here ${kernels.here}`);
 console.log(
