@@ -1,7 +1,7 @@
 import type { ActivationSpec, LossName } from '../contract/index.js';
 import type { ForwardResult } from './model.js';
 import type { Scalar, Tensor, Tensor1D, TF } from './tf.js';
-import { fusedSparseSoftmaxCrossEntropy, hasFusedSoftmaxCrossEntropy } from './kernels/softmax-cross-entropy.js';
+import { fusedSparseSoftmaxCrossEntropy, fusedSparseSoftmaxCrossEntropyWithCorrect, hasFusedSoftmaxCrossEntropy } from './kernels/softmax-cross-entropy.js';
 
 /**
  * Losses and accuracy for class-index labels, and MSE for real-valued targets (regression sets:
@@ -38,6 +38,45 @@ export interface LossFunction {
   correct(result: ForwardResult, labels: Tensor1D): Scalar;
 }
 
+/** The loss functions createLoss made that read only `logits` of a ForwardResult (loss and count alike). */
+const logitsReaders = new WeakSet<LossFunction>();
+
+/**
+ * True when `lossFn` (the very object createLoss returned) reads only the `logits` of a forward
+ * result, never its `output`: a sparse or categorical cross-entropy on a softmax output, a binary
+ * one on a sigmoid output. The caller may then skip the output activation (ForwardOptions.logitsOnly).
+ */
+export function readsOnlyLogits(lossFn: LossFunction): boolean {
+  return logitsReaders.has(lossFn);
+}
+
+/** Marks `lossFn` as reading only logits when `yes` (see readsOnlyLogits). @returns lossFn */
+function logitsOnlyIf(yes: boolean, lossFn: LossFunction): LossFunction {
+  if (yes) logitsReaders.add(lossFn);
+  return lossFn;
+}
+
+/** A loss function's one-pass loss + count (see {@link lossAndCorrect}); null where it has none for these inputs. */
+type LossAndCorrect = (result: ForwardResult, labels: Tensor1D) => { loss: Scalar; correct: Scalar } | null;
+
+/** The one-pass paths of the loss functions createLoss made, by object (a copy or a wrapper has none). */
+const onePass = new WeakMap<LossFunction, LossAndCorrect>();
+
+/**
+ * `lossFn.correct(result, labels)` and `lossFn.loss(result, labels)`, from one kernel call where the
+ * backend has one (patched wasm, sparse cross-entropy with int32 labels: the count rides in the loss
+ * kernel's pass), else by calling the two in that order. The same values either way. Only the very
+ * object createLoss returned takes the one-pass path: a copy with its own `loss` (e.g. `{ ...base,
+ * loss }`) is called as written.
+ * @returns tensors owned by the caller's scope (loss differentiable, correct a float32 count)
+ */
+export function lossAndCorrect(lossFn: LossFunction, result: ForwardResult, labels: Tensor1D): { loss: Scalar; correct: Scalar } {
+  const both = onePass.get(lossFn)?.(result, labels);
+  if (both) return both;
+  const correct = lossFn.correct(result, labels);
+  return { correct, loss: lossFn.loss(result, labels) };
+}
+
 /** What a loss needs to know about the network's output. */
 export interface LossTarget {
   /** Activation of the last layer. */
@@ -61,24 +100,32 @@ export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunc
   switch (name) {
     case 'sparseCategoricalCrossentropy': {
       const logits = (r: ForwardResult) => (act === 'softmax' ? r.logits : r.output);
-      return {
+      // Patched wasm: one kernel each way (engine/kernels/softmax-cross-entropy.ts), float64 inside.
+      const fused = (r: ForwardResult, labels: Tensor1D) => labels.dtype === 'int32' && logits(r).rank === 2 && hasFusedSoftmaxCrossEntropy(tf);
+      const loss = (r: ForwardResult, labels: Tensor1D): Scalar =>
+        tf.tidy(() => {
+          if (fused(r, labels)) return fusedSparseSoftmaxCrossEntropy(tf, logits(r), labels);
+          const logp = tf.logSoftmax(logits(r));
+          const picked = tf.sum(tf.mul(logp, tf.cast(tf.oneHot(labels, target.numClasses), 'float32')), -1);
+          return tf.neg(tf.mean(picked));
+        });
+      const lossFn: LossFunction = {
         hasAccuracy: true,
-        loss: (r, labels) =>
-          tf.tidy(() => {
-            // Patched wasm: one kernel each way (engine/kernels/softmax-cross-entropy.ts), float64 inside.
-            if (labels.dtype === 'int32' && logits(r).rank === 2 && hasFusedSoftmaxCrossEntropy(tf))
-              return fusedSparseSoftmaxCrossEntropy(tf, logits(r), labels);
-            const logp = tf.logSoftmax(logits(r));
-            const picked = tf.sum(tf.mul(logp, tf.cast(tf.oneHot(labels, target.numClasses), 'float32')), -1);
-            return tf.neg(tf.mean(picked));
-          }),
+        loss,
         correct: (r, labels) => tf.tidy(() => argmaxCorrect(logits(r), labels)),
       };
+      // The accuracy count rides in the loss kernel's pass (wasm ArgMax's first-maximum rule).
+      onePass.set(lossFn, (r, labels) => {
+        if (!fused(r, labels)) return null;
+        const [value, count] = fusedSparseSoftmaxCrossEntropyWithCorrect(tf, logits(r), labels);
+        return { loss: value, correct: count };
+      });
+      return logitsOnlyIf(act === 'softmax', lossFn);
     }
     case 'categoricalCrossentropy': {
       // One-hot targets t: −mean over the batch of Σ_k t_k·log p_k, log p = log-softmax of the logits.
       const logits = (r: ForwardResult) => (act === 'softmax' ? r.logits : r.output);
-      return {
+      return logitsOnlyIf(act === 'softmax', {
         hasAccuracy: true,
         loss: (r, labels) =>
           tf.tidy(() => {
@@ -86,11 +133,11 @@ export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunc
             return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(logits(r))), -1)));
           }),
         correct: (r, labels) => tf.tidy(() => argmaxCorrect(logits(r), labels)),
-      };
+      });
     }
     case 'binaryCrossentropy': {
       const logits = (r: ForwardResult) => (act === 'sigmoid' ? r.logits : r.output);
-      return {
+      return logitsOnlyIf(act === 'sigmoid', {
         hasAccuracy: true,
         loss: (r, labels) =>
           tf.tidy(() => {
@@ -100,7 +147,7 @@ export function createLoss(tf: TF, name: LossName, target: LossTarget): LossFunc
             return tf.mean(perSample);
           }),
         correct: (r, labels) => tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.cast(tf.greater(logits(r), 0), 'float32'), labelColumn(labels)), 'float32'))),
-      };
+      });
     }
     case 'meanSquaredError': {
       const single = target.outputUnits === 1;

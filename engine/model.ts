@@ -19,6 +19,13 @@ export interface ForwardOptions {
   taps?: readonly Tensor[];
   /** While training, batchNorm layers push their moving-statistics updates here (see StateUpdate). */
   stateUpdates?: StateUpdate[];
+  /**
+   * The caller reads only `logits` (e.g. a cross-entropy on the last pre-activation, see
+   * losses.ts readsOnlyLogits): the last layer's activation is then not applied in the pass, and
+   * `output` computes it when (and each time) it is read, in the scope reading it. Ignored with
+   * `taps` or `collectActivations`.
+   */
+  logitsOnly?: boolean;
 }
 
 /** The result of a forward pass; every tensor has a leading batch dimension. */
@@ -145,24 +152,36 @@ export function buildModel(tf: TF, network: NetworkSpec, options: BuildModelOpti
       const branches: (Tensor | undefined)[] = [];
       let h = x;
       let pre = x;
-      layers.forEach((layer, i) => {
+      const logitsOnly = opts.logitsOnly === true && !opts.taps && !opts.collectActivations;
+      for (const [i, layer] of layers.entries()) {
         const out = layer.apply(h, ctx);
         const last = i === layers.length - 1;
         // Only the last layer's pre-activation (the logits) is read: a fused dense layer computes it on demand.
         if (last) pre = out.preActivation;
-        h = out.output;
+        if (last && logitsOnly) {
+          // The output activation (softmax of the benchmark MLP) is not needed by the caller: not run here.
+          return {
+            logits: pre,
+            get output() {
+              return out.output;
+            },
+          };
+        }
+        // Read once: a fused dense layer computes a non-relu activation on every read of `output`.
+        const output = out.output;
+        h = output;
         const tap = opts.taps?.[i];
         if (tap) {
           // The last layer's tap also shifts its logits, which is what a cross-entropy loss reads.
-          if (last && pre !== out.output) pre = tf.add(pre, tap);
+          if (last && pre !== output) pre = tf.add(pre, tap);
           h = tf.add(h, tap);
-          if (last && pre === out.output) pre = h;
+          if (last && pre === output) pre = h;
         }
         if (opts.collectActivations) {
           activations.push(h);
           branches.push(out.branch);
         }
-      });
+      }
       return { output: h, logits: pre, ...(opts.collectActivations ? { activations, branches } : {}) };
     },
     dispose() {

@@ -1,7 +1,7 @@
 import { locateDivergence } from './diagnostics/divergence.js';
 import { allFiniteOnHeap } from './kernels/finite-simd.js';
 import type { StateUpdate } from './layers/types.js';
-import type { LossFunction } from './losses.js';
+import { lossAndCorrect, readsOnlyLogits, type LossFunction } from './losses.js';
 import type { Model } from './model.js';
 import type { Optimizer } from './optimizers.js';
 import type { Scalar, Tensor, Tensor1D, TF } from './tf.js';
@@ -100,9 +100,11 @@ export function computeBatchGradients(
     // the value and gradients to the caller.
     const { value, grads } = tf.tidy(() =>
       tf.variableGrads(() => {
-        const result = model.forward(xb, { training: true, dropoutSeed, stateUpdates });
-        kept.correct = tf.keep(lossFn.correct(result, yb));
-        const loss = lossFn.loss(result, yb);
+        // A loss on the logits alone: the output activation (e.g. softmax) is not run.
+        const result = model.forward(xb, { training: true, dropoutSeed, stateUpdates, logitsOnly: readsOnlyLogits(lossFn) });
+        // One kernel for both where the loss has one (patched wasm, sparse cross-entropy).
+        const { loss, correct } = lossAndCorrect(lossFn, result, yb);
+        kept.correct = tf.keep(correct);
         return lossScale === 1 ? loss : tf.mul(loss, lossScale);
       }, variables),
     );
@@ -140,23 +142,26 @@ export async function applyBatchGradients<T>(
       tf,
       variables.map((v) => grads[v.name]),
     );
-    const summary = tf.tidy(() =>
-      tf.concat([
-        tf.reshape(value, [1]),
-        tf.reshape(correct, [1]),
-        ...(onHeap
-          ? []
-          : variables.map((v) => {
-              const g = grads[v.name];
-              return g ? tf.reshape(tf.cast(tf.all(tf.isFinite(g)), 'float32'), [1]) : tf.ones([1]);
-            })),
-      ]),
-    );
     let values: Float32Array;
-    try {
-      values = (await summary.data()) as Float32Array;
-    } finally {
-      summary.dispose();
+    if (onHeap) {
+      // wasm: the two scalars are read where they lie (no reshape/concat kernels, no summary tensor).
+      values = Float32Array.of((await value.data())[0] as number, (await correct.data())[0] as number);
+    } else {
+      const summary = tf.tidy(() =>
+        tf.concat([
+          tf.reshape(value, [1]),
+          tf.reshape(correct, [1]),
+          ...variables.map((v) => {
+            const g = grads[v.name];
+            return g ? tf.reshape(tf.cast(tf.all(tf.isFinite(g)), 'float32'), [1]) : tf.ones([1]);
+          }),
+        ]),
+      );
+      try {
+        values = (await summary.data()) as Float32Array;
+      } finally {
+        summary.dispose();
+      }
     }
     const loss = values[0] as number;
     const gradientFinite = onHeap ?? variables.map((_, i) => values[i + 2] === 1);

@@ -13,6 +13,7 @@ import {
   softmaxCrossEntropyHeap,
 } from './softmax-cross-entropy.js';
 import { OPTIMIZER_UPDATE_KERNEL, optimizerUpdateHeap } from './optimizer-update.js';
+import { installSharedSaves, sharingIdentity, uninstallSharedSaves } from './shared-saves.js';
 import { sumLeadingAxes } from './sum-leading-axes.js';
 import { stockKernel } from './wasm-kernel-call.js';
 
@@ -29,6 +30,16 @@ export const PATCHED_WASM_KERNELS = [
   SOFTMAX_CE_KERNEL,
   SOFTMAX_CE_GRAD_KERNEL,
 ] as const;
+
+/**
+ * Stock kernels replaced by ones giving the same values (wasm's Identity shares the buffer instead of
+ * copying it, see shared-saves.ts): registered with the patched set but, like the zero-skipping GEMM,
+ * not listed in a run's provenance (`kernels.groups`), since they cannot change a number.
+ */
+const VALUE_NEUTRAL_KERNELS = ['Identity'] as const;
+
+/** Every kernel name registerWasmKernels replaces or adds. */
+const REGISTERED = [...PATCHED_WASM_KERNELS, ...VALUE_NEUTRAL_KERNELS] as const;
 
 /** One of {@link PATCHED_WASM_KERNELS}. */
 export type PatchedWasmKernel = (typeof PATCHED_WASM_KERNELS)[number];
@@ -61,7 +72,7 @@ export const STOCK_WASM_KERNELS: WasmKernelSet = Object.freeze({ patched: false,
 let originals: Map<string, KernelConfig | undefined> | null = null;
 
 /** The kernels that run when patched, built from the stock ones for kernel set `set`. */
-function patchedKernels(tf: TF, stock: Map<string, KernelConfig>, set: WasmKernelSet): Partial<Record<PatchedWasmKernel, KernelFunc>> {
+function patchedKernels(tf: TF, stock: Map<string, KernelConfig>, set: WasmKernelSet): Partial<Record<(typeof REGISTERED)[number], KernelFunc>> {
   const kernelOf = (name: string): KernelFunc => stockKernel(stock, name);
   const batchMatMul = transposedMatMulFastPath(kernelOf('BatchMatMul'), kernelOf);
   const gemmMatMul = set.gemm ? freshOperandGemm(batchMatMul, kernelOf) : null;
@@ -76,6 +87,8 @@ function patchedKernels(tf: TF, stock: Map<string, KernelConfig>, set: WasmKerne
     [OPTIMIZER_UPDATE_KERNEL]: optimizerUpdateHeap(kernelOf),
     [SOFTMAX_CE_KERNEL]: softmaxCrossEntropyHeap(kernelOf),
     [SOFTMAX_CE_GRAD_KERNEL]: softmaxCrossEntropyGradHeap(kernelOf),
+    // Shares the buffer instead of copying it (shared-saves.ts): the same values.
+    Identity: sharingIdentity(kernelOf('Identity')),
   };
 }
 
@@ -105,7 +118,8 @@ function stockKernels(tf: TF): Map<string, KernelConfig> {
  * InitScopeOptimizerUpdate, which stock wasm lacks). The kernels: BatchMatMul and _FusedMatMul with a
  * fast path for transposed operands (BatchMatMul also with the fresh-operand GEMM when `set.gemm`),
  * the missing Conv2DBackpropFilter, a faster MaxPoolGrad, a faster Sum over leading axes and the
- * fused optimizer update (engine/optimizers.ts uses it when registered). Gradients equal the cpu
+ * fused optimizer update (engine/optimizers.ts uses it when registered), and an Identity that shares
+ * buffers, with the engine saving tensors for the backward pass the same way (shared-saves.ts). Gradients equal the cpu
  * backend's to float32 rounding. Call after the wasm backend is ready; calling it again replaces the
  * registration. Kernel registrations are global to the tfjs instance: every model of the process
  * computes with the last set registered.
@@ -116,7 +130,7 @@ function stockKernels(tf: TF): Map<string, KernelConfig> {
 export function registerWasmKernels(tf: TF, set: WasmKernelSet = FULL_WASM_KERNELS): void {
   if (tf.getKernel('BatchMatMul', 'wasm') === undefined) throw new Error('registerWasmKernels: the wasm backend is not loaded');
   if (originals === null) {
-    originals = new Map(PATCHED_WASM_KERNELS.map((name) => [name, tf.getKernel(name, 'wasm')]));
+    originals = new Map(REGISTERED.map((name) => [name, tf.getKernel(name, 'wasm')]));
   }
   if (!set.patched) {
     unregisterWasmKernels(tf);
@@ -133,7 +147,7 @@ export function registerWasmKernels(tf: TF, set: WasmKernelSet = FULL_WASM_KERNE
   }
   const stock = stockKernels(tf);
   const kernels = patchedKernels(tf, stock, set);
-  for (const name of PATCHED_WASM_KERNELS) {
+  for (const name of REGISTERED) {
     const kernelFunc = kernels[name];
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     if (kernelFunc) tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });
@@ -141,6 +155,7 @@ export function registerWasmKernels(tf: TF, set: WasmKernelSet = FULL_WASM_KERNE
   }
   registerDenseGradient(tf);
   registerSoftmaxCrossEntropyGradient(tf);
+  installSharedSaves(tf);
 }
 
 /**
@@ -149,6 +164,7 @@ export function registerWasmKernels(tf: TF, set: WasmKernelSet = FULL_WASM_KERNE
  */
 export function unregisterWasmKernels(tf: TF): void {
   if (originals === null) return;
+  uninstallSharedSaves(tf);
   for (const [name, config] of originals) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     if (config) tf.registerKernel(config);

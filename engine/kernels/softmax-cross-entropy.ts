@@ -43,26 +43,54 @@ function rowLogSumExp(z: Float32Array, row: number, c: number): [number, number]
   return [max, Math.log(sum)];
 }
 
-/** The forward kernel: inputs `logits`, `labels` → the mean loss, a float32 scalar. */
+/**
+ * Index of row `row`'s first maximum as tfjs's wasm ArgMax finds it: start at column 0, move on a
+ * strictly greater value only (so a NaN in column 0 keeps index 0, later NaNs are never chosen).
+ */
+function rowArgMax(z: Float32Array, row: number, c: number): number {
+  let max = z[row] as number;
+  let index = 0;
+  for (let j = 1; j < c; j++) {
+    const v = z[row + j] as number;
+    if (v > max) {
+      max = v;
+      index = j;
+    }
+  }
+  return index;
+}
+
+/**
+ * The forward kernel: inputs `logits`, `labels` → the mean loss, a float32 scalar. With attr
+ * `withCorrect: true`, two outputs: [loss, correct], correct = the number of rows whose first
+ * maximum (wasm ArgMax's rule, see rowArgMax) is the label, a float32 scalar — what
+ * sum(cast(equal(argMax(logits, -1), labels), 'float32')) gives, in the same pass.
+ */
 export function softmaxCrossEntropyHeap(kernelOf: (name: string) => KernelFunc): KernelFunc {
   return (args) => {
-    const { inputs, backend } = args as KernelArgs;
+    const { inputs, backend, attrs } = args as KernelArgs;
     const logits = inputs.logits as Info | undefined;
     const labels = inputs.labels as Info | undefined;
     const [b, c] = checkInputs(SOFTMAX_CE_KERNEL, logits, labels);
+    const withCorrect = attrs?.withCorrect === true;
     const scope = new KernelScope(backend, kernelOf);
     try {
       const out = scope.alloc([]);
+      const correctOut = withCorrect ? scope.alloc([]) : null;
       const z = scope.view(logits!);
       const y = (backend as unknown as HeapViews).typedArrayFromHeap(labels!) as Int32Array;
       let total = 0;
+      let correct = 0;
       for (let i = 0; i < b; i++) {
         const [max, lse] = rowLogSumExp(z, i * c, c);
         const label = y[i] as number;
         if (label >= 0 && label < c) total += max + lse - (z[i * c + label] as number);
+        if (correctOut && c > 0 && rowArgMax(z, i * c, c) === label) correct++;
       }
       scope.view(out)[0] = b > 0 ? total / b : Number.NaN;
-      return scope.keep(out);
+      if (!correctOut) return scope.keep(out);
+      scope.view(correctOut)[0] = correct;
+      return [scope.keep(out), scope.keep(correctOut)];
     } finally {
       scope.dispose();
     }
@@ -110,8 +138,10 @@ function softmaxCrossEntropyGradient(tf: TF): GradConfig {
     inputsToSave: ['logits', 'labels'],
     gradFunc: (dy, saved) => {
       const [logits, labels] = saved as [Tensor, Tensor];
+      // With `withCorrect` the kernel has two outputs: only the loss's dy matters (the count is not differentiable).
+      const dLoss = Array.isArray(dy) ? (dy[0] as Tensor) : dy;
       return {
-        logits: () => tf.engine().runKernel<Tensor>(SOFTMAX_CE_GRAD_KERNEL, { dy: dy as Tensor, logits, labels }),
+        logits: () => tf.engine().runKernel<Tensor>(SOFTMAX_CE_GRAD_KERNEL, { dy: dLoss, logits, labels }),
         labels: () => tf.zerosLike(labels).toFloat(),
       };
     },
@@ -136,4 +166,18 @@ export function hasFusedSoftmaxCrossEntropy(tf: TF): boolean {
  */
 export function fusedSparseSoftmaxCrossEntropy(tf: TF, logits: Tensor, labels: Tensor1D): Scalar {
   return tf.engine().runKernel<Scalar>(SOFTMAX_CE_KERNEL, { logits, labels });
+}
+
+/**
+ * The loss of {@link fusedSparseSoftmaxCrossEntropy} and the number of rows whose first maximum logit
+ * is at the label (the accuracy count of engine/losses.ts, argMax → equal → cast → sum) from ONE
+ * kernel call: the count costs no kernels, tensors or tape nodes of its own.
+ * @param logits [batch, classes] float32
+ * @param labels [batch] int32 class indices
+ * @returns [loss, correct], two float32 scalars (the count is not differentiable)
+ * @throws Error if the active backend lacks the kernel (check {@link hasFusedSoftmaxCrossEntropy})
+ */
+export function fusedSparseSoftmaxCrossEntropyWithCorrect(tf: TF, logits: Tensor, labels: Tensor1D): [Scalar, Scalar] {
+  const out = tf.engine().runKernel<Tensor[]>(SOFTMAX_CE_KERNEL, { logits, labels }, { withCorrect: true });
+  return [out[0] as Scalar, out[1] as Scalar];
 }

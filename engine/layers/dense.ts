@@ -54,7 +54,15 @@ export function buildDense(
           };
         }
         const preActivation = affine();
-        return { preActivation, output: applyActivation(tf, preActivation, spec.activation) };
+        if (spec.activation.name === 'linear') return { preActivation, output: preActivation };
+        // The activation runs where the output is read, afresh on every read (never a tensor another
+        // scope freed): model.forward reads it at once, except the last layer's under `logitsOnly`.
+        return {
+          preActivation,
+          get output() {
+            return applyActivation(tf, preActivation, spec.activation);
+          },
+        };
       }
       // Not tf.fused.matMul: its gradient (a customGrad) computes every input's gradient eagerly, including
       // ∂loss/∂x of the first layer, whose input is the data — a wasted [batch, fanIn] matmul that was ~25 %
