@@ -101,8 +101,8 @@ async function measure(tf: TF, torch: TorchRunner | null, workload: Workload, co
   }
 }
 
-/** Aggregate samples/s of two concurrent processes each training the MLP on patched wasm. */
-async function twoProcesses(): Promise<number> {
+/** Aggregate samples/s of `count` concurrent fresh processes each training the MLP on patched wasm. */
+async function childProcesses(count: number): Promise<number> {
   const one = () =>
     new Promise<number>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child-mlp'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -110,7 +110,7 @@ async function twoProcesses(): Promise<number> {
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.on('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`child exited ${code}`))));
     });
-  const results = await Promise.all([one(), one()]);
+  const results = await Promise.all(Array.from({ length: count }, one));
   return results.reduce((a, b) => a + b, 0);
 }
 
@@ -161,7 +161,9 @@ async function main(): Promise<void> {
     }
     process.stderr.write(`  repetition ${rep}/${REPS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
   }
-  record('two|mlp', { samplesPerSec: await twoProcesses(), steps: 0 });
+  // Fresh processes on both sides (their cold start weighs the same): one alone, then two at once.
+  record('one|mlp', { samplesPerSec: await childProcesses(1), steps: 0 });
+  record('two|mlp', { samplesPerSec: await childProcesses(2), steps: 0 });
   await splitters.mlp.dispose();
   await splitters.conv.dispose();
   const forcedSplit = QUICK ? null : await measureBatchSplit(tf, BENCH_CASES, REPS, SECONDS);
@@ -198,7 +200,7 @@ async function main(): Promise<void> {
   console.log('\nTwo cores (patched wasm)');
   console.log(`MLP batch 64 vs batch 128 samples/s in one process: ${ratio(med('half|mlp'), wasm('mlp'))} (a 2-way batch split can at best reach 2× this)`);
   console.log(
-    `two concurrent processes training the MLP, aggregate vs one: ${ratio(med('two|mlp'), wasm('mlp'))} (${fmt(med('two|mlp'))} samples/s) — the engine pool's one run per core`,
+    `two concurrent fresh processes training the MLP, aggregate vs one fresh process alone: ${ratio(med('two|mlp'), med('one|mlp'))} (${fmt(med('two|mlp'))} vs ${fmt(med('one|mlp'))} samples/s) — the engine pool's one run per core`,
   );
   if (forcedSplit) {
     console.log('every step split across two cores (trainStepSplit), custom loop:');
