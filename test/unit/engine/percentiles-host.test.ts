@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DISTRIBUTION_PERCENTILES } from '../../../contract/index.js';
+import { percentilesOnHost } from '../../../engine/diagnostics/distributions.js';
+import type { TF } from '../../../engine/tf.js';
+import { values, wasmTf } from './kernels/backend-pair.js';
+
+let tf: TF;
+beforeAll(async () => {
+  tf = await wasmTf();
+});
+
+/**
+ * The percentiles as the engine computed them on the device before (tf.topk sort, gathered order
+ * statistics, float32 interpolation): the reference the host computation must match bit for bit.
+ */
+function onDevice(sample: Float32Array): number[] {
+  const n = sample.length;
+  const lo: number[] = [];
+  const hi: number[] = [];
+  const frac: number[] = [];
+  for (const p of DISTRIBUTION_PERCENTILES) {
+    const h = (p / 100) * (n - 1);
+    const l = Math.floor(h);
+    lo.push(n - 1 - l);
+    hi.push(n - 1 - Math.min(n - 1, l + 1));
+    frac.push(h - l);
+  }
+  const out = tf.tidy(() => {
+    const descending = tf.topk(tf.tensor1d(sample, 'float32'), n, true).values;
+    const a = tf.gather(descending, tf.tensor1d(lo, 'int32'));
+    const b = tf.gather(descending, tf.tensor1d(hi, 'int32'));
+    return tf.add(a, tf.mul(tf.sub(b, a), tf.tensor1d(frac, 'float32')));
+  });
+  const result = Array.from(out.dataSync());
+  out.dispose();
+  return result;
+}
+
+/** numpy.percentile's default ('linear') in float64: the independent reference for the values. */
+function numpyLinear(sample: Float32Array, p: number): number {
+  const s = Array.from(sample).sort((x, y) => x - y);
+  const h = (p / 100) * (s.length - 1);
+  const l = Math.floor(h);
+  return s[l]! + (h - l) * (s[Math.min(s.length - 1, l + 1)]! - s[l]!);
+}
+
+/** Equal as JSON stores them (so +0 and −0 alike, the only difference a sort's tie order can make). */
+const asStored = (xs: readonly number[] | null) => JSON.stringify(xs);
+
+describe('percentiles on the host (layer statistics)', () => {
+  it('equal the device computation bit for bit (as stored) on normal, tied, signed-zero and infinite samples, and numpy within float32', () => {
+    const tensors = tf.memory().numTensors;
+    const cases: Float32Array[] = [
+      values(16384, 1),
+      values(7, 2),
+      Float32Array.of(3),
+      Float32Array.of(-1, 1),
+      values(1000, 3).map((v) => Math.round(v * 4) / 4), // many ties
+      values(999, 4).map((v, i) => (i % 5 === 0 ? (i % 2 ? -0 : 0) : v)), // signed zeros among values
+      values(500, 5).map((v, i) => (i === 7 ? Infinity : i === 9 ? -Infinity : v)),
+      new Float32Array(64), // all +0
+      values(4097, 6).map((v) => v * 1e-40), // subnormals
+    ];
+    for (const sample of cases) {
+      const host = percentilesOnHost(sample);
+      expect(asStored(host), `n = ${sample.length}`).toBe(asStored(onDevice(sample)));
+      if (sample.every(Number.isFinite))
+        DISTRIBUTION_PERCENTILES.forEach((p, i) => expect(host![i]).toBeCloseTo(numpyLinear(sample, p), Math.abs(host![i]!) > 1 ? 5 : 6));
+    }
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it('are null for a sample holding NaN (its order is undefined) and for an empty one, and leave the sample as it was', () => {
+    const sample = values(100, 7);
+    const copy = sample.slice();
+    percentilesOnHost(sample);
+    expect(sample).toEqual(copy);
+    sample[50] = NaN;
+    expect(percentilesOnHost(sample)).toBeNull();
+    expect(percentilesOnHost(new Float32Array(0))).toBeNull();
+  });
+});
