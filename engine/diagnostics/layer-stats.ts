@@ -1,13 +1,13 @@
 import { HISTOGRAM_EDGES, RANGE_HISTOGRAM_BINS, SATURATION_THRESHOLD, type ActivationSpec, type LayerStats } from '../../contract/index.js';
-import { binFractions, PERCENTILE_SAMPLE, percentilesOnHost, rangeBins, readRange, strided } from './distributions.js';
+import { binFractions, PERCENTILE_SAMPLE, percentilesOnHost, rangeBins, readRange, strided, stridedValues } from './distributions.js';
 import type { Layer } from '../layers/types.js';
 import type { Model } from '../model.js';
 import type { Tensor, TF } from '../tf.js';
 
 /**
  * Values per layer in the flat read-back vector: 8 scalars, then the data range [min, max]. The
- * histograms' bin indices follow all layers' values, then the percentile samples of the main weights
- * and gradients (see computeLayerStats); bins are counted and percentiles sorted on the host.
+ * histograms' bin indices follow all layers' values (see computeLayerStats) and are counted on the
+ * host; the percentiles are computed on the host from samples read where the tensors lie.
  */
 const SCALARS = 8;
 const BINS = HISTOGRAM_EDGES.length + 1;
@@ -65,8 +65,8 @@ export function mainWeight(layer: Layer) {
  *   value before this step's update (keyed by variable name);
  * - rangeHistogram: the output histogram over the binned elements' own [min, max] (distributions.ts);
  * - weightPercentiles / gradientPercentiles: DISTRIBUTION_PERCENTILES of the main weight after the
- *   update and of its gradient (at most PERCENTILE_SAMPLE evenly strided elements each, read back and
- *   sorted on the host: distributions.ts percentilesOnHost).
+ *   update and of its gradient (at most PERCENTILE_SAMPLE evenly strided elements each, read on the
+ *   host: distributions.ts stridedValues, percentilesOnHost).
  * Without `grads`/`before` the gradient and update fields are null.
  */
 export async function computeLayerStats(
@@ -79,13 +79,17 @@ export async function computeLayerStats(
   const saturationDefined: boolean[] = [];
   /** Per layer: the histogram sample's length (its fixed-edge bins, then its range bins, follow the values). */
   const sampleSizes: number[] = [];
-  /** Per layer: the lengths of the weight's and the gradient's percentile samples (0 where absent), after all bins. */
-  const percentileSizes: [number, number][] = [];
+  // Percentiles of each main weight (after the update) and its gradient, from samples read on the host.
+  const percentilesOf = (t: Tensor | undefined | null) => (t ? percentilesOnHost(stridedValues(tf, t, PERCENTILE_SAMPLE)) : null);
+  const weightPercentiles = model.layers.map((layer) => percentilesOf(mainWeight(layer)));
+  const gradientPercentiles = model.layers.map((layer) => {
+    const w = mainWeight(layer);
+    return percentilesOf(w ? grads?.[w.name] : null);
+  });
   const flat = tf.tidy(() => {
     const { activations } = model.forward(probe, { training: false, collectActivations: true });
     const zero = tf.zeros([1]);
     const binParts: Tensor[] = [];
-    const percentileParts: Tensor[] = [];
     const parts = model.layers.map((layer, i) => {
       const y = activations![i]!;
       const units = layer.outputShape[layer.outputShape.length - 1] as number;
@@ -108,11 +112,6 @@ export async function computeLayerStats(
       const old = w ? before?.get(w.name) : undefined;
       const l2 = (t: Tensor) => tf.sqrt(tf.sum(tf.square(t)));
       const ratio = w && old ? tf.div(l2(tf.sub(w, old)), l2(old)) : zero;
-      const g = w ? grads?.[w.name] : undefined;
-      const wSample = w ? strided(tf, tf.reshape(w, [-1]), PERCENTILE_SAMPLE) : null;
-      const gSample = g ? strided(tf, tf.reshape(g, [-1]), PERCENTILE_SAMPLE) : null;
-      percentileSizes.push([wSample?.size ?? 0, gSample?.size ?? 0]);
-      for (const part of [wSample, gSample]) if (part) percentileParts.push(part);
       const sample = strided(tf, values, HISTOGRAM_SAMPLE);
       const range = rangeBins(tf, sample);
       sampleSizes.push(sample.size);
@@ -125,8 +124,8 @@ export async function computeLayerStats(
         tf.reshape(range.bounds, [-1]),
       ]);
     });
-    // The bin indices (small integers, exact in float32), then the percentile samples: one read.
-    return tf.concat([...parts, ...binParts.map((b) => tf.cast(b, 'float32')), ...percentileParts]);
+    // The bin indices (small integers, exact in float32) after every layer's values: one read.
+    return tf.concat([...parts, ...binParts.map((b) => tf.cast(b, 'float32'))]);
   });
   let v: Float32Array;
   try {
@@ -136,17 +135,12 @@ export async function computeLayerStats(
   }
   const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
   let binsAt = model.layers.length * STRIDE;
-  let percentilesAt = binsAt + 2 * sampleSizes.reduce((a, b) => a + b, 0);
   return model.layers.map((layer, i) => {
     const o = i * STRIDE;
     const n = sampleSizes[i] as number;
     const histogram = binFractions(v, binsAt, n, BINS);
     const rangeCounts = binFractions(v, binsAt + n, n, RANGE_HISTOGRAM_BINS);
     binsAt += 2 * n;
-    const [wn, gn] = percentileSizes[i] as [number, number];
-    const weightPercentiles = wn > 0 ? percentilesOnHost(v.subarray(percentilesAt, percentilesAt + wn)) : null;
-    const gradientPercentiles = gn > 0 ? percentilesOnHost(v.subarray(percentilesAt + wn, percentilesAt + wn + gn)) : null;
-    percentilesAt += wn + gn;
     const hasWeights = mainWeight(layer) !== null;
     const w = mainWeight(layer);
     return {
@@ -162,8 +156,8 @@ export async function computeLayerStats(
       gradientNorm: grads && layer.params.length > 0 ? num(v[o + 6] as number) : null,
       updateRatio: w && before?.has(w.name) ? num(v[o + 7] as number) : null,
       rangeHistogram: readRange(v[o + RANGE_AT] as number, v[o + RANGE_AT + 1] as number, rangeCounts),
-      weightPercentiles: w ? finite(weightPercentiles) : null,
-      gradientPercentiles: w && grads?.[w.name] ? finite(gradientPercentiles) : null,
+      weightPercentiles: w ? finite(weightPercentiles[i] ?? null) : null,
+      gradientPercentiles: w && grads?.[w.name] ? finite(gradientPercentiles[i] ?? null) : null,
     };
   });
 }
