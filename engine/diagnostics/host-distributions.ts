@@ -26,9 +26,9 @@ export function stridedHost(values: Float32Array, max: number): Float32Array {
   return out;
 }
 
-/** clip(v, 0, hi) as the wasm backend's ClipByValue then Cast to int32 give it: a NaN becomes 0. */
+/** clip(v, 0, hi) as the wasm backend's ClipByValue then Cast to int32 give it: a NaN becomes 0, −0 becomes +0. */
 function clipIndex(v: number, hi: number): number {
-  return v >= 0 ? (v <= hi ? v : hi) : 0;
+  return (v >= 0 ? (v <= hi ? v : hi) : 0) | 0;
 }
 
 /**
@@ -41,15 +41,14 @@ function clipIndex(v: number, hi: number): number {
  * @param values 1-D float32, at least one element
  */
 export function percentilesHost(values: Float32Array, out: Float32Array, at: number): void {
-  const sorted = Float32Array.from(stridedHost(values, PERCENTILE_SAMPLE));
+  const sample = stridedHost(values, PERCENTILE_SAMPLE);
+  // A copy (the sample may be `values` itself), sorted ascending, NaNs last.
+  const sorted = (sample === values ? sample.slice() : sample).sort();
   const n = sorted.length;
-  for (let i = 0; i < n; i++) {
-    if (Number.isNaN(sorted[i])) {
-      out.fill(Number.NaN, at, at + DISTRIBUTION_PERCENTILES.length);
-      return;
-    }
+  if (Number.isNaN(sorted[n - 1])) {
+    out.fill(Number.NaN, at, at + DISTRIBUTION_PERCENTILES.length);
+    return;
   }
-  sorted.sort();
   DISTRIBUTION_PERCENTILES.forEach((p, k) => {
     const h = (p / 100) * (n - 1);
     const l = Math.floor(h);
@@ -73,7 +72,7 @@ export function fixedBinsHost(sample: Float32Array, out: Float32Array, at: numbe
 
 /**
  * The data-range histogram of `sample` as distributions.ts's device rangeBins gives it on wasm:
- * returns [min, max] (tf.min/tf.max: a NaN counts only as the first element) and writes every
+ * returns [min, max] (tf.min/tf.max on wasm: NaN if any element is NaN; of equal values, e.g. −0 and +0, the first) and writes every
  * element's bin clip(⌊(v − min)/w⌋, 0, B − 1), w = max((max − min)/B, 1e-30) in float32, to `out`
  * from `at`. Where a bound is not finite the bins are written but never read (readRange gives null).
  * @param sample 1-D float32, at least one element
@@ -83,8 +82,9 @@ export function rangeBinsHost(sample: Float32Array, out: Float32Array, at: numbe
   let hi = lo;
   for (let i = 1; i < sample.length; i++) {
     const v = sample[i] as number;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+    // A NaN wins and stays (tf.min/tf.max on wasm propagate it); otherwise the first of equal values stays.
+    if (v < lo || v !== v) lo = v;
+    if (v > hi || v !== v) hi = v;
   }
   const span = Math.fround(Math.fround(hi - lo) / RANGE_HISTOGRAM_BINS);
   const width = span > TINY_WIDTH || Number.isNaN(span) ? span : TINY_WIDTH;

@@ -4,6 +4,7 @@ import { fixedBinsHost, percentilesHost, rangeBinsHost, stridedHost } from './ho
 import { GRAD_PCT_AT, HISTOGRAM_SAMPLE, mainWeight, RANGE_AT, STRIDE, WEIGHT_PCT_AT, type FlatLayerStats } from './layer-stats-layout.js';
 import type { Model } from '../model.js';
 import type { Tensor, TF } from '../tf.js';
+import type { WasmBackendLike } from '../kernels/wasm-kernel-call.js';
 
 const SAT_HI = Math.fround(SATURATION_THRESHOLD);
 const SAT_LO = Math.fround(1 - SATURATION_THRESHOLD);
@@ -24,9 +25,8 @@ function saturationTest(activation: ActivationSpec | null): ((y: number) => bool
 
 /**
  * Fraction of units (last axis of [rows, units] row-major `y`) whose largest |y| is 0, as the wasm
- * backend's tf.max(tf.abs(y), 0) then tf.equal(·, 0) gives it: each unit's maximum starts at its
- * first row's value and takes a later value only where it is greater (so a NaN counts only in the
- * first row).
+ * backend's tf.max(tf.abs(y), 0) then tf.equal(·, 0) gives it: a unit with a NaN anywhere has a NaN
+ * maximum (tf.max on wasm propagates it), so it is not dead.
  */
 function deadFraction(y: Float32Array, units: number): number {
   const max = new Float32Array(units);
@@ -34,7 +34,7 @@ function deadFraction(y: Float32Array, units: number): number {
   for (let o = units; o < y.length; o += units) {
     for (let u = 0; u < units; u++) {
       const v = Math.abs(y[o + u] as number);
-      if (v > (max[u] as number)) max[u] = v;
+      if (v > (max[u] as number) || v !== v) max[u] = v;
     }
   }
   let dead = 0;
@@ -76,13 +76,35 @@ export async function computeLayerStatsOnHost(
   before: ReadonlyMap<string, Tensor> | null,
 ): Promise<FlatLayerStats> {
   const activations = tf.tidy(() => model.forward(probe, { training: false, collectActivations: true }).activations!);
-  let ys: Float32Array[];
   try {
-    ys = (await Promise.all(activations.map((a) => a.data()))) as Float32Array[];
+    return reduceOnHost(tf, model, activations, grads, before);
   } finally {
     for (const a of activations) a.dispose();
   }
-  const read = async (t: Tensor | undefined): Promise<Float32Array | null> => (t ? ((await t.data()) as Float32Array) : null);
+}
+
+/**
+ * A tensor's float32 values where they lie: a view of the wasm heap (no copy; valid until the heap
+ * next grows, so used synchronously), or a copy (dataSync) on other backends.
+ */
+function hostValues(tf: TF, t: Tensor): Float32Array {
+  const backend = tf.backend() as unknown as Partial<WasmBackendLike>;
+  if (tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function' && t.dtype === 'float32') {
+    return backend.typedArrayFromHeap(t) as Float32Array;
+  }
+  return t.dataSync() as Float32Array;
+}
+
+/** The record's reductions of the layers' outputs `activations`, the weights and the gradients, on the host (synchronous: heap views stay valid). */
+function reduceOnHost(
+  tf: TF,
+  model: Model,
+  activations: Tensor[],
+  grads: Record<string, Tensor> | null,
+  before: ReadonlyMap<string, Tensor> | null,
+): FlatLayerStats {
+  const ys = activations.map((a) => hostValues(tf, a));
+  const read = (t: Tensor | undefined): Float32Array | null => (t ? hostValues(tf, t) : null);
   const sampleSizes: number[] = [];
   const samples = ys.map((y) => {
     const s = stridedHost(y, HISTOGRAM_SAMPLE);
@@ -97,20 +119,20 @@ export async function computeLayerStatsOnHost(
     const y = ys[i] as Float32Array;
     saturationDefined.push(activationStats(y, layer.outputShape[layer.outputShape.length - 1] as number, layer.activation, values, o));
     const w = mainWeight(layer);
-    const wv = await read(w ?? undefined);
+    const wv = read(w ?? undefined);
     if (wv) values[o + 5] = Math.sqrt(momentsF32(wv).variance);
     let gradSq = 0;
     let wGrad: Float32Array | null = null;
     if (grads) {
       for (const p of layer.params) {
-        const g = await read(grads[p.variable.name]);
+        const g = read(grads[p.variable.name]);
         if (!g) continue;
         gradSq = Math.fround(gradSq + sumSquaresF32(g));
         if (p.variable === w) wGrad = g;
       }
     }
     values[o + 6] = Math.sqrt(gradSq);
-    const old = await read(w ? before?.get(w.name) : undefined);
+    const old = read(w ? before?.get(w.name) : undefined);
     if (wv && old) values[o + 7] = Math.fround(Math.fround(Math.sqrt(sumSquaredDifferencesF32(wv, old))) / Math.fround(Math.sqrt(sumSquaresF32(old))));
     const sample = samples[i] as Float32Array;
     const [lo, hi] = rangeBinsHost(sample, values, binsAt + sample.length);
