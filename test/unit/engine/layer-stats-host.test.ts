@@ -17,7 +17,7 @@ beforeAll(async () => {
 /** Float32 values of mixed scales with exact ties, ±0, and (optionally) NaN/±Infinity at given places. */
 function adversarial(n: number, seed: number, specials: Record<number, number> = {}): Float32Array {
   const rng = new Random(seed);
-  const v = Float32Array.from({ length: n }, (_, i) => {
+  const v = Float32Array.from({ length: n }, () => {
     const r = rng.next();
     if (r < 0.1) return 0;
     if (r < 0.2) return -0;
