@@ -37,30 +37,28 @@ const writingScratch =
     return gemm;
   };
 
-/** The wasm variant `variant`, run natively where the addon is built (engine/kernels/native-gemm.ts), cached per backend. */
-const withNative = (variant: NativeVariant) => {
-  const wasm = functionOnHeap<GemmOnHeap>('gemm', variant);
+/**
+ * `resolve`'s function for a backend wrapped by `wrap` (once per resolved function, so once per heap).
+ * @returns null where `resolve` gives none
+ */
+const wrappedPerHeap = (resolve: (backend: unknown) => GemmOnHeap | null, wrap: (inner: GemmOnHeap, backend: unknown) => GemmOnHeap) => {
   const wrapped = new WeakMap<GemmOnHeap, GemmOnHeap>();
   return (backend: unknown): GemmOnHeap | null => {
-    const kernel = wasm(backend);
-    if (!kernel) return null;
-    let gemm = wrapped.get(kernel);
-    if (!gemm) wrapped.set(kernel, (gemm = withNativeGemm(kernel, backend, variant)));
+    const inner = resolve(backend);
+    if (!inner) return null;
+    let gemm = wrapped.get(inner);
+    if (!gemm) wrapped.set(inner, (gemm = wrap(inner, backend)));
     return gemm;
   };
 };
 
-/** A dense variant wrapped by choosingGemm (zero-skipping when A is sparse), cached per backend. */
-const withSparse = (resolve: (backend: unknown) => GemmOnHeap | null, transposeA: boolean) => {
-  const wrapped = new WeakMap<GemmOnHeap, GemmOnHeap>();
-  return (backend: unknown): GemmOnHeap | null => {
-    const dense = resolve(backend);
-    if (!dense) return null;
-    let gemm = wrapped.get(dense);
-    if (!gemm) wrapped.set(dense, (gemm = choosingGemm(dense, backend, transposeA)));
-    return gemm;
-  };
-};
+/** The wasm variant `variant`, run natively where the addon is built (engine/kernels/native-gemm.ts). */
+const withNative = (variant: NativeVariant) =>
+  wrappedPerHeap(functionOnHeap<GemmOnHeap>('gemm', variant), (wasm, backend) => withNativeGemm(wasm, backend, variant));
+
+/** A dense variant wrapped by choosingGemm (zero-skipping when A is sparse). */
+const withSparse = (resolve: (backend: unknown) => GemmOnHeap | null, transposeA: boolean) =>
+  wrappedPerHeap(resolve, (dense, backend) => choosingGemm(dense, backend, transposeA));
 
 /** The wasm gemm and gemm_ta alone, neither native nor sparse (tests and benchmarks compare the other paths with them). */
 export const denseGemmForBackend = {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DISTRIBUTION_PERCENTILES } from '../../../contract/index.js';
-import { strided } from '../../../engine/diagnostics/distributions.js';
+import { percentiles, strided } from '../../../engine/diagnostics/distributions.js';
 import { percentilesHost, stridedHost } from '../../../engine/diagnostics/host-distributions.js';
 import type { TF } from '../../../engine/tf.js';
 import { values, wasmTf } from './kernels/backend-pair.js';
@@ -10,28 +10,9 @@ beforeAll(async () => {
   tf = await wasmTf();
 });
 
-/**
- * The percentiles as the engine computed them on the device before (tf.topk sort, gathered order
- * statistics, float32 interpolation): the reference the host computation must match bit for bit.
- */
+/** The device computation (distributions.ts `percentiles`: a tf.topk sort, gathered order statistics, float32 interpolation), which the host must match bit for bit. */
 function onDevice(sample: Float32Array): number[] {
-  const n = sample.length;
-  const lo: number[] = [];
-  const hi: number[] = [];
-  const frac: number[] = [];
-  for (const p of DISTRIBUTION_PERCENTILES) {
-    const h = (p / 100) * (n - 1);
-    const l = Math.floor(h);
-    lo.push(n - 1 - l);
-    hi.push(n - 1 - Math.min(n - 1, l + 1));
-    frac.push(h - l);
-  }
-  const out = tf.tidy(() => {
-    const descending = tf.topk(tf.tensor1d(sample, 'float32'), n, true).values;
-    const a = tf.gather(descending, tf.tensor1d(lo, 'int32'));
-    const b = tf.gather(descending, tf.tensor1d(hi, 'int32'));
-    return tf.add(a, tf.mul(tf.sub(b, a), tf.tensor1d(frac, 'float32')));
-  });
+  const out = tf.tidy(() => percentiles(tf, tf.tensor1d(sample, 'float32')));
   const result = Array.from(out.dataSync());
   out.dispose();
   return result;

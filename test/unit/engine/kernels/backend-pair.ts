@@ -1,4 +1,9 @@
+import { OptimizerSpec, type NetworkSpec } from '../../../../contract/index.js';
 import { initBackend, type BackendInfo } from '../../../../engine/backend.js';
+import { createLoss } from '../../../../engine/losses.js';
+import { buildModel } from '../../../../engine/model.js';
+import { createOptimizer, disposeOptimizer } from '../../../../engine/optimizers.js';
+import { trainStep } from '../../../../engine/step.js';
 import type { TF } from '../../../../engine/tf.js';
 
 let info: Promise<BackendInfo> | null = null;
@@ -46,4 +51,48 @@ export function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number 
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)) / Math.max(1, Math.abs(b[i] as number)));
   return worst;
+}
+
+/** One training batch: inputs row-major [n, ...inputShape] and int32 labels [n]. */
+export interface TrainingBatch {
+  x: Float32Array;
+  y: Int32Array;
+}
+
+/**
+ * The bits of every variable of `network` (built with `seed`) after `steps` Adam steps (learning rate
+ * 0.01, sparse categorical cross-entropy over 10 classes) on the batches `batchOf(i)` gives, step i
+ * numbered `firstStep + i`; every step must stay finite. Frees the model, optimizer and batches.
+ */
+export async function weightBitsAfterSteps(
+  tf: TF,
+  network: NetworkSpec,
+  seed: number,
+  steps: number,
+  batchOf: (i: number) => TrainingBatch,
+  firstStep: number,
+): Promise<Uint32Array[]> {
+  const model = buildModel(tf, network, { seed });
+  const optimizer = createOptimizer(tf, OptimizerSpec.parse({ name: 'adam', learningRate: 0.01 }));
+  const lossFn = createLoss(tf, 'sparseCategoricalCrossentropy', { outputActivation: model.outputActivation, outputUnits: 10, numClasses: 10 });
+  try {
+    for (let i = 0; i < steps; i++) {
+      const { x, y } = batchOf(i);
+      const xb = tf.tensor(x, [y.length, ...network.inputShape]);
+      const yb = tf.tensor1d(y, 'int32');
+      try {
+        const { finite } = await trainStep(tf, model, lossFn, optimizer, xb, yb, firstStep + i);
+        if (!finite) throw new Error(`step ${firstStep + i} was not finite`);
+      } finally {
+        tf.dispose([xb, yb]);
+      }
+    }
+    return model.variables.map((t) => {
+      const v = t.dataSync() as Float32Array;
+      return new Uint32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
+    });
+  } finally {
+    disposeOptimizer(optimizer);
+    model.dispose();
+  }
 }

@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NetworkSpec, OptimizerSpec } from '../../../../contract/index.js';
+import { NetworkSpec } from '../../../../contract/index.js';
 import { loadMnistDigits } from '../../../../engine/datasets/mnist.js';
 import type { GemmOnHeap } from '../../../../engine/kernels/gemm-simd.js';
 import { setSparseGemm, sparseGemmCalls } from '../../../../engine/kernels/gemm-sparse.js';
 import { instantiateOn } from '../../../../engine/kernels/heap-module.js';
 import { setNativeGemm } from '../../../../engine/kernels/native-gemm.js';
-import { createLoss } from '../../../../engine/losses.js';
-import { buildModel } from '../../../../engine/model.js';
-import { createOptimizer, disposeOptimizer } from '../../../../engine/optimizers.js';
-import { trainStep } from '../../../../engine/step.js';
 import type { TF } from '../../../../engine/tf.js';
-import { values, wasmBuffers, wasmTf } from './backend-pair.js';
+import { values, wasmBuffers, wasmTf, weightBitsAfterSteps } from './backend-pair.js';
 
 let tf: TF;
 beforeAll(async () => {
@@ -183,28 +179,18 @@ describe('zero-skipping path through tf.matMul and a training step', () => {
         { type: 'dense', units: 10, activation: { name: 'softmax' } },
       ],
     });
-    const model = buildModel(tf, network, { seed: 11 });
-    const optimizer = createOptimizer(tf, OptimizerSpec.parse({ name: 'adam', learningRate: 0.01 }));
-    const lossFn = createLoss(tf, 'sparseCategoricalCrossentropy', { outputActivation: model.outputActivation, outputUnits: 10, numClasses: 10 });
     const batch = 30;
     const rows = mnistRows(batch * steps);
     try {
-      for (let i = 0; i < steps; i++) {
-        const xb = tf.tensor(rows.slice(i * batch * 784, (i + 1) * batch * 784), [batch, 784]);
-        const yb = tf.tensor1d(
-          Int32Array.from({ length: batch }, (_, r) => (i * batch + r) % 10),
-          'int32',
-        );
-        try {
-          expect((await trainStep(tf, model, lossFn, optimizer, xb, yb, 100 + i)).finite).toBe(true);
-        } finally {
-          tf.dispose([xb, yb]);
-        }
-      }
-      return model.variables.map((t) => bits(t.dataSync() as Float32Array));
+      return await weightBitsAfterSteps(
+        tf,
+        network,
+        11,
+        steps,
+        (i) => ({ x: rows.slice(i * batch * 784, (i + 1) * batch * 784), y: Int32Array.from({ length: batch }, (_, r) => (i * batch + r) % 10) }),
+        100,
+      );
     } finally {
-      disposeOptimizer(optimizer);
-      model.dispose();
       setSparseGemm(previous);
     }
   }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NetworkSpec, OptimizerSpec } from '../../../../contract/index.js';
+import { NetworkSpec } from '../../../../contract/index.js';
 import type { GemmOnHeap } from '../../../../engine/kernels/gemm-simd.js';
 import { sparseGemmCalls } from '../../../../engine/kernels/gemm-sparse.js';
 import { instantiateOn } from '../../../../engine/kernels/heap-module.js';
@@ -12,12 +12,8 @@ import {
   setNativeGemm,
   type NativeVariant,
 } from '../../../../engine/kernels/native-gemm.js';
-import { createLoss } from '../../../../engine/losses.js';
-import { buildModel } from '../../../../engine/model.js';
-import { createOptimizer, disposeOptimizer } from '../../../../engine/optimizers.js';
-import { trainStep } from '../../../../engine/step.js';
 import type { TF } from '../../../../engine/tf.js';
-import { values, wasmBuffers, wasmTf } from './backend-pair.js';
+import { values, wasmBuffers, wasmTf, weightBitsAfterSteps } from './backend-pair.js';
 
 /** The bits of a float32 array (so −0 ≠ +0). */
 const bits = (x: Float32Array): Uint32Array => new Uint32Array(x.buffer.slice(x.byteOffset, x.byteOffset + x.byteLength));
@@ -211,7 +207,7 @@ describe('native GEMM through tf.matMul and training', () => {
     expect(matMulBits(false, fewT, dz, [784, 20], [784, 40], true, false)).toEqual(onT);
   });
 
-  /** Weights after `steps` Adam steps of a 64-48-32-10 relu MLP on random data, native path on or off. */
+  /** Weights after `steps` Adam steps of a 64-48-32-10 relu/tanh MLP on random data, native path on or off. */
   async function trainedWeights(on: boolean, steps: number): Promise<Uint32Array[]> {
     const previous = setNativeGemm(on);
     const network = NetworkSpec.parse({
@@ -222,27 +218,17 @@ describe('native GEMM through tf.matMul and training', () => {
         { type: 'dense', units: 10, activation: { name: 'softmax' } },
       ],
     });
-    const model = buildModel(tf, network, { seed: 5 });
-    const optimizer = createOptimizer(tf, OptimizerSpec.parse({ name: 'adam', learningRate: 0.01 }));
-    const lossFn = createLoss(tf, 'sparseCategoricalCrossentropy', { outputActivation: model.outputActivation, outputUnits: 10, numClasses: 10 });
     const batch = 40;
     try {
-      for (let i = 0; i < steps; i++) {
-        const xb = tf.tensor(values(batch * 64, 200 + i), [batch, 64]);
-        const yb = tf.tensor1d(
-          Int32Array.from({ length: batch }, (_, r) => (i * 7 + r) % 10),
-          'int32',
-        );
-        try {
-          expect((await trainStep(tf, model, lossFn, optimizer, xb, yb, 300 + i)).finite).toBe(true);
-        } finally {
-          tf.dispose([xb, yb]);
-        }
-      }
-      return model.variables.map((t) => bits(t.dataSync() as Float32Array));
+      return await weightBitsAfterSteps(
+        tf,
+        network,
+        5,
+        steps,
+        (i) => ({ x: values(batch * 64, 200 + i), y: Int32Array.from({ length: batch }, (_, r) => (i * 7 + r) % 10) }),
+        300,
+      );
     } finally {
-      disposeOptimizer(optimizer);
-      model.dispose();
       setNativeGemm(previous);
     }
   }
