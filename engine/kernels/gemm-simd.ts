@@ -1,5 +1,5 @@
 import { choosingGemm } from './gemm-sparse.js';
-import { functionOnHeap } from './heap-module.js';
+import { functionOnHeap, wrappedPerHeap } from './heap-module.js';
 import { withNativeGemm, type NativeVariant } from './native-gemm.js';
 
 /**
@@ -36,21 +36,6 @@ const writingScratch =
     if (gemm) WRITES_SCRATCH.add(gemm);
     return gemm;
   };
-
-/**
- * `resolve`'s function for a backend wrapped by `wrap` (once per resolved function, so once per heap).
- * @returns null where `resolve` gives none
- */
-const wrappedPerHeap = (resolve: (backend: unknown) => GemmOnHeap | null, wrap: (inner: GemmOnHeap, backend: unknown) => GemmOnHeap) => {
-  const wrapped = new WeakMap<GemmOnHeap, GemmOnHeap>();
-  return (backend: unknown): GemmOnHeap | null => {
-    const inner = resolve(backend);
-    if (!inner) return null;
-    let gemm = wrapped.get(inner);
-    if (!gemm) wrapped.set(inner, (gemm = wrap(inner, backend)));
-    return gemm;
-  };
-};
 
 /** The wasm variant `variant`, run natively where the addon is built (engine/kernels/native-gemm.ts). */
 const withNative = (variant: NativeVariant) =>

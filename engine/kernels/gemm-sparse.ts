@@ -1,6 +1,6 @@
 import type { GemmOnHeap } from './gemm-simd.js';
 import { allFiniteForBackend } from './finite-simd.js';
-import { functionOnHeap } from './heap-module.js';
+import { functionOnHeap, wrappedPerHeap } from './heap-module.js';
 import { runsNatively, withNativeGemm } from './native-gemm.js';
 
 /**
@@ -58,21 +58,11 @@ export function setSparseGemm(on: boolean): boolean {
 /** Calls of the sparse path (tests check that it ran). */
 export const sparseGemmCalls = { sparse: 0, dense: 0 };
 
-/**
- * The zero-skipping gemm (A row-major [m, k]) or gemm_ta (A stored as [k, m]) on the heap of
- * `backend`, or null. It needs `scratch` = 8·k bytes (2·k floats) and an all-finite B.
- */
-export const sparseGemmForBackend = (backend: unknown, transposeA: boolean): GemmOnHeap | null => (transposeA ? sparseGemmTa(backend) : sparseGemm(backend));
-
-/** The zero-skipping variant run natively where the addon is built (same bits), cached per wasm function. */
-const nativeSparse = new WeakMap<GemmOnHeap, GemmOnHeap>();
-function sparseMaybeNative(backend: unknown, transposeA: boolean): GemmOnHeap | null {
-  const wasm = sparseGemmForBackend(backend, transposeA);
-  if (!wasm) return null;
-  let gemm = nativeSparse.get(wasm);
-  if (!gemm) nativeSparse.set(wasm, (gemm = withNativeGemm(wasm, backend, transposeA ? 'gemm_ta_sparse' : 'gemm_sparse')));
-  return gemm;
-}
+/** The zero-skipping variant run natively where the addon is built (same bits), cached per heap. */
+const sparseMaybeNative = {
+  gemm: wrappedPerHeap(sparseGemm, (wasm, backend) => withNativeGemm(wasm, backend, 'gemm_sparse')),
+  gemm_ta: wrappedPerHeap(sparseGemmTa, (wasm, backend) => withNativeGemm(wasm, backend, 'gemm_ta_sparse')),
+};
 
 /**
  * Wraps the dense `gemm` (or gemm_ta when `transposeA`) so that each call runs the zero-skipping
@@ -85,7 +75,7 @@ function sparseMaybeNative(backend: unknown, transposeA: boolean): GemmOnHeap | 
  * Returns `dense` itself where the sparse module cannot be instantiated.
  */
 export function choosingGemm(dense: GemmOnHeap, backend: unknown, transposeA: boolean): GemmOnHeap {
-  const sparse = sparseMaybeNative(backend, transposeA);
+  const sparse = (transposeA ? sparseMaybeNative.gemm_ta : sparseMaybeNative.gemm)(backend);
   const count = countNonzero(backend);
   const finite = allFiniteForBackend(backend);
   if (!sparse || !count || !finite) return dense;

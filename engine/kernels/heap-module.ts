@@ -84,3 +84,22 @@ export function functionOnHeap<F>(name: KernelModuleName, exportName: string): (
     return memory ? ((onHeap(memory)?.[exportName] as F | undefined) ?? null) : null;
   };
 }
+
+/**
+ * `resolve`'s function for a backend, wrapped by `wrap` once per resolved function (so once per heap)
+ * and cached: e.g. a wasm kernel behind the native or zero-skipping choice.
+ * @returns null where `resolve` gives none
+ */
+export function wrappedPerHeap<F extends object>(
+  resolve: (backend: unknown) => F | null,
+  wrap: (inner: F, backend: unknown) => F,
+): (backend: unknown) => F | null {
+  const wrapped = new WeakMap<F, F>();
+  return (backend) => {
+    const inner = resolve(backend);
+    if (!inner) return null;
+    let fn = wrapped.get(inner);
+    if (!fn) wrapped.set(inner, (fn = wrap(inner, backend)));
+    return fn;
+  };
+}
