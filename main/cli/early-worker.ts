@@ -3,8 +3,8 @@
  * before the CLI's own imports and the database), so that the worker's start, its imports and the
  * TensorFlow.js initialisation run on another core while the CLI loads and opens the store.
  *
- * This file imports Node built-ins only (and main/fresh-bundle.ts, which does too): everything it loads
- * delays the fork.
+ * This file imports Node built-ins only (and main/fresh-bundle.ts, which does too, and
+ * services/worker-v8-flags.ts, which imports nothing): everything it loads delays the fork.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -12,6 +12,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { bundledOr } from '../fresh-bundle.js';
 import type { WorkerHandle } from '../services/worker-launcher.js';
+import { ENGINE_WORKER_V8_FLAGS } from '../services/worker-v8-flags.js';
 
 /** A forked engine worker whose messages and exit are held until the engine pool takes it. */
 export interface EarlyWorker {
@@ -143,7 +144,7 @@ export function warmThread(env: NodeJS.ProcessEnv = process.env, cores: number =
 /**
  * Forks the compiled engine worker (`dist/engine/worker.js`, next to this file's folder, or its bundle
  * `worker.bundle.js` while that is fresh: main/fresh-bundle.ts) exactly as `forkWorkerLauncher()` does
- * (same environment, stdio, serialization, no exec arguments), adding INITSCOPE_WARM_DATASET (the
+ * (same environment, stdio, serialization, V8 flags: services/worker-v8-flags.ts), adding INITSCOPE_WARM_DATASET (the
  * file's MNIST reference, see warmDatasetSpec) and INITSCOPE_WARM_THREAD (warmThread) when
  * `experimentFile` uses the built-in MNIST: the worker then prepares that dataset while it loads
  * TensorFlow.js, on a thread where cores allow. Returns null when there is no compiled worker (the CLI running
@@ -155,7 +156,7 @@ export function forkEarlyWorker(experimentFile?: string): EarlyWorker | null {
   const entry = bundledOr(compiled, fileURLToPath(new URL('../../engine/worker.bundle.js', import.meta.url)));
   const warm = warmDatasetSpec(experimentFile);
   const child = fork(entry, [], {
-    execArgv: [],
+    execArgv: [...ENGINE_WORKER_V8_FLAGS],
     env: { ...process.env, ...(warm ? { INITSCOPE_WARM_DATASET: warm, INITSCOPE_WARM_THREAD: warmThread() } : {}) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import type { ArtifactRecord, ArtifactStore } from '../store/index.js';
-import { hashFile } from './hash.js';
 import { runWeightsDir } from './paths.js';
 import { checkNamedWeights, readWeightsFiles, WEIGHTS_FILE, WEIGHTS_MANIFEST_FILE, writeWeightsFiles, type NamedWeight } from './weights-file.js';
 import { join } from 'node:path';
@@ -15,8 +14,7 @@ export function saveRunWeights(dataDir: string, artifacts: ArtifactStore, runId:
   const tensors = checkNamedWeights(rawTensors);
   artifacts.assertReady();
   const dir = runWeightsDir(dataDir, runId);
-  const { binPath, manifestPath } = writeWeightsFiles(dir, runId, tensors);
-  const files = [binPath, manifestPath].map((path) => ({ kind: 'weights' as const, path, ...hashFile(path) }));
+  const files = writeWeightsFiles(dir, runId, tensors).files.map((file) => ({ kind: 'weights' as const, ...file }));
   return artifacts.record(runId, `weights-${runId}`, files, at.toISOString());
 }
 

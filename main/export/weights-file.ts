@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { join } from 'node:path';
 import type { NamedWeight } from '../../engine/index.js';
 import { sha256Hex } from './hash.js';
@@ -52,7 +53,12 @@ export function checkNamedWeights(raw: unknown): NamedWeight[] {
   });
 }
 
-/** Little-endian float32 bytes of every tensor, concatenated in order. */
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+
+/**
+ * Little-endian float32 bytes of every tensor, concatenated in order (a byte copy on little-endian
+ * machines, every value's bits kept, NaN payloads included; a per-value DataView write elsewhere).
+ */
 export function encodeWeights(weights: readonly NamedWeight[]): { bin: Uint8Array; tensors: WeightsManifest['tensors'] } {
   const total = weights.reduce((n, w) => n + w.values.length, 0);
   const bin = new Uint8Array(total * 4);
@@ -60,33 +66,47 @@ export function encodeWeights(weights: readonly NamedWeight[]): { bin: Uint8Arra
   const tensors: WeightsManifest['tensors'] = [];
   let offset = 0;
   for (const w of weights) {
-    w.values.forEach((v, i) => view.setFloat32((offset + i) * 4, v, true));
+    if (LITTLE_ENDIAN_HOST) bin.set(new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength), offset * 4);
+    else w.values.forEach((v, i) => view.setFloat32((offset + i) * 4, v, true));
     tensors.push({ name: w.name, shape: [...w.shape], offset, length: w.values.length });
     offset += w.values.length;
   }
   return { bin, tensors };
 }
 
+/** One file written by {@link writeWeightsFiles}: its path, sha256 (hex) and size in bytes. */
+export interface WrittenFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
 /**
  * Writes `<dir>/weights.bin` and `<dir>/weights.json` (each through a temp file and a rename, so a
  * crash never leaves a half-written pair that looks valid).
- * @returns the paths written and the manifest
+ * @returns the paths written, the manifest, and each file's sha256 and size (of the bytes written,
+ *   so that a caller recording them need not read the files back)
  */
 export function writeWeightsFiles(
   dir: string,
   runId: string,
   weights: readonly NamedWeight[],
-): { binPath: string; manifestPath: string; manifest: WeightsManifest } {
+): { binPath: string; manifestPath: string; manifest: WeightsManifest; files: [WrittenFile, WrittenFile] } {
   mkdirSync(dir, { recursive: true });
   const { bin, tensors } = encodeWeights(weights);
   const manifest: WeightsManifest = { format: 'initscope.weights', version: 1, runId, sha256: sha256Hex(bin), tensors };
+  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
   const binPath = join(dir, WEIGHTS_FILE);
   const manifestPath = join(dir, WEIGHTS_MANIFEST_FILE);
   writeFileSync(`${binPath}.tmp`, bin);
-  writeFileSync(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(`${manifestPath}.tmp`, manifestBytes);
   renameSync(`${binPath}.tmp`, binPath);
   renameSync(`${manifestPath}.tmp`, manifestPath);
-  return { binPath, manifestPath, manifest };
+  const files: [WrittenFile, WrittenFile] = [
+    { path: binPath, sha256: manifest.sha256, bytes: bin.byteLength },
+    { path: manifestPath, sha256: sha256Hex(manifestBytes), bytes: manifestBytes.byteLength },
+  ];
+  return { binPath, manifestPath, manifest, files };
 }
 
 /**

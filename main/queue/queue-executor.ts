@@ -15,7 +15,8 @@ import type { CoordCheckJob } from '../services/worker-request-kinds.js';
 import { publishDataset } from './dataset-transfer.js';
 import { QueueEntry, type QueueJobData } from './queue-messages.js';
 import { COORDINATOR_GROUP, queueKeys, RUNS_QUEUE, WORKER_HEARTBEAT_TTL_MS, type QueueKeys } from './queue-keys.js';
-import { openRedis, redactRedisUrl } from './queue-url.js';
+import { openRedis } from './open-redis.js';
+import { redactRedisUrl } from './queue-url.js';
 
 export interface QueueExecutorOptions {
   url: string;

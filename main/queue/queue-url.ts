@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import { InitScopeError } from '../../contract/index.js';
 
 /**
@@ -45,22 +44,4 @@ export function redactRedisUrl(url: string): string {
   } catch {
     return 'redis://(unreadable URL)';
   }
-}
-
-/**
- * A Redis connection for BullMQ and InitScope's own keys (`maxRetriesPerRequest: null`, as BullMQ
- * requires: a command waits for a reconnection rather than failing). ioredis reads host, port, db,
- * user, password and TLS (`rediss:`) from the URL. Connection errors are reported once through `log`
- * with the redacted URL (ioredis's own messages never include the password either).
- */
-export function openRedis(url: string, log: (message: string) => void = (m) => console.error(m)): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
-  let reported = false;
-  redis.on('error', (error: Error) => {
-    if (reported) return;
-    reported = true;
-    log(`InitScope: Redis at ${redactRedisUrl(url)}: ${error.message}`);
-  });
-  redis.on('ready', () => (reported = false));
-  return redis;
 }

@@ -7,7 +7,8 @@ import { forkWorkerLauncher, type WorkerLauncher } from '../services/worker-laun
 import { fetchDataset } from './dataset-transfer.js';
 import { QueueJobData, type QueueEntry } from './queue-messages.js';
 import { queueKeys, RUNS_QUEUE, WORKER_HEARTBEAT_TTL_MS } from './queue-keys.js';
-import { openRedis, redactRedisUrl } from './queue-url.js';
+import { openRedis } from './open-redis.js';
+import { redactRedisUrl } from './queue-url.js';
 
 export interface QueueWorkerOptions {
   /** Redis URL (see resolveQueueUrl). */

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { unpackedPath, type HostToWorker } from '../../engine/index.js';
 import { bundledOr } from '../fresh-bundle.js';
+import { ENGINE_WORKER_V8_FLAGS } from './worker-v8-flags.js';
 
 /** One engine worker process, behind the smallest interface the pool needs (fork or Electron utilityProcess). */
 export interface WorkerHandle {
@@ -42,7 +43,7 @@ export function forkWorkerLauncher(extraEnv: Record<string, string> = {}): Worke
   const entry = resolveWorkerEntry();
   return () => {
     const child = fork(entry.path, [], {
-      execArgv: entry.execArgv,
+      execArgv: [...ENGINE_WORKER_V8_FLAGS, ...entry.execArgv],
       env: { ...process.env, ...extraEnv },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',

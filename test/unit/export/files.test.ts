@@ -55,6 +55,31 @@ describe('weights files', () => {
     expect(() => readWeightsFiles(dir)).toThrow(/sha256 does not match/);
   });
 
+  it('write little-endian float32 bits, views into a larger buffer included, and report the hashes of the bytes on disk', () => {
+    const backing = new Float32Array(8);
+    const bits = new Uint32Array(backing.buffer);
+    bits.set([0x3f800000, 0x7fc01234, 0x00000001, 0x80000000, 0xff800000, 0x12345678, 0xdeadbeef, 0x40490fdb]);
+    const view = backing.subarray(2, 6); // byteOffset 8: a worker message's tensors may be such views
+    const written = writeWeightsFiles(tempDir(), 'run_b', [
+      { name: 'dense_0/kernel', shape: [2, 2], values: view },
+      { name: 'dense_0/bias', shape: [2], values: backing.subarray(6, 8) },
+    ]);
+    const bytes = readFileSync(written.binPath);
+    // Independent reference: each value's uint32 bits, written least significant byte first.
+    const expected = [0x00000001, 0x80000000, 0xff800000, 0x12345678, 0xdeadbeef, 0x40490fdb].flatMap((u) => [
+      u & 0xff,
+      (u >>> 8) & 0xff,
+      (u >>> 16) & 0xff,
+      u >>> 24,
+    ]);
+    expect([...bytes]).toEqual(expected);
+    for (const file of written.files) {
+      const onDisk = readFileSync(file.path);
+      expect(file).toEqual({ path: file.path, sha256: sha256Hex(onDisk), bytes: onDisk.byteLength });
+    }
+    expect(written.files.map((f) => f.path)).toEqual([written.binPath, written.manifestPath]);
+  });
+
   it('refuse malformed tensors from a worker, naming the tensor', () => {
     expect(() => checkNamedWeights('x')).toThrow(/array/);
     expect(() => checkNamedWeights([{ name: '../../etc/passwd', shape: [1], values: new Float32Array(1) }])).toThrow(/bad name/);
