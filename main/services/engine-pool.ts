@@ -5,6 +5,7 @@ import { parseMessage, WorkerToHost, type DatasetSource, type LabJob, type LabOu
 import { COORD_CHECK_REQUESTS, LAB_REQUESTS, PREVIEW_REQUESTS, type CoordCheckJob, type PreviewRequest } from './worker-request-kinds.js';
 import { WorkerRequests, type RequestAnswerType, type WorkerRequestSet } from './worker-requests.js';
 import type { RunExecutor } from './run-executor.js';
+import { cellKey, RunOrder } from './run-order.js';
 import type { WorkerHandle, WorkerLauncher } from './worker-launcher.js';
 
 /** A run waiting for, or holding, a worker. */
@@ -16,6 +17,10 @@ interface Job {
   /** A reproduction's step layout, as recorded by the original run (see HostToWorker 'start'). */
   recordedSplit?: boolean;
   cancelRequested: boolean;
+  /** The experiment's identity apart from its seed (run-order.ts cellKey). */
+  cell: string;
+  /** performance.now() when the run was handed to a worker. */
+  startedAt?: number;
 }
 
 interface Slot {
@@ -44,10 +49,13 @@ export interface EnginePoolOptions {
    * sent with the run so that its step layout is decided before it trains from the stored threshold.
    */
   splitCalibration?: () => SplitCalibration | null;
+  /** Clock for the runs' durations that order a sweep's later seeds (run-order.ts), ms; default performance.now. */
+  now?: () => number;
 }
 
 /**
- * Runs experiments in worker processes, one run per worker, queueing the rest. A worker that dies
+ * Runs experiments in worker processes, one run per worker, queueing the rest (first in, first out,
+ * except that a sweep's later seeds start dearest cell first: run-order.ts). A worker that dies
  * fails its run with the exit reason and is replaced on demand; the host keeps serving.
  * Every event (worker events and the pool's own `failed`/`cancelled`) goes to the listeners.
  *
@@ -74,8 +82,14 @@ export class EnginePool implements RunExecutor {
   private readonly requests: WorkerRequestSet[] = [this.previews, this.labs, this.coordChecks];
   /** Runs handed to a worker so far (see {@link runsStarted}). */
   private started = 0;
+  /** Which queued run starts next: first in, first out, or a sweep's dearest cells first (run-order.ts). */
+  private readonly order = new RunOrder();
 
-  constructor(private readonly options: EnginePoolOptions) {}
+  private readonly now: () => number;
+
+  constructor(private readonly options: EnginePoolOptions) {
+    this.now = options.now ?? (() => performance.now());
+  }
 
   /**
    * Computes an init preview in a worker: an idle ready one if any, else a busy one (the preview
@@ -151,7 +165,14 @@ export class EnginePool implements RunExecutor {
    */
   submit(runId: string, experiment: ExperimentSpec, dataset?: DatasetSource, recordedSplit?: boolean): void {
     if (this.closed) throw new Error('The engine pool is closed');
-    this.queue.push({ runId, experiment, cancelRequested: false, ...(dataset ? { dataset } : {}), ...(recordedSplit !== undefined ? { recordedSplit } : {}) });
+    this.queue.push({
+      runId,
+      experiment,
+      cancelRequested: false,
+      cell: cellKey(experiment),
+      ...(dataset ? { dataset } : {}),
+      ...(recordedSplit !== undefined ? { recordedSplit } : {}),
+    });
     // Another run is coming: a run alone on two cores goes back to one before its worker starts.
     this.rebalanceCores();
     this.pump();
@@ -212,8 +233,10 @@ export class EnginePool implements RunExecutor {
   private pump(): void {
     for (;;) {
       const idle = this.slots.find((s) => s.ready && !s.job);
-      const job = idle ? this.queue.shift() : undefined;
+      const next = idle ? this.order.next(this.queue) : -1;
+      const job = next >= 0 ? this.queue.splice(next, 1)[0] : undefined;
       if (!idle || !job) break;
+      job.startedAt = this.now();
       idle.job = job;
       idle.cores = 1;
       this.started++;
@@ -285,6 +308,8 @@ export class EnginePool implements RunExecutor {
         // A late event of a run the pool already ended (e.g. failed after an invalid message) is dropped.
         if (!slot.job || event.runId !== slot.job.runId) return;
         if (TERMINAL_EVENT_TYPES.has(event.type)) {
+          const job = slot.job;
+          if ((event.type === 'finished' || event.type === 'diverged') && job.startedAt !== undefined) this.order.record(job.cell, this.now() - job.startedAt);
           this.releaseSlot(slot);
           this.emit(event);
           this.pump();

@@ -231,3 +231,73 @@ describe('EnginePool', () => {
     expect(workers).toHaveLength(3);
   });
 });
+
+describe('EnginePool run order', () => {
+  const cell = (units: number, seed: number) =>
+    ExperimentSpec.parse({
+      name: `units=${units} · seed=${seed}`,
+      dataset: { builtin: 'spiral' },
+      network: {
+        inputShape: [2],
+        layers: [
+          { type: 'dense', units, activation: { name: 'relu' } },
+          { type: 'dense', units: 2, activation: { name: 'softmax' } },
+        ],
+      },
+      train: { seed },
+    });
+  const slow = (seed: number) => cell(8, seed);
+  const fast = (seed: number) => cell(4, seed);
+
+  function onePool() {
+    const { launcher, workers } = fakeLauncher();
+    let clock = 0;
+    const pool = new EnginePool({ launcher, size: 1, cores: 1, now: () => clock });
+    const started = () => workers[0]!.received.filter((m) => m.type === 'start').map((m) => (m as { runId: string }).runId);
+    const finishAt = (ms: number, runId: string) => {
+      clock = ms;
+      workers[0]!.emit({ type: 'event', event: { type: 'finished', runId, metrics, epochs: 1, durationMs: 0 } });
+    };
+    return { pool, workers, started, finishAt };
+  }
+
+  it("starts a sweep's later seeds dearest cell first once every queued run has a finished twin", () => {
+    const { pool, workers, started, finishAt } = onePool();
+    pool.submit('slow1', slow(1));
+    workers[0]!.emit({ type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' });
+    pool.submit('fast1', fast(1));
+    finishAt(100, 'slow1'); // slow's cell: 100 ms
+    pool.submit('fast2', fast(2));
+    pool.submit('slow2', slow(2));
+    // fast's cell has no finished run yet: first in, first out would take fast2; nothing is decided before fast1 ends.
+    finishAt(110, 'fast1'); // fast's cell: 10 ms; both queued runs are now known
+    expect(started()).toEqual(['slow1', 'fast1', 'slow2']);
+    finishAt(200, 'slow2');
+    expect(started()).toEqual(['slow1', 'fast1', 'slow2', 'fast2']);
+  });
+
+  it('keeps first in, first out while any queued run is new (a run the user started, or a first seed)', () => {
+    const { pool, workers, started, finishAt } = onePool();
+    pool.submit('slow1', slow(1));
+    workers[0]!.emit({ type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' });
+    pool.submit('fast1', fast(1));
+    finishAt(100, 'slow1');
+    pool.submit('fast2', fast(2));
+    pool.submit('slow2', slow(2));
+    pool.submit('other', cell(16, 1));
+    finishAt(110, 'fast1');
+    expect(started()).toEqual(['slow1', 'fast1', 'fast2']);
+  });
+
+  it('learns only from runs that trained to their end (a failed or cancelled run says nothing about its cell)', () => {
+    const { pool, workers, started, finishAt } = onePool();
+    pool.submit('slow1', slow(1));
+    workers[0]!.emit({ type: 'ready', backend: 'wasm', tfjsVersion: '4.22.0' });
+    pool.submit('fast1', fast(1));
+    pool.submit('fast2', fast(2));
+    pool.submit('slow2', slow(2));
+    workers[0]!.emit({ type: 'event', event: { type: 'failed', runId: 'slow1', error: 'boom' } });
+    finishAt(50, 'fast1');
+    expect(started()).toEqual(['slow1', 'fast1', 'fast2']); // slow's cell unknown: first in, first out
+  });
+});
