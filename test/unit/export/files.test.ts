@@ -58,7 +58,7 @@ describe('weights files', () => {
   it('write little-endian float32 bits, views into a larger buffer included, and report the hashes of the bytes on disk', () => {
     const backing = new Float32Array(8);
     const bits = new Uint32Array(backing.buffer);
-    bits.set([0x3f800000, 0x7fc01234, 0x00000001, 0x80000000, 0xff800000, 0x12345678, 0xdeadbeef, 0x40490fdb]);
+    bits.set([0x3f800000, 0x12345678, 0x00000001, 0x80000000, 0xff800000, 0x7fc01234, 0xdeadbeef, 0x40490fdb]);
     const view = backing.subarray(2, 6); // byteOffset 8: a worker message's tensors may be such views
     const written = writeWeightsFiles(tempDir(), 'run_b', [
       { name: 'dense_0/kernel', shape: [2, 2], values: view },
@@ -66,7 +66,7 @@ describe('weights files', () => {
     ]);
     const bytes = readFileSync(written.binPath);
     // Independent reference: each value's uint32 bits, written least significant byte first.
-    const expected = [0x00000001, 0x80000000, 0xff800000, 0x12345678, 0xdeadbeef, 0x40490fdb].flatMap((u) => [
+    const expected = [0x00000001, 0x80000000, 0xff800000, 0x7fc01234, 0xdeadbeef, 0x40490fdb].flatMap((u) => [
       u & 0xff,
       (u >>> 8) & 0xff,
       (u >>> 16) & 0xff,
